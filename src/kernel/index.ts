@@ -1,0 +1,10 @@
+// The kernel model's entry points: what a process can do (syscalls, loads and stores) and what an
+// observer can see (page tables, folios, meminfo, dmesg, signals). One Kernel is one boot.
+// Linux: the syscall layer (mm/mmap.c, mm/madvise.c, mm/memfd.c, fs/open.c) and the fault entry
+// (arch/x86/mm/fault.c => mm/memory.c:handle_mm_fault() => mm/hugetlb.c:hugetlb_fault()).
+export * from './types.js';
+export { PROFILES, PROFILE_NAMES, isProfileName } from './profiles.js';
+export type { Profile, ProfileName, Switches } from './profiles.js';
+export { MFD, MAP, PROT, MADV, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
+export { Kernel } from './kernel.js';
+export type { BootParams } from './kernel.js';

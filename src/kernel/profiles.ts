@@ -1,0 +1,48 @@
+// Kernel profiles: one named bundle of behaviour switches per modelled kernel (DESIGN.md, Kernel profiles).
+// Model code reads switches; it never compares profile names. A new switch does not compile until every
+// profile sets it. Provenance of each switch is in its comment (kernel-semantics.md section, commit).
+
+export interface Switches {
+  /**
+   * madvise(MADV_HWPOISON) passes MF_ACTION_REQUIRED, so the injecting thread gets BUS_MCEERR_AR during
+   * the call. Linux: mm/madvise.c:madvise_inject_error(); v6.11 (Jane Chu, kernel-semantics.md §2.1).
+   */
+  readonly madvise_hwpoison_action_required: boolean;
+  /**
+   * action_result() increments num_poisoned_pages (HardwareCorrupted) for every event it logs.
+   * Linux: mm/memory-failure.c:action_result(); v6.2+ (kernel-semantics.md §1.9, §1.10).
+   */
+  readonly action_result_counts_poisoned: boolean;
+  /**
+   * A new raw page recorded in an already-poisoned folio is counted inside folio_set_hugetlb_hwpoison()
+   * (no action_result), and memory_failure logs "already hardware poisoned".
+   * Linux: mm/memory-failure.c:folio_set_hugetlb_hwpoison(); v6.1..v6.18 (kernel-semantics.md §1.4, §1.10).
+   */
+  readonly count_new_raw_page_in_set_hwpoison: boolean;
+}
+
+export type ProfileName = 'v6.1';
+
+export interface Profile {
+  readonly name: ProfileName;
+  readonly summary: string;
+  readonly switches: Switches;
+}
+
+export const PROFILES: { readonly [K in ProfileName]: Profile } = {
+  'v6.1': {
+    name: 'v6.1',
+    summary: "Debian 12's 6.1 kernel: no HGM, whole-hugepage unmap on poison (kernel-semantics.md §10)",
+    switches: {
+      madvise_hwpoison_action_required: false,
+      action_result_counts_poisoned: true,
+      count_new_raw_page_in_set_hwpoison: true,
+    },
+  },
+};
+
+export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+
+export function isProfileName(name: string): name is ProfileName {
+  return Object.hasOwn(PROFILES, name);
+}

@@ -1,0 +1,109 @@
+// Public result types of the kernel model: what a syscall, a fault or an injector hands back.
+// Compare Linux's uapi headers: errno names, si_code names and flag names are kept verbatim.
+// Nothing here is imported from outside src/kernel.
+
+export type Errno =
+  | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EFAULT' | 'EBUSY'
+  | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
+
+/** A syscall's outcome: the value it returned, or the errno (the C library's -1 + errno). */
+export type SysRet = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly errno: Errno };
+
+export type SiCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO' | 'SEGV_MAPERR' | 'SI_KERNEL';
+export type SigNo = 'SIGBUS' | 'SIGSEGV' | 'SIGKILL';
+
+/** What a handler installed with SA_SIGINFO would see. */
+export interface SigInfo {
+  readonly signo: SigNo;
+  readonly si_code: SiCode;
+  readonly si_addr: number;
+  /** 0 when the signal carries no lsb (everything but BUS_MCEERR_*). */
+  readonly si_addr_lsb: number;
+}
+
+/** One signal sent by the kernel, and what became of it. */
+export interface SignalEvent {
+  readonly pid: number;
+  readonly tid: number;
+  readonly info: SigInfo;
+  /** `forced`: force_sig (AR, faults); `queued`: send_sig_mceerr (AO). */
+  readonly how: 'forced' | 'queued';
+  /**
+   * delivered: the thread's handler ran; dropped: a SIGBUS was already pending for that thread
+   * (standard signals coalesce); killed: the default action killed the process.
+   */
+  readonly outcome: 'delivered' | 'dropped' | 'killed';
+}
+
+/** Identifies a thread: pid (tgid) and tid. The first process is pid 1000, its main thread tid 1000. */
+export interface TaskRef {
+  readonly pid: number;
+  readonly tid: number;
+}
+
+/** A one-byte access: the value read (or written), or the signal the fault raised in the accessing thread. */
+export type AccessResult =
+  | { readonly ok: true; readonly value: number }
+  | { readonly ok: false; readonly signal: SigInfo };
+
+export type EntryKindName = 'none' | 'present' | 'hwpoison' | 'migration' | 'marker';
+
+/** The page-table entry that maps an address, as a walk finds it. */
+export interface MappingInfo {
+  /** Size of the entry's range: 4K (PTE), 2M (PMD) or 1G (PUD); the hstate size when nothing is there. */
+  readonly size: number;
+  readonly kind: EntryKindName;
+  readonly write: boolean;
+  readonly dirty: boolean;
+  readonly uffdWp: boolean;
+  /** Start of the entry's range. */
+  readonly start: number;
+}
+
+/** Runs of equal consecutive entries over a range, for `dump` and the summary line. */
+export interface PageTableRun {
+  readonly start: number;
+  readonly end: number;
+  readonly size: number;
+  readonly kind: EntryKindName;
+  readonly count: number;
+}
+
+export interface FolioInfo {
+  readonly pfn: number; // head pfn
+  readonly size: number;
+  readonly refcount: number;
+  /** entire mapcount (hugetlb folios are mapped as a whole without HGM). */
+  readonly mapcount: number;
+  readonly hwpoison: boolean;
+  readonly rawHwpUnreliable: boolean;
+  /** Raw page indices, in the order memory_failure recorded them. */
+  readonly raw_hwp_list: readonly number[];
+  readonly anon: boolean;
+  readonly inPageCache: boolean;
+}
+
+export interface PoolInfo {
+  readonly size: number;
+  readonly total: number;
+  readonly free: number;
+  readonly resv: number;
+  readonly surplus: number;
+}
+
+export interface Meminfo {
+  /** kB, as /proc/meminfo prints it (4 kB per counted raw page). */
+  readonly HardwareCorrupted: number;
+  /** The default hstate's pool. */
+  readonly HugePages_Total: number;
+  readonly HugePages_Free: number;
+  readonly HugePages_Rsvd: number;
+  readonly HugePages_Surp: number;
+  readonly Hugepagesize: number; // kB
+  readonly Hugetlb: number; // kB, all hstates
+}
+
+/** Result of checking bytes: all equal, or the first address that differs. */
+export type BytesCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly addr: number; readonly found: number };

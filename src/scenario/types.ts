@@ -1,0 +1,252 @@
+// The typed scenario: what the loader (scenario/load.ts) produces from a YAML file and what the runner
+// consumes. Every expression keeps its source span so that a runtime error (an undefined name, a value
+// outside [0, 2^64), a loop past the step budget) is reported at `file:line:col` like a load error.
+//
+// Invariants:
+// - every Expr / Interp carries the span of the YAML scalar it came from (offsets into Scenario.text);
+// - names used in expressions were checked by the loader against `let`, `as`, loop variables, built-in
+//   names (BUILTIN_NAMES) and model names (MODEL_NAMES), in program order.
+
+/** Offsets into the scenario file's text, [start, end). */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '<<' | '>>';
+export type FunctionName = 'log2' | 'min' | 'max' | 'pfn' | 'phys';
+
+/** An integer expression, evaluated in BigInt (scenario/expr.ts). */
+export type Expr =
+  | { readonly kind: 'lit'; readonly value: bigint; readonly span: Span }
+  | { readonly kind: 'name'; readonly name: string; readonly span: Span }
+  | { readonly kind: 'neg'; readonly arg: Expr; readonly span: Span }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: Span }
+  | { readonly kind: 'call'; readonly fn: FunctionName; readonly args: readonly Expr[]; readonly span: Span };
+
+/**
+ * A string with `{expr}` holes, as `print:` takes. `{expr}` prints decimal, except that an expression
+ * whose value is an address (a name bound by `mmap`, or address + / - anything) prints like C's `%p`
+ * (0x + lower-case hex). `{expr:x}` forces 0x-hex, `{expr:d}` forces decimal. `{{` and `}}` are literal braces.
+ */
+export interface Interp {
+  readonly parts: readonly (string | { readonly expr: Expr; readonly format: 'auto' | 'x' | 'd' })[];
+  readonly span: Span;
+}
+
+/** Names every expression may use without defining them. */
+export const BUILTIN_NAMES = ['PAGE_SIZE', 'hugepagesz'] as const;
+/** Model values readable in expressions (read at the moment the expression is evaluated). */
+export const MODEL_NAMES = [
+  'HardwareCorrupted', // kB, as /proc/meminfo prints it
+  'HugePages_Total',
+  'HugePages_Free',
+  'HugePages_Rsvd',
+  'HugePages_Surp',
+] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+export type ProfileName = 'v6.1';
+export const PROFILE_NAMES: readonly ProfileName[] = ['v6.1'];
+
+/** Hugepage sizes the x86_64 model knows (hstates). */
+export type HugepageSize = '2M' | '1G';
+export const HUGEPAGE_SIZES: readonly HugepageSize[] = ['2M', '1G'];
+
+export type ErrnoName =
+  | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EFAULT' | 'EBUSY'
+  | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
+
+export type SigbusCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO';
+
+export type MfdFlag = 'MFD_HUGETLB' | 'MFD_HUGE_2MB' | 'MFD_HUGE_1GB' | 'MFD_CLOEXEC';
+export type MapFlag =
+  | 'MAP_SHARED' | 'MAP_PRIVATE' | 'MAP_ANONYMOUS' | 'MAP_HUGETLB' | 'MAP_NORESERVE' | 'MAP_FIXED'
+  | 'MAP_HUGE_2MB' | 'MAP_HUGE_1GB';
+export type ProtFlag = 'PROT_READ' | 'PROT_WRITE';
+export type MadviseAdvice = 'MADV_HWPOISON' | 'MADV_SPLIT' | 'MADV_COLLAPSE' | 'MADV_DONTNEED' | 'MADV_REMOVE';
+
+/** What a step's own `expect:` compares with what the kernel returned during that step. */
+export interface StepExpect {
+  /** Return value (syscalls: the value on success). */
+  readonly ret?: Expr;
+  /** The step fails with this errno. */
+  readonly errno?: ErrnoName;
+  /** The SIGBUS the step raised in the acting thread; 'none' = no signal at all. */
+  readonly sigbus?: SigbusCode | 'none';
+  readonly si_addr?: Expr;
+  readonly si_addr_lsb?: Expr;
+  /** `access` with op read: the byte read. */
+  readonly value?: Expr;
+}
+
+/** HardwareCorrupted as `+8 kB` (delta since the test started) or `8 kB` (absolute). */
+export interface KbAmount {
+  readonly delta: boolean;
+  readonly kB: bigint;
+  readonly span: Span;
+}
+
+export type EntryKind = 'none' | 'present' | 'hwpoison' | 'migration' | 'marker';
+
+/** A standalone `expect:` step: assertions on model state the C tests cannot see. */
+export interface StateExpect {
+  readonly raw_hwp_list?: { readonly of: Expr; readonly is: readonly Expr[] };
+  readonly mapping?: { readonly at: Expr; readonly size?: Expr; readonly kind?: EntryKind };
+  readonly HardwareCorrupted?: KbAmount;
+  readonly bytes?: { readonly addr: Expr; readonly length: Expr; readonly value: Expr };
+  readonly pool?: {
+    readonly total?: Expr; readonly free?: Expr; readonly resv?: Expr; readonly surplus?: Expr;
+  };
+  readonly refcount?: { readonly of: Expr; readonly is: Expr };
+  readonly mapcount?: { readonly of: Expr; readonly is: Expr };
+  /** Each string must appear as a substring of some kernel log line printed during this test. */
+  readonly dmesg?: readonly string[];
+}
+
+export interface DumpArgs {
+  readonly mapping?: Expr;
+  readonly raw_hwp_list?: Expr;
+  readonly meminfo?: boolean;
+  readonly dmesg?: boolean;
+}
+
+/** Arguments per step name, expressions already parsed. */
+export interface StepArgs {
+  memfd_create: { readonly as: string; readonly name?: string; readonly flags: readonly MfdFlag[] };
+  ftruncate: { readonly fd: Expr; readonly length: Expr };
+  mmap: {
+    readonly as: string;
+    readonly addr?: Expr;
+    readonly length: Expr;
+    readonly prot?: readonly ProtFlag[]; // default [PROT_READ, PROT_WRITE]
+    readonly flags: readonly MapFlag[];
+    readonly fd?: Expr; // absent = -1
+    readonly offset?: Expr; // default 0
+  };
+  munmap: { readonly addr: Expr; readonly length: Expr };
+  close: { readonly fd: Expr };
+  /** One load or store of one byte, from the current thread or a fresh one (test_sigbus). */
+  access: { readonly addr: Expr; readonly op: 'read' | 'write'; readonly value?: Expr; readonly in_thread?: 'new' };
+  memset: { readonly addr: Expr; readonly length: Expr; readonly value: Expr };
+  madvise: { readonly addr: Expr; readonly length: Expr; readonly advice: MadviseAdvice };
+  print: { readonly text: Interp };
+  dump: DumpArgs;
+  expect: StateExpect;
+}
+export type StepName = keyof StepArgs;
+
+interface StepCommon {
+  /** 1-based line and column of the step's first key, for messages and annotations. */
+  readonly line: number;
+  readonly col: number;
+  readonly span: Span;
+}
+
+/** A call step: one entry of the step table (runner/steps.ts). */
+export type CallStep = {
+  [K in StepName]: StepCommon & {
+    readonly kind: 'call';
+    readonly op: K;
+    readonly args: StepArgs[K];
+    /** Only on syscall-like steps (not print/dump/expect). */
+    readonly expect?: StepExpect;
+    /** 'skip': an errno nobody expected ends the test as SKIP (the C tests' `goto out`). */
+    readonly on_error?: 'skip';
+  };
+}[StepName];
+
+/** `for: {k: A .. B}` (inclusive), an optional `let:` evaluated per iteration, and `do:`. */
+export interface ForStep extends StepCommon {
+  readonly kind: 'for';
+  readonly var: string;
+  readonly from: Expr;
+  readonly to: Expr;
+  readonly let: readonly LetBinding[];
+  readonly body: readonly Step[];
+}
+
+/** `let:` as a step: binds names for the rest of the test. */
+export interface LetStep extends StepCommon {
+  readonly kind: 'let';
+  readonly bindings: readonly LetBinding[];
+}
+
+export type Step = CallStep | ForStep | LetStep;
+
+export interface LetBinding {
+  readonly name: string;
+  readonly expr: Expr;
+}
+
+export type VerdictResult = 'pass' | 'skip' | 'fail';
+export interface Verdict {
+  readonly result: VerdictResult;
+  /** Printed after `# XFAIL` / kept for reports. */
+  readonly why?: string;
+}
+/** Per profile: `default` and/or per-test-name verdicts. */
+export interface ProfileVerdicts {
+  readonly default?: Verdict;
+  readonly tests: ReadonlyMap<string, Verdict>;
+}
+
+export interface TestCase {
+  readonly name: string;
+  readonly line: number;
+  readonly col: number;
+  /** `# basis:` lines printed before this test's result (kernel-semantics.md sections, commits, …). */
+  readonly basis: readonly string[];
+  readonly steps: readonly Step[];
+}
+
+export interface KernelConfig {
+  readonly profile: ProfileName;
+  /** One run (TAP stream) per listed size, in the order given. */
+  readonly hugepagesz: readonly HugepageSize[];
+  /**
+   * `nr_hugepages: 8` sets the pool of the run's own hstate (other hstates stay empty);
+   * `nr_hugepages: {2M: 16, 1G: 2}` sets each hstate's pool. Default: 8 of the run's size.
+   */
+  readonly nr_hugepages: bigint | ReadonlyMap<HugepageSize, bigint>;
+}
+
+export interface Scenario {
+  /** The path as given on the command line (relative to the working directory). */
+  readonly file: string;
+  readonly text: string;
+  readonly name: string;
+  readonly mirrors?: string;
+  /** File-level `basis:` lines, printed for every test before the test's own. */
+  readonly basis: readonly string[];
+  readonly kernel: KernelConfig;
+  readonly let: readonly LetBinding[];
+  readonly verdicts: ReadonlyMap<ProfileName, ProfileVerdicts>;
+  readonly tests: readonly TestCase[];
+}
+
+/** Loader and runtime error codes (docs/errors.md gives one sentence per code). */
+export type ScenarioErrorCode =
+  | 'YAML_SYNTAX' // the yaml library reported a syntax error (its own code is in the message)
+  | 'UNKNOWN_STEP'
+  | 'UNKNOWN_FIELD'
+  | 'MISSING_FIELD'
+  | 'BAD_TYPE'
+  | 'BAD_VALUE' // wrong enum value, malformed unit, …
+  | 'BAD_EXPR' // expression syntax
+  | 'UNDEFINED_NAME'
+  | 'DUPLICATE_NAME'
+  | 'OUT_OF_RANGE' // a value outside [0, 2^64), division by zero, log2 of 0
+  | 'STEP_BUDGET' // more than 10^6 model operations in one test
+  | 'BAD_VERDICT' // a verdict naming an unknown test or profile
+  | 'NOT_ADDRESS' // pfn()/phys() of an address with no present entry, and similar runtime lookups
+  | 'UNSUPPORTED'; // a valid-looking construct this version does not model yet
+
+export interface ScenarioError {
+  readonly code: ScenarioErrorCode;
+  readonly message: string;
+  readonly file: string;
+  readonly line: number; // 1-based
+  readonly col: number; // 1-based
+  readonly span: Span;
+}
