@@ -1,9 +1,20 @@
-// The Kernel facade: one boot of the model. Each method names the syscall or path it models; the
-// work is done in the per-concept modules (mm, hugetlb, memory-failure, …).
+// The Kernel facade: one boot of the model. Each method names the syscall or path it models and runs
+// it as the given thread (`current`); the work is done in the per-concept modules.
+import type { Folio } from './folio.js';
+import { Hstate } from './hstate.js';
+import { do_madvise } from './madvise.js';
+import { do_user_addr_fault, type Resolved } from './fault.js';
+import { Mm, Process, Thread } from './mm.js';
+import { close, do_munmap, ftruncate, memfd_create, mmap } from './mmap.js';
+import { entryKind, pageTableRuns, sizeOfShift, slotEntry } from './pgtable.js';
+import { KernelLog } from './printk.js';
 import type { Profile } from './profiles.js';
+import { deliverPending } from './signal.js';
+import type { KernelState } from './state.js';
 import type {
   AccessResult, BytesCheck, FolioInfo, MappingInfo, Meminfo, PageTableRun, PoolInfo, SignalEvent, SysRet, TaskRef,
 } from './types.js';
+import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 
 export interface BootParams {
   readonly profile: Profile;
@@ -15,52 +26,275 @@ export interface BootParams {
   readonly comm: string;
 }
 
-const todo = (): never => {
-  throw new Error('kernel: not yet implemented');
-};
+/** x86_64 hstates, by index: 2 MiB (PMD) and 1 GiB (PUD). Their pools start at fixed physical addresses. */
+const X86_64_HSTATES: readonly { shift: number; firstPfn: number }[] = [
+  { shift: 21, firstPfn: 0x40000000 / PAGE_SIZE }, // 1 GiB physical
+  { shift: 30, firstPfn: 0x100000000 / PAGE_SIZE }, // 4 GiB physical
+];
+
+const FIRST_PID = 1000;
+const TASK_COMM_LEN = 16;
 
 export class Kernel {
   /** The first process's main thread (pid 1000, tid 1000). */
-  readonly init: TaskRef = { pid: 1000, tid: 1000 };
-  /** Model operations so far (entries created or visited, bytes ranges touched); the runner budgets them. */
-  ops = 0;
+  readonly init: TaskRef = { pid: FIRST_PID, tid: FIRST_PID };
+  private readonly k: KernelState;
+  private nextTid = FIRST_PID + 1;
 
-  constructor(readonly params: BootParams) {}
+  constructor(readonly params: BootParams) {
+    const hstates = X86_64_HSTATES.map((h, i) => new Hstate(h.shift, i, h.firstPfn));
+    const defaultHstate = hstates.find((h) => h.size === params.default_hugepagesz);
+    if (defaultHstate === undefined) throw new Error(`no hstate of ${params.default_hugepagesz} bytes`);
+    for (const h of hstates) {
+      const n = params.nr_hugepages.get(h.size) ?? 0;
+      for (let i = 0; i < n; i++) h.grow();
+    }
+    const folioOfPfn = (pfn: number): Folio | undefined => {
+      for (const h of hstates) {
+        const f = h.folioOf(pfn);
+        if (f !== undefined) return f;
+      }
+      return undefined;
+    };
+    this.k = {
+      switches: params.profile.switches,
+      hstates,
+      defaultHstate,
+      log: new KernelLog(),
+      processes: new Map(),
+      current: null,
+      num_poisoned_pages: 0,
+      rawPoisoned: new Set(),
+      signals: [],
+      memory_failure_early_kill: false,
+      folioOfPfn,
+    };
+    const init = new Process(FIRST_PID, params.comm.slice(0, TASK_COMM_LEN - 1), new Mm());
+    init.threads.set(FIRST_PID, new Thread(init, FIRST_PID));
+    this.k.processes.set(FIRST_PID, init);
+  }
+
+  /** Model operations so far (page-table entries created or visited); the runner budgets them. */
+  get ops(): number {
+    let n = 0;
+    for (const p of this.k.processes.values()) n += p.mm.pt.ops;
+    return n;
+  }
+
+  private thread(task: TaskRef): Thread {
+    const t = this.k.processes.get(task.pid)?.threads.get(task.tid);
+    if (t === undefined) throw new Error(`no thread ${task.pid}/${task.tid}`);
+    return t;
+  }
+
+  /** Run fn as thread task (current), then return to user mode: pending signals are delivered. */
+  private enter<T>(task: TaskRef, fn: (t: Thread, p: Process) => T): T {
+    const t = this.thread(task);
+    if (!t.alive) throw new Error(`thread ${task.tid} is dead`);
+    this.k.current = t;
+    try {
+      return fn(t, t.process);
+    } finally {
+      this.k.current = null;
+      deliverPending(this.k);
+    }
+  }
 
   /** pthread_create: a new thread in task's process. */
-  clone_thread(_task: TaskRef): TaskRef { return todo(); }
-  /** pthread_exit / the thread returns. */
-  exit_thread(_task: TaskRef): void { todo(); }
-  /** Whether the thread (and its process) is still alive. */
-  alive(_task: TaskRef): boolean { return todo(); }
+  clone_thread(task: TaskRef): TaskRef {
+    const p = this.thread(task).process;
+    const tid = this.nextTid++;
+    p.threads.set(tid, new Thread(p, tid));
+    return { pid: p.pid, tid };
+  }
 
-  memfd_create(_task: TaskRef, _name: string, _flags: number): SysRet { return todo(); }
-  ftruncate(_task: TaskRef, _fd: number, _length: number): SysRet { return todo(); }
-  mmap(_task: TaskRef, _addr: number, _length: number, _prot: number, _flags: number, _fd: number, _offset: number): SysRet { return todo(); }
-  munmap(_task: TaskRef, _addr: number, _length: number): SysRet { return todo(); }
-  close(_task: TaskRef, _fd: number): SysRet { return todo(); }
-  madvise(_task: TaskRef, _addr: number, _length: number, _advice: number): SysRet { return todo(); }
+  /** pthread_exit / the thread returns. */
+  exit_thread(task: TaskRef): void {
+    const t = this.thread(task);
+    t.alive = false;
+    t.process.threads.delete(t.tid);
+  }
+
+  /** Whether the thread (and its process) is still alive. */
+  alive(task: TaskRef): boolean {
+    const p = this.k.processes.get(task.pid);
+    return p !== undefined && p.alive && (p.threads.get(task.tid)?.alive ?? false);
+  }
+
+  memfd_create(task: TaskRef, name: string, flags: number): SysRet {
+    return this.enter(task, (_t, p) => memfd_create(this.k, p, name, flags));
+  }
+
+  ftruncate(task: TaskRef, fd: number, length: number): SysRet {
+    return this.enter(task, (_t, p) => ftruncate(this.k, p, fd, length));
+  }
+
+  mmap(task: TaskRef, addr: number, length: number, prot: number, flags: number, fd: number, offset: number): SysRet {
+    return this.enter(task, (_t, p) => mmap(this.k, p, addr, length, prot, flags, fd, offset));
+  }
+
+  munmap(task: TaskRef, addr: number, length: number): SysRet {
+    return this.enter(task, (_t, p) => do_munmap(this.k, p, addr, length));
+  }
+
+  close(task: TaskRef, fd: number): SysRet {
+    return this.enter(task, (_t, p) => close(this.k, p, fd));
+  }
+
+  madvise(task: TaskRef, addr: number, length: number, advice: number): SysRet {
+    return this.enter(task, (t) => do_madvise(this.k, t, addr, length, advice));
+  }
 
   /** One byte load/store by the thread; a fault that cannot be resolved raises its signal in that thread. */
-  access(_task: TaskRef, _addr: number, _op: 'read' | 'write', _value?: number): AccessResult { return todo(); }
-  /** memset(addr, value, length) by the thread: stops at the first byte whose fault raises a signal. */
-  memset(_task: TaskRef, _addr: number, _length: number, _value: number): AccessResult { return todo(); }
+  access(task: TaskRef, addr: number, op: 'read' | 'write', value = 0): AccessResult {
+    return this.enter(task, (t) => {
+      const r = do_user_addr_fault(this.k, t, addr, op === 'write');
+      if (!('entry' in r)) return { ok: false, signal: r };
+      const contents = r.entry.folio.contents;
+      if (op === 'write') {
+        contents.fill(r.offset, r.offset + 1, value & 0xff);
+        return { ok: true, value: value & 0xff };
+      }
+      return { ok: true, value: contents.get(r.offset) };
+    });
+  }
+
+  /**
+   * memset(addr, value, length) by the thread: one fault per entry, then the whole entry's part of the
+   * range is written at once. Stops at the first byte whose fault raises a signal.
+   */
+  memset(task: TaskRef, addr: number, length: number, value: number): AccessResult {
+    return this.enter(task, (t) => {
+      const end = addr + length;
+      for (let pos = addr; pos < end;) {
+        const r: Resolved | ReturnType<typeof do_user_addr_fault> = do_user_addr_fault(this.k, t, pos, true);
+        if (!('entry' in r)) return { ok: false, signal: r };
+        const n = Math.min(end, r.entryEnd) - pos;
+        r.entry.folio.contents.fill(r.offset, r.offset + n, value & 0xff);
+        pos += n;
+      }
+      return { ok: true, value: length };
+    });
+  }
 
   // Observation: no side effects, no faults.
-  /** Whether every byte of [addr, addr+length) holds value, read through the mapping's backing folios. */
-  checkBytes(_task: TaskRef, _addr: number, _length: number, _value: number): BytesCheck { return todo(); }
+
+  /**
+   * Whether every byte of [addr, addr+length) holds value, read through the backing folios without
+   * faulting: the mapped folio, else the page-cache folio behind a file offset, else zero (a hole).
+   * Poisoned pages read normally: software injection corrupts no data.
+   */
+  checkBytes(task: TaskRef, addr: number, length: number, value: number): BytesCheck {
+    const mm = this.thread(task).process.mm;
+    const end = addr + length;
+    for (let pos = addr; pos < end;) {
+      const vma = mm.findVma(pos);
+      if (vma === undefined) return { ok: false, addr: pos, found: -1 };
+      const h = vma.hstate;
+      const hend = Math.min(end, pos - (pos % h.size) + h.size);
+      const folio = this.backingFolio(task, pos);
+      const off = pos % h.size;
+      const miss = folio === undefined
+        ? (value === 0 ? -1 : off)
+        : folio.contents.findMismatch(off, off + (hend - pos), value);
+      if (miss >= 0) return { ok: false, addr: pos - off + miss, found: folio?.contents.get(miss) ?? 0 };
+      pos = hend;
+    }
+    return { ok: true };
+  }
+
+  private backingFolio(task: TaskRef, addr: number): Folio | undefined {
+    const mm = this.thread(task).process.mm;
+    const vma = mm.findVma(addr);
+    if (vma === undefined) return undefined;
+    const slot = mm.pt.walk(addr);
+    const e = slot === undefined ? undefined : slotEntry(slot);
+    if (e?.kind === 'present') return e.folio;
+    if (e?.kind === 'hwpoison') return this.k.folioOfPfn(e.pfn);
+    return vma.inode.pageCache.get(vma.indexOf(addr));
+  }
+
   /** The entry a page-table walk finds for addr; null when no VMA covers addr. */
-  mappingAt(_task: TaskRef, _addr: number): MappingInfo | null { return todo(); }
-  /** Runs of equal entries over [start, end) (must lie in VMAs). */
-  pageTableRuns(_task: TaskRef, _start: number, _end: number): PageTableRun[] { return todo(); }
+  mappingAt(task: TaskRef, addr: number): MappingInfo | null {
+    const mm = this.thread(task).process.mm;
+    const vma = mm.findVma(addr);
+    if (vma === undefined) return null;
+    const slot = mm.pt.walk(addr);
+    const e = slot === undefined ? undefined : slotEntry(slot);
+    if (slot === undefined || e === undefined || e.kind === 'table') {
+      const size = vma.hstate.size;
+      return { size, kind: 'none', write: false, dirty: false, uffdWp: false, start: addr - (addr % size) };
+    }
+    const size = sizeOfShift(slot.shift);
+    return {
+      size,
+      kind: entryKind(e),
+      write: e.kind === 'present' && e.write,
+      dirty: e.kind === 'present' && e.dirty,
+      uffdWp: (e.kind === 'present' || e.kind === 'marker') && e.uffdWp,
+      start: slot.start,
+    };
+  }
+
+  /** Runs of equal entries over [start, end); none ranges count in the VMA's hugepage size. */
+  pageTableRuns(task: TaskRef, start: number, end: number): PageTableRun[] {
+    const mm = this.thread(task).process.mm;
+    const noneSize = mm.findVma(start)?.hstate.size ?? this.k.defaultHstate.size;
+    return pageTableRuns(mm.pt, start, end, noneSize);
+  }
+
   /** The folio mapped at addr (present or hwpoison entry), else the page-cache folio behind addr; null if none. */
-  folioAt(_task: TaskRef, _addr: number): FolioInfo | null { return todo(); }
+  folioAt(task: TaskRef, addr: number): FolioInfo | null {
+    const f = this.backingFolio(task, addr);
+    if (f === undefined) return null;
+    return {
+      pfn: f.pfn,
+      size: f.size,
+      refcount: f.refcount,
+      mapcount: f.mapcount,
+      hwpoison: f.hwpoison,
+      rawHwpUnreliable: f.rawHwpUnreliable,
+      raw_hwp_list: [...f.raw_hwp_list],
+      anon: f.anon,
+      inPageCache: f.mapping !== null,
+    };
+  }
+
   /** The raw pfn mapped at addr through a present entry; null otherwise. */
-  pfnOf(_task: TaskRef, _addr: number): number | null { return todo(); }
-  meminfo(): Meminfo { return todo(); }
-  pool(_size: number): PoolInfo { return todo(); }
+  pfnOf(task: TaskRef, addr: number): number | null {
+    const mm = this.thread(task).process.mm;
+    const slot = mm.pt.walk(addr);
+    const e = slot === undefined ? undefined : slotEntry(slot);
+    if (slot === undefined || e?.kind !== 'present') return null;
+    return e.folio.pfn + e.subpage + Math.floor((addr - slot.start) / 2 ** PAGE_SHIFT);
+  }
+
+  meminfo(): Meminfo {
+    const h = this.k.defaultHstate;
+    return {
+      HardwareCorrupted: this.k.num_poisoned_pages * (PAGE_SIZE / 1024),
+      HugePages_Total: h.total,
+      HugePages_Free: h.free,
+      HugePages_Rsvd: h.resv,
+      HugePages_Surp: h.surplus,
+      Hugepagesize: h.kB,
+      Hugetlb: this.k.hstates.reduce((sum, hs) => sum + hs.total * hs.kB, 0),
+    };
+  }
+
+  pool(size: number): PoolInfo {
+    const h = this.k.hstates.find((hs) => hs.size === size);
+    if (h === undefined) return { size, total: 0, free: 0, resv: 0, surplus: 0 };
+    return { size, total: h.total, free: h.free, resv: h.resv, surplus: h.surplus };
+  }
+
   /** Signals the kernel sent since the previous call, in order. */
-  takeSignals(): SignalEvent[] { return todo(); }
+  takeSignals(): SignalEvent[] {
+    return this.k.signals.splice(0, this.k.signals.length);
+  }
+
   /** The kernel log, oldest first, without timestamps. */
-  get dmesg(): readonly string[] { return todo(); }
+  get dmesg(): readonly string[] {
+    return this.k.log.lines;
+  }
 }

@@ -19,6 +19,12 @@ export interface Switches {
    * Linux: mm/memory-failure.c:folio_set_hugetlb_hwpoison(); v6.1..v6.18 (kernel-semantics.md §1.4, §1.10).
    */
   readonly count_new_raw_page_in_set_hwpoison: boolean;
+  /**
+   * After an anonymous 1 GiB folio is dissolved, taking the poisoned raw page off the buddy allocator
+   * fails, so me_huge_page reports Failed (madvise: EBUSY) although the folio is gone.
+   * Observed on 6.1.192 only (kernel-semantics.md §10); the cause is not confirmed (TODO confirm).
+   */
+  readonly gigantic_take_off_buddy_fails: boolean;
 }
 
 export type ProfileName = 'v6.1';
@@ -37,6 +43,7 @@ export const PROFILES: { readonly [K in ProfileName]: Profile } = {
       madvise_hwpoison_action_required: false,
       action_result_counts_poisoned: true,
       count_new_raw_page_in_set_hwpoison: true,
+      gigantic_take_off_buddy_fails: true,
     },
   },
 };

@@ -1,0 +1,60 @@
+// struct folio for hugetlb: what the model keeps of a hugepage.
+// Linux: include/linux/mm_types.h (struct folio), include/linux/hugetlb.h (HPageFreed, HPageMigratable,
+// HPageRawHwpUnreliable), mm/memory-failure.c (raw_hwp_list, v6.1: llist on the folio).
+//
+// Invariants (checked by checkInvariants in tests):
+// - raw_hwp_list holds each raw index once, and only while `hwpoison` is set;
+// - a folio on its hstate's free list has refcount 0, mapcount 0 and `freed` set;
+// - refcount = (in a page cache ? 1 : 0) + one per mapped entry + references memory_failure keeps.
+import { ByteMap } from './contents.js';
+import type { Inode } from './hugetlbfs.js';
+import type { Hstate } from './hstate.js';
+import type { Vma } from './mm.js';
+
+export class Folio {
+  refcount = 0;
+  /** Entire mapcount: hugetlb folios are mapped whole (no HGM in v6.1). */
+  mapcount = 0;
+  /** PG_hwpoison on the head page. */
+  hwpoison = false;
+  /** HPageRawHwpUnreliable: raw_hwp_list was lost; every raw page counts as poisoned. */
+  rawHwpUnreliable = false;
+  /** HPageMigratable: set when the folio is in use, cleared by memory_failure. */
+  migratable = false;
+  /** HPageFreed: on the hstate's free list. */
+  freed = false;
+  dirty = false;
+  /** Raw page indices (0 .. pages-1) recorded by memory_failure, in insertion order. */
+  readonly raw_hwp_list: number[] = [];
+  /** The page cache this folio is in (hugetlbfs inode), or null: anonymous or not yet added. */
+  mapping: Inode | null = null;
+  /** Index in the page cache (hugepage units). */
+  index = 0;
+  /** Anonymous (private) folio: the VMAs whose anon_vma may map it (rmap for anon folios). */
+  anon = false;
+  readonly anonVmas: Vma[] = [];
+  /** References memory_failure() took and never dropped (the page-cache branch of me_huge_page). */
+  mfRefs = 0;
+  /** Dissolved into buddy pages: no longer a hugetlb folio. */
+  dissolved = false;
+  readonly contents = new ByteMap();
+
+  constructor(
+    readonly hstate: Hstate,
+    /** Head pfn. */
+    readonly pfn: number,
+  ) {}
+
+  get size(): number {
+    return this.hstate.size;
+  }
+
+  get nrPages(): number {
+    return this.hstate.nrPages;
+  }
+
+  /** folio_test_hugetlb(): still a hugetlb folio (not dissolved into buddy pages). */
+  get hugetlb(): boolean {
+    return !this.dissolved;
+  }
+}

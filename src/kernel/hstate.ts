@@ -1,0 +1,116 @@
+// hstates and their pools: free list, reservations, surplus.
+// Linux: mm/hugetlb.c (struct hstate, enqueue_hugetlb_folio(), dequeue_hugetlb_folio_node_exact(),
+// free_huge_folio(), dissolve_free_hugetlb_folio(), gather_surplus_pages(), hugetlb_acct_memory()), v6.1.
+// Left out: NUMA nodes (one node), surplus and overcommit (nr_overcommit_hugepages = 0), cgroups, HVO.
+//
+// Invariants: free <= total; resv <= free; a folio is on `freeList` iff its `freed` flag is set.
+import { Folio } from './folio.js';
+import { PAGE_SHIFT } from './uapi.js';
+
+export class Hstate {
+  readonly nrPages: number;
+  /** nr_huge_pages. */
+  total = 0;
+  /** resv_huge_pages. */
+  resv = 0;
+  /** surplus_huge_pages (always 0: overcommit is not modelled). */
+  surplus = 0;
+  /** hugepage_freelists[0]: head first. enqueue adds at the head, dequeue takes the head (LIFO). */
+  private freeList: Folio[] = [];
+  private nextPfn: number;
+  /** Every folio this hstate ever allocated, by head pfn (pfn_to_page for the model). */
+  private readonly byHead = new Map<number, Folio>();
+
+  constructor(
+    readonly shift: number,
+    /** hstate index, as VM_FAULT_SET_HINDEX encodes it. */
+    readonly index: number,
+    /** First pfn of this hstate's boot-time region: fixed, so every run hands out the same pfns. */
+    private readonly firstPfn: number,
+  ) {
+    this.nrPages = 2 ** (shift - PAGE_SHIFT);
+    this.nextPfn = firstPfn;
+  }
+
+  get size(): number {
+    return 2 ** this.shift;
+  }
+
+  /** free_huge_pages. */
+  get free(): number {
+    return this.freeList.length;
+  }
+
+  /** The name Linux uses for the hstate directory: hugepages-2048kB. */
+  get kB(): number {
+    return this.size / 1024;
+  }
+
+  /** alloc_pool_huge_folio() + prep_new_hugetlb_folio(): grow the pool by one folio (boot or nr_hugepages). */
+  grow(): Folio {
+    const folio = new Folio(this, this.nextPfn);
+    this.byHead.set(folio.pfn, folio);
+    this.nextPfn += this.nrPages;
+    this.total++;
+    this.enqueue(folio);
+    return folio;
+  }
+
+  /** The folio containing raw pfn, if this hstate allocated it (dissolved folios included). */
+  folioOf(pfn: number): Folio | undefined {
+    if (pfn < this.firstPfn) return undefined;
+    return this.byHead.get(pfn - ((pfn - this.firstPfn) % this.nrPages));
+  }
+
+  /** enqueue_hugetlb_folio(): onto the head of the free list. */
+  enqueue(folio: Folio): void {
+    folio.freed = true;
+    folio.refcount = 0;
+    folio.mapcount = 0;
+    this.freeList.unshift(folio);
+  }
+
+  /**
+   * dequeue_hugetlb_folio_vma(): take a free folio, consuming a reservation when `useReserve`.
+   * Without a reservation a folio is handed out only while free - resv > 0. Poisoned free folios are
+   * skipped (dequeue_hugetlb_folio_node_exact() skips PageHWPoison).
+   */
+  dequeue(useReserve: boolean): Folio | undefined {
+    if (!useReserve && this.free - this.resv <= 0) return undefined;
+    const i = this.freeList.findIndex((f) => !f.hwpoison);
+    if (i < 0) return undefined;
+    const [folio] = this.freeList.splice(i, 1);
+    if (useReserve) this.resv--;
+    folio!.freed = false;
+    folio!.refcount = 1;
+    folio!.migratable = false;
+    folio!.dirty = false;
+    folio!.contents.clear(); // clear_huge_page() happens in the caller in Linux; no folio is handed out dirty here
+    return folio;
+  }
+
+  /**
+   * hugetlb_acct_memory() => gather_surplus_pages(): take `delta` reservations, or fail (-ENOMEM)
+   * when free - resv is short (no overcommit). A negative delta returns reservations.
+   */
+  acct(delta: number): boolean {
+    if (delta > 0 && this.resv + delta > this.free) return false;
+    this.resv += delta;
+    return true;
+  }
+
+  /**
+   * dissolve_free_hugetlb_folio(): turn a free folio back into buddy pages. Fails (-EBUSY) when every
+   * free folio is reserved (free - resv == 0), as Linux refuses to dissolve then.
+   */
+  dissolve(folio: Folio): boolean {
+    const i = this.freeList.indexOf(folio);
+    if (i < 0) return false;
+    if (this.free - this.resv <= 0) return false;
+    this.freeList.splice(i, 1);
+    folio.freed = false;
+    folio.dissolved = true;
+    this.total--;
+    return true;
+  }
+}

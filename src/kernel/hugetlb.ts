@@ -1,0 +1,179 @@
+// The hugetlb fault path, allocation against reservations, COW and unmapping.
+// Linux: mm/hugetlb.c (hugetlb_fault(), hugetlb_no_page(), hugetlb_wp(), alloc_hugetlb_folio(),
+// vma_needs_reservation(), __unmap_hugepage_range(), free_huge_folio()), v6.1; the hwpoison checks follow
+// kernel-semantics.md §3.1–§3.2. Left out: userfaultfd (next issue), PMD sharing, migration waits,
+// fork (HPAGE_RESV_UNMAPPED), surplus pages.
+import type { Folio } from './folio.js';
+import { hugetlb_add_to_page_cache } from './hugetlbfs.js';
+import type { Mm, Vma } from './mm.js';
+import { alignDown, setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
+import type { KernelState } from './state.js';
+
+/** What a fault handler returns (include/linux/mm_types.h, enum vm_fault_reason); 0 = handled. */
+export type VmFault =
+  | { readonly code: 0 }
+  | { readonly code: 'VM_FAULT_OOM' }
+  | { readonly code: 'VM_FAULT_SIGBUS' }
+  | { readonly code: 'VM_FAULT_HWPOISON' }
+  /** VM_FAULT_HWPOISON_LARGE | VM_FAULT_SET_HINDEX(hindex). */
+  | { readonly code: 'VM_FAULT_HWPOISON_LARGE'; readonly hindex: number };
+
+const HANDLED: VmFault = { code: 0 };
+const SIGBUS: VmFault = { code: 'VM_FAULT_SIGBUS' };
+
+type PresentEntry = Extract<Entry, { kind: 'present' }>;
+
+/**
+ * hugetlb_fault(): resolve a fault at address in a hugetlb VMA.
+ * Linux: mm/hugetlb.c:hugetlb_fault(), v6.1: a hwpoison entry at the hstate level gives
+ * VM_FAULT_HWPOISON_LARGE with the hstate index; none or a marker goes to hugetlb_no_page().
+ */
+export function hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
+  const h = vma.hstate;
+  const haddr = alignDown(address, h.size);
+  const existing = mm.pt.offset(haddr, h.shift);
+  const old = existing === undefined ? undefined : slotEntry(existing);
+  if (old?.kind === 'hwpoison') return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
+  if (old?.kind === 'migration') return HANDLED; // migration_entry_wait(): not reachable without migration
+  const slot = mm.pt.alloc(haddr, h.shift);
+  const entry = slotEntry(slot);
+  if (entry === undefined || entry.kind === 'marker') {
+    return hugetlb_no_page(k, mm, vma, vma.indexOf(haddr), haddr, slot, write);
+  }
+  if (entry.kind !== 'present') return HANDLED;
+  if (write && !entry.write) return hugetlb_wp(k, mm, vma, haddr, slot, entry);
+  if (write) entry.dirty = true;
+  return HANDLED;
+}
+
+/**
+ * hugetlb_no_page(): instantiate the page-cache or anonymous folio behind a none (or marker) entry.
+ * Linux: mm/hugetlb.c:hugetlb_no_page(), v6.1. A folio found in the page cache with PG_hwpoison gives
+ * VM_FAULT_HWPOISON_LARGE (the check covers mappings that never faulted the page before the error).
+ */
+export function hugetlb_no_page(
+  k: KernelState, mm: Mm, vma: Vma, idx: number, haddr: number, slot: Slot, write: boolean,
+): VmFault {
+  const h = vma.hstate;
+  const inode = vma.inode;
+  const old = slotEntry(slot);
+  let folio = inode.pageCache.get(idx);
+  if (folio === undefined) {
+    if (idx >= Math.floor(inode.size / h.size)) return SIGBUS;
+    folio = alloc_hugetlb_folio(vma, haddr);
+    if (folio === undefined) return SIGBUS; // -ENOSPC => VM_FAULT_SIGBUS
+    if (vma.shared) {
+      hugetlb_add_to_page_cache(inode, folio, idx);
+    } else {
+      hugepage_add_new_anon_rmap(folio, vma, idx);
+    }
+    folio.migratable = true;
+  } else {
+    if (folio.hwpoison) return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
+    if (idx >= Math.floor(inode.size / h.size)) return SIGBUS;
+    folio.refcount++; // filemap_lock_folio()'s reference becomes the mapping's
+  }
+  const writable = vma.shared && vma.prot.write;
+  folio.mapcount++;
+  setSlot(slot, {
+    kind: 'present', folio, subpage: 0, write: writable, dirty: writable,
+    uffdWp: old?.kind === 'marker' && old.uffdWp,
+  });
+  if (write && !vma.shared) {
+    const entry = slotEntry(slot) as PresentEntry;
+    return hugetlb_wp(k, mm, vma, haddr, slot, entry);
+  }
+  return HANDLED;
+}
+
+/**
+ * alloc_hugetlb_folio(): dequeue a free folio for vma at addr, consuming the reservation that covers
+ * the index if there is one (vma_needs_reservation() / vma_commit_reservation()).
+ */
+export function alloc_hugetlb_folio(vma: Vma, addr: number): Folio | undefined {
+  const idx = vma.indexOf(addr);
+  const hasReserve = vma.shared
+    ? vma.inode.resvRegion.has(idx) && !vma.inode.pageCache.has(idx)
+    : vma.resv !== null && !vma.resv.consumed.has(idx);
+  const folio = vma.hstate.dequeue(hasReserve);
+  if (folio === undefined) return undefined;
+  if (vma.shared) vma.inode.resvRegion.add(idx);
+  else vma.resv?.consumed.add(idx);
+  return folio;
+}
+
+/** hugepage_add_new_anon_rmap(): a new anonymous folio, reachable through vma's anon_vma. */
+function hugepage_add_new_anon_rmap(folio: Folio, vma: Vma, idx: number): void {
+  folio.anon = true;
+  folio.index = idx;
+  folio.anonVmas.push(vma);
+  vma.anonVma = true;
+}
+
+/**
+ * hugetlb_wp(): a write fault on a present, write-protected entry. Shared: make it writable.
+ * Private: reuse an anonymous folio mapped once, else copy into a new anonymous folio (COW).
+ * Linux: mm/hugetlb.c:hugetlb_wp() (hugetlb_cow() before v6.2), v6.1. Left out: the owner's
+ * outside-reserve path that unmaps children (fork comes with the next issue).
+ */
+export function hugetlb_wp(k: KernelState, mm: Mm, vma: Vma, haddr: number, slot: Slot, entry: PresentEntry): VmFault {
+  const old = entry.folio;
+  if (vma.shared || (old.anon && old.mapcount === 1)) {
+    entry.write = true;
+    entry.dirty = true;
+    return HANDLED;
+  }
+  const copy = alloc_hugetlb_folio(vma, haddr);
+  if (copy === undefined) return SIGBUS;
+  copy.contents.copyFrom(old.contents, 0, 0, old.size);
+  hugepage_add_new_anon_rmap(copy, vma, vma.indexOf(haddr));
+  copy.migratable = true;
+  copy.mapcount = 1;
+  setSlot(slot, { kind: 'present', folio: copy, subpage: 0, write: true, dirty: true, uffdWp: entry.uffdWp });
+  page_remove_rmap(k, old, vma);
+  void mm;
+  return HANDLED;
+}
+
+/** page_remove_rmap() + put_page() for one mapped entry of folio in vma. */
+export function page_remove_rmap(k: KernelState, folio: Folio, vma: Vma): void {
+  folio.mapcount--;
+  const i = folio.anonVmas.indexOf(vma);
+  if (i >= 0) folio.anonVmas.splice(i, 1);
+  put_folio(k, folio);
+}
+
+/** folio_put(): drop a reference; the last one frees the folio to its hstate (free_huge_folio()). */
+export function put_folio(k: KernelState, folio: Folio): void {
+  folio.refcount--;
+  if (folio.refcount > 0) return;
+  void k;
+  folio.anon = false;
+  folio.anonVmas.length = 0;
+  folio.hstate.enqueue(folio);
+}
+
+/**
+ * __unmap_hugepage_range(): clear every entry of vma in [start, end): present entries drop their
+ * mapping, hwpoison entries and markers are simply cleared.
+ */
+export function unmap_hugepage_range(k: KernelState, vma: Vma, start: number, end: number): void {
+  const pt = vma.mm.pt;
+  for (const leaf of [...pt.leaves(start, end)]) {
+    const slot = pt.offset(leaf.start, leaf.shift);
+    if (slot === undefined) continue;
+    const e = slotEntry(slot);
+    setSlot(slot, undefined);
+    if (e?.kind === 'present') page_remove_rmap(k, e.folio, vma);
+  }
+  pt.prune();
+}
+
+/** The VMAs (and addresses) through which an rmap walk reaches folio: i_mmap order for page-cache folios. */
+export function* rmap_walk(folio: Folio): Generator<{ vma: Vma; address: number }> {
+  const vmas = folio.mapping !== null ? folio.mapping.i_mmap : folio.anonVmas;
+  for (const vma of [...vmas]) {
+    const address = vma.addressOf(folio.index);
+    if (address !== undefined) yield { vma, address };
+  }
+}

@@ -1,0 +1,111 @@
+// hugetlbfs inodes, memfd, the page cache and shared reservations.
+// Linux: fs/hugetlbfs/inode.c (hugetlbfs_file_mmap(), hugetlb_vmtruncate(), remove_inode_hugepages()),
+// mm/memfd.c (memfd_create() with MFD_HUGETLB), mm/hugetlb.c (hugetlb_reserve_pages(),
+// hugetlb_unreserve_pages(), hugetlb_add_to_page_cache()), v6.1.
+// Left out: subpools (no size= mount option), seals, fallocate (next issue).
+//
+// Invariants: a folio in `pageCache` has mapping === this inode and holds one page-cache reference;
+// `resvRegion` covers every index that holds a reservation or an instantiated page (Linux's resv_map
+// for shared mappings); reservations outstanding = |resvRegion \ pageCache|.
+import type { Folio } from './folio.js';
+import type { Hstate } from './hstate.js';
+import type { Vma } from './mm.js';
+import { put_folio, unmap_hugepage_range } from './hugetlb.js';
+import type { KernelState } from './state.js';
+
+export class Inode {
+  /** i_size in bytes. */
+  size = 0;
+  readonly pageCache = new Map<number, Folio>();
+  /** Shared resv_map: indices reserved or instantiated. */
+  readonly resvRegion = new Set<number>();
+  /** i_mmap: every VMA mapping this file, in insertion order (the interval tree's order for equal ranges). */
+  readonly i_mmap: Vma[] = [];
+  /** Open files plus mappings; the inode is evicted when this reaches 0. */
+  users = 0;
+
+  constructor(
+    readonly ino: number,
+    readonly hstate: Hstate,
+    readonly name: string,
+  ) {}
+}
+
+/** struct file for a hugetlbfs inode. */
+export class HugetlbFile {
+  constructor(readonly inode: Inode) {}
+}
+
+/** hugetlb_add_to_page_cache(): insert a new folio at idx; the cache holds one reference, the folio is dirty. */
+export function hugetlb_add_to_page_cache(inode: Inode, folio: Folio, idx: number): void {
+  inode.pageCache.set(idx, folio);
+  folio.mapping = inode;
+  folio.index = idx;
+  folio.refcount++;
+  folio.dirty = true;
+}
+
+/**
+ * hugetlb_reserve_pages(), shared case: reserve every index of [from, to) not yet in the region.
+ * Returns false (-ENOMEM) when the pool cannot back them.
+ */
+export function hugetlb_reserve_pages_shared(inode: Inode, from: number, to: number): boolean {
+  let chg = 0;
+  for (let i = from; i < to; i++) if (!inode.resvRegion.has(i)) chg++;
+  if (!inode.hstate.acct(chg)) return false;
+  for (let i = from; i < to; i++) inode.resvRegion.add(i);
+  return true;
+}
+
+/**
+ * remove_inode_hugepages() + hugetlb_unreserve_pages(): drop the page cache and reservations of
+ * indices [from, to) — unmapping them from every VMA first (hugetlb_vmdelete_list()).
+ * A poisoned folio leaves the page cache but is not freed: memory_failure keeps its reference
+ * (kernel-semantics.md §1.12, observed on 6.1).
+ */
+export function remove_inode_hugepages(k: KernelState, inode: Inode, from: number, to = Infinity): void {
+  const size = inode.hstate.size;
+  for (const vma of [...inode.i_mmap]) {
+    const start = Math.max(vma.start, vma.start + from * size - vma.pgoffBytes);
+    const end = Math.min(vma.end, vma.start + to * size - vma.pgoffBytes);
+    if (start < end) unmap_hugepage_range(k, vma, start, end);
+  }
+  let chg = 0;
+  let freed = 0;
+  for (const idx of [...inode.resvRegion].sort((a, b) => a - b)) {
+    if (idx < from || idx >= to) continue;
+    inode.resvRegion.delete(idx);
+    chg++;
+  }
+  for (const [idx, folio] of [...inode.pageCache].sort((a, b) => a[0] - b[0])) {
+    if (idx < from || idx >= to) continue;
+    inode.pageCache.delete(idx);
+    folio.mapping = null;
+    freed++;
+    put_folio(k, folio);
+  }
+  inode.hstate.acct(-(chg - freed));
+}
+
+/**
+ * hugetlbfs_punch_hole() (fallocate PUNCH_HOLE, MADV_REMOVE): whole hugepages in [offset, offset+len)
+ * are removed; partial hugepages are left alone on v6.1 (zeroing them came later).
+ */
+export function hugetlbfs_punch_hole(k: KernelState, inode: Inode, offset: number, len: number): void {
+  const size = inode.hstate.size;
+  const from = Math.ceil(offset / size);
+  const to = Math.floor((offset + len) / size);
+  if (from < to) remove_inode_hugepages(k, inode, from, to);
+}
+
+/** hugetlb_vmtruncate() via ftruncate(): shrinking drops pages beyond the new size. */
+export function hugetlb_vmtruncate(k: KernelState, inode: Inode, size: number): void {
+  const from = Math.ceil(size / inode.hstate.size);
+  inode.size = size;
+  remove_inode_hugepages(k, inode, from);
+}
+
+/** The last user went away: evict the inode (hugetlbfs_evict_inode() => remove_inode_hugepages(0)). */
+export function evict_inode(k: KernelState, inode: Inode): void {
+  remove_inode_hugepages(k, inode, 0);
+}

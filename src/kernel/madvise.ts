@@ -1,0 +1,87 @@
+// madvise(2) on hugetlb VMAs, v6.1.
+// Linux: mm/madvise.c (do_madvise(), madvise_behavior_valid(), madvise_inject_error(),
+// madvise_dontneed_free()), kernel-semantics.md §2.1. MADV_SPLIT (26) is HGM's (unmerged): v6.1 does
+// not know it and returns -EINVAL, as observed (§10). MADV_COLLAPSE exists in 6.1 but refuses hugetlb.
+import { unmap_hugepage_range } from './hugetlb.js';
+import { hugetlbfs_punch_hole } from './hugetlbfs.js';
+import { get_user_pages_fast } from './fault.js';
+import { memory_failure, MF_ACTION_REQUIRED, MF_COUNT_INCREASED, MF_SW_SIMULATED } from './memory-failure.js';
+import type { Thread } from './mm.js';
+import { hex } from './printk.js';
+import type { KernelState } from './state.js';
+import type { SysRet } from './types.js';
+import { MADV, PAGE_SIZE } from './uapi.js';
+
+const OK: SysRet = { ok: true, value: 0 };
+const fail = (errno: Extract<SysRet, { ok: false }>['errno']): SysRet => ({ ok: false, errno });
+
+/** do_madvise(): argument checks, then the advice. */
+export function do_madvise(k: KernelState, t: Thread, start: number, lenIn: number, advice: number): SysRet {
+  if (!madvise_behavior_valid(advice)) return fail('EINVAL');
+  if (start % PAGE_SIZE !== 0) return fail('EINVAL');
+  const len = Math.ceil(lenIn / PAGE_SIZE) * PAGE_SIZE;
+  if (lenIn !== 0 && len === 0) return fail('EINVAL');
+  const end = start + len;
+  if (end === start) return OK;
+  if (advice === MADV.MADV_HWPOISON) return madvise_inject_error(k, t, start, start + lenIn);
+  const mm = t.process.mm;
+  // madvise_walk_vmas(): the whole range must be mapped (-ENOMEM for holes).
+  let pos = start;
+  for (const vma of mm.vmas) {
+    if (vma.end <= pos || vma.start >= end) continue;
+    if (vma.start > pos) return fail('ENOMEM');
+    const a = Math.max(pos, vma.start);
+    const b = Math.min(end, vma.end);
+    const r = madvise_vma(k, vma, a, b, advice);
+    if (!r.ok) return r;
+    pos = b;
+  }
+  return pos < end ? fail('ENOMEM') : OK;
+}
+
+function madvise_behavior_valid(advice: number): boolean {
+  return [MADV.MADV_DONTNEED, MADV.MADV_REMOVE, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON].includes(advice as never);
+}
+
+function madvise_vma(k: KernelState, vma: import('./mm.js').Vma, start: number, end: number, advice: number): SysRet {
+  switch (advice) {
+    case MADV.MADV_DONTNEED: {
+      // madvise_dontneed_free_valid_vma(): hugetlb ranges must be hugepage aligned.
+      const size = vma.hstate.size;
+      if (start % size !== 0 || end % size !== 0) return fail('EINVAL');
+      unmap_hugepage_range(k, vma, start, end);
+      return OK;
+    }
+    case MADV.MADV_COLLAPSE:
+      return fail('EINVAL'); // hugepage_vma_check() refuses hugetlb VMAs
+    case MADV.MADV_REMOVE:
+      // madvise_remove() => vfs_fallocate(PUNCH_HOLE): shared mappings only; a range inside one
+      // hugepage removes nothing (observed, §10).
+      if (!vma.shared) return fail('EACCES');
+      hugetlbfs_punch_hole(k, vma.inode, start - vma.start + vma.pgoffBytes, end - start);
+      return OK;
+    default:
+      return fail('EINVAL');
+  }
+}
+
+/**
+ * madvise_inject_error(): for each step, GUP the page (a read fault first), then memory_failure() on
+ * the exact raw pfn; the loop advances by the folio size, so one call poisons at most one raw page per
+ * hugepage. Flags: MF_COUNT_INCREASED | MF_SW_SIMULATED (+ MF_ACTION_REQUIRED from v6.11).
+ */
+function madvise_inject_error(k: KernelState, t: Thread, start: number, end: number): SysRet {
+  const flags = MF_COUNT_INCREASED | MF_SW_SIMULATED
+    | (k.switches.madvise_hwpoison_action_required ? MF_ACTION_REQUIRED : 0);
+  for (let addr = start; addr < end;) {
+    const page = get_user_pages_fast(k, t, addr);
+    if (typeof page === 'string') return fail(page);
+    const folio = page.entry.folio;
+    const pfn = folio.pfn + Math.floor(page.offset / PAGE_SIZE);
+    k.log.printk(`Injecting memory failure for pfn ${hex(pfn)} at process virtual address ${hex(addr)}`);
+    const ret = memory_failure(k, pfn, flags);
+    if (ret !== 0 && ret !== 'EOPNOTSUPP') return fail(ret);
+    addr += folio.size;
+  }
+  return OK;
+}

@@ -1,0 +1,347 @@
+// memory_failure() for hugetlb folios, v6.1.
+// Linux: mm/memory-failure.c (memory_failure(), try_memory_failure_hugetlb(),
+// __get_huge_page_for_hwpoison(), hugetlb_set_page_hwpoison() (folio_set_hugetlb_hwpoison() later),
+// hwpoison_user_mappings(), collect_procs_file()/collect_procs_anon(), kill_procs(), kill_proc(),
+// identify_page_state(), me_huge_page(), action_result()); mm/rmap.c:try_to_unmap_one() (TTU_HWPOISON).
+// Rules and wording: kernel-semantics.md §1.2–§1.11, with §10 (observed on 6.1.192) winning.
+// Left out: non-hugetlb pages (only the raw pages of dissolved hugetlb folios are modelled), the
+// hwpoison filter, unpoison, soft offline, per-node stats, the raw_hwp_page allocation failure
+// (comes with the fault-injection switches).
+//
+// A folio is poisoned once: the first raw page takes the whole in-use path (unmap everywhere, signal,
+// me_huge_page); a later raw page of the same folio is only recorded ("already hardware poisoned").
+import type { Folio } from './folio.js';
+import { page_remove_rmap, rmap_walk } from './hugetlb.js';
+import type { Thread, Vma } from './mm.js';
+import { alignDown, setSlot, slotEntry } from './pgtable.js';
+import { hex } from './printk.js';
+import { force_sig_mceerr, send_sig_mceerr, send_sigkill } from './signal.js';
+import type { KernelState } from './state.js';
+import type { Errno } from './types.js';
+
+/** memory_failure() flags (include/linux/mm.h, enum mf_flags). */
+export const MF_COUNT_INCREASED = 1 << 0;
+export const MF_ACTION_REQUIRED = 1 << 1;
+export const MF_MUST_KILL = 1 << 2;
+export const MF_SW_SIMULATED = 1 << 5;
+export const MF_NO_RETRY = 1 << 6;
+
+/** 0 or a negative errno, as memory_failure() returns it. */
+export type MfRet = 0 | Errno;
+
+export type MfResult = 'MF_IGNORED' | 'MF_FAILED' | 'MF_DELAYED' | 'MF_RECOVERED';
+export type MfMsg = 'MF_MSG_HUGE' | 'MF_MSG_FREE_HUGE' | 'MF_MSG_UNMAP_FAILED' | 'MF_MSG_UNKNOWN' | 'MF_MSG_BUDDY';
+
+/** action_page_types[] (v6.1 wording). */
+const action_page_types: Readonly<Record<MfMsg, string>> = {
+  MF_MSG_HUGE: 'huge page',
+  MF_MSG_FREE_HUGE: 'free huge page',
+  MF_MSG_UNMAP_FAILED: 'unmapping failed page',
+  MF_MSG_UNKNOWN: 'unknown page',
+  MF_MSG_BUDDY: 'free buddy page',
+};
+
+/** action_name[]. */
+const action_name: Readonly<Record<MfResult, string>> = {
+  MF_IGNORED: 'Ignored',
+  MF_FAILED: 'Failed',
+  MF_DELAYED: 'Delayed',
+  MF_RECOVERED: 'Recovered',
+};
+
+/** pr_fmt of mm/memory-failure.c. */
+const pr = (k: KernelState, msg: string): void => k.log.printk(`Memory failure: ${msg}`);
+
+/**
+ * action_result(): log the outcome, count the raw page (v6.2+ rule; the 6.1 totals observed in §10 are
+ * the same) and map it to 0 (Recovered, Delayed) or -EBUSY.
+ */
+function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResult): MfRet {
+  if (k.switches.action_result_counts_poisoned) k.num_poisoned_pages++;
+  pr(k, `${hex(pfn)}: recovery action for ${action_page_types[type]}: ${action_name[result]}`);
+  return result === 'MF_RECOVERED' || result === 'MF_DELAYED' ? 0 : 'EBUSY';
+}
+
+/**
+ * hugetlb_set_page_hwpoison(): set PG_hwpoison on the folio and record the raw page.
+ * Returns true ("already poisoned", -EHWPOISON) when the folio flag was already set.
+ * Linux: mm/memory-failure.c, v6.1 (kernel-semantics.md §1.4).
+ */
+function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): boolean {
+  const already = folio.hwpoison;
+  folio.hwpoison = true;
+  if (folio.rawHwpUnreliable) return true;
+  if (folio.raw_hwp_list.includes(raw)) return true;
+  folio.raw_hwp_list.push(raw);
+  if (already && k.switches.count_new_raw_page_in_set_hwpoison) k.num_poisoned_pages++;
+  return already;
+}
+
+type Classification = 'in-use' | 'free' | 'busy' | 'already-poisoned';
+
+/**
+ * __get_huge_page_for_hwpoison(): classify the folio (in use, free, busy) and record the raw page.
+ * With MF_COUNT_INCREASED the caller's reference (GUP's) becomes memory_failure's.
+ * Linux: mm/hugetlb.c:get_huge_page_for_hwpoison() => mm/memory-failure.c, v6.1 (§1.3).
+ */
+function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number, flags: number): Classification {
+  let ret: Classification;
+  let countIncreased = false;
+  if (flags & MF_COUNT_INCREASED) {
+    ret = 'in-use';
+    countIncreased = true;
+  } else if (folio.freed) {
+    ret = 'free';
+  } else if (folio.migratable && folio.refcount > 0) {
+    folio.refcount++; // get_page_unless_zero()
+    ret = 'in-use';
+    countIncreased = true;
+  } else {
+    ret = 'busy';
+    if (!(flags & MF_NO_RETRY)) return ret;
+  }
+  if (hugetlb_set_page_hwpoison(k, folio, raw)) {
+    if (countIncreased) folio.refcount--;
+    return 'already-poisoned';
+  }
+  if (countIncreased && folio.migratable) folio.migratable = false;
+  if (countIncreased) folio.mfRefs++;
+  return ret === 'busy' ? 'in-use' : ret;
+}
+
+interface ToKill {
+  readonly thread: Thread;
+  readonly addr: number;
+  readonly sizeShift: number;
+}
+
+/**
+ * task_early_kill(): the thread of a process that gets the early SIGBUS — current when force_early and
+ * it shares current's mm, else the first thread with PF_MCE_PROCESS|PF_MCE_EARLY, or (without
+ * PF_MCE_PROCESS) any thread when vm.memory_failure_early_kill is set.
+ */
+function task_early_kill(k: KernelState, threads: Iterable<Thread>, forceEarly: boolean): Thread | undefined {
+  const list = [...threads].filter((t) => t.alive);
+  const first = list[0];
+  if (first === undefined) return undefined;
+  if (forceEarly && k.current !== null && k.current.process === first.process) return k.current;
+  for (const t of list) {
+    if (t.mceProcess) {
+      if (t.mceEarly) return t;
+    } else if (k.memory_failure_early_kill) {
+      return t;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * collect_procs(): one to_kill per VMA of the folio, per process with an early-kill thread.
+ * Files: every VMA covering the offset, mapped or not (i_mmap order). Anonymous: VMAs that map it.
+ * si_addr is the hugepage start in that VMA (page_address_in_vma(head), v6.1; v6.7+ gives the raw page).
+ */
+function collect_procs(k: KernelState, folio: Folio, forceEarly: boolean): ToKill[] {
+  const tokill: ToKill[] = [];
+  const vmas: Vma[] = folio.mapping !== null ? folio.mapping.i_mmap : folio.anonVmas;
+  for (const proc of k.processes.values()) {
+    if (!proc.alive) continue;
+    const t = task_early_kill(k, proc.threads.values(), forceEarly);
+    if (t === undefined) continue;
+    for (const vma of vmas) {
+      if (vma.mm !== proc.mm) continue;
+      const addr = vma.addressOf(folio.index);
+      if (addr === undefined) continue;
+      tokill.push({ thread: t, addr, sizeShift: folio.hstate.shift });
+    }
+  }
+  return tokill;
+}
+
+/**
+ * kill_procs(): signal the collected threads when forcekill; SIGKILL them when unmapping failed (v6.1).
+ */
+function kill_procs(k: KernelState, tokill: readonly ToKill[], forcekill: boolean, fail: boolean, pfn: number, flags: number): void {
+  if (!forcekill) return;
+  for (const tk of tokill) {
+    const t = tk.thread;
+    if (fail) {
+      pr(k, `${hex(pfn)}: forcibly killing ${t.process.comm}:${t.tid} because of failure to unmap corrupted page`);
+      send_sigkill(k, t);
+      continue;
+    }
+    kill_proc(k, tk, pfn, flags);
+  }
+}
+
+/** kill_proc(): BUS_MCEERR_AR (forced) to current under MF_ACTION_REQUIRED, else BUS_MCEERR_AO (queued). */
+function kill_proc(k: KernelState, tk: ToKill, pfn: number, flags: number): void {
+  const t = tk.thread;
+  pr(k, `${hex(pfn)}: Sending SIGBUS to ${t.process.comm}:${t.tid} due to hardware memory corruption`);
+  if (flags & MF_ACTION_REQUIRED && t === k.current) force_sig_mceerr(k, t, 'BUS_MCEERR_AR', tk.addr, tk.sizeShift);
+  else send_sig_mceerr(k, t, 'BUS_MCEERR_AO', tk.addr, tk.sizeShift);
+}
+
+/**
+ * try_to_unmap(folio, TTU_HWPOISON) for hugetlb: in every VMA that maps the folio, replace the
+ * hstate-level entry with a hwpoison entry holding the head pfn (try_to_unmap_one()).
+ */
+function try_to_unmap(k: KernelState, folio: Folio): void {
+  for (const { vma, address } of rmap_walk(folio)) {
+    const slot = vma.mm.pt.offset(address, folio.hstate.shift);
+    if (slot === undefined) continue;
+    const e = slotEntry(slot);
+    if (e?.kind !== 'present' || e.folio !== folio) continue;
+    if (e.dirty) folio.dirty = true;
+    setSlot(slot, { kind: 'hwpoison', pfn: folio.pfn });
+    page_remove_rmap(k, folio, vma);
+  }
+}
+
+/**
+ * hwpoison_user_mappings(): collect the processes to signal, unmap the folio everywhere, signal.
+ * Returns whether the folio ended up unmapped. hugetlbfs folios are always dirty, so forcekill holds.
+ */
+function hwpoison_user_mappings(k: KernelState, folio: Folio, pfn: number, flags: number): boolean {
+  if (folio.mapcount === 0) return true; // !page_mapped(): nobody is collected or signalled
+  const tokill = collect_procs(k, folio, (flags & MF_ACTION_REQUIRED) !== 0);
+  try_to_unmap(k, folio);
+  const unmapSuccess = folio.mapcount === 0;
+  if (!unmapSuccess) pr(k, `${hex(pfn)}: failed to unmap page (mapcount=${folio.mapcount})`);
+  const forcekill = folio.dirty || (flags & MF_MUST_KILL) !== 0 || !unmapSuccess;
+  kill_procs(k, tokill, forcekill, !unmapSuccess, pfn, flags);
+  return unmapSuccess;
+}
+
+/**
+ * __page_handle_poison(): dissolve the (now free) folio and take the raw page off the buddy allocator.
+ * v6.1.192 carries the v6.10 rule (both steps must work; stable backport of 8cf360b9d6a8).
+ */
+function __page_handle_poison(k: KernelState, folio: Folio, raw: number): boolean {
+  if (!folio.freed || !folio.hstate.dissolve(folio)) return false;
+  for (const r of folio.raw_hwp_list) k.rawPoisoned.add(folio.pfn + r); // folio_clear_hugetlb_hwpoison(): move the flags
+  void raw; // take_page_off_buddy(pfn + raw) succeeds in the model
+  return true;
+}
+
+/**
+ * me_huge_page(): page-cache folios stay in the cache, poisoned, and keep memory_failure's reference;
+ * folios without a mapping (anonymous, COWed copies) drop it, are freed and dissolved. Then the
+ * refcount check (has_extra_refcount()).
+ */
+function me_huge_page(k: KernelState, folio: Folio, pfn: number, raw: number): MfResult {
+  let res: MfResult;
+  let extraPins = false;
+  if (folio.mapping !== null) {
+    res = 'MF_RECOVERED'; // truncate_error_page(): hugetlbfs error_remove_page keeps the folio (v6.1+)
+    extraPins = true;
+    const count = folio.refcount - 1 - (extraPins ? 1 : 0);
+    if (count > 0) {
+      pr(k, `${hex(pfn)}: ${action_page_types.MF_MSG_HUGE} still referenced by ${count} users`);
+      res = 'MF_FAILED';
+    }
+    return res;
+  }
+  folio.mfRefs--;
+  folio.refcount--; // put_page(): the last reference frees the folio to the pool
+  if (folio.refcount === 0) {
+    folio.anon = false;
+    folio.anonVmas.length = 0;
+    folio.hstate.enqueue(folio);
+  }
+  // Observed on 6.1.192: an anonymous 1 GiB folio is dissolved, yet the result is Failed (§10).
+  const gigantic = folio.hstate.shift > 21;
+  if (__page_handle_poison(k, folio, raw) && !(gigantic && k.switches.gigantic_take_off_buddy_fails)) {
+    res = 'MF_RECOVERED';
+  } else {
+    res = 'MF_FAILED';
+  }
+  const count = folio.refcount - 1; // has_extra_refcount(), no page-cache pin expected
+  if (count > 0) {
+    pr(k, `${hex(pfn)}: ${action_page_types.MF_MSG_HUGE} still referenced by ${count} users`);
+    res = 'MF_FAILED';
+  }
+  return res;
+}
+
+/**
+ * identify_page_state(): the page-state table, matched in order; the catch-all row is last.
+ * Only the hugetlb row has a handler in this model.
+ */
+const error_states: readonly { readonly match: (f: Folio) => boolean; readonly type: MfMsg; readonly action: typeof me_huge_page | null }[] = [
+  { match: (f) => f.hugetlb, type: 'MF_MSG_HUGE', action: me_huge_page },
+  { match: () => true, type: 'MF_MSG_UNKNOWN', action: null },
+];
+
+function identify_page_state(k: KernelState, folio: Folio, pfn: number, raw: number): MfRet {
+  const row = error_states.find((r) => r.match(folio))!;
+  const result = row.action === null ? 'MF_IGNORED' : row.action(k, folio, pfn, raw);
+  return action_result(k, pfn, row.type, result);
+}
+
+/**
+ * kill_accessing_process(): an already-poisoned page consumed under MF_ACTION_REQUIRED: find current's
+ * entry for the folio (present or hwpoison, matched by head pfn) and send BUS_MCEERR_AR with the
+ * hugepage start (v6.1..v6.18). Returns -EHWPOISON if it signalled, -EFAULT otherwise.
+ */
+function kill_accessing_process(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
+  const t = k.current;
+  if (t === null) return 'EFAULT';
+  for (const vma of t.process.mm.vmas) {
+    for (const leaf of vma.mm.pt.leaves(vma.start, vma.end)) {
+      const e = leaf.entry;
+      const hit = (e.kind === 'hwpoison' && e.pfn === folio.pfn) || (e.kind === 'present' && e.folio === folio);
+      if (!hit) continue;
+      kill_proc(k, { thread: t, addr: alignDown(leaf.start, folio.size), sizeShift: folio.hstate.shift }, pfn, flags);
+      return 'EHWPOISON';
+    }
+  }
+  return 'EFAULT';
+}
+
+/**
+ * try_memory_failure_hugetlb(): the hugetlb branch of memory_failure(), v6.1 (§1.5).
+ * Returns undefined when the pfn is not (any more) in a hugetlb folio.
+ */
+function try_memory_failure_hugetlb(k: KernelState, pfn: number, flags: number): MfRet | undefined {
+  const folio = k.folioOfPfn(pfn);
+  if (folio === undefined || !folio.hugetlb) return undefined;
+  const raw = pfn - folio.pfn;
+  for (;;) {
+    const res = __get_huge_page_for_hwpoison(k, folio, raw, flags);
+    if (res === 'already-poisoned') {
+      pr(k, `${hex(pfn)}: already hardware poisoned`);
+      if (flags & MF_ACTION_REQUIRED) return kill_accessing_process(k, folio, pfn, flags);
+      return 'EHWPOISON';
+    }
+    if (res === 'busy') {
+      if (!(flags & MF_NO_RETRY)) {
+        flags |= MF_NO_RETRY;
+        continue;
+      }
+      return action_result(k, pfn, 'MF_MSG_UNKNOWN', 'MF_IGNORED');
+    }
+    if (res === 'free') {
+      const ok = __page_handle_poison(k, folio, raw);
+      return action_result(k, pfn, 'MF_MSG_FREE_HUGE', ok ? 'MF_RECOVERED' : 'MF_FAILED');
+    }
+    if (!hwpoison_user_mappings(k, folio, pfn, flags)) {
+      return action_result(k, pfn, 'MF_MSG_UNMAP_FAILED', 'MF_IGNORED');
+    }
+    return identify_page_state(k, folio, pfn, raw);
+  }
+}
+
+/**
+ * memory_failure(): handle a hardware error on raw pfn. The non-hugetlb part models only raw pages of
+ * dissolved hugetlb folios: poisoned already (-EHWPOISON) or free buddy pages taken off (Recovered).
+ */
+export function memory_failure(k: KernelState, pfn: number, flags: number): MfRet {
+  const hugetlb = try_memory_failure_hugetlb(k, pfn, flags);
+  if (hugetlb !== undefined) return hugetlb;
+  if (k.rawPoisoned.has(pfn)) {
+    pr(k, `${hex(pfn)}: already hardware poisoned`);
+    return 'EHWPOISON';
+  }
+  k.rawPoisoned.add(pfn);
+  return action_result(k, pfn, 'MF_MSG_BUDDY', 'MF_RECOVERED');
+}

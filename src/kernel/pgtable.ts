@@ -1,0 +1,216 @@
+// Page tables: a sparse multi-level tree per mm, x86_64 geometry (PUD 1 GiB, PMD 2 MiB, PTE 4 KiB).
+// Linux: include/linux/pgtable.h, arch/x86/include/asm/pgtable_types.h, mm/hugetlb.c:huge_pte_offset()
+// and huge_pte_alloc(). Unlike Linux, PGD and P4D are folded into one sparse map keyed by the
+// PUD-table index, and a table stores only its non-none slots, so an untouched 1 GiB range costs nothing.
+//
+// Entry kinds use the kernel's words and are always switched on in the kernel's order: hwpoison,
+// migration, marker, present, none (STYLE.md §8; compare mm/hugetlb.c:hugetlb_change_protection()).
+import type { Folio } from './folio.js';
+import type { EntryKindName, PageTableRun } from './types.js';
+
+export const PTE_SHIFT = 12;
+export const PMD_SHIFT = 21;
+export const PUD_SHIFT = 30;
+const PTRS_PER_TABLE = 512;
+
+export type Entry =
+  /** A present leaf mapping `size` bytes of `folio` starting at raw page `subpage`. */
+  | { readonly kind: 'present'; readonly folio: Folio; readonly subpage: number; write: boolean; dirty: boolean; uffdWp: boolean }
+  /** A hwpoison swap entry (make_hwpoison_entry): holds the head pfn of the poisoned folio. */
+  | { readonly kind: 'hwpoison'; readonly pfn: number }
+  | { readonly kind: 'migration'; readonly pfn: number }
+  /** A PTE marker (uffd-wp or poisoned) on an otherwise none entry. */
+  | { readonly kind: 'marker'; readonly uffdWp: boolean; readonly poisoned: boolean }
+  /** A lower-level table. */
+  | { readonly kind: 'table'; readonly slots: Map<number, Entry> };
+
+export type LeafEntry = Exclude<Entry, { kind: 'table' }>;
+
+/** The slot of one entry: where a walk stopped. `entry` is undefined for none. */
+export interface Slot {
+  readonly table: Map<number, Entry>;
+  readonly index: number;
+  readonly shift: number;
+  /** Start address of the slot's range. */
+  readonly start: number;
+}
+
+export function slotEntry(slot: Slot): Entry | undefined {
+  return slot.table.get(slot.index);
+}
+
+/** set_huge_pte_at() / huge_pte_clear(): install an entry, or clear it with undefined. */
+export function setSlot(slot: Slot, entry: LeafEntry | undefined): void {
+  if (entry === undefined) slot.table.delete(slot.index);
+  else slot.table.set(slot.index, entry);
+}
+
+export const sizeOfShift = (shift: number): number => 2 ** shift;
+const indexAt = (addr: number, shift: number): number => Math.floor(addr / 2 ** shift) % PTRS_PER_TABLE;
+/** The root is keyed by the PUD-table number (addr >> 39), so the index there is not taken modulo 512. */
+const rootIndex = (addr: number): number => Math.floor(addr / 2 ** (PUD_SHIFT + 9));
+
+export function alignDown(addr: number, size: number): number {
+  return addr - (addr % size);
+}
+
+export class PageTable {
+  /** PUD tables by addr >> 39 (the folded PGD/P4D level). */
+  private readonly root = new Map<number, Map<number, Entry>>();
+  /** Entries created or visited, for the runner's step budget. */
+  ops = 0;
+
+  private pudTable(addr: number, alloc: boolean): Map<number, Entry> | undefined {
+    const key = rootIndex(addr);
+    let t = this.root.get(key);
+    if (t === undefined && alloc) {
+      t = new Map();
+      this.root.set(key, t);
+    }
+    return t;
+  }
+
+  /**
+   * huge_pte_offset(): the slot at level `shift` for addr, without allocating; undefined when a
+   * table on the way is missing. A leaf found above `shift` is returned as that higher slot.
+   */
+  offset(addr: number, shift: number): Slot | undefined {
+    let table = this.pudTable(addr, false);
+    for (let s = PUD_SHIFT; table !== undefined; s -= 9) {
+      this.ops++;
+      const index = indexAt(addr, s);
+      const e = table.get(index);
+      if (s === shift || e === undefined || e.kind !== 'table') {
+        if (s !== shift && e === undefined) return undefined;
+        return { table, index, shift: s, start: alignDown(addr, sizeOfShift(s)) };
+      }
+      table = e.slots;
+    }
+    return undefined;
+  }
+
+  /** huge_pte_alloc(): the slot at level `shift` for addr, allocating the tables above it. */
+  alloc(addr: number, shift: number): Slot {
+    let table = this.pudTable(addr, true)!;
+    for (let s = PUD_SHIFT; ; s -= 9) {
+      this.ops++;
+      const index = indexAt(addr, s);
+      if (s === shift) return { table, index, shift: s, start: alignDown(addr, sizeOfShift(s)) };
+      let e = table.get(index);
+      if (e === undefined) {
+        e = { kind: 'table', slots: new Map() };
+        table.set(index, e);
+      } else if (e.kind !== 'table') {
+        return { table, index, shift: s, start: alignDown(addr, sizeOfShift(s)) };
+      }
+      table = e.slots;
+    }
+  }
+
+  /** A full walk: the leaf slot that maps addr, or the none slot where the walk stopped. */
+  walk(addr: number): Slot | undefined {
+    return this.offset(addr, PTE_SHIFT) ?? this.noneSlot(addr);
+  }
+
+  private noneSlot(addr: number): Slot | undefined {
+    // The deepest existing table on the way decides the none slot's level.
+    let table: Map<number, Entry> | undefined = this.pudTable(addr, false);
+    if (table === undefined) return undefined;
+    for (let s = PUD_SHIFT; ; s -= 9) {
+      const index = indexAt(addr, s);
+      const e: Entry | undefined = table.get(index);
+      if (e === undefined || e.kind !== 'table' || s === PTE_SHIFT) {
+        return { table, index, shift: s, start: alignDown(addr, sizeOfShift(s)) };
+      }
+      table = e.slots;
+    }
+  }
+
+  /**
+   * Visit every leaf (non-table) entry in [start, end), in address order. Cost: the entries and
+   * tables that exist, never the bytes covered.
+   */
+  *leaves(start: number, end: number): Generator<{ start: number; shift: number; entry: LeafEntry }> {
+    const keys = [...this.root.keys()].sort((a, b) => a - b);
+    for (const k of keys) {
+      const base = k * 2 ** (PUD_SHIFT + 9);
+      if (base >= end || base + 2 ** (PUD_SHIFT + 9) <= start) continue;
+      yield* this.leavesIn(this.root.get(k)!, base, PUD_SHIFT, start, end);
+    }
+  }
+
+  private *leavesIn(
+    table: Map<number, Entry>, base: number, shift: number, start: number, end: number,
+  ): Generator<{ start: number; shift: number; entry: LeafEntry }> {
+    const size = sizeOfShift(shift);
+    const indices = [...table.keys()].sort((a, b) => a - b);
+    for (const i of indices) {
+      const a = base + i * size;
+      if (a + size <= start || a >= end) continue;
+      this.ops++;
+      const e = table.get(i)!;
+      if (e.kind === 'table') yield* this.leavesIn(e.slots, a, shift - 9, start, end);
+      else yield { start: a, shift, entry: e };
+    }
+  }
+
+  /** Drop every table that became empty (free_pgtables(), in effect). */
+  prune(): void {
+    const prune = (t: Map<number, Entry>): void => {
+      for (const [i, e] of t) {
+        if (e.kind !== 'table') continue;
+        prune(e.slots);
+        if (e.slots.size === 0) t.delete(i);
+      }
+    };
+    for (const [k, t] of this.root) {
+      prune(t);
+      if (t.size === 0) this.root.delete(k);
+    }
+  }
+}
+
+export function entryKind(e: LeafEntry | undefined): EntryKindName {
+  if (e === undefined) return 'none';
+  switch (e.kind) {
+    case 'hwpoison': return 'hwpoison';
+    case 'migration': return 'migration';
+    case 'marker': return 'marker';
+    case 'present': return 'present';
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+/**
+ * Runs of equal consecutive entries over [start, end), where a none range is counted in units of
+ * `noneSize` (the VMA's hugepage size): what `dump` and the summary line print.
+ */
+export function pageTableRuns(pt: PageTable, start: number, end: number, noneSize: number): PageTableRun[] {
+  const runs: PageTableRun[] = [];
+  const push = (a: number, b: number, size: number, kind: EntryKindName): void => {
+    const count = Math.round((b - a) / size);
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.end === a && last.kind === kind && last.size === size) {
+      runs[runs.length - 1] = { ...last, end: b, count: last.count + count };
+    } else {
+      runs.push({ start: a, end: b, size, kind, count });
+    }
+  };
+  const pushNone = (a: number, b: number): void => {
+    if (b > a) push(a, b, noneSize, 'none');
+  };
+  let pos = start;
+  for (const leaf of pt.leaves(start, end)) {
+    const size = sizeOfShift(leaf.shift);
+    const a = Math.max(leaf.start, start);
+    const b = Math.min(leaf.start + size, end);
+    pushNone(pos, a);
+    push(a, b, size, entryKind(leaf.entry));
+    pos = b;
+  }
+  pushNone(pos, end);
+  return runs;
+}

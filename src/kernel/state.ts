@@ -1,0 +1,30 @@
+// Global kernel state shared by the model's modules: what one boot holds.
+// Compare Linux's globals: hstates[], num_poisoned_pages, sysctl_memory_failure_*, the task list.
+import type { Folio } from './folio.js';
+import type { Hstate } from './hstate.js';
+import type { Process, Thread } from './mm.js';
+import type { KernelLog } from './printk.js';
+import type { Switches } from './profiles.js';
+import type { SignalEvent } from './types.js';
+
+export interface KernelState {
+  readonly switches: Switches;
+  /** hstates[], ordered by hstate index. */
+  readonly hstates: readonly Hstate[];
+  readonly defaultHstate: Hstate;
+  readonly log: KernelLog;
+  /** for_each_process() order: creation order. */
+  readonly processes: Map<number, Process>;
+  /** The thread executing in the kernel right now (current). */
+  current: Thread | null;
+  /** num_poisoned_pages (HardwareCorrupted, in raw pages). */
+  num_poisoned_pages: number;
+  /** Raw pfns poisoned outside any hugetlb folio (dissolved folios' raw pages): PG_hwpoison on the raw page. */
+  readonly rawPoisoned: Set<number>;
+  /** Signals sent since the runner last took them. */
+  readonly signals: SignalEvent[];
+  /** sysctl vm.memory_failure_early_kill. */
+  memory_failure_early_kill: boolean;
+  /** pfn_to_page + page_folio for hugetlb pfns. */
+  folioOfPfn(pfn: number): Folio | undefined;
+}
