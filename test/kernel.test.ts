@@ -1,6 +1,6 @@
 // The kernel model, file by file (STYLE.md §15): each subtest names the behaviour it checks and the
 // source it follows. Outcomes are kernel-semantics.md §10 (observed on 6.1.192) first, then §1–§4.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Kernel, MADV, MAP, MFD, PROFILES, PROT, type TaskRef } from '../src/kernel/index.js';
 import { ByteMap } from '../src/kernel/contents.js';
 
@@ -8,9 +8,20 @@ const M2 = 2 * 1024 * 1024;
 const G1 = 1024 * 1024 * 1024;
 const RW = PROT.PROT_READ | PROT.PROT_WRITE;
 
+let booted: Kernel[] = [];
 function boot(size = M2, nr = 8): { k: Kernel; me: TaskRef } {
   const k = new Kernel({ profile: PROFILES['v6.1'], default_hugepagesz: size, nr_hugepages: new Map([[size, nr]]), comm: 'hugetlb-test' });
+  booted.push(k);
   return { k, me: k.init };
+}
+
+/** A subtest whose kernels must all satisfy the model's named invariants when it ends. */
+function kt(parent: Test, name: string, fn: (t: Test) => void): void {
+  parent.test(name, async (t) => {
+    booted = [];
+    fn(t);
+    for (const k of booted) t.same(k.checkInvariants(), [], 'named invariants hold');
+  });
 }
 
 function value(r: { ok: true; value: number } | { ok: false; errno: string }): number {
@@ -27,7 +38,7 @@ function sharedFile(k: Kernel, me: TaskRef, len: number): { fd: number; P: numbe
 }
 
 t.test('contents', async (t) => {
-  t.test('a byte map stores ranges, not bytes', async (t) => {
+  kt(t, 'a byte map stores ranges, not bytes', (t) => {
     const m = new ByteMap();
     m.fill(0, G1, 7);
     m.fill(4096, 8192, 9);
@@ -40,7 +51,7 @@ t.test('contents', async (t) => {
     t.equal(m.findMismatch(0, G1, 7), -1);
     t.equal(m.findMismatch(0, G1 + 1, 7), G1, 'the zero background past the last range');
   });
-  t.test('copyFrom shifts ranges', async (t) => {
+  kt(t, 'copyFrom shifts ranges', (t) => {
     const a = new ByteMap();
     a.fill(10, 20, 1);
     const b = new ByteMap();
@@ -54,7 +65,7 @@ t.test('contents', async (t) => {
 });
 
 t.test('mmap', async (t) => {
-  t.test('mappings are placed top-down, hugepage aligned, at the same addresses every boot', async (t) => {
+  kt(t, 'mappings are placed top-down, hugepage aligned, at the same addresses every boot', (t) => {
     const { k, me } = boot();
     const a = sharedFile(k, me, 2 * M2).P;
     const b = sharedFile(k, me, 2 * M2).P;
@@ -62,7 +73,7 @@ t.test('mmap', async (t) => {
     t.equal(b, a - 2 * M2);
     t.equal(sharedFile(boot().k, boot().me, 2 * M2).P, a);
   });
-  t.test('a shared mapping reserves the file pages; ENOMEM when the pool is short', async (t) => {
+  kt(t, 'a shared mapping reserves the file pages; ENOMEM when the pool is short', (t) => {
     const { k, me } = boot(M2, 2);
     sharedFile(k, me, 2 * M2);
     t.equal(k.pool(M2).resv, 2);
@@ -71,14 +82,14 @@ t.test('mmap', async (t) => {
     t.same(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0), { ok: false, errno: 'ENOMEM' });
     t.ok(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED | MAP.MAP_NORESERVE, fd, 0).ok, 'MAP_NORESERVE does not reserve');
   });
-  t.test('length and offset must be hugepage aligned', async (t) => {
+  kt(t, 'length and offset must be hugepage aligned', (t) => {
     const { k, me } = boot();
     const fd = value(k.memfd_create(me, 'x', MFD.MFD_HUGETLB));
     t.same(k.mmap(me, 0, 4096, RW, MAP.MAP_SHARED, fd, 0), { ok: false, errno: 'EINVAL' });
     t.same(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 4096), { ok: false, errno: 'EINVAL' });
     t.same(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, 99, 0), { ok: false, errno: 'EBADF' });
   });
-  t.test('munmap and close give the pool back', async (t) => {
+  kt(t, 'munmap and close give the pool back', (t) => {
     const { k, me } = boot();
     const { fd, P } = sharedFile(k, me, 2 * M2);
     value(k.memset(me, P, 2 * M2, 1));
@@ -92,7 +103,7 @@ t.test('mmap', async (t) => {
 });
 
 t.test('hugetlb', async (t) => {
-  t.test('a fault maps the whole hugepage at PMD level; data round-trips', async (t) => {
+  kt(t, 'a fault maps the whole hugepage at PMD level; data round-trips', (t) => {
     const { k, me } = boot();
     const { P } = sharedFile(k, me, 2 * M2);
     t.same(k.access(me, P + 5, 'write', 0x42), { ok: true, value: 0x42 });
@@ -101,13 +112,13 @@ t.test('hugetlb', async (t) => {
     t.match(k.mappingAt(me, P + M2), { size: M2, kind: 'none' });
     t.match(k.folioAt(me, P), { refcount: 2, mapcount: 1, inPageCache: true });
   });
-  t.test('a fault beyond EOF is BUS_ADRERR at the exact address', async (t) => {
+  kt(t, 'a fault beyond EOF is BUS_ADRERR at the exact address', (t) => {
     const { k, me } = boot();
     const fd = value(k.memfd_create(me, 'x', MFD.MFD_HUGETLB));
     const P = value(k.mmap(me, 0, 2 * M2, PROT.PROT_READ, MAP.MAP_SHARED, fd, 0));
     t.same(k.access(me, P + 17, 'read'), { ok: false, signal: { signo: 'SIGBUS', si_code: 'BUS_ADRERR', si_addr: P + 17, si_addr_lsb: 0 } });
   });
-  t.test('MAP_PRIVATE: reads map the page-cache folio, a write COWs into an anonymous folio', async (t) => {
+  kt(t, 'MAP_PRIVATE: reads map the page-cache folio, a write COWs into an anonymous folio', (t) => {
     const { k, me } = boot();
     const { fd, P: S } = sharedFile(k, me, M2);
     value(k.memset(me, S, M2, 3));
@@ -119,7 +130,7 @@ t.test('hugetlb', async (t) => {
     t.same(k.access(me, S + 1, 'read'), { ok: true, value: 3 }, 'the file is untouched');
     t.same(k.access(me, P + 2, 'read'), { ok: true, value: 3 }, 'the copy holds the old bytes');
   });
-  t.test('a 1 GiB hugepage costs intervals, not bytes', async (t) => {
+  kt(t, 'a 1 GiB hugepage costs intervals, not bytes', (t) => {
     const { k, me } = boot(G1, 2);
     const { P } = sharedFile(k, me, 2 * G1);
     t.same(k.memset(me, P, 2 * G1, 0xa5), { ok: true, value: 2 * G1 });
@@ -130,7 +141,7 @@ t.test('hugetlb', async (t) => {
 });
 
 t.test('memory-failure', async (t) => {
-  t.test('MADV_HWPOISON on a mapped shared hugepage (kernel-semantics.md §8.10 A, §10)', async (t) => {
+  kt(t, 'MADV_HWPOISON on a mapped shared hugepage (kernel-semantics.md §8.10 A, §10)', (t) => {
     const { k, me } = boot();
     const { P } = sharedFile(k, me, 2 * M2);
     value(k.memset(me, P, 2 * M2, 1));
@@ -152,7 +163,7 @@ t.test('memory-failure', async (t) => {
     t.same(k.checkBytes(me, P, M2, 1), { ok: true }, 'software injection corrupts no data');
     t.equal(k.meminfo().HugePages_Free, before, 'the poisoned folio stays in the page cache');
   });
-  t.test('a second MADV_HWPOISON in the poisoned hugepage returns EFAULT and records nothing', async (t) => {
+  kt(t, 'a second MADV_HWPOISON in the poisoned hugepage returns EFAULT and records nothing', (t) => {
     const { k, me } = boot();
     const { P } = sharedFile(k, me, 2 * M2);
     value(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON));
@@ -162,7 +173,7 @@ t.test('memory-failure', async (t) => {
     t.match(k.folioAt(me, P), { raw_hwp_list: [3] });
     t.equal(k.meminfo().HardwareCorrupted, 4);
   });
-  t.test('a mapping that never faulted the page gets BUS_MCEERR_AR from the page-cache check', async (t) => {
+  kt(t, 'a mapping that never faulted the page gets BUS_MCEERR_AR from the page-cache check', (t) => {
     const { k, me } = boot();
     const { fd, P } = sharedFile(k, me, M2);
     const S = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
@@ -170,7 +181,7 @@ t.test('memory-failure', async (t) => {
     t.match(k.mappingAt(me, S), { kind: 'none' });
     t.match(k.access(me, S + 7, 'write', 1), { ok: false, signal: { si_code: 'BUS_MCEERR_AR', si_addr: S + 7, si_addr_lsb: 21 } });
   });
-  t.test('MADV_HWPOISON steps by the hugepage size from an unaligned start', async (t) => {
+  kt(t, 'MADV_HWPOISON steps by the hugepage size from an unaligned start', (t) => {
     const { k, me } = boot();
     const { P } = sharedFile(k, me, 2 * M2);
     value(k.madvise(me, P + M2 - 4096, 8192, MADV.MADV_HWPOISON));
@@ -180,14 +191,14 @@ t.test('memory-failure', async (t) => {
     value(k.madvise(me, P + M2 + 0x1000, 4096, MADV.MADV_HWPOISON));
     t.match(k.folioAt(me, P + M2), { raw_hwp_list: [1] }, 'GUP faulted the second hugepage in');
   });
-  t.test('an unaligned start is EINVAL; MADV_SPLIT and MADV_COLLAPSE are EINVAL on 6.1', async (t) => {
+  kt(t, 'an unaligned start is EINVAL; MADV_SPLIT and MADV_COLLAPSE are EINVAL on 6.1', (t) => {
     const { k, me } = boot();
     const { P } = sharedFile(k, me, M2);
     t.same(k.madvise(me, P + 1, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EINVAL' });
     t.same(k.madvise(me, P, M2, MADV.MADV_SPLIT), { ok: false, errno: 'EINVAL' });
     t.same(k.madvise(me, P, M2, MADV.MADV_COLLAPSE), { ok: false, errno: 'EINVAL' });
   });
-  t.test('a COWed private copy is dissolved; the page cache stays healthy', async (t) => {
+  kt(t, 'a COWed private copy is dissolved; the page cache stays healthy', (t) => {
     const { k, me } = boot();
     const { fd } = sharedFile(k, me, M2);
     const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE, fd, 0));
@@ -198,7 +209,7 @@ t.test('memory-failure', async (t) => {
     t.match(k.dmesg.at(-1), /recovery action for huge page: Recovered$/);
     t.match(k.access(me, P, 'read'), { ok: false, signal: { si_code: 'BUS_MCEERR_AR', si_addr_lsb: 21 } });
   });
-  t.test('an anonymous private 1 GiB page: EBUSY and Failed, yet dissolved (observed on 6.1)', async (t) => {
+  kt(t, 'an anonymous private 1 GiB page: EBUSY and Failed, yet dissolved (observed on 6.1)', (t) => {
     const { k, me } = boot(G1, 2);
     const P = value(k.mmap(me, 0, G1, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
     value(k.access(me, P, 'write', 1));
@@ -207,14 +218,14 @@ t.test('memory-failure', async (t) => {
     t.equal(k.pool(G1).total, 1);
     t.match(k.access(me, P + 99, 'read'), { ok: false, signal: { si_code: 'BUS_MCEERR_AR', si_addr_lsb: 30 } });
   });
-  t.test('an anonymous private 2 MiB page is dissolved and Recovered', async (t) => {
+  kt(t, 'an anonymous private 2 MiB page is dissolved and Recovered', (t) => {
     const { k, me } = boot();
     const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
     t.same(k.madvise(me, P, 4096, MADV.MADV_HWPOISON), { ok: true, value: 0 }, 'GUP faults the page in first');
     t.equal(k.pool(M2).total, 7);
     t.equal(k.meminfo().HardwareCorrupted, 4);
   });
-  t.test('munmap + re-mmap + touch: the no-page path still finds the poisoned folio', async (t) => {
+  kt(t, 'munmap + re-mmap + touch: the no-page path still finds the poisoned folio', (t) => {
     const { k, me } = boot();
     const { fd, P } = sharedFile(k, me, M2);
     value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));

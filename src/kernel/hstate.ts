@@ -56,6 +56,11 @@ export class Hstate {
     return folio;
   }
 
+  /** Every folio allocated so far, in pfn order. */
+  folios(): Folio[] {
+    return [...this.byHead.values()];
+  }
+
   /** The folio containing raw pfn, if this hstate allocated it (dissolved folios included). */
   folioOf(pfn: number): Folio | undefined {
     if (pfn < this.firstPfn) return undefined;

@@ -8,3 +8,4 @@ export type { Profile, ProfileName, Switches } from './profiles.js';
 export { MFD, MAP, PROT, MADV, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
 export { Kernel } from './kernel.js';
 export type { BootParams } from './kernel.js';
+export type { Violation } from './invariants.js';

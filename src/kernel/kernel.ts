@@ -2,6 +2,7 @@
 // it as the given thread (`current`); the work is done in the per-concept modules.
 import type { Folio } from './folio.js';
 import { Hstate } from './hstate.js';
+import { checkInvariants, type Violation } from './invariants.js';
 import { do_madvise } from './madvise.js';
 import { do_user_addr_fault, type Resolved } from './fault.js';
 import { Mm, Process, Thread } from './mm.js';
@@ -286,6 +287,11 @@ export class Kernel {
     const h = this.k.hstates.find((hs) => hs.size === size);
     if (h === undefined) return { size, total: 0, free: 0, resv: 0, surplus: 0 };
     return { size, total: h.total, free: h.free, resv: h.resv, surplus: h.surplus };
+  }
+
+  /** The model's named invariants that do not hold now (checkInvariants after every step in tests). */
+  checkInvariants(): Violation[] {
+    return checkInvariants(this.k);
   }
 
   /** Signals the kernel sent since the previous call, in order. */
