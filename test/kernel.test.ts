@@ -1,7 +1,7 @@
 // The kernel model, file by file (STYLE.md §15): each subtest names the behaviour it checks and the
 // source it follows. Outcomes are kernel-semantics.md §10 (observed on 6.1.192) first, then §1–§4.
 import t, { type Test } from 'tap';
-import { Kernel, MADV, MAP, MFD, PROFILES, PROT, type TaskRef } from '../src/kernel/index.js';
+import { Kernel, MADV, MAP, MFD, PROFILES, PROT, type AccessResult, type SysRet, type TaskRef } from '../src/kernel/index.js';
 import { ByteMap } from '../src/kernel/contents.js';
 
 const M2 = 2 * 1024 * 1024;
@@ -24,8 +24,9 @@ function kt(parent: Test, name: string, fn: (t: Test) => void): void {
   });
 }
 
-function value(r: { ok: true; value: number } | { ok: false; errno: string }): number {
-  if (!r.ok) throw new Error(`unexpected ${r.errno}`);
+/** The value of a syscall or access that must succeed. */
+function value(r: SysRet | AccessResult): number {
+  if (!r.ok) throw new Error(`unexpected ${'errno' in r ? r.errno : r.signal.si_code}`);
   return r.value;
 }
 
