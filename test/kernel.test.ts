@@ -90,6 +90,18 @@ t.test('mmap', async (t) => {
     t.same(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 4096), { ok: false, errno: 'EINVAL' });
     t.same(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, 99, 0), { ok: false, errno: 'EBADF' });
   });
+  kt(t, 'exit_group tears the process down; a poisoned page-cache folio stays out of the pool', (t) => {
+    const { k, me } = boot();
+    const { P } = sharedFile(k, me, 2 * M2);
+    value(k.memset(me, P, 2 * M2, 1));
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    k.exit_group(me);
+    t.equal(k.alive(me), false);
+    t.match(k.pool(M2), { total: 8, free: 7, resv: 0 });
+    const next = k.spawn();
+    t.not(next.pid, me.pid);
+    t.equal(sharedFile(k, next, M2).P, P + M2, 'the new mm places mappings from the same base');
+  });
   kt(t, 'munmap and close give the pool back', (t) => {
     const { k, me } = boot();
     const { fd, P } = sharedFile(k, me, 2 * M2);

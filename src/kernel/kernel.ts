@@ -101,6 +101,30 @@ export class Kernel {
     }
   }
 
+  /**
+   * A new process with an empty mm (fork + exec of a test binary). Used between tests: one boot runs
+   * them in turn, as one selftest binary would, but each test gets a process of its own.
+   */
+  spawn(): TaskRef {
+    const pid = this.nextTid++;
+    const p = new Process(pid, this.params.comm.slice(0, TASK_COMM_LEN - 1), new Mm());
+    p.threads.set(pid, new Thread(p, pid));
+    this.k.processes.set(pid, p);
+    return { pid, tid: pid };
+  }
+
+  /** exit_group(): unmap everything, close every fd, and reap the process. */
+  exit_group(task: TaskRef): void {
+    const p = this.k.processes.get(task.pid);
+    if (p === undefined) return;
+    this.k.current = null;
+    for (const vma of [...p.mm.vmas]) do_munmap(this.k, p, vma.start, vma.end - vma.start);
+    for (const fd of [...p.fds.keys()]) close(this.k, p, fd);
+    p.alive = false;
+    for (const t of p.threads.values()) t.alive = false;
+    this.k.processes.delete(p.pid);
+  }
+
   /** pthread_create: a new thread in task's process. */
   clone_thread(task: TaskRef): TaskRef {
     const p = this.thread(task).process;
