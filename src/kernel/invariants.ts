@@ -1,5 +1,7 @@
 // Named invariants of the model (compare gVisor's checkInvariants, LKMM's named axioms). Tests run
 // them after every step; a violation names the invariant and the object that broke it.
+// Linux: the refcount and mapcount rules of mm/hugetlb.c and mm/rmap.c, num_poisoned_pages of
+// mm/memory-failure.c (kernel-semantics.md §1.10, §1.12), as the model keeps them.
 import type { Folio } from './folio.js';
 import type { KernelState } from './state.js';
 

@@ -1,5 +1,7 @@
 // The Kernel facade: one boot of the model. Each method names the syscall or path it models and runs
 // it as the given thread (`current`); the work is done in the per-concept modules.
+// Linux: the syscall entry (arch/x86/entry), return to user mode (kernel/entry/common.c:
+// exit_to_user_mode_loop() delivers pending signals), /proc/meminfo (fs/proc/meminfo.c).
 import type { Folio } from './folio.js';
 import { Hstate } from './hstate.js';
 import { checkInvariants, type Violation } from './invariants.js';

@@ -1,0 +1,44 @@
+// `npm run bench`: wall time (median of runs) and peak RSS of the built CLI, each beside `node -e 0`
+// on the same machine. Targets (issue 2): the 2 x 1 GiB byte check well under a second; memory that
+// does not grow with the hugepage size. Numbers go in closing notes, never into tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const cli = ['bin/hgmsim.js'];
+const cases = [
+  { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
+  { name: 'bytes 2 x 1 GiB', args: [...cli, 'run', 'bench/bytes-2x1g.yaml', '--hugepagesz', '1G'] },
+  { name: 'bytes 2 x 2 MiB', args: [...cli, 'run', 'bench/bytes-2x1g.yaml', '--hugepagesz', '2M'] },
+  { name: 'every bundled scenario', args: [...cli, 'run', 'scenarios'] },
+];
+
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+function once(args) {
+  const t0 = process.hrtime.bigint();
+  const r = timeBin
+    ? spawnSync(timeBin, ['-f', '%M', process.execPath, ...args], { encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && !(timeBin && r.status === null)) {
+    process.stderr.write(r.stdout + r.stderr);
+    throw new Error(`${args.join(' ')} exited ${r.status}`);
+  }
+  const rssKb = timeBin ? Number(r.stderr.trim().split('\n').at(-1)) : NaN;
+  return { ms, rssKb };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+for (const c of cases) {
+  const runs = Array.from({ length: RUNS }, () => once(c.args));
+  rows.push({ name: c.name, ms: median(runs.map((r) => r.ms)), rssMb: median(runs.map((r) => r.rssKb)) / 1024 });
+}
+const base = rows[0];
+console.log(`hgmsim bench: median of ${RUNS} runs, node ${process.version}`);
+for (const r of rows) {
+  const over = r === base ? '' : `  (+${(r.ms - base.ms).toFixed(0)} ms over node -e 0)`;
+  const rss = Number.isNaN(r.rssMb) ? '' : `  peak RSS ${r.rssMb.toFixed(1)} MiB`;
+  console.log(`${r.name.padEnd(24)} ${r.ms.toFixed(0).padStart(6)} ms${rss}${over}`);
+}

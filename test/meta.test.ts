@@ -1,0 +1,54 @@
+// Meta-tests: the conventions that keep the architecture honest (STYLE.md §1, §5, §15).
+import t from 'tap';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Errno } from '../src/kernel/types.js';
+import type { ErrnoName } from '../src/scenario/types.js';
+import { PROFILE_NAMES as KERNEL_PROFILES } from '../src/kernel/profiles.js';
+import { PROFILE_NAMES as SCENARIO_PROFILES } from '../src/scenario/types.js';
+
+const files = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? files(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []);
+
+const importsOf = (file: string): { spec: string; typeOnly: boolean }[] =>
+  [...readFileSync(file, 'utf8').matchAll(/^(import|export)\s+(type\s+)?[^'";]*?from\s+'([^']+)'/gms)].map((m) => ({
+    spec: m[3]!,
+    typeOnly: m[2] !== undefined,
+  }));
+
+t.test('the pipeline runs one way (STYLE.md "What hgmsim takes", 1)', async (t) => {
+  for (const f of files('src/kernel')) {
+    for (const { spec } of importsOf(f)) {
+      t.ok(spec.startsWith('./') || spec.startsWith('node:'), `${f} imports ${spec}: the kernel imports nothing outside kernel`);
+    }
+  }
+  for (const f of files('src/scenario')) {
+    for (const { spec } of importsOf(f)) {
+      t.ok(spec.startsWith('./') || spec.startsWith('node:') || spec === 'yaml' || spec === 'zod',
+        `${f} imports ${spec}: scenario uses yaml and zod only`);
+    }
+  }
+  for (const f of files('src/report')) {
+    for (const { spec, typeOnly } of importsOf(f)) {
+      if (spec.includes('/runner/') || spec.includes('/kernel/')) {
+        t.ok(typeOnly, `${f} imports ${spec}: report takes result types only`);
+      }
+    }
+  }
+});
+
+t.test('every kernel model file opens with a header citing its Linux source', async (t) => {
+  for (const f of files('src/kernel')) {
+    const head = readFileSync(f, 'utf8').split('\n').slice(0, 8).join('\n');
+    t.match(head, /^\/\/ /, `${f} starts with a comment header`);
+    t.match(head, /Linux|linux|kernel-semantics|DESIGN\.md/, `${f} names what it follows`);
+  }
+});
+
+t.test('the scenario language and the kernel agree on profiles and errno names', async (t) => {
+  t.same([...SCENARIO_PROFILES].sort(), [...KERNEL_PROFILES].sort());
+  // Compile-time: each errno union covers the other.
+  const same: [ErrnoName] extends [Errno] ? ([Errno] extends [ErrnoName] ? true : false) : false = true;
+  t.equal(same, true);
+});
