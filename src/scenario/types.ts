@@ -54,7 +54,7 @@ export type HugepageSize = '2M' | '1G';
 export const HUGEPAGE_SIZES: readonly HugepageSize[] = ['2M', '1G'];
 
 export type ErrnoName =
-  | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EFAULT' | 'EBUSY'
+  | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EFAULT' | 'EBUSY'
   | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
 
 export type SigbusCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO';
@@ -153,6 +153,8 @@ export type CallStep = {
     readonly expect?: StepExpect;
     /** 'skip': an errno nobody expected ends the test as SKIP (the C tests' `goto out`). */
     readonly on_error?: 'skip';
+    /** Run the step only in streams of these hugepage sizes (outcomes that differ by size). */
+    readonly when?: { readonly hugepagesz: readonly HugepageSize[] };
   };
 }[StepName];
 

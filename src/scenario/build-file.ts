@@ -1,0 +1,103 @@
+// The file-level parts of a scenario: `kernel:` (sizes and pool), `verdicts:` (checked against the
+// profiles and the test names) and the tests themselves, each in its own name scope.
+
+import * as z from 'zod';
+import { ExprBuilder } from './build-exprs.js';
+import { StepBuilder } from './build-steps.js';
+import { U64_LIMIT } from './expr.js';
+import { kernelSchema, makeTestSchema, verdictSchema } from './schema.js';
+import { Scope } from './scope.js';
+import { didYouMean } from './suggest.js';
+import {
+  PROFILE_NAMES, type HugepageSize, type KernelConfig, type ProfileName, type ProfileVerdicts, type TestCase,
+  type Verdict,
+} from './types.js';
+import { checkFields } from './validate.js';
+import type { Path, YamlSource } from './yaml-source.js';
+
+const testShape = makeTestSchema(z.unknown()).shape;
+
+export function buildKernel(src: YamlSource, k: z.output<typeof kernelSchema>): KernelConfig {
+  const sizes = typeof k.hugepagesz === 'string' ? [k.hugepagesz] : k.hugepagesz;
+  sizes.forEach((s, i) => {
+    if (sizes.indexOf(s) !== i) src.report('BAD_VALUE', `hugepage size ${s} is listed twice`, src.nodeSpan(['kernel', 'hugepagesz', i]));
+  });
+  const count = (v: bigint, path: Path): bigint => {
+    if (v < 0n || v >= U64_LIMIT) src.report('OUT_OF_RANGE', `nr_hugepages ${v} is outside [0, 2^64)`, src.nodeSpan(path));
+    return v;
+  };
+  const nr = k.nr_hugepages;
+  const nr_hugepages =
+    typeof nr === 'bigint'
+      ? count(nr, ['kernel', 'nr_hugepages'])
+      : new Map(
+          (Object.entries(nr) as [HugepageSize, bigint | undefined][])
+            .filter((e): e is [HugepageSize, bigint] => e[1] !== undefined)
+            .map(([size, n]) => [size, count(n, ['kernel', 'nr_hugepages', size])]),
+        );
+  return { profile: k.profile, hugepagesz: sizes, nr_hugepages };
+}
+
+export function buildTests(src: YamlSource, items: readonly unknown[], fileScope: Scope): TestCase[] {
+  const x = new ExprBuilder(src);
+  const steps = new StepBuilder(x);
+  const tests: TestCase[] = [];
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const path = ['tests', i];
+    const checked = checkFields(src, testShape, item, path, 'a test');
+    if (!checked) return;
+    const d = checked.data;
+    if (d.name !== undefined) {
+      const prior = seen.get(d.name);
+      if (prior !== undefined) {
+        src.report('DUPLICATE_NAME', `test name "${d.name}" is already used by test ${prior + 1}`, src.nodeSpan([...path, 'name']));
+      } else {
+        seen.set(d.name, i);
+      }
+    }
+    const body = steps.steps(d.steps ?? [], [...path, 'steps'], new Scope(fileScope));
+    const { line, col } = src.linePos(src.nodeSpan(path).start);
+    if (checked.ok) tests.push({ name: d.name ?? '', line, col, basis: d.basis ?? [], steps: body });
+  });
+  return tests;
+}
+
+/** Test names as written, for verdict checks (also of tests that failed validation elsewhere). */
+export function rawTestNames(items: readonly unknown[]): string[] {
+  return items.flatMap((t) => {
+    const name = t !== null && typeof t === 'object' ? (t as Record<string, unknown>).name : undefined;
+    return typeof name === 'string' ? [name] : [];
+  });
+}
+
+const toVerdict = (v: z.output<typeof verdictSchema>): Verdict => (typeof v === 'string' ? { result: v } : v);
+
+export function buildVerdicts(
+  src: YamlSource,
+  raw: Readonly<Record<string, Readonly<Record<string, z.output<typeof verdictSchema>>>>>,
+  testNames: readonly string[],
+): Map<ProfileName, ProfileVerdicts> {
+  const out = new Map<ProfileName, ProfileVerdicts>();
+  for (const [profile, byTest] of Object.entries(raw)) {
+    if (!(PROFILE_NAMES as readonly string[]).includes(profile)) {
+      const hint = didYouMean(profile, PROFILE_NAMES);
+      src.report('BAD_VERDICT', `unknown profile "${profile}"${hint || `; profiles are ${PROFILE_NAMES.join(', ')}`}`, src.keySpan(['verdicts', profile]));
+      continue;
+    }
+    let dflt: Verdict | undefined;
+    const tests = new Map<string, Verdict>();
+    for (const [test, v] of Object.entries(byTest)) {
+      if (test === 'default') {
+        dflt = toVerdict(v);
+      } else if (testNames.includes(test)) {
+        tests.set(test, toVerdict(v));
+      } else {
+        const hint = didYouMean(test, [...testNames, 'default']);
+        src.report('BAD_VERDICT', `verdict for "${test}", which is not a test of this file${hint}`, src.keySpan(['verdicts', profile, test]));
+      }
+    }
+    out.set(profile as ProfileName, dflt ? { default: dflt, tests } : { tests });
+  }
+  return out;
+}

@@ -1,0 +1,207 @@
+// Step items → Step values. An item is a map whose one key names the step (`mmap: {...}`), or a `for`
+// item with keys for / let / do. The key decides the step first; only then are its arguments checked
+// against that step's schema, so one typo gives one error.
+
+import * as z from 'zod';
+import type { ExprBuilder } from './build-exprs.js';
+import { dropUndefined } from './build-exprs.js';
+import { parseRange } from './expr.js';
+import { NON_SYSCALL_STEPS, STEP_KEYS } from './names.js';
+import { letStepSchema, makeForItemSchema, stepArgSchemas } from './schema.js';
+import { Scope } from './scope.js';
+import { didYouMean } from './suggest.js';
+import type { CallStep, Expr, ForStep, Span, Step, StepArgs, StepName } from './types.js';
+import { checkFields, checkValue, describeValue } from './validate.js';
+import type { Path, YamlSource } from './yaml-source.js';
+
+const forItemShape = makeForItemSchema(z.unknown()).shape;
+type Raw = Readonly<Record<string, unknown>>;
+const isMap = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export class StepBuilder {
+  private readonly src: YamlSource;
+  constructor(private readonly x: ExprBuilder) {
+    this.src = x.src;
+  }
+
+  steps(items: readonly unknown[], path: Path, scope: Scope): Step[] {
+    const out: Step[] = [];
+    items.forEach((item, i) => {
+      const step = this.step(item, [...path, i], scope);
+      if (step) out.push(step);
+    });
+    return out;
+  }
+
+  private common(path: Path, key: string): { line: number; col: number; span: Span } {
+    const keySpan = this.src.keySpan([...path, key]);
+    const { line, col } = this.src.linePos(keySpan.start);
+    const item = this.src.nodeSpan(path);
+    return { line, col, span: { start: keySpan.start, end: Math.max(keySpan.end, item.end) } };
+  }
+
+  private step(item: unknown, path: Path, scope: Scope): Step | undefined {
+    const src = this.src;
+    if (!isMap(item)) {
+      src.report('BAD_TYPE', `a step is a map whose key names the step (e.g. "- mmap: {...}"), got ${describeValue(item)}`, src.nodeSpan(path));
+      return undefined;
+    }
+    const keys = Object.keys(item);
+    if ('for' in item) return this.forStep(item, path, scope);
+    const [name, ...extra] = keys;
+    if (name === undefined) {
+      src.report('BAD_VALUE', 'empty step: write "- <step>: {...}"', src.nodeSpan(path));
+      return undefined;
+    }
+    if (!STEP_KEYS.includes(name)) {
+      src.report('UNKNOWN_STEP', `unknown step "${name}"${didYouMean(name, STEP_KEYS)}`, src.keySpan([...path, name]));
+      return undefined;
+    }
+    for (const key of extra) {
+      const why = STEP_KEYS.includes(key)
+        ? `; start a new list item ("- ${key}: ...") for another step`
+        : key === 'expect' || key === 'on_error'
+          ? `; put it inside the "${name}:" map`
+          : '';
+      src.report('UNKNOWN_FIELD', `a step has exactly one key, "${name}"; "${key}" is not part of it${why}`, src.keySpan([...path, key]));
+    }
+    const argPath = [...path, name];
+    const args = item[name];
+    if (name === 'let') {
+      const bindings = checkValue(src, letStepSchema, args, argPath);
+      if (!bindings) return undefined;
+      return { kind: 'let', ...this.common(path, name), bindings: this.x.lets(bindings, argPath, scope) };
+    }
+    const step = this.callStep(name as StepName, args, argPath, scope, this.common(path, name));
+    return extra.length > 0 ? undefined : step;
+  }
+
+  private forStep(item: Raw, path: Path, outer: Scope): ForStep | undefined {
+    const src = this.src;
+    const checked = checkFields(src, forItemShape, item, path, 'a "for" item');
+    const d = checked?.data;
+    const vars = Object.entries(d?.for ?? {});
+    const forPath = [...path, 'for'];
+    const scope = new Scope(outer);
+    let variable = '';
+    let from: Expr | undefined;
+    let to: Expr | undefined;
+    if (d?.for !== undefined && vars.length !== 1) {
+      src.report('BAD_VALUE', `"for" takes exactly one loop variable, e.g. "for: {k: 1 .. 4}", got ${vars.length}`, src.nodeSpan(forPath));
+    }
+    const first = vars[0];
+    if (first && vars.length === 1) {
+      const [name, range] = first;
+      const { base } = src.contentStart([...forPath, name], range);
+      const r = parseRange(range, base);
+      if (r.ok) {
+        from = r.from;
+        to = r.to;
+        // Names of both bounds are checked against the scope outside the loop.
+        for (const e of [r.from, r.to]) this.checkNames(e, outer);
+      } else {
+        src.report(r.code, r.message, r.span);
+      }
+      variable = name;
+      scope.define(src, name, 'loop', src.keySpan([...forPath, name]));
+    }
+    const lets = this.x.lets(d?.let, [...path, 'let'], scope);
+    const body = this.steps(Array.isArray(d?.do) ? d.do : [], [...path, 'do'], scope);
+    if (!checked?.ok || !from || !to) return undefined;
+    return { kind: 'for', ...this.common(path, 'for'), var: variable, from, to, let: lets, body };
+  }
+
+  private checkNames(e: Expr, scope: Scope): void {
+    switch (e.kind) {
+      case 'lit': return;
+      case 'name': scope.check(this.src, e.name, e.span); return;
+      case 'neg': this.checkNames(e.arg, scope); return;
+      case 'binary': this.checkNames(e.left, scope); this.checkNames(e.right, scope); return;
+      case 'call': for (const a of e.args) this.checkNames(a, scope); return;
+    }
+  }
+
+  private callStep(
+    op: StepName,
+    args: unknown,
+    path: Path,
+    scope: Scope,
+    common: { line: number; col: number; span: Span },
+  ): CallStep | undefined {
+    const src = this.src;
+    const x = this.x;
+    if (op === 'print') {
+      const text = checkValue(src, stepArgSchemas.print, args, path);
+      if (text === undefined) return undefined;
+      return { kind: 'call', op, args: { text: x.interp(text, path, scope) }, ...common };
+    }
+    const schema = stepArgSchemas[op];
+    const checked = checkFields(src, schema.shape, args, path, `"${op}"`);
+    if (!checked) return undefined;
+    const d = checked.data as Raw;
+    const req = (key: string): Expr => x.reqExpr(d, key, path, scope);
+    const opt = (key: string): Expr | undefined => x.optExpr(d, key, path, scope);
+    let built: StepArgs[StepName];
+    switch (op) {
+      case 'memfd_create':
+        built = dropUndefined({ as: d.as as string, name: d.name as string | undefined, flags: d.flags as StepArgs['memfd_create']['flags'] });
+        break;
+      case 'ftruncate':
+        built = { fd: req('fd'), length: req('length') };
+        break;
+      case 'mmap':
+        built = dropUndefined({
+          as: d.as as string,
+          addr: opt('addr'),
+          length: req('length'),
+          prot: d.prot as StepArgs['mmap']['prot'],
+          flags: (d.flags ?? []) as StepArgs['mmap']['flags'],
+          fd: opt('fd'),
+          offset: opt('offset'),
+        });
+        break;
+      case 'munmap':
+        built = { addr: req('addr'), length: req('length') };
+        break;
+      case 'close':
+        built = { fd: req('fd') };
+        break;
+      case 'access':
+        built = dropUndefined({
+          addr: req('addr'),
+          op: d.op as StepArgs['access']['op'],
+          value: opt('value'),
+          in_thread: d.in_thread as StepArgs['access']['in_thread'],
+        });
+        break;
+      case 'memset':
+        built = { addr: req('addr'), length: req('length'), value: req('value') };
+        break;
+      case 'madvise':
+        built = { addr: req('addr'), length: req('length'), advice: d.advice as StepArgs['madvise']['advice'] };
+        break;
+      case 'dump':
+        built = dropUndefined({
+          mapping: opt('mapping'),
+          raw_hwp_list: opt('raw_hwp_list'),
+          meminfo: d.meminfo as boolean | undefined,
+          dmesg: d.dmesg as boolean | undefined,
+        });
+        break;
+      case 'expect':
+        built = x.stateExpect(d, path, scope);
+        break;
+    }
+    const syscall = !NON_SYSCALL_STEPS.includes(op);
+    const expectRaw = syscall ? (d.expect as Raw | undefined) : undefined;
+    const expect = expectRaw && x.stepExpect(expectRaw, [...path, 'expect'], scope);
+    // `as:` binds from this step on: after the step's own expressions were checked.
+    if (typeof d.as === 'string') {
+      scope.define(src, d.as, op === 'mmap' ? 'address' : 'fd', src.nodeSpan([...path, 'as']));
+    }
+    if (!checked.ok) return undefined;
+    const when = syscall ? (d.when as CallStep['when']) : undefined;
+    const step = dropUndefined({ kind: 'call', op, args: built, expect, on_error: syscall ? (d.on_error as 'skip' | undefined) : undefined, when, ...common });
+    return step as CallStep;
+  }
+}

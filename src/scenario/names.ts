@@ -1,0 +1,43 @@
+// The scenario language's vocabulary as value lists: every enum name a YAML file may spell, kept
+// verbatim from the kernel uapi (MFD_*, MAP_*, PROT_*, MADV_*, errno and si_code names). The types
+// live in types.ts; each list here is checked at compile time to hold every member of its type.
+
+import type {
+  EntryKind, ErrnoName, MadviseAdvice, MapFlag, MfdFlag, ProtFlag, SigbusCode, StepName, VerdictResult,
+} from './types.js';
+
+/** Identity on a list that must name every member of T exactly as the type does (a compile-time check). */
+const everyOf =
+  <T extends string>() =>
+  <const A extends readonly T[]>(list: A & ([Exclude<T, A[number]>] extends [never] ? unknown : never)): A =>
+    list;
+
+export const MFD_FLAGS = everyOf<MfdFlag>()(['MFD_HUGETLB', 'MFD_HUGE_2MB', 'MFD_HUGE_1GB', 'MFD_CLOEXEC']);
+export const MAP_FLAGS = everyOf<MapFlag>()([
+  'MAP_SHARED', 'MAP_PRIVATE', 'MAP_ANONYMOUS', 'MAP_HUGETLB', 'MAP_NORESERVE', 'MAP_FIXED', 'MAP_HUGE_2MB',
+  'MAP_HUGE_1GB',
+]);
+export const PROT_FLAGS = everyOf<ProtFlag>()(['PROT_READ', 'PROT_WRITE']);
+export const MADVISE_ADVICES = everyOf<MadviseAdvice>()([
+  'MADV_HWPOISON', 'MADV_SPLIT', 'MADV_COLLAPSE', 'MADV_DONTNEED', 'MADV_REMOVE',
+]);
+export const ERRNO_NAMES = everyOf<ErrnoName>()([
+  'EPERM', 'ENOENT', 'EINTR', 'EIO', 'ENXIO', 'EBADF', 'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'EBUSY', 'EEXIST',
+  'ENODEV',
+  'EINVAL', 'ENOSPC', 'ENOSYS', 'EOPNOTSUPP', 'EHWPOISON',
+]);
+export const SIGBUS_CODES = everyOf<SigbusCode>()(['BUS_ADRERR', 'BUS_OBJERR', 'BUS_MCEERR_AR', 'BUS_MCEERR_AO']);
+export const ENTRY_KINDS = everyOf<EntryKind>()(['none', 'present', 'hwpoison', 'migration', 'marker']);
+export const VERDICT_RESULTS = everyOf<VerdictResult>()(['pass', 'skip', 'fail']);
+
+/** Call steps, in the order the schema and docs list them. */
+export const STEP_NAMES = everyOf<StepName>()([
+  'memfd_create', 'ftruncate', 'mmap', 'munmap', 'close', 'access', 'memset', 'madvise', 'print', 'dump', 'expect',
+]);
+/** Call steps that are not syscalls: they take no `expect:` / `on_error:` of their own. */
+export const NON_SYSCALL_STEPS: readonly StepName[] = ['print', 'dump', 'expect'];
+/** Every key that may start a step item: the call steps plus `let` and `for`. */
+export const STEP_KEYS: readonly string[] = [...STEP_NAMES, 'let', 'for'];
+
+/** A name an `as:`, `let` or loop binds: a C identifier. */
+export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,0 +1,501 @@
+// src/scenario: the loader (load.ts), expressions (expr.ts), print interpolation (interp.ts), error
+// formatting (errors.ts) and the committed JSON Schema (schema.ts). Tables of valid inputs with the
+// AST facts they must produce, and of invalid inputs with the code, line and column of every error.
+
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { errorAt, formatError } from '../src/scenario/errors.js';
+import { evalExpr, isAddressExpr, parseExpr, parseRange, type ExprEnv } from '../src/scenario/expr.js';
+import { formatInterp, parseInterp } from '../src/scenario/interp.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { scenarioJsonSchemaText } from '../src/scenario/schema.js';
+import { closest, editDistance } from '../src/scenario/suggest.js';
+import type { CallStep, Expr, ForStep, Scenario, Step } from '../src/scenario/types.js';
+
+const HEAD = 'scenario: s\nkernel: {profile: v6.1}\n';
+/** A file with one test whose steps start at line 6, column 9 (`      - <step>`). */
+const withSteps = (...steps: string[]): string =>
+  `${HEAD}tests:\n  - name: t\n    steps:\n${steps.map((s) => `      - ${s}\n`).join('')}`;
+const codes = (text: string): [string, number, number][] =>
+  loadScenario('s.yaml', text).errors.map((e) => [e.code, e.line, e.col]);
+const load = (text: string): Scenario => {
+  const r = loadScenario('s.yaml', text);
+  if (!r.scenario) throw new Error(`unexpected errors:\n${r.errors.map((e) => formatError(e, text)).join('\n')}`);
+  return r.scenario;
+};
+const stepsOf = (s: Scenario): readonly Step[] => s.tests[0]?.steps ?? [];
+const call = (s: Step | undefined): CallStep => {
+  if (s?.kind !== 'call') throw new Error('not a call step');
+  return s;
+};
+/** The source text an expression's span covers. */
+const spanText = (text: string, e: { span: { start: number; end: number } }): string => text.slice(e.span.start, e.span.end);
+
+const P = 0x7f0000000000n;
+const env = (names: Record<string, bigint> = {}): ExprEnv => ({
+  lookup: (n) => ({ P, L: 4n << 20n, PAGE_SIZE: 4096n, ...names })[n],
+  pfn: (a) => (a >= P ? (a - P) >> 12n : 'no present entry maps 0x0'),
+  phys: (a) => (a >= P ? a - P : 'no present entry'),
+});
+const evalSource = (src: string, names?: Record<string, bigint>): bigint | string => {
+  const p = parseExpr(src, 0);
+  if (!p.ok) return p.code;
+  const r = evalExpr(p.expr, env(names));
+  return r.ok ? r.value : r.code;
+};
+
+t.test('expr: parse and evaluate', async (t) => {
+  const cases: [string, bigint | string][] = [
+    ['42', 42n],
+    ['0x1f', 31n],
+    ['0X10', 16n],
+    ['4K', 4096n],
+    ['2M', 2n << 20n],
+    ['1G', 1n << 30n],
+    ['1 + 2 * 3', 7n],
+    ['(1 + 2) * 3', 9n],
+    ['1 << 2 + 1', 8n], // + binds tighter than <<
+    ['(1 << 2) + 1', 5n],
+    ['10 - 4 - 3', 3n], // left-associative
+    ['100 / 10 / 5', 2n],
+    ['2 * 3 % 4', 2n],
+    ['7 % 4 * 2', 6n],
+    ['L >> 1', 2n << 20n],
+    ['-0', 0n],
+    ['- (3 - 3)', 0n],
+    ['P + 129 * PAGE_SIZE', P + 129n * 4096n],
+    ['log2(2M)', 21n],
+    ['log2(3)', 1n],
+    ['log2(L) - 12', 10n],
+    ['min(3, 1, 2)', 1n],
+    ['max(3, 1, 2)', 3n],
+    ['max(7)', 7n],
+    ['pfn(P + 0x3000)', 3n],
+    ['phys(P + 5)', 5n],
+    ['0xffffffffffffffff', (1n << 64n) - 1n],
+    ['1 << 63', 1n << 63n],
+    ['0 << 100', 0n],
+    ['1 >> 70', 0n],
+    // errors
+    ['2 - 3', 'OUT_OF_RANGE'],
+    ['2 - 3 + 4', 'OUT_OF_RANGE'], // intermediates count
+    ['-1', 'OUT_OF_RANGE'],
+    ['0xffffffffffffffff + 1', 'OUT_OF_RANGE'],
+    ['1 << 64', 'OUT_OF_RANGE'],
+    ['1G * 1G * 1G', 'OUT_OF_RANGE'],
+    ['18446744073709551616', 'OUT_OF_RANGE'],
+    ['1000000000000000000000000000000', 'OUT_OF_RANGE'],
+    ['1 / 0', 'OUT_OF_RANGE'],
+    ['1 % (2 - 2)', 'OUT_OF_RANGE'],
+    ['log2(0)', 'OUT_OF_RANGE'],
+    ['pfn(4K)', 'NOT_ADDRESS'],
+    ['phys(0)', 'NOT_ADDRESS'],
+    ['nope + 1', 'UNDEFINED_NAME'],
+    ['8kB', 'BAD_EXPR'],
+    ['4KB', 'BAD_EXPR'],
+    ['12abc', 'BAD_EXPR'],
+    ['0x', 'BAD_EXPR'],
+    ['', 'BAD_EXPR'],
+    ['   ', 'BAD_EXPR'],
+    ['1 +', 'BAD_EXPR'],
+    ['(1 + 2', 'BAD_EXPR'],
+    ['1 + 2)', 'BAD_EXPR'],
+    ['1 2', 'BAD_EXPR'],
+    ['1 ** 2', 'BAD_EXPR'],
+    ['a.b', 'BAD_EXPR'],
+    ['1 & 2', 'BAD_EXPR'],
+    ['lg2(4)', 'BAD_EXPR'],
+    ['log2()', 'BAD_EXPR'],
+    ['log2(1, 2)', 'BAD_EXPR'],
+    ['min()', 'BAD_EXPR'],
+    ['pfn(1,)', 'BAD_EXPR'],
+    ['1 .. 2', 'BAD_EXPR'],
+  ];
+  for (const [src, want] of cases) t.equal(evalSource(src), want, JSON.stringify(src));
+});
+
+t.test('expr: spans are absolute offsets', async (t) => {
+  const p = parseExpr('a + (b * 2)', 100);
+  if (!p.ok) throw new Error(p.message);
+  t.same(p.expr.span, { start: 100, end: 111 });
+  if (p.expr.kind !== 'binary') throw new Error('binary expected');
+  t.same(p.expr.left.span, { start: 100, end: 101 });
+  t.same(p.expr.right.span, { start: 104, end: 111 }, 'parentheses widen the span');
+  const bad = parseExpr('1 + + ', 10);
+  t.match(bad, { ok: false, code: 'BAD_EXPR', span: { start: 14, end: 15 } });
+  t.match(parseExpr('1 +', 10), { ok: false, code: 'BAD_EXPR', span: { start: 13, end: 13 } });
+  const far = parseExpr('x', 7);
+  t.match(far.ok && evalExpr(far.expr, env()), { ok: false, code: 'UNDEFINED_NAME', span: { start: 7, end: 8 } });
+  const div = parseExpr('4 / (2 - 2)', 0);
+  t.match(div.ok && evalExpr(div.expr, env()), { ok: false, code: 'OUT_OF_RANGE', span: { start: 4, end: 11 } });
+  const unknownFn = parseExpr('lg2(4)', 0);
+  t.match(unknownFn, { ok: false, message: /did you mean "log2"/, span: { start: 0, end: 3 } });
+});
+
+t.test('expr: hostile expressions are rejected, not recursed into', async (t) => {
+  t.match(parseExpr(`${'('.repeat(100)}1${')'.repeat(100)}`, 0), { ok: false, code: 'BAD_EXPR', message: /nested deeper/ });
+  t.match(parseExpr('-'.repeat(100) + '1', 0), { ok: false, code: 'BAD_EXPR' });
+  t.match(parseExpr(`${'('.repeat(20000)}1`, 0), { ok: false, code: 'BAD_EXPR', message: /longer than/ });
+  t.match(parseExpr(Array(5000).fill('1').join(' + '), 0), { ok: false, code: 'BAD_EXPR' });
+  t.match(parseExpr('9'.repeat(100000), 0), { ok: false, code: 'OUT_OF_RANGE' });
+  const ok = parseExpr(Array(400).fill('1').join(' + '), 0);
+  t.equal(ok.ok && evalExpr(ok.expr, env()).ok, true, 'a long flat sum within limits evaluates');
+});
+
+t.test('expr: ranges split at the top-level ..', async (t) => {
+  const r = parseRange('1 .. log2(L) - 12', 0);
+  if (!r.ok) throw new Error(r.message);
+  t.equal(evalExpr(r.from, env()).ok && (evalExpr(r.from, env()) as { value: bigint }).value, 1n);
+  t.same(r.to.span, { start: 5, end: 17 });
+  t.equal(parseRange('0..3', 0).ok, true, 'no spaces needed');
+  t.match(parseRange('1 2', 0), { ok: false, code: 'BAD_EXPR', message: /no "\.\."/ });
+  t.match(parseRange('1 .. 2 .. 3', 0), { ok: false, code: 'BAD_EXPR', message: /more than one/ });
+  t.match(parseRange('.. 3', 0), { ok: false, code: 'BAD_EXPR', message: /first value/ });
+  t.match(parseRange('1 ..', 0), { ok: false, code: 'BAD_EXPR', message: /last value/ });
+  t.match(parseRange('(1 .. 2)', 0), { ok: false, code: 'BAD_EXPR' });
+});
+
+t.test('expr: isAddressExpr follows the left operand of + and -', async (t) => {
+  const isAddr = (n: string): boolean => n === 'P';
+  const check = (src: string): boolean => {
+    const p = parseExpr(src, 0);
+    return p.ok && isAddressExpr(p.expr, isAddr);
+  };
+  t.equal(check('P'), true);
+  t.equal(check('P + 4K'), true);
+  t.equal(check('P + 4K - 1'), true);
+  t.equal(check('(P + 1) * 2'), false);
+  t.equal(check('4K + P'), false);
+  t.equal(check('L'), false);
+  t.equal(check('pfn(P)'), false);
+});
+
+t.test('interp: print text with {expr} holes', async (t) => {
+  const isAddr = (n: string): boolean => n === 'P';
+  const fmt = (src: string): string => {
+    const p = parseInterp(src, 0);
+    if (!p.ok) return `${p.code}@${p.span.start}`;
+    const r = formatInterp(p.interp, env({ N: 3n }), isAddr);
+    return r.ok ? r.value : `${r.code}@${r.span.start}`;
+  };
+  t.equal(fmt('primary mapping: {P}'), 'primary mapping: 0x7f0000000000');
+  t.equal(fmt('{P + 0x1000}'), '0x7f0000001000');
+  t.equal(fmt('{L} {L:x} {P:d}'), `4194304 0x400000 ${P}`);
+  t.equal(fmt('#HWPOISON pages = {N * 4 / 4}'), '#HWPOISON pages = 3');
+  t.equal(fmt('{{literal}} {{{N}}}'), '{literal} {3}');
+  t.equal(fmt('no holes'), 'no holes');
+  t.equal(fmt(''), '');
+  t.equal(fmt('{ N : x }'), '0x3');
+  t.equal(fmt('x {N'), 'BAD_EXPR@2');
+  t.equal(fmt('x } y'), 'BAD_EXPR@2');
+  t.equal(fmt('{}'), 'BAD_EXPR@1');
+  t.equal(fmt('{N:q}'), 'BAD_EXPR@3');
+  t.equal(fmt('{1 +}'), 'BAD_EXPR@4');
+  t.equal(fmt('ok {missing}'), 'UNDEFINED_NAME@4');
+  t.equal(fmt('{2 - 3}'), 'OUT_OF_RANGE@1');
+  const p = parseInterp('a {N} b', 50);
+  t.match(p, { ok: true, interp: { parts: ['a ', { format: 'auto', expr: { span: { start: 53, end: 54 } } }, ' b'] } });
+});
+
+t.test('suggest: Damerau distance and did-you-mean', async (t) => {
+  t.equal(editDistance('MADV_HWPOSION', 'MADV_HWPOISON'), 1);
+  t.equal(editDistance('flag', 'flags'), 1);
+  t.equal(editDistance('abc', 'abc'), 0);
+  t.equal(closest('MADV_HWPOSION', ['MADV_SPLIT', 'MADV_HWPOISON']), 'MADV_HWPOISON');
+  t.equal(closest('PAGESIZE', ['PAGE_SIZE', 'hugepagesz']), 'PAGE_SIZE');
+  t.equal(closest('page_size', ['PAGE_SIZE']), 'PAGE_SIZE', 'case-only difference');
+  t.equal(closest('x', ['fd', 'P']), undefined, 'too short to guess');
+  t.equal(closest('userfaultfd', ['mmap', 'munmap']), undefined);
+});
+
+t.test('load: the DESIGN-style scenario builds the expected AST', async (t) => {
+  const text = `# yaml-language-server: $schema=../../schema/scenario.schema.json
+scenario: hwpoison-present
+mirrors: tools/testing/selftests/mm/hugetlb-hgm.c
+basis: [kernel-semantics.md §10]
+kernel: {profile: v6.1, hugepagesz: [2M, 1G], nr_hugepages: 8}
+let: {H: hugepagesz, L: 2 * H}
+verdicts:
+  v6.1: {default: skip, HGM hwpoison test: {result: fail, why: no HGM}}
+tests:
+  - name: HGM hwpoison test
+    basis: [RFC 4/7]
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: L}
+      - mmap: {as: P, fd: fd, length: L, flags: [MAP_SHARED]}
+      - print: "primary mapping: {P} len {L:x}"
+      - madvise: {addr: P, length: L, advice: MADV_SPLIT, on_error: skip}
+      - for: {k: 1 .. log2(L) - 12}
+        let: {size: L >> k, off: L - 2 * size}
+        do:
+          - memset: {addr: P + off, length: size, value: k}
+      - access: {addr: P, op: write, in_thread: new,
+                 expect: {sigbus: BUS_MCEERR_AR, si_addr: P}}
+      - expect:
+          raw_hwp_list: {of: P, is: [0, 128]}
+          mapping: {at: P + 129 * PAGE_SIZE, size: 4K, kind: present}
+          HardwareCorrupted: +8 kB
+          bytes: {addr: 'P + 4K', length: 124 * PAGE_SIZE, value: 1}
+      - let: {Q: P + 4K}
+      - dump: {mapping: Q, meminfo: true}
+      - munmap: {addr: P, length: L}
+      - close: {fd: fd}
+`;
+  const s = load(text);
+  t.equal(s.name, 'hwpoison-present');
+  t.equal(s.mirrors, 'tools/testing/selftests/mm/hugetlb-hgm.c');
+  t.same(s.basis, ['kernel-semantics.md §10']);
+  t.same(s.kernel, { profile: 'v6.1', hugepagesz: ['2M', '1G'], nr_hugepages: 8n });
+  t.same(s.let.map((b) => b.name), ['H', 'L']);
+  t.equal(spanText(text, s.let[1]?.expr as Expr), '2 * H');
+  const v = s.verdicts.get('v6.1');
+  t.same(v?.default, { result: 'skip' });
+  t.same(v?.tests.get('HGM hwpoison test'), { result: 'fail', why: 'no HGM' });
+  const test = s.tests[0];
+  t.match(test, { name: 'HGM hwpoison test', line: 10, col: 5, basis: ['RFC 4/7'] });
+  const steps = stepsOf(s);
+  t.same(steps.map((st) => (st.kind === 'call' ? st.op : st.kind)), [
+    'memfd_create', 'ftruncate', 'mmap', 'print', 'madvise', 'for', 'access', 'expect', 'let', 'dump', 'munmap', 'close',
+  ]);
+  const memfd = call(steps[0]);
+  t.match(memfd, { op: 'memfd_create', line: 13, col: 9, args: { as: 'fd', flags: ['MFD_HUGETLB'] } });
+  const mmap = call(steps[2]);
+  t.match(mmap, { op: 'mmap', args: { as: 'P', flags: ['MAP_SHARED'] } });
+  t.notOk(mmap.op === 'mmap' && 'addr' in mmap.args, 'absent optional fields are absent');
+  const print = call(steps[3]);
+  t.ok(print.op === 'print' && print.args.text.parts.length === 4);
+  t.equal(call(steps[4]).on_error, 'skip');
+  const loop = steps[5] as ForStep;
+  t.match(loop, { kind: 'for', var: 'k', line: 18, col: 9 });
+  t.equal(spanText(text, loop.from), '1');
+  t.equal(spanText(text, loop.to), 'log2(L) - 12');
+  t.same(loop.let.map((b) => b.name), ['size', 'off']);
+  t.equal(loop.body.length, 1);
+  const access = call(steps[6]);
+  t.match(access, { args: { op: 'write', in_thread: 'new' }, expect: { sigbus: 'BUS_MCEERR_AR' } });
+  t.equal(spanText(text, access.expect?.si_addr as Expr), 'P');
+  const expect = call(steps[7]);
+  if (expect.op !== 'expect') throw new Error('expect step');
+  t.equal(expect.args.raw_hwp_list?.is.length, 2);
+  t.match(expect.args.mapping, { kind: 'present' });
+  t.match(expect.args.HardwareCorrupted, { delta: true, kB: 8n });
+  t.equal(spanText(text, expect.args.bytes?.addr as Expr), 'P + 4K', 'single-quoted scalar spans skip the quote');
+  t.match(steps[8], { kind: 'let', bindings: [{ name: 'Q' }] });
+  t.match(call(steps[9]), { op: 'dump', args: { meminfo: true } });
+});
+
+t.test('load: valid variations', async (t) => {
+  const cases: [string, string, (s: Scenario) => void][] = [
+    ['defaults', `${HEAD}tests: []\n`, (s) => {
+      t.same(s.kernel.hugepagesz, ['2M']);
+      t.equal(s.kernel.nr_hugepages, 8n);
+      t.equal(s.verdicts.size, 0);
+      t.same(s.basis, []);
+    }],
+    ['one size as a scalar', 'scenario: s\nkernel: {profile: v6.1, hugepagesz: 1G}\ntests: []\n', (s) => t.same(s.kernel.hugepagesz, ['1G'])],
+    ['pool per hstate', 'scenario: s\nkernel: {profile: v6.1, nr_hugepages: {2M: 16, 1G: 2}}\ntests: []\n', (s) => {
+      t.same(s.kernel.nr_hugepages, new Map([['2M', 16n], ['1G', 2n]]));
+    }],
+    ['absolute HardwareCorrupted', withSteps('expect: {HardwareCorrupted: 8 kB}'), (s) => {
+      t.match(call(stepsOf(s)[0]).args, { HardwareCorrupted: { delta: false, kB: 8n } });
+    }],
+    ['integer and hex YAML values are literals', withSteps('munmap: {addr: 0x7f0000000000, length: 4096}'), (s) => {
+      t.match(call(stepsOf(s)[0]).args, { addr: { kind: 'lit', value: P }, length: { kind: 'lit', value: 4096n } });
+    }],
+    ['step expect with errno', withSteps('munmap: {addr: 1, length: 1, expect: {errno: EINVAL}}'), (s) => {
+      t.same(call(stepsOf(s)[0]).expect, { errno: 'EINVAL' });
+    }],
+    ['aliases reuse a mapping', `${HEAD}tests:\n  - name: t\n    steps:\n      - memfd_create: &m {as: fd}\n      - close: {fd: fd}\n`, (s) => {
+      t.equal(stepsOf(s).length, 2);
+    }],
+    ['nested loops see outer variables', withSteps('for: {i: 0 .. 1}\n        do:\n          - for: {j: i .. 2}\n            do:\n              - print: "{i} {j}"'), (s) => {
+      const outer = stepsOf(s)[0] as ForStep;
+      t.equal((outer.body[0] as ForStep).var, 'j');
+    }],
+    ['a loop variable may reuse a name in another loop', withSteps('for: {i: 0 .. 1}\n        do: []', 'for: {i: 0 .. 1}\n        do: []'), (s) => t.equal(stepsOf(s).length, 2)],
+    ['verdict short and long forms', `${HEAD}verdicts: {v6.1: {a: pass, b: {result: skip}}}\ntests:\n  - {name: a, steps: []}\n  - {name: b, steps: []}\n`, (s) => {
+      t.same(s.verdicts.get('v6.1')?.tests.get('b'), { result: 'skip' });
+      t.equal(s.verdicts.get('v6.1')?.default, undefined);
+    }],
+    ['model names are readable', withSteps('print: "{HardwareCorrupted} {HugePages_Free}"'), (s) => t.equal(stepsOf(s).length, 1)],
+  ];
+  for (const [name, text, check] of cases) {
+    const r = loadScenario('s.yaml', text);
+    t.same(r.errors.map((e) => formatError(e, text)), [], name);
+    if (r.scenario) check(r.scenario);
+  }
+});
+
+t.test('load: an unknown step, a wrong type and a bad expression are all reported', async (t) => {
+  const text = withSteps(
+    'mmapp: {as: P, length: 2M, flags: [MAP_SHARED]}',
+    'munmap: {addr: [1], length: 2M}',
+    'ftruncate: {fd: 3, length: "2 * (4K"}',
+  );
+  t.same(codes(text), [
+    ['UNKNOWN_STEP', 6, 9],
+    ['BAD_TYPE', 7, 24],
+    ['BAD_EXPR', 8, 41],
+  ]);
+  const [unknown, badType, badExpr] = loadScenario('s.yaml', text).errors;
+  t.match(unknown?.message, /did you mean "mmap"/);
+  t.match(badType?.message, /"addr" expects an integer or an expression string, got a list/);
+  t.match(badExpr?.message, /expected "\)"/);
+});
+
+t.test('load: invalid inputs, each error with its code and position', async (t) => {
+  const cases: [string, string, [string, number, number][]][] = [
+    ['not a map', '- a\n', [['BAD_TYPE', 1, 1]]],
+    ['empty file', '', [['BAD_TYPE', 1, 1]]],
+    ['missing top-level fields', 'mirrors: x\n', [['MISSING_FIELD', 1, 1], ['MISSING_FIELD', 1, 1], ['MISSING_FIELD', 1, 1]]],
+    ['unknown top-level field', `${HEAD}tests: []\ntest: []\n`, [['UNKNOWN_FIELD', 4, 1]]],
+    ['bad profile', 'scenario: s\nkernel: {profile: v6.2}\ntests: []\n', [['BAD_VALUE', 2, 19]]],
+    ['bad hugepage size', 'scenario: s\nkernel: {profile: v6.1, hugepagesz: [2M, 4M]}\ntests: []\n', [['BAD_VALUE', 2, 42]]],
+    ['size listed twice', 'scenario: s\nkernel: {profile: v6.1, hugepagesz: [2M, 2M]}\ntests: []\n', [['BAD_VALUE', 2, 42]]],
+    ['huge pool', 'scenario: s\nkernel: {profile: v6.1, nr_hugepages: 1000000000000000000000000000000}\ntests: []\n', [['OUT_OF_RANGE', 2, 39]]],
+    ['float pool', 'scenario: s\nkernel: {profile: v6.1, nr_hugepages: 1.5}\ntests: []\n', [['BAD_TYPE', 2, 39]]],
+    ['test without steps', `${HEAD}tests:\n  - name: t\n`, [['MISSING_FIELD', 4, 5]]],
+    ['step is not a map', withSteps('mmap'), [['BAD_TYPE', 6, 9]]],
+    ['unknown step', withSteps('userfaultfd: {as: uffd}'), [['UNKNOWN_STEP', 6, 9]]],
+    ['unknown field with suggestion', withSteps('memfd_create: {as: fd, flag: [MFD_HUGETLB]}'), [['UNKNOWN_FIELD', 6, 32]]],
+    ['expect beside the step', `${HEAD}tests:\n  - name: t\n    steps:\n      - munmap: {addr: 1, length: 1}\n        expect: {errno: EINVAL}\n`, [['UNKNOWN_FIELD', 7, 9]]],
+    ['missing argument', withSteps('munmap: {addr: 1}'), [['MISSING_FIELD', 6, 17]]],
+    ['bad enum in a flag list', withSteps('memfd_create: {as: fd, flags: [MFD_HUGETLB, MFD_HUGE_2M]}'), [['BAD_VALUE', 6, 53]]],
+    ['misspelt advice', withSteps('madvise: {addr: 1, length: 1, advice: MADV_HWPOSION}'), [['BAD_VALUE', 6, 47]]],
+    ['on_error on print', withSteps('print: {on_error: skip}'), [['BAD_TYPE', 6, 16]]],
+    ['on_error other than skip', withSteps('close: {fd: 1, on_error: ignore}'), [['BAD_VALUE', 6, 34]]],
+    ['bad errno', withSteps('close: {fd: 1, expect: {errno: EINVL}}'), [['BAD_VALUE', 6, 40]]],
+    ['bad kB amount', withSteps('expect: {HardwareCorrupted: 8 MB}'), [['BAD_VALUE', 6, 37]]],
+    ['negative literal', withSteps('close: {fd: -1}'), [['OUT_OF_RANGE', 6, 21]]],
+    ['huge literal in a string', withSteps('close: {fd: "1000000000000000000000000000000"}'), [['OUT_OF_RANGE', 6, 22]]],
+    ['bad expression in a double-quoted scalar', withSteps('close: {fd: "1 +* 2"}'), [['BAD_EXPR', 6, 25]]],
+    ['kB is not an expression unit', withSteps('close: {fd: 8kB}'), [['BAD_EXPR', 6, 21]]],
+    ['undefined name', withSteps('close: {fd: fd}'), [['UNDEFINED_NAME', 6, 21]]],
+    ['name used before its step binds it', withSteps('close: {fd: fd}', 'memfd_create: {as: fd}'), [['UNDEFINED_NAME', 6, 21]]],
+    ['as binds after the step', withSteps('mmap: {as: P, addr: P, length: 4K, flags: [MAP_SHARED]}'), [['UNDEFINED_NAME', 6, 29]]],
+    ['duplicate as', withSteps('memfd_create: {as: fd}', 'memfd_create: {as: fd}'), [['DUPLICATE_NAME', 7, 28]]],
+    ['as shadows a builtin', withSteps('memfd_create: {as: PAGE_SIZE}'), [['DUPLICATE_NAME', 6, 28]]],
+    ['let shadows a model name', withSteps('let: {HardwareCorrupted: 1}'), [['DUPLICATE_NAME', 6, 15]]],
+    ['invalid name', withSteps('memfd_create: {as: 1fd}'), [['BAD_VALUE', 6, 28]]],
+    ['top-level let uses a later one', `${HEAD}let: {A: B, B: 1}\ntests: []\n`, [['UNDEFINED_NAME', 3, 10]]],
+    ['loop variable out of scope after the loop', withSteps('for: {k: 1 .. 2}\n        do: []', 'close: {fd: k}'), [['UNDEFINED_NAME', 8, 21]]],
+    ['loop let out of scope after the loop', withSteps('for: {k: 1 .. 2}\n        let: {x: k}\n        do: []', 'close: {fd: x}'), [['UNDEFINED_NAME', 9, 21]]],
+    ['loop range cannot use its own variable', withSteps('for: {k: 1 .. k}\n        do: []'), [['UNDEFINED_NAME', 6, 23]]],
+    ['loop with two variables', withSteps('for: {i: 1 .. 2, j: 1 .. 2}\n        do: []'), [['BAD_VALUE', 6, 14]]],
+    ['loop range without ..', withSteps('for: {k: 4}\n        do: []'), [['BAD_TYPE', 6, 18]]],
+    ['loop range with one end', withSteps('for: {k: "1 .."}\n        do: []'), [['BAD_EXPR', 6, 21]]],
+    ['loop without do', withSteps('for: {k: 1 .. 2}'), [['MISSING_FIELD', 6, 9]]],
+    ['unknown key in a loop', withSteps('for: {k: 1 .. 2}\n        doo: []\n        do: []'), [['UNKNOWN_FIELD', 7, 9]]],
+    ['bad step inside a loop', withSteps('for: {k: 1 .. 2}\n        do:\n          - mmap: {as: P}'), [['MISSING_FIELD', 8, 19], ['MISSING_FIELD', 8, 19]]],
+    ['bad print interpolation', withSteps('print: "value {x"'), [['BAD_EXPR', 6, 23]]],
+    ['undefined name in print', withSteps('print: "value {PAGESIZE}"'), [['UNDEFINED_NAME', 6, 24]]],
+    ['two step keys in one item', `${HEAD}tests:\n  - name: t\n    steps:\n      - close: {fd: 1}\n        munmap: {addr: 1, length: 1}\n`, [['UNKNOWN_FIELD', 7, 9]]],
+    ['duplicate test names', `${HEAD}tests:\n  - {name: a, steps: []}\n  - {name: a, steps: []}\n`, [['DUPLICATE_NAME', 5, 12]]],
+    ['verdict for an unknown profile', `${HEAD}verdicts: {v61: {default: pass}}\ntests: []\n`, [['BAD_VERDICT', 3, 12]]],
+    ['verdict for an unknown test', `${HEAD}verdicts:\n  v6.1: {defualt: pass, tst: skip}\ntests:\n  - {name: test, steps: []}\n`, [['BAD_VERDICT', 4, 10], ['BAD_VERDICT', 4, 25]]],
+    ['bad verdict value', `${HEAD}verdicts: {v6.1: {default: xfail}}\ntests: []\n`, [['BAD_VALUE', 3, 28]]],
+    ['unknown key in a verdict', `${HEAD}verdicts: {v6.1: {default: {result: fail, reason: x}}}\ntests: []\n`, [['UNKNOWN_FIELD', 3, 43]]],
+  ];
+  for (const [name, text, want] of cases) t.same(codes(text), want, name);
+});
+
+t.test('load: messages carry suggestions', async (t) => {
+  const msg = (text: string): string => loadScenario('s.yaml', text).errors.map((e) => e.message).join('\n');
+  t.match(msg(withSteps('madvise: {addr: 1, length: 1, advice: MADV_HWPOSION}')), /did you mean "MADV_HWPOISON"/);
+  t.match(msg(withSteps('memfd_create: {as: fd, flag: []}')), /unknown field "flag" in "memfd_create" \(did you mean "flags"\?\)/);
+  t.match(msg(withSteps('munmp: {addr: 1, length: 1}')), /unknown step "munmp" \(did you mean "munmap"\?\)/);
+  t.match(msg(withSteps('close: {fd: PAGESIZE}')), /undefined name "PAGESIZE" \(did you mean "PAGE_SIZE"\?\)/);
+  t.match(msg(`${HEAD}verdicts: {v61: {default: pass}}\ntests: []\n`), /did you mean "v6.1"/);
+  t.match(msg(`${HEAD}verdicts: {v6.1: {HGM tset: pass}}\ntests: [{name: HGM test, steps: []}]\n`), /did you mean "HGM test"/);
+  t.match(msg(withSteps('memfd_create: {as: fd}', 'memfd_create: {as: fd}')), /already defined in this scope \(first bound at line 6\)/);
+  t.match(msg('mirrors: x\n'), /missing field "scenario"/);
+});
+
+t.test('load: hostile YAML gives positioned errors and never throws', async (t) => {
+  const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++) {
+    const prev = String.fromCharCode(96 + i);
+    laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+  }
+  const bomb = loadScenario('s.yaml', `${laughs.join('\n')}\n`);
+  t.match(bomb.errors, [{ code: 'YAML_SYNTAX', line: 2, col: 8, message: /RESOURCE_EXHAUSTION/ }], 'alias bomb');
+
+  const deep = loadScenario('s.yaml', `scenario: ${'['.repeat(10000)}${']'.repeat(10000)}\n`);
+  t.match(deep.errors, [{ code: 'YAML_SYNTAX', line: 1, col: 74, message: /nested deeper than 64/ }], '10k nested flow seqs');
+  const deepBlock = loadScenario('s.yaml', `a:\n${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 1)}- `).join('\n')}x\n`);
+  t.match(deepBlock.errors, [{ code: 'YAML_SYNTAX' }], '200 nested block seqs');
+
+  t.same(codes('scenario: "abc\nkernel: {profile: v6.1}\ntests: []\n').map((c) => c[0]), ['YAML_SYNTAX'], 'unterminated string');
+  const unterminated = loadScenario('s.yaml', 'scenario: "abc\n');
+  t.match(unterminated.errors, [{ code: 'YAML_SYNTAX', line: 2, col: 1, message: /MISSING_CHAR/ }], 'positioned at the end of the text');
+
+  t.same(codes('scenario: [1, 2\n'), [['YAML_SYNTAX', 2, 1]], 'unterminated flow sequence');
+  t.same(codes(`${HEAD}tests: []\nscenario: again\n`).map((c) => c[0]), ['YAML_SYNTAX'], 'duplicate key');
+  t.same(codes(`${HEAD}tests: []\n---\nscenario: two\n`).map((c) => c[0]), ['YAML_SYNTAX'], 'two documents');
+
+  const big = loadScenario('s.yaml', `scenario: s\n# ${'x'.repeat(1 << 20)}\n`);
+  t.match(big.errors, [{ code: 'YAML_SYNTAX', line: 2, message: /1 MiB/ }], 'file over 1 MiB');
+
+  const huge = withSteps(`close: {fd: "${'('.repeat(5000)}1${')'.repeat(5000)}"}`);
+  t.same(codes(huge), [['BAD_EXPR', 6, 22]], 'deep expression');
+  t.same(codes(withSteps(`print: "${'{'.repeat(3)}"`)).map((c) => c[0]), ['BAD_EXPR']);
+});
+
+t.test('errors: formatError prints the line and a caret', async (t) => {
+  const text = withSteps('madvise: {addr: 1, length: 1, advice: MADV_HWPOSION}');
+  const [e] = loadScenario('dir/s.yaml', text).errors;
+  if (!e) throw new Error('an error was expected');
+  t.equal(
+    formatError(e, text),
+    [
+      'dir/s.yaml:6:47: BAD_VALUE "MADV_HWPOSION" is not a valid value for "advice" (did you mean "MADV_HWPOISON"?)',
+      '      - madvise: {addr: 1, length: 1, advice: MADV_HWPOSION}',
+      '                                              ^~~~~~~~~~~~~',
+    ].join('\n'),
+  );
+  t.match(formatError(e, text, (s) => `<${s}>`), /\n {46}<\^~{12}>$/, 'colour wraps the caret marks');
+
+  const long = `scenario: ${'a'.repeat(100)}\nkernel: {profile: v6.1}\ntests: []\nextra: ${'b'.repeat(100)} zz ${'c'.repeat(100)}\n`;
+  const [u] = loadScenario('s.yaml', long).errors;
+  if (!u) throw new Error('an error was expected');
+  const lines = formatError(u, long).split('\n');
+  t.equal(lines[0], 's.yaml:4:1: UNKNOWN_FIELD unknown field "extra" in a scenario file; fields are scenario, mirrors, basis, kernel, let, verdicts, tests');
+  t.ok((lines[1]?.length ?? 0) <= 81, 'long lines are trimmed to 80 columns');
+  const mid = errorAt({ file: 'f', text: long }, { start: long.indexOf('zz'), end: long.indexOf('zz') + 2 }, 'BAD_VALUE', 'm');
+  t.match(mid, { line: 4, col: 109 });
+  const [, src, caret] = formatError(mid, long).split('\n');
+  t.match(src, /^….*zz.*…$/);
+  t.equal(src?.indexOf('zz'), caret?.indexOf('^'), 'caret stays under the span after trimming');
+  t.equal(formatError(errorAt({ file: 'f', text: 'a\n' }, { start: 99, end: 120 }, 'BAD_VALUE', 'past the end'), 'a\n').split('\n')[0], 'f:2:1: BAD_VALUE past the end');
+});
+
+t.test('errors: errorAt positions a runtime failure like a load error', async (t) => {
+  const text = withSteps('memset: {addr: 0, length: "4K / (1 - 1)", value: 0}');
+  const s = load(text);
+  const step = call(stepsOf(s)[0]);
+  if (step.op !== 'memset') throw new Error('memset');
+  const r = evalExpr(step.args.length, env());
+  if (r.ok) throw new Error('division by zero expected');
+  const e = errorAt(s, r.span, r.code, r.message);
+  t.match(e, { file: 's.yaml', line: 6, col: 41, code: 'OUT_OF_RANGE' });
+  t.equal(formatError(e, text).split('\n')[2], `${' '.repeat(40)}^~~~~~~`);
+});
+
+t.test('schema: the committed JSON Schema is the generated one', async (t) => {
+  const committed = readFileSync(new URL('../schema/scenario.schema.json', import.meta.url), 'utf8');
+  t.equal(committed, scenarioJsonSchemaText(), 'run `npm run schema` after changing src/scenario/schema.ts');
+  const schema = JSON.parse(committed) as { $schema: string; required: string[]; properties: Record<string, { description?: string }> };
+  t.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+  t.same(schema.required, ['scenario', 'kernel', 'tests']);
+  for (const [key, prop] of Object.entries(schema.properties)) t.ok(prop.description, `${key} has a description`);
+});
+
+t.test('docs: every error code has a sentence in docs/errors.md', async (t) => {
+  const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
+  const types = readFileSync(new URL('../src/scenario/types.ts', import.meta.url), 'utf8');
+  const union = /export type ScenarioErrorCode =([^;]*);/.exec(types)?.[1] ?? '';
+  const all = [...union.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1] ?? '');
+  t.ok(all.length >= 14);
+  for (const code of all) t.match(doc, new RegExp(`\\| \`${code}\` \\|`), code);
+});
