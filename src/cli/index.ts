@@ -1,0 +1,22 @@
+// Entry point (bin/hgmsim.js imports this): runs the CLI on the real process and exits with its status.
+// A closed stdout (`hgmsim run | head`) ends quietly: EPIPE is not an error worth a stack trace.
+
+import { runCli } from './main.js';
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`hgmsim: cannot write to stdout: ${e.message}\n`);
+  process.exit(74); // EX_IOERR
+});
+
+const code = await runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  out: (text) => {
+    process.stdout.write(text);
+  },
+  err: (text) => {
+    process.stderr.write(text);
+  },
+});
+process.exitCode = code;

@@ -1,0 +1,87 @@
+// The commander program, built from the option tables in options.ts. Usage errors surface as
+// CommanderError (exitOverride); main.ts maps them to exit 64, help and version to 0.
+
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { STEPS, STEP_NAMES } from '../runner/steps.js';
+import { stderrChalk } from './color.js';
+import type { ColorMode } from './color.js';
+import { EXIT_TABLE } from './exit.js';
+import type { ExitCode } from './exit.js';
+import type { CommandContext, Io } from './io.js';
+import { EXAMPLES, GLOBAL_OPTIONS, RUN_OPTIONS } from './options.js';
+import type { OptionSpec, RunOptionValues } from './options.js';
+import { runCommand } from './run-command.js';
+import { validateCommand } from './validate-command.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+function toOption(spec: OptionSpec): Option {
+  const o = new Option(spec.flags, spec.description);
+  if (spec.choices) o.choices(spec.choices);
+  if (spec.default !== undefined) o.default(spec.default);
+  if (spec.conflicts) o.conflicts([...spec.conflicts]);
+  if (spec.repeatable) o.argParser((value: string, prev: string[] | undefined) => [...(prev ?? []), value]);
+  return o;
+}
+
+const columns = (rows: readonly (readonly [string, string])[]): string => {
+  const width = Math.max(...rows.map(([a]) => a.length));
+  return rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`).join('\n');
+};
+
+export function helpTrailer(): string {
+  return [
+    '',
+    'Examples:',
+    EXAMPLES.map(([cmd, what]) => `  ${cmd}\n      ${what}`).join('\n'),
+    '',
+    'Exit status:',
+    columns(EXIT_TABLE.map(([code, text]) => [String(code), text] as const)),
+    '',
+  ].join('\n');
+}
+
+export function stepsHelp(): string {
+  return ['', 'Scenario steps:', columns(STEP_NAMES.map((n) => [n, STEPS[n].description] as const)), ''].join('\n');
+}
+
+/** The program; the chosen command's exit status is handed to `done`. */
+export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
+  const program = new Command('hgmsim');
+  const context = (cmd: Command): CommandContext => {
+    const mode = (cmd.optsWithGlobals() as { color?: ColorMode }).color ?? 'auto';
+    return { io, chalk: stderrChalk(mode, io.env) };
+  };
+  program
+    .description("Replay the Linux kernel's HugeTLB memory-failure selftests against an in-process model of the kernel")
+    .version(version(), '--version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addOption(toOption(GLOBAL_OPTIONS.color))
+    .exitOverride()
+    .showHelpAfterError('(hgmsim --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .addHelpText('after', helpTrailer());
+
+  const run = program
+    .command('run')
+    .description('run scenarios and print kselftest-shaped TAP on stdout')
+    .argument('[paths...]', 'scenario files or directories, searched for *.yaml (default: ./scenarios)')
+    .addHelpText('after', stepsHelp());
+  for (const spec of Object.values(RUN_OPTIONS)) run.addOption(toOption(spec));
+  run.action(async (paths: string[], opts: RunOptionValues, cmd: Command) => {
+    done(await runCommand(paths, opts, context(cmd)));
+  });
+
+  program
+    .command('validate')
+    .description('check scenario files; print every error in every file, positioned')
+    .argument('[paths...]', 'scenario files or directories (default: ./scenarios)')
+    .action(async (paths: string[], _opts: unknown, cmd: Command) => {
+      done(await validateCommand(paths, context(cmd)));
+    });
+  return program;
+}

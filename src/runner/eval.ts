@@ -1,0 +1,72 @@
+// Runtime evaluation of scenario expressions and `print:` strings through the loader's evaluator
+// (scenario/expr.ts evalExpr, scenario/interp.ts formatInterp), with the runner's hooks: names from the
+// test's scope, model names (MODEL_NAMES) read live from the kernel, pfn()/phys() through its page tables.
+// A failed evaluation becomes a positioned ScenarioRuntimeError (an author error, exit 65).
+
+import { errorAt, errorFromFailure } from '../scenario/errors.js';
+import { evalExpr, isAddressExpr } from '../scenario/expr.js';
+import type { ExprEnv } from '../scenario/expr.js';
+import { formatInterp } from '../scenario/interp.js';
+import type { Expr, Interp, ModelName, Span } from '../scenario/types.js';
+import { MODEL_NAMES } from '../scenario/types.js';
+import { ScenarioRuntimeError } from './errors.js';
+
+/** A bound value and whether it is an address (bound by mmap). */
+export interface Value {
+  readonly value: bigint;
+  readonly address: boolean;
+}
+
+export interface EvalEnv {
+  readonly file: string;
+  readonly text: string;
+  lookup(name: string): Value | undefined;
+  /** A model value (MODEL_NAMES), read now. */
+  model(name: ModelName): bigint;
+  /** The raw pfn mapped at addr through a present entry, or null. */
+  pfnOf(addr: number): number | null;
+}
+
+const isModelName = (name: string): name is ModelName => (MODEL_NAMES as readonly string[]).includes(name);
+const PAGE = 4096n;
+
+export const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
+
+function exprEnv(env: EvalEnv): ExprEnv {
+  const pfn = (addr: bigint): bigint | string => {
+    const n = addr <= BigInt(Number.MAX_SAFE_INTEGER) ? env.pfnOf(Number(addr)) : null;
+    return n === null ? `no page is mapped at ${hex(addr)}` : BigInt(n);
+  };
+  return {
+    lookup: (name) => env.lookup(name)?.value ?? (isModelName(name) ? env.model(name) : undefined),
+    pfn,
+    phys: (addr) => {
+      const p = pfn(addr);
+      return typeof p === 'string' ? p : p * PAGE + (addr % PAGE);
+    },
+  };
+}
+
+const isAddressName = (env: EvalEnv) => (name: string): boolean => env.lookup(name)?.address === true;
+
+/** An expression's value; throws ScenarioRuntimeError (positioned) on an author error. */
+export function evaluate(expr: Expr, env: EvalEnv): Value {
+  const r = evalExpr(expr, exprEnv(env));
+  if (!r.ok) throw new ScenarioRuntimeError(errorFromFailure(env, r));
+  return { value: r.value, address: isAddressExpr(expr, isAddressName(env)) };
+}
+
+/** A BigInt as a Number; addresses and lengths the model takes are below 2^53. */
+export function toNumber(env: EvalEnv, span: Span, v: bigint): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ScenarioRuntimeError(errorAt(env, span, 'OUT_OF_RANGE', `${v} is too large for the model (at most 2^53 - 1)`));
+  }
+  return Number(v);
+}
+
+/** A `print:` string with its `{expr}` holes filled: addresses like C's %p, other values decimal. */
+export function interpolate(interp: Interp, env: EvalEnv): string {
+  const r = formatInterp(interp, exprEnv(env), isAddressName(env));
+  if (!r.ok) throw new ScenarioRuntimeError(errorFromFailure(env, r));
+  return r.value;
+}

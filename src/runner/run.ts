@@ -1,0 +1,403 @@
+// The interpreter: runs one scenario under one hugepage size and one profile against a fresh Kernel, like
+// one boot running one selftest binary (DESIGN.md "The model": the pool, HardwareCorrupted and poisoned
+// folios carry over from test to test). Kernel outcomes are values here; an exception thrown by the
+// kernel is an hgmsim bug and is left to propagate to the CLI (exit 70).
+
+import { Kernel, PROFILES } from '../kernel/index.js';
+import type { FolioInfo, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
+import type {
+  Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
+} from '../scenario/types.js';
+import type { NamedMapping, StepContext, StepOutcome } from './context.js';
+import { errorAt } from '../scenario/errors.js';
+import { ScenarioRuntimeError } from './errors.js';
+import { evaluate, hex, interpolate, toNumber } from './eval.js';
+import type { EvalEnv, Value } from './eval.js';
+import { mappedSizes, mappingRuns, listText } from './observe.js';
+import type { StepRecord, StreamResult, TestResult, TestStatus } from './results.js';
+import { compareStepExpect } from './step-expect.js';
+import { STEPS } from './steps.js';
+import type { StepSpec } from './steps.js';
+import { STRERROR } from './strerror.js';
+import { judge, streamExitStatus, verdictFor } from './verdict.js';
+
+export const HUGEPAGE_BYTES: { readonly [S in HugepageSize]: number } = { '2M': 2 * 1024 ** 2, '1G': 1024 ** 3 };
+export const PAGE_SIZE = 4096;
+/** Model operations one test may spend: steps executed plus the kernel's own operation count. */
+export const STEP_BUDGET = 1_000_000;
+/** TASK_COMM_LEN - 1. */
+const COMM_LEN = 15;
+/** Folios one MADV_HWPOISON step is searched for, for the summary. */
+const POISON_SCAN = 4096;
+
+export interface RunOptions {
+  /** Record every step for -v. */
+  readonly verbose?: boolean;
+  /** Run only the tests with these names (all when absent). */
+  readonly tests?: readonly string[];
+}
+
+export type StreamRun =
+  | { readonly ok: true; readonly result: StreamResult }
+  | { readonly ok: false; readonly errors: readonly ScenarioError[] };
+
+/** Names visible to expressions; a loop body or iteration gets a child scope. */
+class Scope {
+  private readonly vars = new Map<string, Value>();
+  constructor(private readonly parent?: Scope) {}
+  get(name: string): Value | undefined {
+    return this.vars.get(name) ?? this.parent?.get(name);
+  }
+  set(name: string, v: Value): void {
+    this.vars.set(name, v);
+  }
+}
+
+interface Stop {
+  readonly status: Exclude<TestStatus, 'pass'>;
+  readonly reason: string;
+}
+
+interface PoisonedFolio {
+  readonly headAddr: number;
+  readonly label: string;
+  readonly info: FolioInfo;
+}
+
+/** Evaluation against the kernel without a test (file-level `let`). */
+function bootEnv(scenario: Scenario, kernel: Kernel, scope: Scope): EvalEnv {
+  return {
+    file: scenario.file,
+    text: scenario.text,
+    lookup: (name) => scope.get(name),
+    model: (name: ModelName) => BigInt(kernel.meminfo()[name]),
+    pfnOf: (addr) => kernel.pfnOf(kernel.init, addr),
+  };
+}
+
+/** Runs the scenario's tests in order on one boot; author errors come back as positioned values. */
+export function runStream(scenario: Scenario, size: HugepageSize, profileName: ProfileName, opts: RunOptions = {}): StreamRun {
+  const bytes = HUGEPAGE_BYTES[size];
+  const nr = scenario.kernel.nr_hugepages;
+  const pools = new Map<number, number>();
+  if (typeof nr === 'bigint') pools.set(bytes, Number(nr));
+  else for (const [s, n] of nr) pools.set(HUGEPAGE_BYTES[s], Number(n));
+  const kernel = new Kernel({
+    profile: PROFILES[profileName],
+    default_hugepagesz: bytes,
+    nr_hugepages: pools,
+    comm: scenario.name.slice(0, COMM_LEN),
+  });
+  try {
+    const fileScope = new Scope();
+    fileScope.set('PAGE_SIZE', { value: BigInt(PAGE_SIZE), address: false });
+    fileScope.set('hugepagesz', { value: BigInt(bytes), address: false });
+    const env = bootEnv(scenario, kernel, fileScope);
+    for (const b of scenario.let) fileScope.set(b.name, evaluate(b.expr, env));
+
+    const selected = opts.tests ? scenario.tests.filter((t) => opts.tests?.includes(t.name)) : scenario.tests;
+    const tests = selected.map((test) => {
+      // Each test runs in a process of its own, as one selftest binary would run each test; the pool,
+      // HardwareCorrupted and poisoned folios carry over, mappings and fds do not.
+      const task = kernel.spawn();
+      const run = new TestRun(scenario, kernel, task, size, new Scope(fileScope), opts.verbose === true);
+      const done = run.run(test);
+      kernel.exit_group(task);
+      const verdict = verdictFor(scenario, profileName, test.name);
+      const { outcome, departure } = judge(verdict.result, done.status);
+      const result: TestResult = {
+        name: test.name,
+        status: done.status,
+        expected: verdict.result,
+        ...(verdict.why !== undefined ? { why: verdict.why } : {}),
+        outcome,
+        departure,
+        ...(done.reason !== undefined ? { reason: done.reason } : {}),
+        lines: done.lines,
+        summary: done.summary,
+        basis: [...scenario.basis, ...test.basis],
+        steps: done.steps,
+      };
+      return result;
+    });
+    return {
+      ok: true,
+      result: { file: scenario.file, scenario: scenario.name, size, profile: profileName, switches: [], tests, exitStatus: streamExitStatus(tests) },
+    };
+  } catch (e) {
+    if (e instanceof ScenarioRuntimeError) return { ok: false, errors: [e.error] };
+    throw e;
+  }
+}
+
+/** One test on the stream's kernel: its scope, its output, what it poisoned and what it was sent. */
+class TestRun implements StepContext, EvalEnv {
+  readonly task: TaskRef;
+  readonly start: { readonly hardwareCorrupted: number; readonly dmesgLength: number };
+  readonly file: string;
+  readonly text: string;
+  private scope: Scope;
+  private readonly lines: string[] = [];
+  private readonly steps: StepRecord[] = [];
+  private readonly signals: SignalEvent[] = [];
+  private readonly mappings: NamedMapping[] = [];
+  private readonly poisoned = new Map<number, PoisonedFolio>();
+  private readonly opsStart: number;
+  private executed = 0;
+
+  readonly hugepagesz: number;
+
+  constructor(
+    private readonly scenario: Scenario,
+    readonly kernel: Kernel,
+    task: TaskRef,
+    private readonly size: HugepageSize,
+    scope: Scope,
+    private readonly verbose: boolean,
+  ) {
+    this.task = task;
+    this.hugepagesz = HUGEPAGE_BYTES[size];
+    this.scope = scope;
+    this.file = scenario.file;
+    this.text = scenario.text;
+    this.opsStart = kernel.ops;
+    kernel.takeSignals(); // signals from earlier tests are theirs
+    this.start = { hardwareCorrupted: kernel.meminfo().HardwareCorrupted, dmesgLength: kernel.dmesg.length };
+  }
+
+  run(test: TestCase): { status: TestStatus; reason?: string; lines: string[]; summary: string[]; steps: StepRecord[] } {
+    let stop: Stop | undefined;
+    if (!this.kernel.alive(this.task)) {
+      this.say(' !!! process main is dead');
+      stop = { status: 'fail', reason: 'process main is dead' };
+    } else {
+      stop = this.runSteps(test.steps);
+    }
+    return {
+      status: stop?.status ?? 'pass',
+      ...(stop ? { reason: stop.reason } : {}),
+      lines: this.lines,
+      summary: this.summary(),
+      steps: this.steps,
+    };
+  }
+
+  // --- EvalEnv ---
+  lookup(name: string): Value | undefined {
+    return this.scope.get(name);
+  }
+  model(name: ModelName): bigint {
+    return BigInt(this.kernel.meminfo()[name]);
+  }
+  pfnOf(addr: number): number | null {
+    return this.kernel.pfnOf(this.task, addr);
+  }
+
+  // --- StepContext ---
+  value(e: Expr): Value {
+    return evaluate(e, this);
+  }
+  num(e: Expr, what?: 'byte'): number {
+    const n = toNumber(this, e.span, evaluate(e, this).value);
+    return what === 'byte' ? n % 256 : n;
+  }
+  interp(i: Interp): string {
+    return interpolate(i, this);
+  }
+  bind(name: string, v: Value): void {
+    this.scope.set(name, v);
+  }
+  addMapping(name: string, start: number, length: number): void {
+    this.mappings.push({ name, start, length, live: [{ start, end: start + length }] });
+  }
+  unmapRange(start: number, length: number): void {
+    const end = start + length;
+    for (const m of this.mappings) {
+      m.live = m.live.flatMap((p) => {
+        if (p.end <= start || p.start >= end) return [p];
+        const keep: { start: number; end: number }[] = [];
+        if (p.start < start) keep.push({ start: p.start, end: start });
+        if (p.end > end) keep.push({ start: end, end: p.end });
+        return keep;
+      });
+    }
+  }
+  mappingOf(addr: number): NamedMapping | undefined {
+    let best: NamedMapping | undefined;
+    for (const m of this.mappings) {
+      if (addr >= m.start && addr < m.start + m.length && (!best || m.start >= best.start)) best = m;
+    }
+    return best;
+  }
+  fmtAddr(addr: number): string {
+    const m = this.mappingOf(addr);
+    return m ? `${m.name}+${hex(addr - m.start)}` : hex(addr);
+  }
+  say(line: string): void {
+    this.lines.push(line);
+  }
+  notePoisoned(addr: number, length: number): void {
+    // MADV_HWPOISON poisons every page of the range; note each folio it covers (bounded: one query per
+    // hugepage of the range, at most POISON_SCAN of them).
+    const end = addr + Math.max(length, 1);
+    for (let at = addr, n = 0; at < end && n < POISON_SCAN; n++) {
+      const folio = this.kernel.folioAt(this.task, at);
+      const size = folio?.size ?? this.hugepagesz;
+      if (folio?.hwpoison && !this.poisoned.has(folio.pfn)) {
+        const headAddr = at - (at % folio.size);
+        this.poisoned.set(folio.pfn, { headAddr, label: this.fmtAddr(headAddr), info: folio });
+      }
+      at = at - (at % size) + size;
+    }
+  }
+
+  // --- the interpreter ---
+  private tick(step: Step): void {
+    this.executed++;
+    if (this.executed + (this.kernel.ops - this.opsStart) > STEP_BUDGET) {
+      throw new ScenarioRuntimeError(errorAt(this, step.span, 'STEP_BUDGET',
+        `this test exceeds the budget of ${STEP_BUDGET} model operations`));
+    }
+  }
+
+  private runSteps(steps: readonly Step[]): Stop | undefined {
+    for (const step of steps) {
+      switch (step.kind) {
+        case 'let':
+          this.tick(step);
+          for (const b of step.bindings) this.scope.set(b.name, this.value(b.expr));
+          break;
+        case 'for': {
+          const from = this.value(step.from).value;
+          const to = this.value(step.to).value;
+          const outer = this.scope;
+          try {
+            for (let i = from; i <= to; i++) {
+              this.tick(step);
+              this.scope = new Scope(outer);
+              this.scope.set(step.var, { value: i, address: false });
+              for (const b of step.let) this.scope.set(b.name, this.value(b.expr));
+              const stop = this.runSteps(step.body);
+              if (stop) return stop;
+            }
+          } finally {
+            this.scope = outer;
+          }
+          break;
+        }
+        case 'call': {
+          if (step.when !== undefined && !step.when.hugepagesz.includes(this.size)) break;
+          this.tick(step);
+          const stop = this.runCall(step);
+          if (stop) return stop;
+          break;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private runCall(step: Extract<Step, { kind: 'call' }>): Stop | undefined {
+    // The table is keyed by step name; the union of per-name specs cannot be called with a union of args.
+    const spec = STEPS[step.op] as unknown as StepSpec<StepName>;
+    const linesBefore = this.lines.length;
+    const o = spec.run(this, step.args as never);
+    const events = this.kernel.takeSignals();
+    this.signals.push(...events);
+    const actingTid = o.actingTid ?? this.task.tid;
+    const signal: SigInfo | undefined = o.access && !o.access.ok
+      ? o.access.signal
+      : events.find((ev) => ev.tid === actingTid && ev.info.signo === 'SIGBUS')?.info;
+    if (this.verbose) this.record(step, o, events, linesBefore);
+
+    const where = `line ${step.line}`;
+    if (o.failures && o.failures.length > 0) {
+      for (const f of o.failures) this.say(` !!! ${where}: ${f}`);
+      return { status: 'fail', reason: `${where}: ${o.failures[0] ?? ''}` };
+    }
+    if (o.ret && !o.ret.ok && step.expect?.errno === undefined) {
+      const text = `${o.name ?? step.op} failed: ${STRERROR[o.ret.errno]}`;
+      this.say(` !!! ${text}`);
+      return { status: step.on_error === 'skip' ? 'skip' : 'fail', reason: text };
+    }
+    if (step.expect) {
+      const m = compareStepExpect(this, step.expect, o, signal, step.op === 'mmap');
+      if (m) {
+        this.say(` !!! ${where}: ${step.op} expected ${m.expected}, got ${m.actual}`);
+        return { status: 'fail', reason: `${where}: ${step.op} expected ${m.expected}` };
+      }
+    }
+    if ((step.op === 'access' || step.op === 'memset') && signal && step.expect?.sigbus === undefined) {
+      const text = `unexpected ${signal.signo} ${signal.si_code} si_addr=${this.fmtAddr(signal.si_addr)}`;
+      this.say(` !!! ${text} (${where})`);
+      return { status: 'fail', reason: text };
+    }
+    const killed = events.find((ev) => ev.pid === this.task.pid && ev.outcome === 'killed');
+    if (killed) {
+      const text = `process main killed by ${killed.info.signo} ${killed.info.si_code}`;
+      this.say(` !!! ${text}`);
+      return { status: 'fail', reason: text };
+    }
+    return undefined;
+  }
+
+  private signalText(info: SigInfo): string {
+    const lsb = info.si_code === 'BUS_MCEERR_AR' || info.si_code === 'BUS_MCEERR_AO' || info.si_addr_lsb !== 0 ? ` si_addr_lsb=${info.si_addr_lsb}` : '';
+    return `${info.si_code} si_addr=${this.fmtAddr(info.si_addr)}${lsb}`;
+  }
+
+  private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], linesBefore: number): void {
+    let ret = '';
+    if (o.ret) ret = o.ret.ok ? `= ${step.op === 'mmap' ? hex(o.ret.value) : o.ret.value}` : `= -1 ${o.ret.errno} (${STRERROR[o.ret.errno]})`;
+    else if (o.access) ret = o.access.ok ? `= ${o.access.value}` : `${o.access.signal.signo} ${this.signalText(o.access.signal)}`;
+    else if (o.failures) ret = o.failures.length ? `${o.failures.length} mismatch(es)` : 'ok';
+    this.steps.push({
+      index: this.executed,
+      line: step.line,
+      call: o.call,
+      ret,
+      signals: events.map((ev) => `${ev.info.signo} ${this.signalText(ev.info)} to ${ev.pid}/${ev.tid} (${ev.how}, ${ev.outcome})`),
+      linesBefore,
+    });
+  }
+
+  /** The model's view of the test: SIGBUSes by code, mapped sizes, raw_hwp_list, HardwareCorrupted. */
+  private summary(): string[] {
+    const out: string[] = [];
+    const byCode = new Map<string, { count: number; dropped: number; distinct: string[] }>();
+    for (const ev of this.signals) {
+      const key = `${ev.info.signo.toLowerCase()}: |${ev.info.si_code}`;
+      const entry = byCode.get(key) ?? { count: 0, dropped: 0, distinct: [] };
+      byCode.set(key, entry);
+      if (ev.outcome === 'dropped') {
+        entry.dropped++;
+        continue;
+      }
+      entry.count++;
+      const one = this.signalText(ev.info).slice(ev.info.si_code.length + 1);
+      if (!entry.distinct.includes(one)) entry.distinct.push(one);
+    }
+    for (const [key, e] of byCode) {
+      const [prefix, code] = key.split('|') as [string, string];
+      const dropped = e.dropped ? ` (${e.dropped} dropped)` : '';
+      out.push(`${prefix}${e.count} ${code}${e.distinct.length ? ` ${e.distinct.join(', ')}` : ''}${dropped}`);
+    }
+
+    const parts: string[] = [];
+    for (const m of this.mappings) {
+      if (m.live.length === 0) continue;
+      parts.push(`mapped ${m.name}: ${mappedSizes(mappingRuns(this.kernel, this.task, m))}`);
+    }
+    for (const p of this.poisoned.values()) {
+      const now = this.kernel.folioAt(this.task, p.headAddr);
+      const info = now && now.pfn === p.info.pfn ? now : p.info;
+      parts.push(`raw_hwp_list(${p.label}): ${listText(info.raw_hwp_list)}`);
+    }
+    const delta = this.kernel.meminfo().HardwareCorrupted - this.start.hardwareCorrupted;
+    if (parts.length > 0 || delta !== 0) {
+      parts.push(`HardwareCorrupted: ${delta < 0 ? '-' : '+'}${Math.abs(delta)} kB`);
+      out.push(parts.join(' | '));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,33 @@
+// A call step's own `expect:`: compares what the kernel returned during the step (value or errno, the
+// SIGBUS raised in the acting thread, the byte read) with what the scenario says.
+
+import type { SigInfo } from '../kernel/index.js';
+import type { StepExpect } from '../scenario/types.js';
+import type { StepContext, StepOutcome } from './context.js';
+import { hex } from './eval.js';
+
+export interface Mismatch {
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** null when every field the expectation names matches; else both sides over the named fields. */
+export function compareStepExpect(ctx: StepContext, e: StepExpect, o: StepOutcome, signal: SigInfo | undefined, addressRet: boolean): Mismatch | null {
+  const fields: [string, string, string][] = [];
+  const num = (n: number): string => (addressRet ? hex(n) : String(n));
+  if (e.ret !== undefined) {
+    const want = ctx.num(e.ret);
+    const have = o.ret ? (o.ret.ok ? num(o.ret.value) : '-1') : o.access?.ok ? String(o.access.value) : '-';
+    fields.push(['ret', num(want), have]);
+  }
+  if (e.errno !== undefined) fields.push(['errno', e.errno, o.ret && !o.ret.ok ? o.ret.errno : 'none']);
+  if (e.sigbus !== undefined) fields.push(['sigbus', e.sigbus, signal?.signo === 'SIGBUS' ? signal.si_code : 'none']);
+  if (e.si_addr !== undefined) fields.push(['si_addr', ctx.fmtAddr(ctx.num(e.si_addr)), signal ? ctx.fmtAddr(signal.si_addr) : '-']);
+  if (e.si_addr_lsb !== undefined) fields.push(['si_addr_lsb', String(ctx.num(e.si_addr_lsb)), signal ? String(signal.si_addr_lsb) : '-']);
+  if (e.value !== undefined) fields.push(['value', String(ctx.num(e.value, 'byte')), o.access?.ok ? String(o.access.value) : '-']);
+  if (fields.every(([, want, have]) => want === have)) return null;
+  return {
+    expected: fields.map(([k, want]) => `${k}=${want}`).join(' '),
+    actual: fields.map(([k, , have]) => `${k}=${have}`).join(' '),
+  };
+}
