@@ -206,3 +206,19 @@ t.test('helpers: relative paths, first difference, file collection order', async
   const cwd = workdir({ 'd/b.yaml': '', 'd/B.yaml': '', 'd/a/z.yaml': '', 'd/c.txt': '', 'e.yaml': '' });
   t.same(collectScenarioFiles(['d', 'e.yaml', 'd/b.yaml'], cwd), ['d/B.yaml', 'd/a/z.yaml', 'd/b.yaml', 'e.yaml']);
 });
+
+t.test('bundled scenarios: goldens match, every stream has one, reruns are byte-identical', async (t) => {
+  const root = resolve('.');
+  const first = hgmsim(['run', 'scenarios', '--check'], root);
+  t.equal(first.code, 0, `run --check: ${first.err}`);
+  t.notMatch(first.err, /golden/, 'no golden is missing or different');
+  const second = hgmsim(['run', 'scenarios'], root);
+  t.equal(second.out, first.out, 'two runs print the same bytes');
+  const streams = first.out.split('\n').filter((l) => /^ok \d+ selftests: hgmsim: /.test(l));
+  t.equal(streams.length, 6, 'three scenarios x two hugepage sizes');
+  for (const name of ['hwpoison-shared', 'second-poison', 'private-anon']) {
+    for (const size of ['2M', '1G']) {
+      t.ok(existsSync(join(root, 'scenarios/mainline', `${name}.${size}.v6.1.tap`)), `${name}.${size}.v6.1.tap is committed`);
+    }
+  }
+});
