@@ -42,3 +42,19 @@ for (const r of rows) {
   const rss = Number.isNaN(r.rssMb) ? '' : `  peak RSS ${r.rssMb.toFixed(1)} MiB`;
   console.log(`${r.name.padEnd(24)} ${r.ms.toFixed(0).padStart(6)} ms${rss}${over}`);
 }
+
+// In-process: the model alone (no Node start-up, no module loading), median of RUNS.
+const { loadScenario } = await import('../dist/scenario/load.js');
+const { runStream } = await import('../dist/runner/run.js');
+const { readFileSync } = await import('node:fs');
+const file = 'bench/bytes-2x1g.yaml';
+const { scenario } = loadScenario(file, readFileSync(file, 'utf8'));
+for (const size of ['1G', '2M']) {
+  const ms = median(Array.from({ length: RUNS }, () => {
+    const t0 = process.hrtime.bigint();
+    const r = runStream(scenario, size, 'v6.1');
+    if (!r.ok || r.result.exitStatus !== 0) throw new Error(`bench scenario failed at ${size}`);
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  }));
+  console.log(`${`model only, 2 x ${size}`.padEnd(24)} ${ms.toFixed(1).padStart(6)} ms  (runStream in-process)`);
+}
