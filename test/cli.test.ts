@@ -222,3 +222,12 @@ t.test('bundled scenarios: goldens match, every stream has one, reruns are byte-
     }
   }
 });
+
+t.test('the README shows what the CLI prints today', async (t) => {
+  const readme = readFileSync('README.md', 'utf8');
+  const m = /`hgmsim (run [^`]*)`:\n\n```tap\n([\s\S]*?)```/.exec(readme);
+  t.ok(m, 'README has a run example with its output');
+  if (!m) return;
+  const args = [...m[1]!.matchAll(/"([^"]*)"|(\S+)/g)].map((a) => a[1] ?? a[2]!);
+  t.equal(hgmsim(args, resolve('.')).out, m[2], 'README output is current');
+});
