@@ -50,7 +50,7 @@ export function do_user_addr_fault(k: KernelState, t: Thread, addr: number, writ
   for (let attempt = 0; attempt < 3; attempt++) {
     const hit = followPresent(mm, vma, addr, write);
     if (hit !== undefined) return hit;
-    const fault = hugetlb_fault(k, mm, vma, addr, write);
+    const fault = hugetlb_fault(mm, vma, addr, write);
     if (fault.code !== 0) return mm_fault_error(k, t, addr, fault);
   }
   throw new Error(`fault at ${lx(addr)} did not resolve`);
@@ -74,7 +74,7 @@ function mm_fault_error(k: KernelState, t: Thread, addr: number, fault: Exclude<
     force_sig_mceerr(k, t, 'BUS_MCEERR_AR', addr, lsb);
     return { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: addr, si_addr_lsb: lsb };
   }
-  // VM_FAULT_OOM in a user fault ends in the OOM killer; the model reports it as SIGBUS like SIGBUS.
+  // VM_FAULT_SIGBUS. (hugetlb faults in this model never return VM_FAULT_OOM: allocation failure is -ENOSPC.)
   force_sig_fault(k, t, 'SIGBUS', 'BUS_ADRERR', addr);
   return { signo: 'SIGBUS', si_code: 'BUS_ADRERR', si_addr: addr, si_addr_lsb: 0 };
 }
@@ -84,7 +84,7 @@ function mm_fault_error(k: KernelState, t: Thread, addr: number, fault: Exclude<
  * through the whole fault path if needed; VM_FAULT_HWPOISON* and VM_FAULT_SIGBUS become -EFAULT
  * (no FOLL_HWPOISON; vm_fault_to_errno()), VM_FAULT_OOM -ENOMEM. Takes a folio reference.
  */
-export function get_user_pages_fast(k: KernelState, t: Thread, addr: number): Resolved | 'EFAULT' | 'ENOMEM' {
+export function get_user_pages_fast(t: Thread, addr: number): Resolved | 'EFAULT' | 'ENOMEM' {
   const mm = t.process.mm;
   const vma = mm.findVma(addr);
   if (vma === undefined || !vma.prot.read) return 'EFAULT';
@@ -94,7 +94,7 @@ export function get_user_pages_fast(k: KernelState, t: Thread, addr: number): Re
       hit.entry.folio.refcount++;
       return hit;
     }
-    const fault = hugetlb_fault(k, mm, vma, addr, false);
+    const fault = hugetlb_fault(mm, vma, addr, false);
     if (fault.code === 'VM_FAULT_OOM') return 'ENOMEM';
     if (fault.code !== 0) return 'EFAULT';
   }

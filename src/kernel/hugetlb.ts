@@ -7,7 +7,6 @@ import type { Folio } from './folio.js';
 import { hugetlb_add_to_page_cache } from './hugetlbfs.js';
 import type { Mm, Vma } from './mm.js';
 import { alignDown, setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
-import type { KernelState } from './state.js';
 
 /** What a fault handler returns (include/linux/mm_types.h, enum vm_fault_reason); 0 = handled. */
 export type VmFault =
@@ -28,7 +27,7 @@ type PresentEntry = Extract<Entry, { kind: 'present' }>;
  * Linux: mm/hugetlb.c:hugetlb_fault(), v6.1: a hwpoison entry at the hstate level gives
  * VM_FAULT_HWPOISON_LARGE with the hstate index; none or a marker goes to hugetlb_no_page().
  */
-export function hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
+export function hugetlb_fault(mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
   const h = vma.hstate;
   const haddr = alignDown(address, h.size);
   const existing = mm.pt.offset(haddr, h.shift);
@@ -38,10 +37,10 @@ export function hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number,
   const slot = mm.pt.alloc(haddr, h.shift);
   const entry = slotEntry(slot);
   if (entry === undefined || entry.kind === 'marker') {
-    return hugetlb_no_page(k, mm, vma, vma.indexOf(haddr), haddr, slot, write);
+    return hugetlb_no_page(vma, vma.indexOf(haddr), haddr, slot, write);
   }
   if (entry.kind !== 'present') return HANDLED;
-  if (write && !entry.write) return hugetlb_wp(k, mm, vma, haddr, slot, entry);
+  if (write && !entry.write) return hugetlb_wp(vma, haddr, slot, entry);
   if (write) entry.dirty = true;
   return HANDLED;
 }
@@ -52,7 +51,7 @@ export function hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number,
  * VM_FAULT_HWPOISON_LARGE (the check covers mappings that never faulted the page before the error).
  */
 export function hugetlb_no_page(
-  k: KernelState, mm: Mm, vma: Vma, idx: number, haddr: number, slot: Slot, write: boolean,
+  vma: Vma, idx: number, haddr: number, slot: Slot, write: boolean,
 ): VmFault {
   const h = vma.hstate;
   const inode = vma.inode;
@@ -81,7 +80,7 @@ export function hugetlb_no_page(
   });
   if (write && !vma.shared) {
     const entry = slotEntry(slot) as PresentEntry;
-    return hugetlb_wp(k, mm, vma, haddr, slot, entry);
+    return hugetlb_wp(vma, haddr, slot, entry);
   }
   return HANDLED;
 }
@@ -116,7 +115,7 @@ function hugepage_add_new_anon_rmap(folio: Folio, vma: Vma, idx: number): void {
  * Linux: mm/hugetlb.c:hugetlb_wp() (hugetlb_cow() before v6.2), v6.1. Left out: the owner's
  * outside-reserve path that unmaps children (fork comes with the next issue).
  */
-export function hugetlb_wp(k: KernelState, mm: Mm, vma: Vma, haddr: number, slot: Slot, entry: PresentEntry): VmFault {
+export function hugetlb_wp(vma: Vma, haddr: number, slot: Slot, entry: PresentEntry): VmFault {
   const old = entry.folio;
   if (vma.shared || (old.anon && old.mapcount === 1)) {
     entry.write = true;
@@ -130,24 +129,22 @@ export function hugetlb_wp(k: KernelState, mm: Mm, vma: Vma, haddr: number, slot
   copy.migratable = true;
   copy.mapcount = 1;
   setSlot(slot, { kind: 'present', folio: copy, subpage: 0, write: true, dirty: true, uffdWp: entry.uffdWp });
-  page_remove_rmap(k, old, vma);
-  void mm;
+  page_remove_rmap(old, vma);
   return HANDLED;
 }
 
 /** page_remove_rmap() + put_page() for one mapped entry of folio in vma. */
-export function page_remove_rmap(k: KernelState, folio: Folio, vma: Vma): void {
+export function page_remove_rmap(folio: Folio, vma: Vma): void {
   folio.mapcount--;
   const i = folio.anonVmas.indexOf(vma);
   if (i >= 0) folio.anonVmas.splice(i, 1);
-  put_folio(k, folio);
+  put_folio(folio);
 }
 
 /** folio_put(): drop a reference; the last one frees the folio to its hstate (free_huge_folio()). */
-export function put_folio(k: KernelState, folio: Folio): void {
+export function put_folio(folio: Folio): void {
   folio.refcount--;
   if (folio.refcount > 0) return;
-  void k;
   folio.anon = false;
   folio.anonVmas.length = 0;
   folio.hstate.enqueue(folio);
@@ -157,14 +154,14 @@ export function put_folio(k: KernelState, folio: Folio): void {
  * __unmap_hugepage_range(): clear every entry of vma in [start, end): present entries drop their
  * mapping, hwpoison entries and markers are simply cleared.
  */
-export function unmap_hugepage_range(k: KernelState, vma: Vma, start: number, end: number): void {
+export function unmap_hugepage_range(vma: Vma, start: number, end: number): void {
   const pt = vma.mm.pt;
   for (const leaf of [...pt.leaves(start, end)]) {
     const slot = pt.offset(leaf.start, leaf.shift);
     if (slot === undefined) continue;
     const e = slotEntry(slot);
     setSlot(slot, undefined);
-    if (e?.kind === 'present') page_remove_rmap(k, e.folio, vma);
+    if (e?.kind === 'present') page_remove_rmap(e.folio, vma);
   }
   pt.prune();
 }

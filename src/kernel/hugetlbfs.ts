@@ -11,7 +11,6 @@ import type { Folio } from './folio.js';
 import type { Hstate } from './hstate.js';
 import type { Vma } from './mm.js';
 import { put_folio, unmap_hugepage_range } from './hugetlb.js';
-import type { KernelState } from './state.js';
 
 export class Inode {
   /** i_size in bytes. */
@@ -63,12 +62,12 @@ export function hugetlb_reserve_pages_shared(inode: Inode, from: number, to: num
  * A poisoned folio leaves the page cache but is not freed: memory_failure keeps its reference
  * (kernel-semantics.md §1.12, observed on 6.1).
  */
-export function remove_inode_hugepages(k: KernelState, inode: Inode, from: number, to = Infinity): void {
+export function remove_inode_hugepages(inode: Inode, from: number, to = Infinity): void {
   const size = inode.hstate.size;
   for (const vma of [...inode.i_mmap]) {
     const start = Math.max(vma.start, vma.start + from * size - vma.pgoffBytes);
     const end = Math.min(vma.end, vma.start + to * size - vma.pgoffBytes);
-    if (start < end) unmap_hugepage_range(k, vma, start, end);
+    if (start < end) unmap_hugepage_range(vma, start, end);
   }
   let chg = 0;
   let freed = 0;
@@ -82,7 +81,7 @@ export function remove_inode_hugepages(k: KernelState, inode: Inode, from: numbe
     inode.pageCache.delete(idx);
     folio.mapping = null;
     freed++;
-    put_folio(k, folio);
+    put_folio(folio);
   }
   inode.hstate.acct(-(chg - freed));
 }
@@ -91,21 +90,21 @@ export function remove_inode_hugepages(k: KernelState, inode: Inode, from: numbe
  * hugetlbfs_punch_hole() (fallocate PUNCH_HOLE, MADV_REMOVE): whole hugepages in [offset, offset+len)
  * are removed; partial hugepages are left alone on v6.1 (zeroing them came later).
  */
-export function hugetlbfs_punch_hole(k: KernelState, inode: Inode, offset: number, len: number): void {
+export function hugetlbfs_punch_hole(inode: Inode, offset: number, len: number): void {
   const size = inode.hstate.size;
   const from = Math.ceil(offset / size);
   const to = Math.floor((offset + len) / size);
-  if (from < to) remove_inode_hugepages(k, inode, from, to);
+  if (from < to) remove_inode_hugepages(inode, from, to);
 }
 
 /** hugetlb_vmtruncate() via ftruncate(): shrinking drops pages beyond the new size. */
-export function hugetlb_vmtruncate(k: KernelState, inode: Inode, size: number): void {
+export function hugetlb_vmtruncate(inode: Inode, size: number): void {
   const from = Math.ceil(size / inode.hstate.size);
   inode.size = size;
-  remove_inode_hugepages(k, inode, from);
+  remove_inode_hugepages(inode, from);
 }
 
 /** The last user went away: evict the inode (hugetlbfs_evict_inode() => remove_inode_hugepages(0)). */
-export function evict_inode(k: KernelState, inode: Inode): void {
-  remove_inode_hugepages(k, inode, 0);
+export function evict_inode(inode: Inode): void {
+  remove_inode_hugepages(inode, 0);
 }

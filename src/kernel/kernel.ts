@@ -70,6 +70,7 @@ export class Kernel {
       rawPoisoned: new Set(),
       signals: [],
       memory_failure_early_kill: false,
+      nextIno: 1,
       folioOfPfn,
     };
     const init = new Process(FIRST_PID, params.comm.slice(0, TASK_COMM_LEN - 1), new Mm());
@@ -120,8 +121,8 @@ export class Kernel {
     const p = this.k.processes.get(task.pid);
     if (p === undefined) return;
     this.k.current = null;
-    for (const vma of [...p.mm.vmas]) do_munmap(this.k, p, vma.start, vma.end - vma.start);
-    for (const fd of [...p.fds.keys()]) close(this.k, p, fd);
+    for (const vma of [...p.mm.vmas]) do_munmap(p, vma.start, vma.end - vma.start);
+    for (const fd of [...p.fds.keys()]) close(p, fd);
     p.alive = false;
     for (const t of p.threads.values()) t.alive = false;
     this.k.processes.delete(p.pid);
@@ -153,7 +154,7 @@ export class Kernel {
   }
 
   ftruncate(task: TaskRef, fd: number, length: number): SysRet {
-    return this.enter(task, (_t, p) => ftruncate(this.k, p, fd, length));
+    return this.enter(task, (_t, p) => ftruncate(p, fd, length));
   }
 
   mmap(task: TaskRef, addr: number, length: number, prot: number, flags: number, fd: number, offset: number): SysRet {
@@ -161,11 +162,11 @@ export class Kernel {
   }
 
   munmap(task: TaskRef, addr: number, length: number): SysRet {
-    return this.enter(task, (_t, p) => do_munmap(this.k, p, addr, length));
+    return this.enter(task, (_t, p) => do_munmap(p, addr, length));
   }
 
   close(task: TaskRef, fd: number): SysRet {
-    return this.enter(task, (_t, p) => close(this.k, p, fd));
+    return this.enter(task, (_t, p) => close(p, fd));
   }
 
   madvise(task: TaskRef, addr: number, length: number, advice: number): SysRet {

@@ -6,7 +6,7 @@ import { unmap_hugepage_range } from './hugetlb.js';
 import { hugetlbfs_punch_hole } from './hugetlbfs.js';
 import { get_user_pages_fast } from './fault.js';
 import { memory_failure, MF_ACTION_REQUIRED, MF_COUNT_INCREASED, MF_SW_SIMULATED } from './memory-failure.js';
-import type { Thread } from './mm.js';
+import type { Thread, Vma } from './mm.js';
 import { hex } from './printk.js';
 import type { KernelState } from './state.js';
 import type { SysRet } from './types.js';
@@ -32,24 +32,24 @@ export function do_madvise(k: KernelState, t: Thread, start: number, lenIn: numb
     if (vma.start > pos) return fail('ENOMEM');
     const a = Math.max(pos, vma.start);
     const b = Math.min(end, vma.end);
-    const r = madvise_vma(k, vma, a, b, advice);
+    const r = madvise_vma(vma, a, b, advice);
     if (!r.ok) return r;
     pos = b;
   }
   return pos < end ? fail('ENOMEM') : OK;
 }
 
-function madvise_behavior_valid(advice: number): boolean {
-  return [MADV.MADV_DONTNEED, MADV.MADV_REMOVE, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON].includes(advice as never);
-}
+/** madvise_behavior_valid(): the advices this model knows; MADV_SPLIT (HGM) is not among them on v6.1. */
+const VALID_ADVICE: ReadonlySet<number> = new Set([MADV.MADV_DONTNEED, MADV.MADV_REMOVE, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON]);
+const madvise_behavior_valid = (advice: number): boolean => VALID_ADVICE.has(advice);
 
-function madvise_vma(k: KernelState, vma: import('./mm.js').Vma, start: number, end: number, advice: number): SysRet {
+function madvise_vma(vma: Vma, start: number, end: number, advice: number): SysRet {
   switch (advice) {
     case MADV.MADV_DONTNEED: {
       // madvise_dontneed_free_valid_vma(): hugetlb ranges must be hugepage aligned.
       const size = vma.hstate.size;
       if (start % size !== 0 || end % size !== 0) return fail('EINVAL');
-      unmap_hugepage_range(k, vma, start, end);
+      unmap_hugepage_range(vma, start, end);
       return OK;
     }
     case MADV.MADV_COLLAPSE:
@@ -58,7 +58,7 @@ function madvise_vma(k: KernelState, vma: import('./mm.js').Vma, start: number, 
       // madvise_remove() => vfs_fallocate(PUNCH_HOLE): shared mappings only; a range inside one
       // hugepage removes nothing (observed, §10).
       if (!vma.shared) return fail('EACCES');
-      hugetlbfs_punch_hole(k, vma.inode, start - vma.start + vma.pgoffBytes, end - start);
+      hugetlbfs_punch_hole(vma.inode, start - vma.start + vma.pgoffBytes, end - start);
       return OK;
     default:
       return fail('EINVAL');
@@ -74,7 +74,7 @@ function madvise_inject_error(k: KernelState, t: Thread, start: number, end: num
   const flags = MF_COUNT_INCREASED | MF_SW_SIMULATED
     | (k.switches.madvise_hwpoison_action_required ? MF_ACTION_REQUIRED : 0);
   for (let addr = start; addr < end;) {
-    const page = get_user_pages_fast(k, t, addr);
+    const page = get_user_pages_fast(t, addr);
     if (typeof page === 'string') return fail(page);
     const folio = page.entry.folio;
     const pfn = folio.pfn + Math.floor(page.offset / PAGE_SIZE);

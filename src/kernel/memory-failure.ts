@@ -11,7 +11,7 @@
 // A folio is poisoned once: the first raw page takes the whole in-use path (unmap everywhere, signal,
 // me_huge_page); a later raw page of the same folio is only recorded ("already hardware poisoned").
 import type { Folio } from './folio.js';
-import { page_remove_rmap, rmap_walk } from './hugetlb.js';
+import { page_remove_rmap, put_folio, rmap_walk } from './hugetlb.js';
 import type { Thread, Vma } from './mm.js';
 import { alignDown, setSlot, slotEntry } from './pgtable.js';
 import { hex } from './printk.js';
@@ -185,7 +185,7 @@ function kill_proc(k: KernelState, tk: ToKill, pfn: number, flags: number): void
  * try_to_unmap(folio, TTU_HWPOISON) for hugetlb: in every VMA that maps the folio, replace the
  * hstate-level entry with a hwpoison entry holding the head pfn (try_to_unmap_one()).
  */
-function try_to_unmap(k: KernelState, folio: Folio): void {
+function try_to_unmap(folio: Folio): void {
   for (const { vma, address } of rmap_walk(folio)) {
     const slot = vma.mm.pt.offset(address, folio.hstate.shift);
     if (slot === undefined) continue;
@@ -193,7 +193,7 @@ function try_to_unmap(k: KernelState, folio: Folio): void {
     if (e?.kind !== 'present' || e.folio !== folio) continue;
     if (e.dirty) folio.dirty = true;
     setSlot(slot, { kind: 'hwpoison', pfn: folio.pfn });
-    page_remove_rmap(k, folio, vma);
+    page_remove_rmap(folio, vma);
   }
 }
 
@@ -204,7 +204,7 @@ function try_to_unmap(k: KernelState, folio: Folio): void {
 function hwpoison_user_mappings(k: KernelState, folio: Folio, pfn: number, flags: number): boolean {
   if (folio.mapcount === 0) return true; // !page_mapped(): nobody is collected or signalled
   const tokill = collect_procs(k, folio, (flags & MF_ACTION_REQUIRED) !== 0);
-  try_to_unmap(k, folio);
+  try_to_unmap(folio);
   const unmapSuccess = folio.mapcount === 0;
   if (!unmapSuccess) pr(k, `${hex(pfn)}: failed to unmap page (mapcount=${folio.mapcount})`);
   const forcekill = folio.dirty || (flags & MF_MUST_KILL) !== 0 || !unmapSuccess;
@@ -216,11 +216,10 @@ function hwpoison_user_mappings(k: KernelState, folio: Folio, pfn: number, flags
  * __page_handle_poison(): dissolve the (now free) folio and take the raw page off the buddy allocator.
  * v6.1.192 carries the v6.10 rule (both steps must work; stable backport of 8cf360b9d6a8).
  */
-function __page_handle_poison(k: KernelState, folio: Folio, raw: number): boolean {
+function __page_handle_poison(k: KernelState, folio: Folio): boolean {
   if (!folio.freed || !folio.hstate.dissolve(folio)) return false;
   for (const r of folio.raw_hwp_list) k.rawPoisoned.add(folio.pfn + r); // folio_clear_hugetlb_hwpoison(): move the flags
-  void raw; // take_page_off_buddy(pfn + raw) succeeds in the model
-  return true;
+  return true; // take_page_off_buddy() of the raw page succeeds in the model
 }
 
 /**
@@ -228,7 +227,7 @@ function __page_handle_poison(k: KernelState, folio: Folio, raw: number): boolea
  * folios without a mapping (anonymous, COWed copies) drop it, are freed and dissolved. Then the
  * refcount check (has_extra_refcount()).
  */
-function me_huge_page(k: KernelState, folio: Folio, pfn: number, raw: number): MfResult {
+function me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
   let res: MfResult;
   let extraPins = false;
   if (folio.mapping !== null) {
@@ -242,15 +241,10 @@ function me_huge_page(k: KernelState, folio: Folio, pfn: number, raw: number): M
     return res;
   }
   folio.mfRefs--;
-  folio.refcount--; // put_page(): the last reference frees the folio to the pool
-  if (folio.refcount === 0) {
-    folio.anon = false;
-    folio.anonVmas.length = 0;
-    folio.hstate.enqueue(folio);
-  }
+  put_folio(folio); // the last reference frees the folio to the pool
   // Observed on 6.1.192: an anonymous 1 GiB folio is dissolved, yet the result is Failed (§10).
   const gigantic = folio.hstate.shift > 21;
-  if (__page_handle_poison(k, folio, raw) && !(gigantic && k.switches.gigantic_take_off_buddy_fails)) {
+  if (__page_handle_poison(k, folio) && !(gigantic && k.switches.gigantic_take_off_buddy_fails)) {
     res = 'MF_RECOVERED';
   } else {
     res = 'MF_FAILED';
@@ -272,9 +266,9 @@ const error_states: readonly { readonly match: (f: Folio) => boolean; readonly t
   { match: () => true, type: 'MF_MSG_UNKNOWN', action: null },
 ];
 
-function identify_page_state(k: KernelState, folio: Folio, pfn: number, raw: number): MfRet {
+function identify_page_state(k: KernelState, folio: Folio, pfn: number): MfRet {
   const row = error_states.find((r) => r.match(folio))!;
-  const result = row.action === null ? 'MF_IGNORED' : row.action(k, folio, pfn, raw);
+  const result = row.action === null ? 'MF_IGNORED' : row.action(k, folio, pfn);
   return action_result(k, pfn, row.type, result);
 }
 
@@ -321,13 +315,13 @@ function try_memory_failure_hugetlb(k: KernelState, pfn: number, flags: number):
       return action_result(k, pfn, 'MF_MSG_UNKNOWN', 'MF_IGNORED');
     }
     if (res === 'free') {
-      const ok = __page_handle_poison(k, folio, raw);
+      const ok = __page_handle_poison(k, folio);
       return action_result(k, pfn, 'MF_MSG_FREE_HUGE', ok ? 'MF_RECOVERED' : 'MF_FAILED');
     }
     if (!hwpoison_user_mappings(k, folio, pfn, flags)) {
       return action_result(k, pfn, 'MF_MSG_UNMAP_FAILED', 'MF_IGNORED');
     }
-    return identify_page_state(k, folio, pfn, raw);
+    return identify_page_state(k, folio, pfn);
   }
 }
 

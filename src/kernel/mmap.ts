@@ -16,8 +16,6 @@ const fail = (errno: Errno): SysRet => ({ ok: false, errno });
 const ok = (value: number): SysRet => ({ ok: true, value });
 const has = (flags: number, bit: number): boolean => Math.floor(flags / bit) % 2 === 1;
 
-let nextIno = 1;
-
 /** hstate_sizelog(): the hstate a MFD_HUGE_* / MAP_HUGE_* encoding names, or the default one. */
 function hstateFor(k: KernelState, flags: number): Hstate | undefined {
   const shift = decodeHugeShift(flags);
@@ -33,7 +31,7 @@ export function memfd_create(k: KernelState, p: Process, name: string, flags: nu
   if (!has(flags, MFD.MFD_HUGETLB)) return fail('EINVAL'); // only hugetlbfs memory is modelled
   const h = hstateFor(k, flags);
   if (h === undefined) return fail('EINVAL');
-  const inode = new Inode(nextIno++, h, `memfd:${name}`);
+  const inode = new Inode(k.nextIno++, h, `memfd:${name}`);
   inode.users++;
   const fd = p.allocFd();
   p.fds.set(fd, new HugetlbFile(inode));
@@ -41,13 +39,13 @@ export function memfd_create(k: KernelState, p: Process, name: string, flags: nu
 }
 
 /** ftruncate(fd, length) => hugetlbfs_setattr(): the size must be hugepage aligned. */
-export function ftruncate(k: KernelState, p: Process, fd: number, length: number): SysRet {
+export function ftruncate(p: Process, fd: number, length: number): SysRet {
   const file = p.fds.get(fd);
   if (file === undefined) return fail('EBADF');
   if (length < 0) return fail('EINVAL');
   const inode = file.inode;
   if (length % inode.hstate.size !== 0) return fail('EINVAL');
-  if (length < inode.size) hugetlb_vmtruncate(k, inode, length);
+  if (length < inode.size) hugetlb_vmtruncate(inode, length);
   else inode.size = length;
   return ok(0);
 }
@@ -74,7 +72,7 @@ export function mmap(
     const h = hstateFor(k, flags);
     if (h === undefined) return fail('EINVAL');
     length = Math.ceil(length / h.size) * h.size;
-    inode = new Inode(nextIno++, h, 'anon_hugepage');
+    inode = new Inode(k.nextIno++, h, 'anon_hugepage');
     offset = 0;
   } else {
     const file = p.fds.get(fd);
@@ -89,7 +87,7 @@ export function mmap(
   if (has(flags, MAP.MAP_FIXED)) {
     if (addr % h.size !== 0) return fail('EINVAL');
     start = addr;
-    for (const v of [...mm.vmas]) if (v.start < start + length && start < v.end) do_munmap(k, p, start, length);
+    for (const v of [...mm.vmas]) if (v.start < start + length && start < v.end) do_munmap(p, start, length);
   } else {
     const hint = addr !== 0 && addr % h.size === 0 && !mm.overlaps(addr, addr + length) ? addr : undefined;
     const found = hint ?? mm.getUnmappedArea(length, h.size);
@@ -122,7 +120,7 @@ export function mmap(
 }
 
 /** munmap(addr, length) => do_vmi_munmap(): hugetlb VMAs are split only at hugepage boundaries. */
-export function do_munmap(k: KernelState, p: Process, addr: number, length: number): SysRet {
+export function do_munmap(p: Process, addr: number, length: number): SysRet {
   if (addr % PAGE_SIZE !== 0 || length === 0) return fail('EINVAL');
   const end = addr + Math.ceil(length / PAGE_SIZE) * PAGE_SIZE;
   const mm = p.mm;
@@ -136,7 +134,7 @@ export function do_munmap(k: KernelState, p: Process, addr: number, length: numb
     if (vma.end <= addr || vma.start >= end) continue;
     const a = Math.max(addr, vma.start);
     const b = Math.min(end, vma.end);
-    unmap_hugepage_range(k, vma, a, b);
+    unmap_hugepage_range(vma, a, b);
     hugetlb_vm_op_close(vma, a, b);
     if (a > vma.start && b < vma.end) {
       const tail = new Vma(mm, b, vma.end, vma.shared, vma.prot, vma.inode, vma.pgoffBytes + (b - vma.start), vma.noreserve, vma.resv);
@@ -154,7 +152,7 @@ export function do_munmap(k: KernelState, p: Process, addr: number, length: numb
       mm.remove(vma);
       const i = vma.inode.i_mmap.indexOf(vma);
       vma.inode.i_mmap.splice(i, 1);
-      iput(k, vma.inode);
+      iput(vma.inode);
     }
   }
   return ok(0);
@@ -171,16 +169,16 @@ function hugetlb_vm_op_close(vma: Vma, a: number, b: number): void {
 }
 
 /** close(fd). */
-export function close(k: KernelState, p: Process, fd: number): SysRet {
+export function close(p: Process, fd: number): SysRet {
   const file = p.fds.get(fd);
   if (file === undefined) return fail('EBADF');
   p.fds.delete(fd);
-  iput(k, file.inode);
+  iput(file.inode);
   return ok(0);
 }
 
 /** iput(): the last user of an inode evicts it (its page cache and reservations go). */
-function iput(k: KernelState, inode: Inode): void {
+function iput(inode: Inode): void {
   inode.users--;
-  if (inode.users === 0) evict_inode(k, inode);
+  if (inode.users === 0) evict_inode(inode);
 }

@@ -25,6 +25,8 @@ export interface KernelState {
   readonly signals: SignalEvent[];
   /** sysctl vm.memory_failure_early_kill. */
   memory_failure_early_kill: boolean;
+  /** The next inode number get_next_ino() hands out. */
+  nextIno: number;
   /** pfn_to_page + page_folio for hugetlb pfns. */
   folioOfPfn(pfn: number): Folio | undefined;
 }

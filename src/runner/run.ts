@@ -148,7 +148,7 @@ class TestRun implements StepContext, EvalEnv {
   readonly hugepagesz: number;
 
   constructor(
-    private readonly scenario: Scenario,
+    scenario: Scenario,
     readonly kernel: Kernel,
     task: TaskRef,
     private readonly size: HugepageSize,
