@@ -20,7 +20,7 @@ let: {L: 2 * hugepagesz}
 `;
 
 function run(body: string, verdicts = ''): StreamResult {
-  const r = runStream(load(HEAD + verdicts + body), '2M', 'v6.1', { verbose: true });
+  const r = runStream(load(HEAD + verdicts + body), '2M', 'v6.1', { verbose: true, checkInvariants: true });
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
   return r.result;
 }
@@ -216,4 +216,17 @@ t.test('MADV_HWPOISON across a hugepage boundary notes both folios', async (t) =
 `));
   t.equal(r.status, 'pass', r.lines.join('\n'));
   t.match(r.summary.at(-1), /raw_hwp_list\(P\+0x0\): \[511\] \| raw_hwp_list\(P\+0x200000\): \[511\] \| HardwareCorrupted: \+8 kB$/);
+});
+
+t.test('every bundled scenario keeps the model invariants after every step', async (t) => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const dir = 'scenarios/mainline';
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
+    const loaded = loadScenario(`${dir}/${f}`, readFileSync(`${dir}/${f}`, 'utf8'));
+    if (!loaded.scenario) throw new Error(`${f} does not load`);
+    for (const size of loaded.scenario.kernel.hugepagesz) {
+      const r = runStream(loaded.scenario, size, 'v6.1', { checkInvariants: true });
+      t.ok(r.ok && r.result.exitStatus === 0, `${f} ${size}: runs clean with invariants checked`);
+    }
+  }
 });

@@ -68,7 +68,11 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
     const profiles = profilesFor(scenario, opts.profile);
     for (const size of sizes) {
       for (const profile of profiles) {
-        const r = runStream(scenario, size, profile, { verbose: opts.verbose === true, ...(wanted ? { tests: wanted } : {}) });
+        const r = runStream(scenario, size, profile, {
+          verbose: opts.verbose === true,
+          checkInvariants: process.env.HGMSIM_CHECK_INVARIANTS === '1',
+          ...(wanted ? { tests: wanted } : {}),
+        });
         if (r.ok) streams.push(r.result);
         else runtimeErrors.push(...r.errors);
       }

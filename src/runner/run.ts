@@ -35,6 +35,11 @@ export interface RunOptions {
   readonly verbose?: boolean;
   /** Run only the tests with these names (all when absent). */
   readonly tests?: readonly string[];
+  /**
+   * Check the kernel's named invariants after every step (tests; HGMSIM_CHECK_INVARIANTS=1 in the CLI).
+   * A violation is an hgmsim bug: it is thrown, and the CLI reports it as an internal error.
+   */
+  readonly checkInvariants?: boolean;
 }
 
 export type StreamRun =
@@ -100,7 +105,7 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
       // Each test runs in a process of its own, as one selftest binary would run each test; the pool,
       // HardwareCorrupted and poisoned folios carry over, mappings and fds do not.
       const task = kernel.spawn();
-      const run = new TestRun(scenario, kernel, task, size, new Scope(fileScope), opts.verbose === true);
+      const run = new TestRun(scenario, kernel, task, size, new Scope(fileScope), opts);
       const done = run.run(test);
       kernel.exit_group(task);
       const verdict = verdictFor(scenario, profileName, test.name);
@@ -153,7 +158,7 @@ class TestRun implements StepContext, EvalEnv {
     task: TaskRef,
     private readonly size: HugepageSize,
     scope: Scope,
-    private readonly verbose: boolean,
+    private readonly opts: RunOptions,
   ) {
     this.task = task;
     this.hugepagesz = HUGEPAGE_BYTES[size];
@@ -302,13 +307,19 @@ class TestRun implements StepContext, EvalEnv {
     const spec = STEPS[step.op] as unknown as StepSpec<StepName>;
     const linesBefore = this.lines.length;
     const o = spec.run(this, step.args as never);
+    if (this.opts.checkInvariants === true) {
+      const broken = this.kernel.checkInvariants();
+      if (broken.length > 0) {
+        throw new Error(`model invariant broken after ${this.file}:${step.line}: ${broken.map((v) => `${v.invariant} (${v.detail})`).join('; ')}`);
+      }
+    }
     const events = this.kernel.takeSignals();
     this.signals.push(...events);
     const actingTid = o.actingTid ?? this.task.tid;
     const signal: SigInfo | undefined = o.access && !o.access.ok
       ? o.access.signal
       : events.find((ev) => ev.tid === actingTid && ev.info.signo === 'SIGBUS')?.info;
-    if (this.verbose) this.record(step, o, events, linesBefore);
+    if (this.opts.verbose === true) this.record(step, o, events, linesBefore);
 
     const where = `line ${step.line}`;
     if (o.failures && o.failures.length > 0) {
