@@ -19,6 +19,9 @@ function walk(dir: string, out: string[]): void {
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Every scenario file the paths name, each once, relative to cwd; a missing path is exit 66. */
+/** PATH when none is given: the bundled scenarios. */
+export const DEFAULT_PATH = './scenarios';
+
 export function collectScenarioFiles(paths: readonly string[], cwd: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];

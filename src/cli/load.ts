@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
 import { formatError, sortErrors } from '../scenario/errors.js';
 import { loadScenario } from '../scenario/load.js';
 import type { Scenario, ScenarioError } from '../scenario/types.js';
-import { EXIT, ExitError } from './exit.js';
+import { EXIT, ExitError, type ExitCode } from './exit.js';
+import { collectScenarioFiles, DEFAULT_PATH } from './files.js';
+import type { CommandContext } from './io.js';
 
 export interface LoadedFiles {
   readonly scenarios: readonly Scenario[];
@@ -31,6 +33,21 @@ export function loadFiles(files: readonly string[], cwd: string, color: (s: stri
     if (r.scenario && r.errors.length === 0) scenarios.push(r.scenario);
   }
   return { scenarios, errors };
+}
+
+/**
+ * The scenario files under `paths` (default ./scenarios), loaded; every error of every file printed on
+ * stderr and the command's exit status (65) returned instead when any file is invalid.
+ */
+export function loadPaths(paths: readonly string[], ctx: CommandContext): { files: readonly string[]; loaded: LoadedFiles } | ExitCode {
+  const { io, chalk } = ctx;
+  const files = collectScenarioFiles(paths.length ? paths : [DEFAULT_PATH], io.cwd);
+  const loaded = loadFiles(files, io.cwd, chalk.red);
+  if (loaded.errors.length > 0) {
+    io.err(`${loaded.errors.join('\n')}\n`);
+    return EXIT.DATAERR;
+  }
+  return { files, loaded };
 }
 
 /** Runtime author errors (from runStream), formatted like load errors, each once. */

@@ -10,13 +10,10 @@ import { didYouMean } from '../scenario/suggest.js';
 import type { HugepageSize, ProfileName, Scenario, ScenarioError } from '../scenario/types.js';
 import { EXIT, ExitError } from './exit.js';
 import type { ExitCode } from './exit.js';
-import { collectScenarioFiles } from './files.js';
 import { checkGolden, writeGolden } from './golden.js';
 import type { CommandContext } from './io.js';
-import { formatRuntimeErrors, loadFiles } from './load.js';
+import { formatRuntimeErrors, loadPaths } from './load.js';
 import type { RunOptionValues } from './options.js';
-
-export const DEFAULT_PATH = './scenarios';
 
 /** The profiles a file runs under: --profile's list, 'all', or the file's kernel.profile. */
 export function profilesFor(scenario: Scenario, option: string | undefined): ProfileName[] {
@@ -45,12 +42,9 @@ export function runExitStatus(streams: readonly StreamResult[]): ExitCode {
 
 export async function runCommand(paths: readonly string[], opts: RunOptionValues, ctx: CommandContext): Promise<ExitCode> {
   const { io, chalk } = ctx;
-  const files = collectScenarioFiles(paths.length ? paths : [DEFAULT_PATH], io.cwd);
-  const loaded = loadFiles(files, io.cwd, chalk.red);
-  if (loaded.errors.length > 0) {
-    io.err(`${loaded.errors.join('\n')}\n`);
-    return EXIT.DATAERR;
-  }
+  const got = loadPaths(paths, ctx);
+  if (typeof got === 'number') return got;
+  const { loaded } = got;
 
   const wanted = opts.test;
   if (wanted) {
