@@ -37,7 +37,7 @@ function touch(ctx: StepContext, tid: { pid: number; tid: number }, addr: number
 
 export const STEPS: { readonly [K in StepName]: StepSpec<K> } = {
   memfd_create: {
-    description: 'memfd_create(name, flags): a file in an internal tmpfs, or hugetlbfs with MFD_HUGETLB',
+    description: 'memfd_create(name, flags): a hugetlbfs file (MFD_HUGETLB; the model has no other memory)',
     entry: 'memfd_create',
     run: (ctx, a) => {
       const name = a.name ?? a.as;
@@ -120,7 +120,7 @@ export const STEPS: { readonly [K in StepName]: StepSpec<K> } = {
     },
   },
   madvise: {
-    description: 'madvise(addr, length, advice): MADV_HWPOISON injects, MADV_SPLIT/MADV_COLLAPSE change HGM mappings',
+    description: 'madvise(addr, length, advice): MADV_HWPOISON injects (GUP first); MADV_SPLIT is HGM's (EINVAL on v6.1)',
     entry: 'madvise',
     run: (ctx, a) => {
       const addr = ctx.num(a.addr);
