@@ -120,7 +120,7 @@ export const STEPS: { readonly [K in StepName]: StepSpec<K> } = {
     },
   },
   madvise: {
-    description: 'madvise(addr, length, advice): MADV_HWPOISON injects (GUP first); MADV_SPLIT is HGM's (EINVAL on v6.1)',
+    description: 'madvise(addr, length, advice): MADV_HWPOISON injects (GUP first); MADV_SPLIT belongs to HGM (EINVAL on v6.1)',
     entry: 'madvise',
     run: (ctx, a) => {
       const addr = ctx.num(a.addr);
