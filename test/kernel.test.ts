@@ -1,7 +1,7 @@
 // The kernel model, file by file (STYLE.md §15): each subtest names the behaviour it checks and the
 // source it follows. Outcomes are kernel-semantics.md §10 (observed on 6.1.192) first, then §1–§4.
 import t, { type Test } from 'tap';
-import { Kernel, MADV, MAP, MFD, PROFILES, PROT, type AccessResult, type SysRet, type TaskRef } from '../src/kernel/index.js';
+import { FALLOC, Kernel, MADV, MAP, MFD, PROFILES, PROT, type AccessResult, type SysRet, type TaskRef } from '../src/kernel/index.js';
 import { ByteMap } from '../src/kernel/contents.js';
 
 const M2 = 2 * 1024 * 1024;
@@ -26,7 +26,7 @@ function kt(parent: Test, name: string, fn: (t: Test) => void): void {
 
 /** The value of a syscall or access that must succeed. */
 function value(r: SysRet | AccessResult): number {
-  if (!r.ok) throw new Error(`unexpected ${'errno' in r ? r.errno : r.signal.si_code}`);
+  if (!r.ok) throw new Error(`unexpected ${'errno' in r ? r.errno : 'signal' in r ? r.signal.si_code : 'blocked'}`);
   return r.value;
 }
 
@@ -249,5 +249,331 @@ t.test('memory-failure', async (t) => {
     value(k.close(me, fd));
     t.equal(k.pool(M2).free, 7, 'a poisoned page-cache folio never returns to the pool');
     t.equal(k.pool(M2).total, 8);
+  });
+});
+
+/** Map a fresh file in `task` and touch every hugepage so it is present. */
+function mappedFile(k: Kernel, me: TaskRef, len: number): { fd: number; P: number } {
+  const f = sharedFile(k, me, len);
+  value(k.memset(me, f.P, len, 1));
+  return f;
+}
+
+t.test('kill policy and signals (kernel-semantics.md §1.7, §10)', async (t) => {
+  kt(t, 'late kill (the default): MADV_HWPOISON sends nothing on 6.1', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, M2);
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    t.same(k.takeSignals(), []);
+  });
+  kt(t, 'early kill via prctl: AO at the hugepage start to the injector and to a process that never faulted', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, 2 * M2);
+    value(k.prctl_mce_kill(me, 'early'));
+    const q = value(k.fork(me));
+    const Q = { pid: q, tid: q };
+    t.match(k.mappingAt(Q, P), { kind: 'none' }, 'a shared mapping without anon_vma is not copied at fork');
+    value(k.madvise(me, P + M2 + 0x3000, 4096, MADV.MADV_HWPOISON));
+    const sigs = k.takeSignals();
+    t.same(sigs.map((s) => [s.pid, s.info.si_code, s.info.si_addr, s.info.si_addr_lsb, s.outcome]), [
+      [me.pid, 'BUS_MCEERR_AO', P + M2, 21, 'delivered'],
+      [q, 'BUS_MCEERR_AO', P + M2, 21, 'delivered'],
+    ]);
+    t.match(k.dmesg.join('\n'), /Sending SIGBUS to hugetlb-test:\d+ due to hardware memory corruption/);
+  });
+  kt(t, 'vm.memory_failure_early_kill=1 makes every thread without PR_MCE_KILL early', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, M2);
+    value(k.sysctl('vm.memory_failure_early_kill', 1));
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    t.equal(k.takeSignals().length, 1);
+  });
+  kt(t, 'PR_MCE_KILL_LATE overrides the sysctl for that thread', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, M2);
+    value(k.sysctl('vm.memory_failure_early_kill', 1));
+    value(k.prctl_mce_kill(me, 'late'));
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    t.same(k.takeSignals(), []);
+  });
+  kt(t, 'two VMAs of one process: one AO per VMA in i_mmap order, the second is dropped (first wins)', (t) => {
+    const { k, me } = boot();
+    const { fd, P } = mappedFile(k, me, M2);
+    const S = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
+    value(k.prctl_mce_kill(me, 'early'));
+    value(k.madvise(me, S, 4096, MADV.MADV_HWPOISON));
+    t.same(k.takeSignals().map((s) => [s.info.si_addr, s.outcome]), [[P, 'delivered'], [S, 'dropped']]);
+  });
+  kt(t, 'sigaction default: an access AR kills the process; exit_thread ends only the thread', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, M2);
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    k.sigaction(me, 'exit_thread');
+    const th = k.clone_thread(me);
+    t.match(k.access(th, P, 'read'), { ok: false, signal: { si_code: 'BUS_MCEERR_AR' } });
+    t.equal(k.alive(th), false, 'the handler called pthread_exit');
+    t.equal(k.alive(me), true);
+    k.sigaction(me, 'default');
+    t.match(k.access(me, P, 'read'), { ok: false });
+    t.equal(k.alive(me), false, 'the default action kills the process');
+    t.same(k.takeSignals().map((s) => s.outcome), ['thread-exited', 'killed']);
+    t.equal(k.pool(M2).free, 7, 'its mappings and fds went with it');
+  });
+  kt(t, 'a forced AR cannot be ignored or blocked: it kills; a blocked AO stays pending', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, M2);
+    value(k.prctl_mce_kill(me, 'early'));
+    k.sigprocmask(me, true);
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    t.same(k.takeSignals().map((s) => s.outcome), ['pending']);
+    k.sigaction(me, 'ignore');
+    t.match(k.access(me, P, 'read'), { ok: false });
+    t.equal(k.alive(me), false);
+  });
+});
+
+t.test('injectors (kernel-semantics.md §1.3, §1.11, §2.2, §10)', async (t) => {
+  kt(t, 'corrupt_pfn on a mapped page: Recovered; again on another raw page: already poisoned, +4 kB; same page: +0', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, M2);
+    const pfn = k.pfnOf(me, P + 0x3000)!;
+    t.same(k.corrupt_pfn(me, pfn), { ok: true, value: 0 });
+    t.match(k.dmesg.slice(-2), [`Injecting memory failure at pfn 0x${pfn.toString(16)}`, /recovery action for huge page: Recovered$/]);
+    t.same(k.corrupt_pfn(me, pfn + 2), { ok: false, errno: 'EHWPOISON' });
+    t.match(k.dmesg.at(-1), /: already hardware poisoned$/);
+    t.equal(k.meminfo().HardwareCorrupted, 8);
+    t.same(k.corrupt_pfn(me, pfn + 2), { ok: false, errno: 'EHWPOISON' });
+    t.equal(k.meminfo().HardwareCorrupted, 8);
+    t.match(k.folioAt(me, P), { raw_hwp_list: [3, 5] });
+  });
+  kt(t, 'hard_offline_page of a free hugepage: dissolved, "free huge page: Recovered", Total -1, +4 kB', (t) => {
+    const { k, me } = boot();
+    const pfn = k.pfnOfFreeHugepage(M2, 0)!;
+    t.same(k.hard_offline_page(me, (pfn + 1) * 4096), { ok: true, value: 0 });
+    t.match(k.dmesg.at(-1), /recovery action for free huge page: Recovered$/);
+    t.match(k.pool(M2), { total: 7, free: 7 });
+    t.equal(k.meminfo().HardwareCorrupted, 4);
+    t.same(k.hard_offline_page(me, (pfn + 1) * 4096), { ok: false, errno: 'EHWPOISON' }, 'the raw page is poisoned already');
+  });
+  kt(t, 'pfn_of a page-cache page nobody maps, then corrupt_pfn: Recovered, nothing to unmap', (t) => {
+    const { k, me } = boot();
+    const { fd, P } = mappedFile(k, me, M2);
+    value(k.munmap(me, P, M2));
+    const pfn = k.pfnOfFile(me, fd, 0x5000)!;
+    t.same(k.corrupt_pfn(me, pfn), { ok: true, value: 0 });
+    t.same(k.pread(me, fd, 10, 0), { ok: false, errno: 'EIO' });
+  });
+  kt(t, 'mce in a thread: AR at the hugepage start to that thread (v6.1), then the page is gone', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, M2);
+    const th = k.clone_thread(me);
+    t.same(k.mce(th, P + 0x1234), { ok: false, signal: { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: P, si_addr_lsb: 21 } });
+    t.match(k.dmesg.join('\n'), /mce: Uncorrected hardware memory error in user-access at [0-9a-f]+/);
+    t.match(k.mappingAt(me, P), { kind: 'hwpoison' });
+  });
+  kt(t, 'mce where memory_failure fails: "Memory error not recovered" and a SIGBUS SI_KERNEL (dropped behind the AR)', (t) => {
+    const { k, me } = boot(G1, 2);
+    const P = value(k.mmap(me, 0, G1, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
+    value(k.access(me, P, 'write', 1));
+    t.match(k.mce(me, P), { ok: false, signal: { si_code: 'BUS_MCEERR_AR' } });
+    t.match(k.dmesg.at(-1), /mce: Memory error not recovered/);
+    t.same(k.takeSignals().map((s) => [s.info.si_code, s.outcome]), [['BUS_MCEERR_AR', 'delivered'], ['SI_KERNEL', 'dropped']]);
+  });
+  kt(t, 'raw_hwp_page allocation failure: the list is lost (unreliable), its entries uncounted', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, M2);
+    const pfn = k.pfnOf(me, P)!;
+    value(k.corrupt_pfn(me, pfn));
+    k.failNext('raw_hwp_page_alloc', 1);
+    t.same(k.corrupt_pfn(me, pfn + 1), { ok: false, errno: 'EHWPOISON' });
+    t.match(k.folioAt(me, P), { rawHwpUnreliable: true, raw_hwp_list: [] });
+    t.equal(k.meminfo().HardwareCorrupted, 0, 'the first raw page was uncounted with the list');
+    t.same(k.corrupt_pfn(me, pfn + 9), { ok: false, errno: 'EHWPOISON' });
+    t.equal(k.meminfo().HardwareCorrupted, 0, 'an unreliable folio records nothing more');
+  });
+  kt(t, 'a pfn outside the modelled memory is ENXIO', (t) => {
+    const { k, me } = boot();
+    t.same(k.corrupt_pfn(me, 5), { ok: false, errno: 'ENXIO' });
+  });
+});
+
+t.test('fork (kernel-semantics.md §8, DESIGN.md fork rule)', async (t) => {
+  kt(t, 'a private written mapping has an anon_vma: tables are copied, the first write COWs', (t) => {
+    const { k, me } = boot();
+    const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
+    value(k.access(me, P, 'write', 4));
+    const c = value(k.fork(me));
+    const C = { pid: c, tid: c };
+    t.match(k.mappingAt(C, P), { kind: 'present', write: false });
+    t.match(k.folioAt(C, P), { mapcount: 2 });
+    t.same(k.access(C, P, 'write', 5), { ok: true, value: 5 });
+    t.same(k.access(me, P, 'read'), { ok: true, value: 4 }, 'the parent keeps its copy');
+  });
+  kt(t, "a child's private COW has no reservation: it SIGBUSes when the pool is empty", (t) => {
+    const { k, me } = boot(M2, 1);
+    const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
+    value(k.access(me, P, 'write', 4));
+    const c = value(k.fork(me));
+    t.same(k.access({ pid: c, tid: c }, P + 8, 'write', 5), { ok: false, signal: { signo: 'SIGBUS', si_code: 'BUS_ADRERR', si_addr: P + 8, si_addr_lsb: 0 } });
+  });
+  kt(t, 'hwpoison entries are copied; a child of a poisoned mapping gets AR too', (t) => {
+    const { k, me } = boot();
+    const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
+    value(k.access(me, P, 'write', 4));
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    const c = value(k.fork(me));
+    t.match(k.mappingAt({ pid: c, tid: c }, P), { kind: 'hwpoison' });
+    t.match(k.access({ pid: c, tid: c }, P, 'read'), { ok: false, signal: { si_code: 'BUS_MCEERR_AR', si_addr_lsb: 21 } });
+  });
+});
+
+t.test('hugetlbfs read, fallocate, truncate (kernel-semantics.md §4.1, §10)', async (t) => {
+  kt(t, 'read: EIO for any read touching a poisoned hugepage, earlier bytes discarded; f_pos unchanged', (t) => {
+    const { k, me } = boot();
+    const { fd, P } = mappedFile(k, me, 2 * M2);
+    value(k.madvise(me, P + M2 + 0x1000, 4096, MADV.MADV_HWPOISON));
+    t.same(k.pread(me, fd, M2, 0), { ok: true, value: M2 });
+    t.same(k.pread(me, fd, 2 * M2, 0), { ok: false, errno: 'EIO' });
+    t.same(k.pread(me, fd, 0x800, M2 + 0x800), { ok: false, errno: 'EIO' });
+    t.same(k.pread(me, fd, 100, 4 * M2), { ok: true, value: 0 }, 'at EOF');
+    t.same(k.pread(me, fd, 2 * M2), { ok: false, errno: 'EIO' });
+    t.same(k.pread(me, fd, 16), { ok: true, value: 16 }, 'read() still starts at 0');
+    t.same(k.pwrite(me, fd, 16, 0), { ok: false, errno: 'EINVAL' });
+  });
+  kt(t, 'fallocate PUNCH_HOLE of the poisoned hugepage: 0; the range refaults as a fresh zero page; the pool is not refilled', (t) => {
+    const { k, me } = boot();
+    const { fd, P } = mappedFile(k, me, M2);
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    t.same(k.fallocate(me, fd, FALLOC.FALLOC_FL_PUNCH_HOLE, 0, M2), { ok: false, errno: 'EOPNOTSUPP' }, 'PUNCH_HOLE needs KEEP_SIZE');
+    value(k.fallocate(me, fd, FALLOC.FALLOC_FL_PUNCH_HOLE | FALLOC.FALLOC_FL_KEEP_SIZE, 0, M2));
+    t.same(k.access(me, P + 5, 'read'), { ok: true, value: 0 });
+    t.equal(k.pool(M2).free, 6, 'one page leaked to poison, one mapped again');
+  });
+  kt(t, 'ftruncate(0) after poison, then touching the old mapping: BUS_ADRERR', (t) => {
+    const { k, me } = boot();
+    const { fd, P } = mappedFile(k, me, M2);
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    value(k.ftruncate(me, fd, 0));
+    t.match(k.access(me, P, 'read'), { ok: false, signal: { si_code: 'BUS_ADRERR', si_addr: P } });
+  });
+});
+
+t.test('userfaultfd (kernel-semantics.md §5, §10)', async (t) => {
+  const uffd = (k: Kernel, me: TaskRef, features: Parameters<Kernel['uffdio_api']>[2]): number => {
+    const u = value(k.userfaultfd(me));
+    value(k.uffdio_api(me, u, features));
+    return u;
+  };
+  kt(t, 'UFFDIO_API: WP_UNPOPULATED is not offered on 6.1; a second UFFDIO_API is EINVAL', (t) => {
+    const { k, me } = boot();
+    const u = value(k.userfaultfd(me));
+    t.same(k.uffdio_api(me, u, ['WP_UNPOPULATED']), { ok: false, errno: 'EINVAL' });
+    t.ok(k.uffdio_api(me, u, ['SIGBUS']).ok);
+    t.same(k.uffdio_api(me, u, ['SIGBUS']), { ok: false, errno: 'EINVAL' });
+  });
+  kt(t, 'UFFDIO_REGISTER needs hugepage alignment', (t) => {
+    const { k, me } = boot();
+    const { P } = sharedFile(k, me, 2 * M2);
+    const u = uffd(k, me, ['SIGBUS']);
+    t.same(k.uffdio_register(me, u, P, 4096, ['MISSING']), { ok: false, errno: 'EINVAL' });
+    t.ok(k.uffdio_register(me, u, P, 2 * M2, ['MISSING']).ok);
+  });
+  kt(t, 'MISSING fault: BUS_ADRERR with UFFD_FEATURE_SIGBUS; blocked with a PAGEFAULT message without it', (t) => {
+    const { k, me } = boot();
+    const { P } = sharedFile(k, me, 2 * M2);
+    const u = uffd(k, me, ['SIGBUS']);
+    value(k.uffdio_register(me, u, P, 2 * M2, ['MISSING']));
+    t.match(k.access(me, P + 3, 'read'), { ok: false, signal: { si_code: 'BUS_ADRERR', si_addr: P + 3 } });
+    const { P: Q } = sharedFile(k, me, M2);
+    const v = uffd(k, me, ['EXACT_ADDRESS']);
+    value(k.uffdio_register(me, v, Q, M2, ['MISSING']));
+    t.same(k.access(me, Q + 3, 'read'), { ok: false, blocked: 'userfaultfd', uffd: v });
+    t.same(k.uffd_read(me, v), { event: 'PAGEFAULT', address: Q + 3, flags: [] });
+    t.same(k.uffd_read(me, v), { errno: 'EAGAIN' });
+    t.match(k.madvise(me, Q, 4096, MADV.MADV_HWPOISON), { ok: false, blocked: { uffd: v } }, 'GUP blocks too');
+  });
+  kt(t, 'UFFDIO_CONTINUE: EINVAL for 4 KiB, 0 for a hugepage (mapped at 2M), EEXIST again, EIO on a poisoned folio', (t) => {
+    const { k, me } = boot();
+    const { fd, P: S } = mappedFile(k, me, 2 * M2);
+    const P = value(k.mmap(me, 0, 2 * M2, RW, MAP.MAP_SHARED, fd, 0));
+    const u = uffd(k, me, ['SIGBUS']);
+    value(k.uffdio_register(me, u, P, 2 * M2, ['MINOR']));
+    t.match(k.access(me, P, 'read'), { ok: false, signal: { si_code: 'BUS_ADRERR' } }, 'MINOR fault with SIGBUS');
+    t.same(k.uffdio_continue(me, u, P, 4096), { ok: false, errno: 'EINVAL' });
+    t.same(k.uffdio_continue(me, u, P, M2), { ok: true, value: 0 });
+    t.match(k.mappingAt(me, P), { kind: 'present', size: M2 });
+    t.same(k.uffdio_continue(me, u, P, M2), { ok: false, errno: 'EEXIST' });
+    value(k.madvise(me, S + M2, 4096, MADV.MADV_HWPOISON));
+    t.same(k.uffdio_continue(me, u, P + M2, M2), { ok: false, errno: 'EIO' });
+  });
+  kt(t, 'UFFDIO_WRITEPROTECT: markers on never-populated entries; reads work, writes BUS_ADRERR; un-protect; poison drops the wp bit', (t) => {
+    const { k, me } = boot();
+    const { P } = sharedFile(k, me, 2 * M2);
+    const u = uffd(k, me, ['SIGBUS']);
+    value(k.uffdio_register(me, u, P, 2 * M2, ['WP']));
+    value(k.uffdio_writeprotect(me, u, P, 2 * M2, true));
+    t.match(k.mappingAt(me, P), { kind: 'marker', uffdWp: true });
+    t.same(k.pagemap(me, P), { present: false, swapped: false, file_shared: false, exclusive: false, uffd_wp: true, pfn: 0 });
+    t.same(k.access(me, P + 1, 'read'), { ok: true, value: 0 });
+    t.match(k.mappingAt(me, P), { kind: 'present', uffdWp: true, write: false });
+    t.match(k.access(me, P + 1, 'write', 1), { ok: false, signal: { si_code: 'BUS_ADRERR', si_addr: P + 1 } });
+    value(k.uffdio_writeprotect(me, u, P, 2 * M2, false));
+    t.same(k.access(me, P + 1, 'write', 1), { ok: true, value: 1 });
+    t.match(k.mappingAt(me, P + M2), { kind: 'none' }, 'un-protect drops markers');
+    value(k.uffdio_writeprotect(me, u, P, M2, true));
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    t.match(k.mappingAt(me, P), { kind: 'hwpoison', uffdWp: false });
+  });
+  kt(t, 'fork with EVENT_FORK: the child stays registered and uffd-wp armed, its tables copied; a FORK message', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, M2);
+    const u = uffd(k, me, ['EVENT_FORK', 'SIGBUS']);
+    value(k.uffdio_register(me, u, P, M2, ['WP']));
+    value(k.uffdio_writeprotect(me, u, P, M2, true));
+    const c = value(k.fork(me));
+    t.match(k.mappingAt({ pid: c, tid: c }, P), { kind: 'present', uffdWp: true });
+    t.match(k.uffd_read(me, u), { event: 'FORK' });
+  });
+});
+
+t.test('observables and limits', async (t) => {
+  kt(t, 'smaps: a page mapped once is Private_Hugetlb even in MAP_SHARED; twice is Shared_Hugetlb', (t) => {
+    const { k, me } = boot();
+    const { fd, P } = mappedFile(k, me, M2);
+    t.match(k.smaps(me, P), { Shared_Hugetlb: 0, Private_Hugetlb: 2048, KernelPageSize: 2048 });
+    const S = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
+    value(k.access(me, S, 'read'));
+    t.match(k.smaps(me, P), { Shared_Hugetlb: 2048, Private_Hugetlb: 0 });
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    t.match(k.smaps(me, P), { Shared_Hugetlb: 0, Private_Hugetlb: 0 });
+    t.match(k.pagemap(me, P), { present: false, swapped: false }, 'a hwpoison entry is neither present nor swapped');
+  });
+  kt(t, 'nr_hugepages grows and shrinks the pool, never below what is in use or reserved', (t) => {
+    const { k, me } = boot(M2, 2);
+    sharedFile(k, me, M2);
+    value(k.set_nr_hugepages(M2, 5));
+    t.match(k.pool(M2), { total: 5, free: 5, resv: 1 });
+    value(k.sysctl('vm.nr_hugepages', 0));
+    t.match(k.pool(M2), { total: 1, free: 1, resv: 1 });
+  });
+  kt(t, 'a 2 MiB shared mapping covering a PUD-aligned 1 GiB range would share PMD tables', (t) => {
+    const { k, me } = boot(M2, 1024);
+    const fd = value(k.memfd_create(me, 'x', MFD.MFD_HUGETLB));
+    value(k.ftruncate(me, fd, 2 * G1));
+    const P = value(k.mmap(me, 0, 2 * G1, RW, MAP.MAP_SHARED | MAP.MAP_NORESERVE, fd, 0));
+    t.equal(k.pmdShareable(me, P), true);
+    const Q = value(k.mmap(me, 0, 4 * M2, RW, MAP.MAP_SHARED, fd, 0));
+    t.equal(k.pmdShareable(me, Q), false);
+  });
+  kt(t, 'vm.memory_failure_recovery=0: the next memory failure panics the kernel', (t) => {
+    const { k, me } = boot();
+    const { P } = mappedFile(k, me, M2);
+    value(k.sysctl('vm.memory_failure_recovery', 0));
+    k.madvise(me, P, 4096, MADV.MADV_HWPOISON);
+    t.match(k.dmesg.at(-1), /^Kernel panic - not syncing: Memory failure on page [0-9a-f]+$/);
+    t.equal(k.alive(me), false);
+  });
+  kt(t, 'per-node memory-failure stats do not exist on 6.1', (t) => {
+    t.equal(boot().k.mfStats(), null);
   });
 });

@@ -9,9 +9,15 @@ import { lx } from './printk.js';
 import { force_sig_fault, force_sig_mceerr } from './signal.js';
 import type { KernelState } from './state.js';
 import type { SigInfo } from './types.js';
+import type { UffdCtx } from './userfaultfd.js';
 import { PAGE_SHIFT } from './uapi.js';
 
 type PresentEntry = Extract<Entry, { kind: 'present' }>;
+
+/** The faulting thread sleeps in handle_userfault() until the monitor of this context resolves it. */
+export interface Blocked {
+  readonly blocked: UffdCtx;
+}
 
 /** A resolved user access: the present entry that maps the byte, and the byte's offset in its folio. */
 export interface Resolved {
@@ -41,7 +47,7 @@ function followPresent(mm: Mm, vma: Vma, addr: number, write: boolean): Resolved
  * do_user_addr_fault(): make addr accessible to thread t, or raise the signal the fault ends in.
  * Returns the resolved entry, or the siginfo the thread received.
  */
-export function do_user_addr_fault(k: KernelState, t: Thread, addr: number, write: boolean): Resolved | SigInfo {
+export function do_user_addr_fault(k: KernelState, t: Thread, addr: number, write: boolean): Resolved | SigInfo | Blocked {
   const mm = t.process.mm;
   const vma = mm.findVma(addr);
   if (vma === undefined) return bad_area(k, t, addr, 'SEGV_MAPERR');
@@ -51,6 +57,7 @@ export function do_user_addr_fault(k: KernelState, t: Thread, addr: number, writ
     const hit = followPresent(mm, vma, addr, write);
     if (hit !== undefined) return hit;
     const fault = hugetlb_fault(mm, vma, addr, write);
+    if (fault.code === 'VM_FAULT_RETRY') return { blocked: fault.uffd };
     if (fault.code !== 0) return mm_fault_error(k, t, addr, fault);
   }
   throw new Error(`fault at ${lx(addr)} did not resolve`);
@@ -67,7 +74,7 @@ function bad_area(k: KernelState, t: Thread, addr: number, code: 'SEGV_MAPERR'):
  * si_addr_lsb = the hstate shift (VM_FAULT_HWPOISON_LARGE) or PAGE_SHIFT, after the "MCE: Killing"
  * line; any other VM_FAULT_SIGBUS gives BUS_ADRERR.
  */
-function mm_fault_error(k: KernelState, t: Thread, addr: number, fault: Exclude<VmFault, { code: 0 }>): SigInfo {
+function mm_fault_error(k: KernelState, t: Thread, addr: number, fault: Exclude<VmFault, { code: 0 } | { code: 'VM_FAULT_RETRY' }>): SigInfo {
   if (fault.code === 'VM_FAULT_HWPOISON' || fault.code === 'VM_FAULT_HWPOISON_LARGE') {
     const lsb = fault.code === 'VM_FAULT_HWPOISON_LARGE' ? k.hstates[fault.hindex]!.shift : PAGE_SHIFT;
     k.log.printk(`MCE: Killing ${t.process.comm}:${t.tid} due to hardware memory corruption fault at ${lx(addr)}`);
@@ -84,7 +91,7 @@ function mm_fault_error(k: KernelState, t: Thread, addr: number, fault: Exclude<
  * through the whole fault path if needed; VM_FAULT_HWPOISON* and VM_FAULT_SIGBUS become -EFAULT
  * (no FOLL_HWPOISON; vm_fault_to_errno()), VM_FAULT_OOM -ENOMEM. Takes a folio reference.
  */
-export function get_user_pages_fast(t: Thread, addr: number): Resolved | 'EFAULT' | 'ENOMEM' {
+export function get_user_pages_fast(t: Thread, addr: number): Resolved | Blocked | 'EFAULT' | 'ENOMEM' {
   const mm = t.process.mm;
   const vma = mm.findVma(addr);
   if (vma === undefined || !vma.prot.read) return 'EFAULT';
@@ -95,6 +102,7 @@ export function get_user_pages_fast(t: Thread, addr: number): Resolved | 'EFAULT
       return hit;
     }
     const fault = hugetlb_fault(mm, vma, addr, false);
+    if (fault.code === 'VM_FAULT_RETRY') return { blocked: fault.uffd };
     if (fault.code === 'VM_FAULT_OOM') return 'ENOMEM';
     if (fault.code !== 0) return 'EFAULT';
   }

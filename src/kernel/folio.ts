@@ -33,6 +33,8 @@ export class Folio {
   /** Anonymous (private) folio: the VMAs whose anon_vma may map it (rmap for anon folios). */
   anon = false;
   readonly anonVmas: Vma[] = [];
+  /** Raw pages counted in HardwareCorrupted after raw_hwp_list was lost (for the invariant). */
+  countedUnlisted = 0;
   /** References memory_failure() took and never dropped (the page-cache branch of me_huge_page). */
   mfRefs = 0;
   /** Dissolved into buddy pages: no longer a hugetlb folio. */

@@ -67,6 +67,28 @@ export class Hstate {
     return this.byHead.get(pfn - ((pfn - this.firstPfn) % this.nrPages));
   }
 
+  /**
+   * set_max_huge_pages(): grow the pool, or shrink it by freeing free folios that are not reserved
+   * (nr_hugepages never drops below what reservations and folios in use need).
+   */
+  setMax(count: number): void {
+    while (this.total < count) this.grow();
+    const minCount = this.resv + this.total - this.free;
+    const target = Math.max(count, minCount);
+    while (this.total > target) {
+      const folio = this.freeList.shift();
+      if (folio === undefined) break;
+      folio.freed = false;
+      folio.dissolved = true; // update_and_free_hugetlb_folio(): back to the buddy allocator
+      this.total--;
+    }
+  }
+
+  /** The n-th folio on the free list (head first). */
+  freeFolio(n: number): Folio | undefined {
+    return this.freeList[n];
+  }
+
   /** enqueue_hugetlb_folio(): onto the head of the free list. */
   enqueue(folio: Folio): void {
     folio.freed = true;

@@ -6,6 +6,7 @@
 import type { Folio } from './folio.js';
 import { hugetlb_add_to_page_cache } from './hugetlbfs.js';
 import type { Mm, Vma } from './mm.js';
+import { handle_userfault, userfaultfd_minor, userfaultfd_missing, userfaultfd_wp, type UffdCtx } from './userfaultfd.js';
 import { alignDown, setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
 
 /** What a fault handler returns (include/linux/mm_types.h, enum vm_fault_reason); 0 = handled. */
@@ -15,7 +16,9 @@ export type VmFault =
   | { readonly code: 'VM_FAULT_SIGBUS' }
   | { readonly code: 'VM_FAULT_HWPOISON' }
   /** VM_FAULT_HWPOISON_LARGE | VM_FAULT_SET_HINDEX(hindex). */
-  | { readonly code: 'VM_FAULT_HWPOISON_LARGE'; readonly hindex: number };
+  | { readonly code: 'VM_FAULT_HWPOISON_LARGE'; readonly hindex: number }
+  /** handle_userfault() put the thread to sleep until the monitor resolves the fault. */
+  | { readonly code: 'VM_FAULT_RETRY'; readonly uffd: UffdCtx };
 
 const HANDLED: VmFault = { code: 0 };
 const SIGBUS: VmFault = { code: 'VM_FAULT_SIGBUS' };
@@ -37,9 +40,10 @@ export function hugetlb_fault(mm: Mm, vma: Vma, address: number, write: boolean)
   const slot = mm.pt.alloc(haddr, h.shift);
   const entry = slotEntry(slot);
   if (entry === undefined || entry.kind === 'marker') {
-    return hugetlb_no_page(vma, vma.indexOf(haddr), haddr, slot, write);
+    return hugetlb_no_page(vma, vma.indexOf(haddr), address, slot, write);
   }
   if (entry.kind !== 'present') return HANDLED;
+  if (write && !entry.write && userfaultfd_wp(vma) && entry.uffdWp) return handle_userfault(vma, address, 'WP', write);
   if (write && !entry.write) return hugetlb_wp(vma, haddr, slot, entry);
   if (write) entry.dirty = true;
   return HANDLED;
@@ -51,14 +55,16 @@ export function hugetlb_fault(mm: Mm, vma: Vma, address: number, write: boolean)
  * VM_FAULT_HWPOISON_LARGE (the check covers mappings that never faulted the page before the error).
  */
 export function hugetlb_no_page(
-  vma: Vma, idx: number, haddr: number, slot: Slot, write: boolean,
+  vma: Vma, idx: number, address: number, slot: Slot, write: boolean,
 ): VmFault {
   const h = vma.hstate;
+  const haddr = alignDown(address, h.size);
   const inode = vma.inode;
   const old = slotEntry(slot);
   let folio = inode.pageCache.get(idx);
   if (folio === undefined) {
     if (idx >= Math.floor(inode.size / h.size)) return SIGBUS;
+    if (userfaultfd_missing(vma)) return handle_userfault(vma, address, 'MISSING', write);
     folio = alloc_hugetlb_folio(vma, haddr);
     if (folio === undefined) return SIGBUS; // -ENOSPC => VM_FAULT_SIGBUS
     if (vma.shared) {
@@ -70,14 +76,14 @@ export function hugetlb_no_page(
   } else {
     if (folio.hwpoison) return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
     if (idx >= Math.floor(inode.size / h.size)) return SIGBUS;
+    if (userfaultfd_minor(vma)) return handle_userfault(vma, address, 'MINOR', write);
     folio.refcount++; // filemap_lock_folio()'s reference becomes the mapping's
   }
-  const writable = vma.shared && vma.prot.write;
+  // A uffd-wp marker makes the new entry write-protected with the uffd-wp bit.
+  const wpMarker = userfaultfd_wp(vma) && old?.kind === 'marker' && old.uffdWp;
+  const writable = vma.shared && vma.prot.write && !wpMarker;
   folio.mapcount++;
-  setSlot(slot, {
-    kind: 'present', folio, subpage: 0, write: writable, dirty: writable,
-    uffdWp: old?.kind === 'marker' && old.uffdWp,
-  });
+  setSlot(slot, { kind: 'present', folio, subpage: 0, write: writable, dirty: writable, uffdWp: wpMarker });
   if (write && !vma.shared) {
     const entry = slotEntry(slot) as PresentEntry;
     return hugetlb_wp(vma, haddr, slot, entry);

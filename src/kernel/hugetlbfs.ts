@@ -11,6 +11,7 @@ import type { Folio } from './folio.js';
 import type { Hstate } from './hstate.js';
 import type { Vma } from './mm.js';
 import { put_folio, unmap_hugepage_range } from './hugetlb.js';
+import type { Errno } from './types.js';
 
 export class Inode {
   /** i_size in bytes. */
@@ -32,6 +33,9 @@ export class Inode {
 
 /** struct file for a hugetlbfs inode. */
 export class HugetlbFile {
+  /** f_pos, for read(2). */
+  pos = 0;
+
   constructor(readonly inode: Inode) {}
 }
 
@@ -107,4 +111,53 @@ export function hugetlb_vmtruncate(inode: Inode, size: number): void {
 /** The last user went away: evict the inode (hugetlbfs_evict_inode() => remove_inode_hugepages(0)). */
 export function evict_inode(inode: Inode): void {
   remove_inode_hugepages(inode, 0);
+}
+
+/**
+ * hugetlbfs_read_iter(): copy hugepage by hugepage up to i_size; holes read as zeros. A folio with
+ * PG_hwpoison makes the whole call -EIO, discarding what earlier hugepages copied (v6.1; v6.6 reads
+ * up to the first poisoned raw page). Returns the byte count.
+ */
+export function hugetlbfs_read_iter(inode: Inode, pos: number, count: number): number | 'EIO' {
+  const size = inode.hstate.size;
+  let done = 0;
+  while (done < count && pos + done < inode.size) {
+    const at = pos + done;
+    const folio = inode.pageCache.get(Math.floor(at / size));
+    if (folio?.hwpoison === true) return 'EIO';
+    const nr = Math.min(count - done, size - (at % size), inode.size - at);
+    done += nr;
+  }
+  return done;
+}
+
+/**
+ * hugetlbfs_fallocate(): PUNCH_HOLE (with KEEP_SIZE, as vfs_fallocate() requires) removes whole
+ * hugepages; mode 0 / KEEP_SIZE allocates the range into the page cache, growing i_size without KEEP_SIZE.
+ */
+export function hugetlbfs_fallocate(inode: Inode, mode: number, offset: number, len: number): 0 | Errno {
+  const KEEP_SIZE = 0x01;
+  const PUNCH_HOLE = 0x02;
+  if (mode & ~(KEEP_SIZE | PUNCH_HOLE)) return 'EOPNOTSUPP';
+  if (offset < 0 || len <= 0) return 'EINVAL';
+  if (mode & PUNCH_HOLE) {
+    if (!(mode & KEEP_SIZE)) return 'EOPNOTSUPP';
+    hugetlbfs_punch_hole(inode, offset, len);
+    return 0;
+  }
+  const h = inode.hstate;
+  const first = Math.floor(offset / h.size);
+  const last = Math.ceil((offset + len) / h.size);
+  for (let idx = first; idx < last; idx++) {
+    if (inode.pageCache.has(idx)) continue;
+    // alloc_hugetlb_folio() with a pseudo VMA: the index's reservation if the region holds one.
+    const reserved = inode.resvRegion.has(idx);
+    const folio = h.dequeue(reserved);
+    if (folio === undefined) return 'ENOSPC';
+    inode.resvRegion.add(idx);
+    folio.migratable = true;
+    hugetlb_add_to_page_cache(inode, folio, idx);
+  }
+  if (!(mode & KEEP_SIZE) && offset + len > inode.size) inode.size = offset + len;
+  return 0;
 }

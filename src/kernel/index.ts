@@ -5,7 +5,8 @@
 export * from './types.js';
 export { PROFILES, PROFILE_NAMES, isProfileName } from './profiles.js';
 export type { Profile, ProfileName, Switches } from './profiles.js';
-export { MFD, MAP, PROT, MADV, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
+export { MFD, MAP, PROT, MADV, FALLOC, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
+export type { McePolicy, UffdFeature, UffdRegisterMode } from './uapi.js';
 export { Kernel } from './kernel.js';
 export type { BootParams } from './kernel.js';
 export type { Violation } from './invariants.js';

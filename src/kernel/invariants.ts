@@ -17,6 +17,7 @@ function allFolios(k: KernelState): Folio[] {
 
 export function checkInvariants(k: KernelState): Violation[] {
   const out: Violation[] = [];
+  if (k.panicked) return out; // a panicked kernel keeps no promises
   const v = (invariant: string, detail: string): void => {
     out.push({ invariant, detail });
   };
@@ -38,7 +39,7 @@ export function checkInvariants(k: KernelState): Violation[] {
     const name = `folio ${f.pfn.toString(16)}`;
     if (new Set(f.raw_hwp_list).size !== f.raw_hwp_list.length) v('raw_hwp_list holds each raw index once', name);
     if (f.raw_hwp_list.length > 0 && !f.hwpoison) v('raw_hwp_list implies PG_hwpoison', name);
-    if (!f.dissolved) recorded += f.rawHwpUnreliable ? 0 : f.raw_hwp_list.length;
+    if (!f.dissolved) recorded += f.raw_hwp_list.length + f.countedUnlisted;
     if (f.dissolved || f.freed) {
       if (f.refcount !== 0 || f.mapcount !== 0) v('a free folio has no references', `${name}: ref ${f.refcount} map ${f.mapcount}`);
       continue;

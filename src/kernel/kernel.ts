@@ -6,18 +6,28 @@ import type { Folio } from './folio.js';
 import { Hstate } from './hstate.js';
 import { checkInvariants, type Violation } from './invariants.js';
 import { do_madvise } from './madvise.js';
-import { do_user_addr_fault, type Resolved } from './fault.js';
+import { do_user_addr_fault } from './fault.js';
+import { copy_process } from './fork.js';
+import { hugetlbfs_fallocate, hugetlbfs_read_iter, HugetlbFile } from './hugetlbfs.js';
+import { hard_offline_page_store, hwpoison_inject, kill_me_maybe } from './hwpoison-inject.js';
+import { fdOf } from './madvise.js';
+import { pagemap, smaps } from './proc.js';
+import { deliverPending, exitThread, unblockSigbus } from './signal.js';
+import {
+  mcopy_continue, mwriteprotect_range, sys_userfaultfd, userfaultfd_api, userfaultfd_read, userfaultfd_register,
+  userfaultfd_unregister,
+} from './userfaultfd.js';
 import { Mm, Process, Thread } from './mm.js';
 import { close, do_munmap, ftruncate, memfd_create, mmap } from './mmap.js';
-import { entryKind, pageTableRuns, sizeOfShift, slotEntry } from './pgtable.js';
+import { entryKind, pageTableRuns, PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry } from './pgtable.js';
 import { KernelLog } from './printk.js';
 import type { Profile } from './profiles.js';
-import { deliverPending } from './signal.js';
 import type { KernelState } from './state.js';
 import type {
-  AccessResult, BytesCheck, FolioInfo, MappingInfo, Meminfo, PageTableRun, PoolInfo, SignalEvent, SysRet, TaskRef,
+  AccessResult, BytesCheck, Errno, FolioInfo, MappingInfo, Meminfo, MfStats, PageTableRun, PagemapEntry, PoolInfo,
+  SigbusAction, SignalEvent, SmapsInfo, SysRet, TaskRef, UffdEvent,
 } from './types.js';
-import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
+import { PAGE_SHIFT, PAGE_SIZE, type McePolicy, type UffdFeature, type UffdRegisterMode } from './uapi.js';
 
 export interface BootParams {
   readonly profile: Profile;
@@ -70,6 +80,11 @@ export class Kernel {
       rawPoisoned: new Set(),
       signals: [],
       memory_failure_early_kill: false,
+      memory_failure_recovery: true,
+      hw_memory_failure: false,
+      panicked: false,
+      mfStats: { total: 0, ignored: 0, failed: 0, delayed: 0, recovered: 0 },
+      faults: new Map(),
       nextIno: 1,
       folioOfPfn,
     };
@@ -101,6 +116,19 @@ export class Kernel {
     } finally {
       this.k.current = null;
       deliverPending(this.k);
+      this.reap();
+    }
+  }
+
+  /**
+   * do_exit() of every process that died (killed, or its last thread left): its mm and fds go. The
+   * process stays as a zombie, so observers see an empty mm rather than an error.
+   */
+  private reap(): void {
+    for (const p of this.k.processes.values()) {
+      if (p.alive) continue;
+      for (const vma of [...p.mm.vmas]) do_munmap(p, vma.start, vma.end - vma.start);
+      for (const fd of [...p.fds.keys()]) close(p, fd);
     }
   }
 
@@ -120,27 +148,29 @@ export class Kernel {
   exit_group(task: TaskRef): void {
     const p = this.k.processes.get(task.pid);
     if (p === undefined) return;
-    this.k.current = null;
-    for (const vma of [...p.mm.vmas]) do_munmap(p, vma.start, vma.end - vma.start);
-    for (const fd of [...p.fds.keys()]) close(p, fd);
     p.alive = false;
     for (const t of p.threads.values()) t.alive = false;
-    this.k.processes.delete(p.pid);
+    this.reap();
   }
 
   /** pthread_create: a new thread in task's process. */
   clone_thread(task: TaskRef): TaskRef {
-    const p = this.thread(task).process;
+    const creator = this.thread(task);
+    const p = creator.process;
     const tid = this.nextTid++;
-    p.threads.set(tid, new Thread(p, tid));
+    const t = new Thread(p, tid);
+    t.mceProcess = creator.mceProcess; // copy_process() keeps PF_MCE_* of the creating thread
+    t.mceEarly = creator.mceEarly;
+    p.threads.set(tid, t);
     return { pid: p.pid, tid };
   }
 
   /** pthread_exit / the thread returns. */
   exit_thread(task: TaskRef): void {
     const t = this.thread(task);
-    t.alive = false;
+    exitThread(t);
     t.process.threads.delete(t.tid);
+    this.reap();
   }
 
   /** Whether the thread (and its process) is still alive. */
@@ -173,10 +203,195 @@ export class Kernel {
     return this.enter(task, (t) => do_madvise(this.k, t, addr, length, advice));
   }
 
+  /** fork(): a child process; page tables copied per copy_hugetlb_page_range()'s rule. value = child pid. */
+  fork(task: TaskRef): SysRet {
+    return this.enter(task, (t) => ({ ok: true, value: copy_process(this.k, t, this.nextTid++).pid }));
+  }
+
+  /** sigaction(SIGBUS): the process's disposition. */
+  sigaction(task: TaskRef, action: SigbusAction): void {
+    this.thread(task).process.sigbus = action;
+  }
+
+  /** sigprocmask(SIG_BLOCK / SIG_UNBLOCK, {SIGBUS}) for the thread. */
+  sigprocmask(task: TaskRef, block: boolean): void {
+    this.enter(task, (t) => {
+      if (block) t.sigbusBlocked = true;
+      else unblockSigbus(this.k, t);
+    });
+  }
+
+  /** prctl(PR_MCE_KILL, PR_MCE_KILL_SET, EARLY|LATE) or PR_MCE_KILL_CLEAR, for the thread (kernel/sys.c). */
+  prctl_mce_kill(task: TaskRef, policy: McePolicy): SysRet {
+    const t = this.thread(task);
+    t.mceProcess = policy !== 'clear';
+    t.mceEarly = policy === 'early';
+    return { ok: true, value: 0 };
+  }
+
+  /** sysctl vm.*: memory_failure_early_kill, memory_failure_recovery, nr_hugepages (of the default hstate). */
+  sysctl(name: 'vm.memory_failure_early_kill' | 'vm.memory_failure_recovery' | 'vm.nr_hugepages', value: number): SysRet {
+    if (!Number.isInteger(value) || value < 0) return { ok: false, errno: 'EINVAL' };
+    switch (name) {
+      case 'vm.memory_failure_early_kill':
+        if (value > 1) return { ok: false, errno: 'EINVAL' };
+        this.k.memory_failure_early_kill = value === 1;
+        return { ok: true, value: 0 };
+      case 'vm.memory_failure_recovery':
+        if (value > 1) return { ok: false, errno: 'EINVAL' };
+        this.k.memory_failure_recovery = value === 1;
+        return { ok: true, value: 0 };
+      case 'vm.nr_hugepages':
+        return this.set_nr_hugepages(this.k.defaultHstate.size, value);
+    }
+  }
+
+  /** echo N > /sys/kernel/mm/hugepages/hugepages-<size>kB/nr_hugepages. */
+  set_nr_hugepages(size: number, count: number): SysRet {
+    const h = this.k.hstates.find((hs) => hs.size === size);
+    if (h === undefined || !Number.isInteger(count) || count < 0) return { ok: false, errno: 'EINVAL' };
+    h.setMax(count);
+    return { ok: true, value: 0 };
+  }
+
+  /** echo PFN > /sys/kernel/debug/hwpoison/corrupt-pfn, written by task: memory_failure(pfn, MF_SW_SIMULATED). */
+  corrupt_pfn(task: TaskRef, pfn: number): SysRet {
+    return this.enter(task, () => hwpoison_inject(this.k, pfn));
+  }
+
+  /** echo PHYS > /sys/devices/system/memory/hard_offline_page: memory_failure(pfn, 0). */
+  hard_offline_page(task: TaskRef, phys: number): SysRet {
+    return this.enter(task, () => hard_offline_page_store(this.k, phys));
+  }
+
+  /**
+   * The thread's load at addr consumes an uncorrected error: the load first needs a present entry
+   * (a fault may end in its own SIGBUS), then the MCE handler runs kill_me_maybe() on return to user.
+   */
+  mce(task: TaskRef, addr: number): AccessResult {
+    return this.enter(task, (t) => {
+      const r = do_user_addr_fault(this.k, t, addr, false);
+      if ('blocked' in r) return { ok: false, blocked: 'userfaultfd', uffd: fdOf(t, r.blocked) };
+      if (!('entry' in r)) return { ok: false, signal: r };
+      const phys = r.entry.folio.pfn * PAGE_SIZE + r.offset;
+      const before = this.k.signals.length;
+      kill_me_maybe(this.k, t, phys);
+      const mine = this.k.signals.slice(before).find((ev) => ev.tid === t.tid && ev.info.signo === 'SIGBUS');
+      return mine === undefined ? { ok: true, value: r.entry.folio.contents.get(r.offset) } : { ok: false, signal: mine.info };
+    });
+  }
+
+  /** The pfn of the page-cache page at a file offset (for pfn injectors on pages nobody maps); null if none. */
+  pfnOfFile(task: TaskRef, fd: number, offset: number): number | null {
+    const f = this.thread(task).process.fds.get(fd);
+    if (!(f instanceof HugetlbFile)) return null;
+    const size = f.inode.hstate.size;
+    const folio = f.inode.pageCache.get(Math.floor(offset / size));
+    return folio === undefined ? null : folio.pfn + Math.floor((offset % size) / PAGE_SIZE);
+  }
+
+  /** Head pfn of the n-th free hugepage of an hstate (free-list order); null if there are fewer. */
+  pfnOfFreeHugepage(size: number, n: number): number | null {
+    return this.k.hstates.find((h) => h.size === size)?.freeFolio(n)?.pfn ?? null;
+  }
+
+  /** pread(fd, buf, count, offset) (read when offset is undefined: at and advancing f_pos). value = bytes read. */
+  pread(task: TaskRef, fd: number, count: number, offset?: number): SysRet {
+    const f = this.thread(task).process.fds.get(fd);
+    if (f === undefined) return { ok: false, errno: 'EBADF' };
+    if (!(f instanceof HugetlbFile) || count < 0 || (offset ?? 0) < 0) return { ok: false, errno: 'EINVAL' };
+    const r = hugetlbfs_read_iter(f.inode, offset ?? f.pos, count);
+    if (r === 'EIO') return { ok: false, errno: 'EIO' }; // ksys_read() leaves f_pos alone on error
+    if (offset === undefined) f.pos += r;
+    return { ok: true, value: r };
+  }
+
+  /** pwrite on hugetlbfs: -EINVAL (hugetlbfs has no write_iter). */
+  pwrite(task: TaskRef, fd: number, _count: number, _offset: number): SysRet {
+    const f = this.thread(task).process.fds.get(fd);
+    return { ok: false, errno: f === undefined ? 'EBADF' : 'EINVAL' };
+  }
+
+  /** fallocate(fd, mode, offset, len); mode bits FALLOC_FL_*. */
+  fallocate(task: TaskRef, fd: number, mode: number, offset: number, len: number): SysRet {
+    const f = this.thread(task).process.fds.get(fd);
+    if (f === undefined) return { ok: false, errno: 'EBADF' };
+    if (!(f instanceof HugetlbFile)) return { ok: false, errno: 'ENODEV' };
+    const r = hugetlbfs_fallocate(f.inode, mode, offset, len);
+    return r === 0 ? { ok: true, value: 0 } : { ok: false, errno: r };
+  }
+
+  /** userfaultfd(flags): value = the uffd. */
+  userfaultfd(task: TaskRef): SysRet {
+    return sys_userfaultfd(this.thread(task).process);
+  }
+
+  /** UFFDIO_API with the requested features; EINVAL when one is not offered by this kernel. */
+  uffdio_api(task: TaskRef, uffd: number, features: readonly UffdFeature[]): SysRet {
+    return userfaultfd_api(this.k, this.thread(task).process, uffd, features);
+  }
+
+  /** UFFDIO_REGISTER [addr, addr+len) with modes. */
+  uffdio_register(task: TaskRef, uffd: number, addr: number, len: number, modes: readonly UffdRegisterMode[]): SysRet {
+    return userfaultfd_register(this.thread(task).process, uffd, addr, len, modes);
+  }
+
+  /** UFFDIO_UNREGISTER. */
+  uffdio_unregister(task: TaskRef, uffd: number, addr: number, len: number): SysRet {
+    return userfaultfd_unregister(this.thread(task).process, uffd, addr, len);
+  }
+
+  /** UFFDIO_CONTINUE [addr, addr+len): map page-cache pages (minor faults). */
+  uffdio_continue(task: TaskRef, uffd: number, addr: number, len: number): SysRet {
+    return mcopy_continue(this.thread(task).process, uffd, addr, len);
+  }
+
+  /** UFFDIO_WRITEPROTECT [addr, addr+len), wp on or off. */
+  uffdio_writeprotect(task: TaskRef, uffd: number, addr: number, len: number, wp: boolean): SysRet {
+    return mwriteprotect_range(this.thread(task).process, uffd, addr, len, wp);
+  }
+
+  /** read(uffd): the oldest unread message, or EAGAIN when none is queued (O_NONBLOCK). */
+  uffd_read(task: TaskRef, uffd: number): UffdEvent | { readonly errno: Errno } {
+    return userfaultfd_read(this.thread(task).process, uffd);
+  }
+
+  /** /proc/PID/smaps of the VMA containing addr; null when none. */
+  smaps(task: TaskRef, addr: number): SmapsInfo | null {
+    return smaps(this.thread(task).process.mm, addr);
+  }
+
+  /** /proc/PID/pagemap for the 4 KiB page at addr. */
+  pagemap(task: TaskRef, addr: number): PagemapEntry {
+    return pagemap(this.thread(task).process.mm, addr);
+  }
+
+  /** Per-node memory-failure stats; null on kernels without them (the sysfs files do not exist). */
+  mfStats(): MfStats | null {
+    return this.k.switches.per_node_mf_stats ? { ...this.k.mfStats } : null;
+  }
+
+  /**
+   * vma_shareable(): a 2 MiB shared mapping that covers a PUD-aligned 1 GiB range would share PMD tables
+   * (huge_pmd_share), which the model does not do yet; the runner refuses such mappings.
+   */
+  pmdShareable(task: TaskRef, addr: number): boolean {
+    const vma = this.thread(task).process.mm.findVma(addr);
+    if (vma === undefined || !vma.shared || vma.hstate.shift !== PMD_SHIFT) return false;
+    const base = Math.ceil(vma.start / 2 ** PUD_SHIFT) * 2 ** PUD_SHIFT;
+    return base + 2 ** PUD_SHIFT <= vma.end;
+  }
+
+  /** Make the next `times` attempts at a named fault-injection point fail (e.g. raw_hwp_page_alloc). */
+  failNext(point: 'raw_hwp_page_alloc', times: number): void {
+    this.k.faults.set(point, times);
+  }
+
   /** One byte load/store by the thread; a fault that cannot be resolved raises its signal in that thread. */
   access(task: TaskRef, addr: number, op: 'read' | 'write', value = 0): AccessResult {
     return this.enter(task, (t) => {
       const r = do_user_addr_fault(this.k, t, addr, op === 'write');
+      if ('blocked' in r) return { ok: false, blocked: 'userfaultfd', uffd: fdOf(t, r.blocked) };
       if (!('entry' in r)) return { ok: false, signal: r };
       const contents = r.entry.folio.contents;
       if (op === 'write') {
@@ -195,7 +410,8 @@ export class Kernel {
     return this.enter(task, (t) => {
       const end = addr + length;
       for (let pos = addr; pos < end;) {
-        const r: Resolved | ReturnType<typeof do_user_addr_fault> = do_user_addr_fault(this.k, t, pos, true);
+        const r = do_user_addr_fault(this.k, t, pos, true);
+        if ('blocked' in r) return { ok: false, blocked: 'userfaultfd', uffd: fdOf(t, r.blocked) };
         if (!('entry' in r)) return { ok: false, signal: r };
         const n = Math.min(end, r.entryEnd) - pos;
         r.entry.folio.contents.fill(r.offset, r.offset + n, value & 0xff);

@@ -13,6 +13,12 @@ import type { SysRet } from './types.js';
 import { MADV, PAGE_SIZE } from './uapi.js';
 
 const OK: SysRet = { ok: true, value: 0 };
+
+/** The descriptor under which the thread's process holds a userfaultfd context (-1 if none). */
+export function fdOf(t: Thread, ctx: object): number {
+  for (const [fd, f] of t.process.fds) if (f === ctx) return fd;
+  return -1;
+}
 const fail = (errno: Extract<SysRet, { ok: false }>['errno']): SysRet => ({ ok: false, errno });
 
 /** do_madvise(): argument checks, then the advice. */
@@ -76,6 +82,7 @@ function madvise_inject_error(k: KernelState, t: Thread, start: number, end: num
   for (let addr = start; addr < end;) {
     const page = get_user_pages_fast(t, addr);
     if (typeof page === 'string') return fail(page);
+    if ('blocked' in page) return { ok: false, errno: 'EINTR', blocked: { uffd: fdOf(t, page.blocked) } };
     const folio = page.entry.folio;
     const pfn = folio.pfn + Math.floor(page.offset / PAGE_SIZE);
     k.log.printk(`Injecting memory failure for pfn ${hex(pfn)} at process virtual address ${hex(addr)}`);

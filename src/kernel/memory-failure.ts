@@ -14,7 +14,7 @@ import type { Folio } from './folio.js';
 import { page_remove_rmap, put_folio, rmap_walk } from './hugetlb.js';
 import type { Thread, Vma } from './mm.js';
 import { alignDown, setSlot, slotEntry } from './pgtable.js';
-import { hex } from './printk.js';
+import { hex, lx } from './printk.js';
 import { force_sig_mceerr, send_sig_mceerr, send_sigkill } from './signal.js';
 import type { KernelState } from './state.js';
 import type { Errno } from './types.js';
@@ -49,6 +49,23 @@ const action_name: Readonly<Record<MfResult, string>> = {
   MF_RECOVERED: 'Recovered',
 };
 
+/** A named fault-injection point: true when its next attempt is to fail (and counts it down). */
+export function failFault(k: KernelState, name: string): boolean {
+  const n = k.faults.get(name) ?? 0;
+  if (n <= 0) return false;
+  k.faults.set(name, n - 1);
+  return true;
+}
+
+/** panic(): the machine stops; every process is gone. */
+function panic(k: KernelState): void {
+  k.panicked = true;
+  for (const p of k.processes.values()) {
+    p.alive = false;
+    for (const t of p.threads.values()) t.alive = false;
+  }
+}
+
 /** pr_fmt of mm/memory-failure.c. */
 const pr = (k: KernelState, msg: string): void => k.log.printk(`Memory failure: ${msg}`);
 
@@ -57,7 +74,16 @@ const pr = (k: KernelState, msg: string): void => k.log.printk(`Memory failure: 
  * the same) and map it to 0 (Recovered, Delayed) or -EBUSY.
  */
 function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResult): MfRet {
-  if (k.switches.action_result_counts_poisoned) k.num_poisoned_pages++;
+  if (k.switches.action_result_counts_poisoned) {
+    k.num_poisoned_pages++;
+    const folio = k.folioOfPfn(pfn);
+    if (folio?.rawHwpUnreliable === true) folio.countedUnlisted++;
+  }
+  if (k.switches.per_node_mf_stats) {
+    k.mfStats.total++;
+    const bucket = ({ MF_IGNORED: 'ignored', MF_FAILED: 'failed', MF_DELAYED: 'delayed', MF_RECOVERED: 'recovered' } as const)[result];
+    k.mfStats[bucket]++;
+  }
   pr(k, `${hex(pfn)}: recovery action for ${action_page_types[type]}: ${action_name[result]}`);
   return result === 'MF_RECOVERED' || result === 'MF_DELAYED' ? 0 : 'EBUSY';
 }
@@ -72,6 +98,13 @@ function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): b
   folio.hwpoison = true;
   if (folio.rawHwpUnreliable) return true;
   if (folio.raw_hwp_list.includes(raw)) return true;
+  if (failFault(k, 'raw_hwp_page_alloc')) {
+    // kmalloc(GFP_ATOMIC) failed: the list is thrown away, each entry uncounted (__free_raw_hwp_pages()).
+    folio.rawHwpUnreliable = true;
+    k.num_poisoned_pages -= folio.raw_hwp_list.length;
+    folio.raw_hwp_list.length = 0;
+    return already;
+  }
   folio.raw_hwp_list.push(raw);
   if (already && k.switches.count_new_raw_page_in_set_hwpoison) k.num_poisoned_pages++;
   return already;
@@ -330,6 +363,12 @@ function try_memory_failure_hugetlb(k: KernelState, pfn: number, flags: number):
  * dissolved hugetlb folios: poisoned already (-EHWPOISON) or free buddy pages taken off (Recovered).
  */
 export function memory_failure(k: KernelState, pfn: number, flags: number): MfRet {
+  if (!k.memory_failure_recovery) {
+    k.log.printk(`Kernel panic - not syncing: Memory failure on page ${lx(pfn)}`);
+    panic(k);
+    return 'EIO';
+  }
+  if (!(flags & MF_SW_SIMULATED)) k.hw_memory_failure = true;
   const hugetlb = try_memory_failure_hugetlb(k, pfn, flags);
   if (hugetlb !== undefined) return hugetlb;
   if (k.rawPoisoned.has(pfn)) {

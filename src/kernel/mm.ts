@@ -4,6 +4,8 @@
 // Unlike Linux, mmap_base is fixed (no ASLR), so every run places mappings at the same addresses.
 import type { Hstate } from './hstate.js';
 import type { HugetlbFile, Inode } from './hugetlbfs.js';
+import type { SigbusAction, SigInfo } from './types.js';
+import type { UffdCtx, UffdRegistration } from './userfaultfd.js';
 import { PageTable } from './pgtable.js';
 
 /** Top of the mmap area; mappings are placed top-down below it (arch_get_unmapped_area_topdown()). */
@@ -19,6 +21,8 @@ export class ResvMap {
 export class Vma {
   /** anon_vma: set once an anonymous folio was mapped here (mm/rmap.c:anon_vma_prepare()). */
   anonVma = false;
+  /** userfaultfd registration, or null. */
+  uffd: UffdRegistration | null = null;
 
   constructor(
     readonly mm: Mm,
@@ -95,12 +99,16 @@ export class Mm {
   }
 }
 
-export type SigbusDisposition = 'record' | 'default';
-
 export class Thread {
   alive = true;
   /** A SIGBUS queued but not yet delivered (standard signals coalesce: a second one is dropped). */
   pendingSigbus = false;
+  /** The pending SIGBUS's siginfo. */
+  pendingInfo: SigInfo | null = null;
+  /** The pending SIGBUS's handler ends the thread (pthread_exit) when it runs. */
+  exitOnDelivery = false;
+  /** SIGBUS is in the thread's blocked mask (sigprocmask). */
+  sigbusBlocked = false;
   /** PF_MCE_PROCESS / PF_MCE_EARLY (prctl PR_MCE_KILL). */
   mceProcess = false;
   mceEarly = false;
@@ -108,18 +116,21 @@ export class Thread {
   constructor(
     readonly process: Process,
     readonly tid: number,
-    /**
-     * What a SIGBUS does here. Every thread starts with a handler that records the siginfo, as the
-     * selftests install one (SA_SIGINFO) before touching poisoned memory.
-     */
-    public sigbus: SigbusDisposition = 'record',
   ) {}
 }
+
+/** An open file: a hugetlbfs file or a userfaultfd context. */
+export type OpenFile = HugetlbFile | UffdCtx;
 
 export class Process {
   alive = true;
   readonly threads = new Map<number, Thread>();
-  readonly fds = new Map<number, HugetlbFile>();
+  readonly fds = new Map<number, OpenFile>();
+  /**
+   * What SIGBUS does in this process (sigaction is process-wide). Every process starts with a handler
+   * that records the siginfo, as the selftests install one (SA_SIGINFO) before touching poisoned memory.
+   */
+  sigbus: SigbusAction = 'record';
 
   constructor(
     readonly pid: number,

@@ -42,7 +42,7 @@ export function memfd_create(k: KernelState, p: Process, name: string, flags: nu
 export function ftruncate(p: Process, fd: number, length: number): SysRet {
   const file = p.fds.get(fd);
   if (file === undefined) return fail('EBADF');
-  if (length < 0) return fail('EINVAL');
+  if (!(file instanceof HugetlbFile) || length < 0) return fail('EINVAL');
   const inode = file.inode;
   if (length % inode.hstate.size !== 0) return fail('EINVAL');
   if (length < inode.size) hugetlb_vmtruncate(inode, length);
@@ -77,6 +77,7 @@ export function mmap(
   } else {
     const file = p.fds.get(fd);
     if (file === undefined) return fail('EBADF');
+    if (!(file instanceof HugetlbFile)) return fail('ENODEV'); // no mmap file operation
     inode = file.inode;
   }
   const h = inode.hstate;
@@ -173,7 +174,12 @@ export function close(p: Process, fd: number): SysRet {
   const file = p.fds.get(fd);
   if (file === undefined) return fail('EBADF');
   p.fds.delete(fd);
-  iput(file.inode);
+  if (file instanceof HugetlbFile) {
+    iput(file.inode);
+  } else {
+    // userfaultfd_release(): the VMAs registered with this context are unregistered.
+    for (const vma of p.mm.vmas) if (vma.uffd?.ctx === file) vma.uffd = null;
+  }
   return ok(0);
 }
 

@@ -1,6 +1,7 @@
 // Kernel profiles: one named bundle of behaviour switches per modelled kernel (DESIGN.md, Kernel profiles).
 // Model code reads switches; it never compares profile names. A new switch does not compile until every
 // profile sets it. Provenance of each switch is in its comment (kernel-semantics.md section, commit).
+import type { UffdFeature } from './uapi.js';
 
 export interface Switches {
   /**
@@ -25,6 +26,16 @@ export interface Switches {
    * Observed on 6.1.192 only (kernel-semantics.md §10); the cause is not confirmed (TODO confirm).
    */
   readonly gigantic_take_off_buddy_fails: boolean;
+  /**
+   * UFFD_FEATURE_* that UFFDIO_API offers (UFFD_API_FEATURES); requesting another one is -EINVAL.
+   * Linux: fs/userfaultfd.c:userfaultfd_api(); 6.1 does not offer WP_UNPOPULATED (v6.4), observed (§10).
+   */
+  readonly uffd_features: readonly UffdFeature[];
+  /**
+   * /sys/devices/system/node/nodeN/memory_failure/ counters exist and action_result() updates them.
+   * Linux: 18f41fa616ee "mm: fix memory_failure() ... per-node stats", v6.3/v6.4 (kernel-semantics.md §0.3).
+   */
+  readonly per_node_mf_stats: boolean;
 }
 
 export type ProfileName = 'v6.1';
@@ -44,6 +55,11 @@ export const PROFILES: { readonly [K in ProfileName]: Profile } = {
       action_result_counts_poisoned: true,
       count_new_raw_page_in_set_hwpoison: true,
       gigantic_take_off_buddy_fails: true,
+      uffd_features: [
+        'EVENT_FORK', 'MISSING_HUGETLBFS', 'MISSING_SHMEM', 'SIGBUS', 'THREAD_ID', 'MINOR_HUGETLBFS',
+        'EXACT_ADDRESS', 'WP_HUGETLBFS_SHMEM', 'PAGEFAULT_FLAG_WP',
+      ],
+      per_node_mf_stats: false,
     },
   },
 };

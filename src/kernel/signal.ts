@@ -4,35 +4,61 @@
 // SIGBUS sent before the first is delivered is dropped: the first one wins.
 // Unlike Linux, delivery happens when the kernel entry that sent it returns (deliverPending), not at
 // the next schedule of the target thread; for these scenarios both are "before the next step".
-import type { Thread } from './mm.js';
+import type { Process, Thread } from './mm.js';
 import type { KernelState } from './state.js';
-import type { SiCode, SigInfo } from './types.js';
+import type { SiCode, SigInfo, SignalEvent } from './types.js';
 
 function send(k: KernelState, t: Thread, info: SigInfo, how: 'forced' | 'queued'): void {
-  const base = { pid: t.process.pid, tid: t.tid, info, how } as const;
+  const record = (outcome: SignalEvent['outcome']): void => {
+    k.signals.push({ pid: t.process.pid, tid: t.tid, info, how, outcome });
+  };
   if (!t.alive) return;
   if (info.signo === 'SIGKILL') {
-    k.signals.push({ ...base, outcome: 'killed' });
-    killProcess(t);
+    record('killed');
+    killProcess(t.process);
+    return;
+  }
+  const action = t.process.sigbus;
+  // force_sig_info_to_task(): a forced signal that is blocked or ignored is unblocked and reset to
+  // the default action, which kills the process.
+  if (how === 'forced' && (t.sigbusBlocked || action === 'ignore')) {
+    record('killed');
+    killProcess(t.process);
+    return;
+  }
+  if (action === 'ignore') {
+    record('ignored'); // sig_ignored(): discarded when sent
     return;
   }
   if (t.pendingSigbus) {
-    k.signals.push({ ...base, outcome: 'dropped' });
-    return;
-  }
-  // A forced signal that is blocked or ignored reverts to the default action (force_sig_info_to_task()).
-  if (t.sigbus === 'default') {
-    k.signals.push({ ...base, outcome: 'killed' });
-    killProcess(t);
+    record('dropped'); // legacy_queue(): a standard signal is pending at most once
     return;
   }
   t.pendingSigbus = true;
-  k.signals.push({ ...base, outcome: 'delivered' });
+  t.pendingInfo = info;
+  if (t.sigbusBlocked) {
+    record('pending');
+    return;
+  }
+  if (action === 'default') {
+    record('killed');
+    killProcess(t.process);
+    return;
+  }
+  t.exitOnDelivery = action === 'exit_thread';
+  record(action === 'exit_thread' ? 'thread-exited' : 'delivered');
 }
 
-function killProcess(t: Thread): void {
-  t.process.alive = false;
-  for (const th of t.process.threads.values()) th.alive = false;
+function killProcess(p: Process): void {
+  p.alive = false;
+  for (const th of p.threads.values()) th.alive = false;
+}
+
+/** The thread leaves (pthread_exit); the last thread leaving ends the process (exit status 0). */
+export function exitThread(t: Thread): void {
+  t.alive = false;
+  t.pendingSigbus = false;
+  if (![...t.process.threads.values()].some((th) => th.alive)) t.process.alive = false;
 }
 
 /** force_sig_mceerr(): BUS_MCEERR_AR to the current thread; cannot be blocked. */
@@ -55,7 +81,30 @@ export function send_sigkill(k: KernelState, t: Thread): void {
   send(k, t, { signo: 'SIGKILL', si_code: 'SI_KERNEL', si_addr: 0, si_addr_lsb: 0 }, 'forced');
 }
 
-/** Return to user mode: every pending SIGBUS runs its handler. */
+/** Return to user mode: every pending, unblocked SIGBUS runs its handler. */
 export function deliverPending(k: KernelState): void {
-  for (const p of k.processes.values()) for (const t of p.threads.values()) t.pendingSigbus = false;
+  for (const p of k.processes.values()) {
+    for (const t of p.threads.values()) {
+      if (!t.pendingSigbus || t.sigbusBlocked || !t.alive) continue;
+      t.pendingSigbus = false;
+      if (t.exitOnDelivery) exitThread(t);
+    }
+  }
+}
+
+/**
+ * sigprocmask(SIG_UNBLOCK): a SIGBUS pending while blocked is delivered now, by the process's current
+ * disposition.
+ */
+export function unblockSigbus(k: KernelState, t: Thread): void {
+  t.sigbusBlocked = false;
+  if (!t.pendingSigbus) return;
+  const action = t.process.sigbus;
+  if (action === 'default') {
+    k.signals.push({ pid: t.process.pid, tid: t.tid, info: t.pendingInfo ?? { signo: 'SIGBUS', si_code: 'SI_KERNEL', si_addr: 0, si_addr_lsb: 0 }, how: 'queued', outcome: 'killed' });
+    killProcess(t.process);
+    return;
+  }
+  t.exitOnDelivery = action === 'exit_thread';
+  deliverPending(k);
 }

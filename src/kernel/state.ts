@@ -23,6 +23,16 @@ export interface KernelState {
   readonly rawPoisoned: Set<number>;
   /** Signals sent since the runner last took them. */
   readonly signals: SignalEvent[];
+  /** Set by any memory_failure() without MF_SW_SIMULATED (hw_memory_failure): unpoison is refused after. */
+  hw_memory_failure: boolean;
+  /** sysctl vm.memory_failure_recovery (0: memory_failure() panics). */
+  memory_failure_recovery: boolean;
+  /** The kernel panicked: every process is dead and nothing runs any more. */
+  panicked: boolean;
+  /** Per-node memory-failure stats (node 0 only), when the profile has them. */
+  readonly mfStats: { total: number; ignored: number; failed: number; delayed: number; recovered: number };
+  /** Named fault-injection points that fail their next N attempts. */
+  readonly faults: Map<string, number>;
   /** sysctl vm.memory_failure_early_kill. */
   memory_failure_early_kill: boolean;
   /** The next inode number get_next_ino() hands out. */

@@ -6,8 +6,15 @@ export type Errno =
   | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EFAULT' | 'EBUSY'
   | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
 
-/** A syscall's outcome: the value it returned, or the errno (the C library's -1 + errno). */
-export type SysRet = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly errno: Errno };
+/**
+ * A syscall's outcome: the value it returned, or the errno (the C library's -1 + errno). `blocked`:
+ * the call sleeps in handle_userfault() (GUP through a userfaultfd range without UFFD_FEATURE_SIGBUS)
+ * and never returns unless a monitor resolves the fault; errno is then EINTR, what the call would
+ * return if a signal interrupted the wait.
+ */
+export type SysRet =
+  | { readonly ok: true; readonly value: number }
+  | { readonly ok: false; readonly errno: Errno; readonly blocked?: { readonly uffd: number } };
 
 export type SiCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO' | 'SEGV_MAPERR' | 'SI_KERNEL';
 export type SigNo = 'SIGBUS' | 'SIGSEGV' | 'SIGKILL';
@@ -29,11 +36,16 @@ export interface SignalEvent {
   /** `forced`: force_sig (AR, faults); `queued`: send_sig_mceerr (AO). */
   readonly how: 'forced' | 'queued';
   /**
-   * delivered: the thread's handler ran; dropped: a SIGBUS was already pending for that thread
-   * (standard signals coalesce); killed: the default action killed the process.
+   * delivered: the process's handler ran and recorded it; thread-exited: the handler recorded it and
+   * called pthread_exit (the selftests' handler); pending: blocked by sigprocmask, still queued;
+   * ignored: SIG_IGN discarded it (queued signals only); dropped: a SIGBUS was already pending for that
+   * thread (standard signals coalesce); killed: the default action killed the process.
    */
-  readonly outcome: 'delivered' | 'dropped' | 'killed';
+  readonly outcome: 'delivered' | 'thread-exited' | 'pending' | 'ignored' | 'dropped' | 'killed';
 }
+
+/** What a process does with SIGBUS (sigaction): the selftests' recording handler is the start state. */
+export type SigbusAction = 'record' | 'exit_thread' | 'default' | 'ignore';
 
 /** Identifies a thread: pid (tgid) and tid. The first process is pid 1000, its main thread tid 1000. */
 export interface TaskRef {
@@ -44,7 +56,42 @@ export interface TaskRef {
 /** A one-byte access: the value read (or written), or the signal the fault raised in the accessing thread. */
 export type AccessResult =
   | { readonly ok: true; readonly value: number }
-  | { readonly ok: false; readonly signal: SigInfo };
+  | { readonly ok: false; readonly signal: SigInfo }
+  /** The fault waits for a userfaultfd monitor (no UFFD_FEATURE_SIGBUS): the thread blocks. */
+  | { readonly ok: false; readonly blocked: 'userfaultfd'; readonly uffd: number };
+
+/** A userfaultfd message read with read(2) (struct uffd_msg). */
+export type UffdEvent =
+  | { readonly event: 'PAGEFAULT'; readonly address: number; readonly flags: readonly ('WRITE' | 'WP' | 'MINOR')[] }
+  | { readonly event: 'FORK'; readonly child_uffd: number };
+
+/** /proc/PID/smaps fields for the VMA containing an address, in kB. */
+export interface SmapsInfo {
+  readonly Size: number;
+  readonly KernelPageSize: number;
+  readonly Shared_Hugetlb: number;
+  readonly Private_Hugetlb: number;
+}
+
+/** /proc/PID/pagemap bits of one 4 KiB page (Documentation/admin-guide/mm/pagemap.rst). */
+export interface PagemapEntry {
+  readonly present: boolean; // bit 63
+  readonly swapped: boolean; // bit 62
+  readonly file_shared: boolean; // bit 61
+  readonly exclusive: boolean; // bit 56
+  readonly uffd_wp: boolean; // bit 57
+  /** PFN of the 4 KiB page (bits 0-54) when present, else 0. */
+  readonly pfn: number;
+}
+
+/** Per-node memory-failure stats (/sys/devices/system/node/node0/memory_failure/*). */
+export interface MfStats {
+  readonly total: number;
+  readonly ignored: number;
+  readonly failed: number;
+  readonly delayed: number;
+  readonly recovered: number;
+}
 
 export type EntryKindName = 'none' | 'present' | 'hwpoison' | 'migration' | 'marker';
 

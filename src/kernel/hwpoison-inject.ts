@@ -1,0 +1,48 @@
+// The pfn-addressed injectors and the consumed-error path.
+// Linux: mm/hwpoison-inject.c:hwpoison_inject() (debugfs corrupt-pfn), drivers/base/memory.c:
+// hard_offline_page_store(), arch/x86/kernel/cpu/mce/core.c:kill_me_maybe()/kill_me_now(); v6.1
+// (kernel-semantics.md §1.1, §2.2). The hwpoison filter is not modelled (corrupt-filter-enable=0).
+import { memory_failure, MF_ACTION_REQUIRED, MF_SW_SIMULATED } from './memory-failure.js';
+import type { Thread } from './mm.js';
+import { hex, lx } from './printk.js';
+import { force_sig_fault } from './signal.js';
+import type { KernelState } from './state.js';
+import type { SysRet } from './types.js';
+import { PAGE_SIZE } from './uapi.js';
+
+/** Is pfn memory the model knows (a hugetlb folio, dissolved or not)? Other RAM is not modelled. */
+const pfn_valid = (k: KernelState, pfn: number): boolean => k.folioOfPfn(pfn) !== undefined;
+
+/** A write to a sysfs/debugfs file: the count written, or the error memory_failure() gave. */
+const writeResult = (ret: ReturnType<typeof memory_failure>): SysRet =>
+  ret === 0 || ret === 'EOPNOTSUPP' ? { ok: true, value: 0 } : { ok: false, errno: ret };
+
+/** echo PFN > /sys/kernel/debug/hwpoison/corrupt-pfn: memory_failure(pfn, MF_SW_SIMULATED). */
+export function hwpoison_inject(k: KernelState, pfn: number): SysRet {
+  // Unlike Linux, pfns outside the model's hugetlb memory are refused (-ENXIO, as for !pfn_valid()).
+  if (!pfn_valid(k, pfn)) return { ok: false, errno: 'ENXIO' };
+  k.log.printk(`Injecting memory failure at pfn ${hex(pfn)}`);
+  return writeResult(memory_failure(k, pfn, MF_SW_SIMULATED));
+}
+
+/** echo PHYS > /sys/devices/system/memory/hard_offline_page: memory_failure(pfn, 0), a "real" error. */
+export function hard_offline_page_store(k: KernelState, phys: number): SysRet {
+  const pfn = Math.floor(phys / PAGE_SIZE);
+  if (!pfn_valid(k, pfn)) return { ok: false, errno: 'ENXIO' };
+  k.hw_memory_failure = true;
+  return writeResult(memory_failure(k, pfn, 0));
+}
+
+/**
+ * kill_me_maybe(): after a load in user mode consumed an uncorrected error at phys, run
+ * memory_failure(pfn, MF_ACTION_REQUIRED); when it neither recovered nor already signalled
+ * (-EHWPOISON), "Memory error not recovered" and a plain SIGBUS (SI_KERNEL).
+ */
+export function kill_me_maybe(k: KernelState, t: Thread, phys: number): void {
+  k.log.printk(`mce: Uncorrected hardware memory error in user-access at ${lx(phys)}`);
+  k.hw_memory_failure = true;
+  const ret = memory_failure(k, Math.floor(phys / PAGE_SIZE), MF_ACTION_REQUIRED);
+  if (ret === 0 || ret === 'EHWPOISON' || ret === 'EOPNOTSUPP') return;
+  k.log.printk('mce: Memory error not recovered');
+  force_sig_fault(k, t, 'SIGBUS', 'SI_KERNEL', 0); // kill_me_now(): force_sig(SIGBUS)
+}

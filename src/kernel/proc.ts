@@ -1,0 +1,48 @@
+// /proc views of an mm: smaps hugetlb fields and pagemap bits.
+// Linux: fs/proc/task_mmu.c (smaps_hugetlb_range(), pagemap_hugetlb_range()), v6.1;
+// Documentation/admin-guide/mm/pagemap.rst. A mapped hugetlb entry counts as Shared_Hugetlb when the
+// folio's mapcount is 2 or more, else Private_Hugetlb — even in a MAP_SHARED mapping.
+// TODO confirm: hwpoison entries are not pfn swap entries in 6.1, so smaps does not count them
+// (kernel-semantics.md §9, open question 4).
+import type { Mm } from './mm.js';
+import { sizeOfShift, slotEntry } from './pgtable.js';
+import type { PagemapEntry, SmapsInfo } from './types.js';
+import { PAGE_SIZE } from './uapi.js';
+
+export function smaps(mm: Mm, addr: number): SmapsInfo | null {
+  const vma = mm.findVma(addr);
+  if (vma === undefined) return null;
+  let shared = 0;
+  let priv = 0;
+  for (const leaf of mm.pt.leaves(vma.start, vma.end)) {
+    if (leaf.entry.kind !== 'present') continue;
+    const size = sizeOfShift(leaf.shift);
+    if (leaf.entry.folio.mapcount >= 2) shared += size;
+    else priv += size;
+  }
+  return {
+    Size: (vma.end - vma.start) / 1024,
+    KernelPageSize: vma.hstate.size / 1024,
+    Shared_Hugetlb: shared / 1024,
+    Private_Hugetlb: priv / 1024,
+  };
+}
+
+export function pagemap(mm: Mm, addr: number): PagemapEntry {
+  const none: PagemapEntry = { present: false, swapped: false, file_shared: false, exclusive: false, uffd_wp: false, pfn: 0 };
+  const slot = mm.pt.walk(addr);
+  const e = slot === undefined ? undefined : slotEntry(slot);
+  if (slot === undefined || e === undefined || e.kind === 'table') return none;
+  if (e.kind === 'present') {
+    return {
+      present: true,
+      swapped: false,
+      file_shared: !e.folio.anon,
+      exclusive: e.folio.mapcount === 1,
+      uffd_wp: e.uffdWp,
+      pfn: e.folio.pfn + e.subpage + Math.floor((addr - slot.start) / PAGE_SIZE),
+    };
+  }
+  // Non-present hugetlb entries report only the uffd-wp bit (pte_swp_uffd_wp_any()).
+  return { ...none, uffd_wp: e.kind === 'marker' && e.uffdWp };
+}

@@ -1,0 +1,238 @@
+// userfaultfd on hugetlb VMAs, v6.1.
+// Linux: fs/userfaultfd.c (userfaultfd_api(), userfaultfd_register(), handle_userfault(),
+// dup_userfaultfd(), userfaultfd_read()), mm/userfaultfd.c (mcopy_continue() => __mcopy_atomic_hugetlb(),
+// mwriteprotect_range()), mm/hugetlb.c (hugetlb_mcopy_atomic_pte(), hugetlb_change_protection());
+// kernel-semantics.md §5 and the 6.1 observations of §10 (markers on never-populated ranges, EIO from
+// CONTINUE on a poisoned folio, WP_UNPOPULATED not offered).
+// Left out: UFFDIO_COPY/ZEROPAGE, EVENT_REMAP/REMOVE/UNMAP, THREAD_ID values, a fork that blocks on an
+// unread FORK event (HGM issue).
+import type { VmFault } from './hugetlb.js';
+import type { Mm, Process, Vma } from './mm.js';
+import { setSlot, slotEntry } from './pgtable.js';
+import type { KernelState } from './state.js';
+import type { Errno, SysRet, UffdEvent } from './types.js';
+import { PAGE_SIZE, UFFD_API, type UffdFeature, type UffdRegisterMode } from './uapi.js';
+
+/** struct userfaultfd_ctx. */
+export class UffdCtx {
+  /** UFFD_STATE_WAIT_API until UFFDIO_API succeeds. */
+  apiDone = false;
+  readonly features = new Set<UffdFeature>();
+  /** Messages not yet read, oldest first. */
+  readonly events: UffdEvent[] = [];
+  /** FORK messages carry the child's context; read() installs it as a new fd in the reader. */
+  readonly forkChildren = new Map<UffdEvent, UffdCtx>();
+
+  constructor(readonly mm: Mm) {}
+}
+
+/** A VMA's registration (vm_userfaultfd_ctx + VM_UFFD_* flags). */
+export interface UffdRegistration {
+  readonly ctx: UffdCtx;
+  readonly modes: ReadonlySet<UffdRegisterMode>;
+}
+
+const fail = (errno: Errno): SysRet => ({ ok: false, errno });
+const OK: SysRet = { ok: true, value: 0 };
+
+/** userfaultfd(flags): a new context, as an fd of the calling process. */
+export function sys_userfaultfd(p: Process): SysRet {
+  const fd = p.allocFd();
+  p.fds.set(fd, new UffdCtx(p.mm));
+  return { ok: true, value: fd };
+}
+
+function ctxOf(p: Process, fd: number): UffdCtx | Errno {
+  const f = p.fds.get(fd);
+  if (f === undefined) return 'EBADF';
+  return f instanceof UffdCtx ? f : 'EINVAL';
+}
+
+/** UFFDIO_API: once per context; every requested feature must be one this kernel offers. */
+export function userfaultfd_api(k: KernelState, p: Process, fd: number, features: readonly UffdFeature[]): SysRet {
+  const ctx = ctxOf(p, fd);
+  if (typeof ctx === 'string') return fail(ctx);
+  if (ctx.apiDone) return fail('EINVAL');
+  if (features.some((f) => !k.switches.uffd_features.includes(f))) return fail('EINVAL');
+  ctx.apiDone = true;
+  for (const f of features) ctx.features.add(f);
+  return { ok: true, value: UFFD_API };
+}
+
+/** validate_range(): page aligned, non-empty. */
+const validRange = (start: number, len: number): boolean => start % PAGE_SIZE === 0 && len % PAGE_SIZE === 0 && len > 0;
+
+/** The VMAs covering [start, end) without holes, or undefined. */
+function vmasCovering(mm: Mm, start: number, end: number): Vma[] | undefined {
+  const vmas = mm.vmas.filter((v) => v.start < end && start < v.end);
+  let pos = start;
+  for (const v of vmas) {
+    if (v.start > pos) return undefined;
+    pos = v.end;
+  }
+  return pos >= end ? vmas : undefined;
+}
+
+/** UFFDIO_REGISTER: hugetlb ranges must start and end on hugepage boundaries. */
+export function userfaultfd_register(p: Process, fd: number, start: number, len: number, modes: readonly UffdRegisterMode[]): SysRet {
+  const ctx = ctxOf(p, fd);
+  if (typeof ctx === 'string') return fail(ctx);
+  if (!ctx.apiDone || modes.length === 0 || !validRange(start, len)) return fail('EINVAL');
+  const end = start + len;
+  const vmas = vmasCovering(p.mm, start, end);
+  if (vmas === undefined) return fail('EINVAL');
+  for (const v of vmas) {
+    const size = v.hstate.size;
+    if (start % size !== 0 || end % size !== 0) return fail('EINVAL');
+    if (v.uffd !== null && v.uffd.ctx !== ctx) return fail('EBUSY');
+  }
+  // Unlike Linux, a VMA is not split at the range's ends: the registration applies to the whole VMA
+  // when the range covers only part of it (scenarios register whole mappings).
+  for (const v of vmas) v.uffd = { ctx, modes: new Set(modes) };
+  return { ok: true, value: 0 };
+}
+
+export function userfaultfd_unregister(p: Process, fd: number, start: number, len: number): SysRet {
+  const ctx = ctxOf(p, fd);
+  if (typeof ctx === 'string') return fail(ctx);
+  if (!validRange(start, len)) return fail('EINVAL');
+  const vmas = vmasCovering(p.mm, start, start + len);
+  if (vmas === undefined) return fail('EINVAL');
+  for (const v of vmas) {
+    // Leaving WP mode drops the markers it installed (userfaultfd_clear_vma() => uffd_wp_range()).
+    if (v.uffd?.modes.has('WP')) {
+      for (const leaf of [...v.mm.pt.leaves(v.start, v.end)]) {
+        const slot = v.mm.pt.offset(leaf.start, leaf.shift);
+        const e = slot === undefined ? undefined : slotEntry(slot);
+        if (slot !== undefined && e?.kind === 'marker') setSlot(slot, undefined);
+        if (e?.kind === 'present') e.uffdWp = false;
+      }
+    }
+    v.uffd = null;
+  }
+  return OK;
+}
+
+/**
+ * handle_userfault(): with UFFD_FEATURE_SIGBUS the fault is VM_FAULT_SIGBUS; otherwise the thread
+ * sleeps until the monitor resolves the fault (reported as blocked), after queueing a PAGEFAULT message.
+ */
+export function handle_userfault(vma: Vma, address: number, reason: UffdRegisterMode, write: boolean): VmFault {
+  const ctx = vma.uffd!.ctx;
+  if (ctx.features.has('SIGBUS')) return { code: 'VM_FAULT_SIGBUS' };
+  const flags: ('WRITE' | 'WP' | 'MINOR')[] = [];
+  if (write) flags.push('WRITE');
+  if (reason === 'WP') flags.push('WP');
+  if (reason === 'MINOR') flags.push('MINOR');
+  const reported = ctx.features.has('EXACT_ADDRESS') ? address : address - (address % PAGE_SIZE);
+  ctx.events.push({ event: 'PAGEFAULT', address: reported, flags });
+  return { code: 'VM_FAULT_RETRY', uffd: ctx };
+}
+
+/**
+ * UFFDIO_CONTINUE => __mcopy_atomic_hugetlb(MCOPY_ATOMIC_CONTINUE): map existing page-cache pages,
+ * one hugepage at a time. EINVAL unless hugepage aligned; EIO on a poisoned folio (observed, §10);
+ * EEXIST when an entry is already there; EFAULT when the page cache has no page.
+ */
+export function mcopy_continue(p: Process, fd: number, start: number, len: number): SysRet {
+  const ctx = ctxOf(p, fd);
+  if (typeof ctx === 'string') return fail(ctx);
+  if (!validRange(start, len)) return fail('EINVAL');
+  const vma = p.mm.findVma(start);
+  if (vma === undefined || start + len > vma.end) return fail('ENOENT');
+  if (vma.uffd?.ctx !== ctx || !vma.uffd.modes.has('MINOR')) return fail('EINVAL');
+  const size = vma.hstate.size;
+  if (start % size !== 0 || len % size !== 0) return fail('EINVAL');
+  for (let addr = start; addr < start + len; addr += size) {
+    const folio = vma.inode.pageCache.get(vma.indexOf(addr));
+    if (folio === undefined) return fail('EFAULT');
+    if (folio.hwpoison) return fail('EIO');
+    const slot = p.mm.pt.alloc(addr, vma.hstate.shift);
+    const old = slotEntry(slot);
+    if (old !== undefined && old.kind !== 'marker') return fail('EEXIST');
+    const wpMarker = old?.kind === 'marker' && old.uffdWp;
+    const writable = vma.prot.write && vma.shared && !wpMarker;
+    folio.refcount++;
+    folio.mapcount++;
+    setSlot(slot, { kind: 'present', folio, subpage: 0, write: writable, dirty: false, uffdWp: wpMarker });
+  }
+  return OK;
+}
+
+/**
+ * UFFDIO_WRITEPROTECT => mwriteprotect_range() => hugetlb_change_protection(): set or clear the uffd-wp
+ * bit on present entries; with wp, install markers on none entries; without, drop markers. Hwpoison
+ * entries are skipped.
+ */
+export function mwriteprotect_range(p: Process, fd: number, start: number, len: number, wp: boolean): SysRet {
+  const ctx = ctxOf(p, fd);
+  if (typeof ctx === 'string') return fail(ctx);
+  if (!validRange(start, len)) return fail('EINVAL');
+  const vma = p.mm.findVma(start);
+  if (vma === undefined || start + len > vma.end) return fail('ENOENT');
+  if (vma.uffd?.ctx !== ctx || !vma.uffd.modes.has('WP')) return fail('ENOENT');
+  const size = vma.hstate.size;
+  if (start % size !== 0 || len % size !== 0) return fail('EINVAL');
+  for (let addr = start; addr < start + len; addr += size) {
+    const existing = p.mm.pt.offset(addr, vma.hstate.shift);
+    const slot = existing ?? (wp ? p.mm.pt.alloc(addr, vma.hstate.shift) : undefined);
+    if (slot === undefined) continue;
+    const e = slotEntry(slot);
+    if (e === undefined) {
+      if (wp) setSlot(slot, { kind: 'marker', uffdWp: true, poisoned: false });
+    } else if (e.kind === 'hwpoison' || e.kind === 'migration' || e.kind === 'table') {
+      continue;
+    } else if (e.kind === 'marker') {
+      if (!wp && e.uffdWp && !e.poisoned) setSlot(slot, undefined);
+    } else {
+      e.uffdWp = wp;
+      if (wp) e.write = false;
+    }
+  }
+  p.mm.pt.prune();
+  return OK;
+}
+
+/** read(uffd): the oldest message; EAGAIN when none is queued. A FORK message installs the child's uffd. */
+export function userfaultfd_read(p: Process, fd: number): UffdEvent | { readonly errno: Errno } {
+  const ctx = ctxOf(p, fd);
+  if (typeof ctx === 'string') return { errno: ctx };
+  const ev = ctx.events.shift();
+  if (ev === undefined) return { errno: 'EAGAIN' };
+  const child = ctx.forkChildren.get(ev);
+  if (child !== undefined && ev.event === 'FORK') {
+    ctx.forkChildren.delete(ev);
+    const nfd = p.allocFd();
+    p.fds.set(nfd, child);
+    return { event: 'FORK', child_uffd: nfd };
+  }
+  return ev;
+}
+
+/**
+ * dup_userfaultfd(): at fork, a VMA stays registered in the child (with a new context) only when its
+ * context has UFFD_FEATURE_EVENT_FORK; the parent's context then gets a FORK message.
+ */
+export function dup_userfaultfd(parentVma: Vma, childVma: Vma, childMm: Mm, forked: Map<UffdCtx, UffdCtx>): void {
+  const reg = parentVma.uffd;
+  if (reg === null || !reg.ctx.features.has('EVENT_FORK')) {
+    childVma.uffd = null;
+    return;
+  }
+  let child = forked.get(reg.ctx);
+  if (child === undefined) {
+    child = new UffdCtx(childMm);
+    child.apiDone = true;
+    for (const f of reg.ctx.features) child.features.add(f);
+    forked.set(reg.ctx, child);
+    const ev: UffdEvent = { event: 'FORK', child_uffd: -1 };
+    reg.ctx.events.push(ev);
+    reg.ctx.forkChildren.set(ev, child);
+  }
+  childVma.uffd = { ctx: child, modes: reg.modes };
+}
+
+/** userfaultfd_wp(vma). */
+export const userfaultfd_wp = (vma: Vma): boolean => vma.uffd?.modes.has('WP') === true;
+export const userfaultfd_missing = (vma: Vma): boolean => vma.uffd?.modes.has('MISSING') === true;
+export const userfaultfd_minor = (vma: Vma): boolean => vma.uffd?.modes.has('MINOR') === true;
