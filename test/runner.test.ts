@@ -230,3 +230,243 @@ t.test('every bundled scenario keeps the model invariants after every step', asy
     }
   }
 });
+
+// --- processes, threads, signals, injectors, file I/O, userfaultfd (v6.1 in full) ---
+
+const SHARED = `      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: L}
+      - mmap: {as: P, fd: fd, length: L, flags: [MAP_SHARED]}
+      - memset: {addr: P, length: L, value: 1}
+`;
+const test = (steps: string, name = 't'): string => `tests:\n  - name: ${name}\n    steps:\n${SHARED}${steps}`;
+
+t.test('processes: early kill sends AO to a forked child, whose default action kills it', async (t) => {
+  const r = only(run(test(`      - fork: {as: C}
+      - access: {in: C, addr: P, op: read, expect: {value: 1}}
+      - prctl: {in: C, PR_MCE_KILL: PR_MCE_KILL_EARLY}
+      - sigaction: {in: C, SIGBUS: default}
+      - madvise: {addr: P + 0x3000, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - expect:
+          signals: {C: [{sigbus: BUS_MCEERR_AO, si_addr: P, si_addr_lsb: 21}], main: []}
+          dead: [C]
+          alive: [main]
+      - print: "child {C} is gone"
+      - access: {in: C, addr: P + hugepagesz, op: read}
+      - print: never reached
+`)));
+  t.equal(r.status, 'fail');
+  t.equal(r.reason, 'process C is dead');
+  t.match(r.lines, [/^ \.\.\. child \d+ is gone$/, ' !!! process C is dead']);
+  t.same(r.summary.slice(0, 2), ['sigbus C: 1 BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=21', 'killed: C by SIGBUS BUS_MCEERR_AO']);
+  t.match(r.steps.map((s) => s.call), [/^memfd/, /^ftruncate/, /^mmap/, /^memset/, 'fork()', '[C] access(P+0x0, read)', /^\[C\] prctl\(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY\)/, '[C] sigaction(SIGBUS, default)']);
+  t.match(r.steps[8]?.signals, [/^SIGBUS BUS_MCEERR_AO si_addr=P\+0x0 si_addr_lsb=21 to C \d+\/\d+ \(queued, killed\)$/]);
+});
+
+t.test('expect signals: a mismatch shows both lists with the fields the expectation names', async (t) => {
+  const r = only(run(test(`      - fork: {as: C}
+      - access: {in: C, addr: P, op: read}
+      - sysctl: {name: vm.memory_failure_early_kill, value: 1}
+      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - expect: {signals: {C: [{sigbus: BUS_MCEERR_AR}, {sigkill: true}], main: []}, alive: [C], dead: [main]}
+`)));
+  t.equal(r.status, 'fail');
+  t.same(r.lines, [
+    ' !!! line 15: signals C: expected [BUS_MCEERR_AR, SIGKILL], got [BUS_MCEERR_AO]',
+    ' !!! line 15: signals main: expected [], got [BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=21]',
+    ' !!! line 15: process main: expected dead, got alive',
+  ]);
+  t.same(r.summary.slice(0, 2), [
+    'sigbus: 1 BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=21',
+    'sigbus C: 1 BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=21',
+  ], 'early kill reaches both mappers; the record handler keeps them alive');
+});
+
+t.test('processes: main killed by an AR under the default action; observers still run', async (t) => {
+  const r = only(run(test(`      - sigaction: {SIGBUS: default}
+      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - access: {addr: P + 1, op: read, expect: {sigbus: BUS_MCEERR_AR}}
+      - expect: {dead: [main], signals: {main: [{sigbus: BUS_MCEERR_AR, si_addr: P + 1}]}, HardwareCorrupted: +4 kB}
+      - print: still printing
+      - expect: {mapping: {at: P, kind: hwpoison}}
+`)));
+  t.equal(r.status, 'fail');
+  t.same(r.lines, [' ... still printing', ' !!! process main is dead']);
+  t.same(r.summary, [
+    'sigbus: 1 BUS_MCEERR_AR si_addr=P+0x1 si_addr_lsb=21',
+    'killed: main by SIGBUS BUS_MCEERR_AR',
+    'raw_hwp_list(P+0x0): [0] | HardwareCorrupted: +4 kB',
+  ], 'no mapped line for a dead process; the folio as last seen');
+});
+
+t.test('threads: sigaction exit_thread ends the thread that took the AR; the process lives on', async (t) => {
+  const r = only(run(test(`      - thread: {as: T}
+      - sigaction: {SIGBUS: exit_thread}
+      - mce: {in: T, addr: P + 0x3000, expect: {sigbus: BUS_MCEERR_AR}}
+      - expect: {alive: [main], signals: {main: [{sigbus: BUS_MCEERR_AR, si_addr_lsb: 21}]}, raw_hwp_list: {of: P, is: [3]}}
+      - access: {in: main.T, addr: P + hugepagesz, op: read}
+`)));
+  t.equal(r.status, 'fail');
+  t.same(r.lines, [' !!! thread main.T is dead']);
+  t.match(r.steps.find((st) => st.call.startsWith('[main.T] mce('))?.signals, [/\(forced, thread-exited\)$/]);
+  t.match(r.summary.at(-1), /raw_hwp_list\(P\+0x0\): \[3\] \| HardwareCorrupted: \+4 kB$/, 'mce notes the folio it poisoned');
+});
+
+t.test('userfaultfd: a MISSING fault blocks; read(uffd) returns the PAGEFAULT, then EAGAIN', async (t) => {
+  const steps = (expectBlocked: string): string => `tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: L}
+      - mmap: {as: P, fd: fd, length: L, flags: [MAP_SHARED]}
+      - userfaultfd: {as: uffd, features: [EVENT_FORK, MISSING_HUGETLBFS, MINOR_HUGETLBFS]}
+      - uffdio_register: {uffd: uffd, addr: P, length: L, mode: [MISSING]}
+      - access: {addr: P + 5, op: read, in_thread: new${expectBlocked}}
+      - uffd_read: {uffd: uffd, as: A, expect: {ret: 32, event: PAGEFAULT, address: P}}
+      - print: "fault at {A}"
+      - uffd_read: {uffd: uffd, expect: {errno: EAGAIN}}
+      - uffdio_unregister: {uffd: uffd, addr: P, length: L}
+`;
+  const ok = only(run(steps(', expect: {blocked: true}')));
+  t.equal(ok.status, 'pass', ok.lines.join('\n'));
+  t.match(ok.lines, [/^ \.\.\. fault at 0x[0-9a-f]+$/]);
+  t.match(ok.steps.map((s) => `${s.call} ${s.ret}`), [
+    /^memfd/, /^ftruncate/, /^mmap/,
+    /^userfaultfd\(O_CLOEXEC\|O_NONBLOCK\) = \d+; ioctl\(\d+, UFFDIO_API, EVENT_FORK\|MISSING_HUGETLBFS\|MINOR_HUGETLBFS\) = \d+$/,
+    /^ioctl\(UFFDIO_REGISTER, \d+, P\+0x0, 0x400000, MISSING\) = 0$/,
+    /^access\(P\+0x5, read\) in new thread \d+ blocked on userfaultfd \d+$/,
+    /^read\(\d+, &msg, 32\): PAGEFAULT P\+0x0 = 32$/,
+    'print ',
+    /^read\(\d+, &msg, 32\) = -1 EAGAIN/,
+    /^ioctl\(UFFDIO_UNREGISTER/,
+  ]);
+  const blocked = only(run(steps('')));
+  t.equal(blocked.status, 'fail');
+  t.match(blocked.lines, [/^ !!! blocked: the fault waits on userfaultfd \d+ \(line 12\)$/]);
+});
+
+t.test('userfaultfd: a feature this kernel does not offer fails UFFDIO_API', async (t) => {
+  const r = only(run(`tests:
+  - name: t
+    steps:
+      - userfaultfd: {as: uffd, features: [WP_UNPOPULATED], on_error: skip}
+`));
+  t.equal(r.status, 'skip');
+  t.same(r.lines, [' !!! UFFDIO_API failed: Invalid argument']);
+});
+
+t.test('userfaultfd: MINOR registration, UFFDIO_CONTINUE and UFFDIO_WRITEPROTECT', async (t) => {
+  const r = only(run(test(`      - mmap: {as: S, fd: fd, length: L, flags: [MAP_SHARED]}
+      - userfaultfd: {as: uffd, features: [MINOR_HUGETLBFS, WP_HUGETLBFS_SHMEM]}
+      - uffdio_register: {uffd: uffd, addr: S, length: L, mode: [MINOR, WP]}
+      - uffdio_continue: {uffd: uffd, addr: S, length: hugepagesz}
+      - uffdio_writeprotect: {uffd: uffd, addr: S, length: hugepagesz, wp: true}
+      - expect:
+          mapping: {at: S, kind: present, uffd_wp: true}
+          pagemap: {at: S + 0x1000, present: true, uffd_wp: true, pfn: pfn(P) + 1}
+          smaps: {at: S, Shared_Hugetlb: 2048 kB, Private_Hugetlb: 0 kB}
+      - uffdio_continue: {uffd: uffd, addr: S + 1, length: hugepagesz, expect: {errno: EINVAL}}
+`)));
+  t.equal(r.status, 'pass', r.lines.join('\n'));
+  t.match(r.steps.find((s) => s.call.includes('WRITEPROTECT'))?.call, /^ioctl\(UFFDIO_WRITEPROTECT, \d+, S\+0x0, 0x200000, MODE_WP\)$/);
+});
+
+t.test('file I/O: pread of a poisoned hugepage is EIO, the next one reads; pwrite is EINVAL; punch hole', async (t) => {
+  const r = only(run(test(`      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - pread: {fd: fd, length: PAGE_SIZE, offset: 0x1000, expect: {errno: EIO}}
+      - pread: {fd: fd, length: PAGE_SIZE, offset: hugepagesz, expect: {ret: 4096}}
+      - read: {fd: fd, length: 100, expect: {errno: EIO}}
+      - pwrite: {fd: fd, length: 1, offset: 0, expect: {errno: EINVAL}}
+      - munmap: {addr: P, length: L}
+      - fallocate: {fd: fd, mode: [FALLOC_FL_PUNCH_HOLE, FALLOC_FL_KEEP_SIZE], offset: hugepagesz, length: hugepagesz}
+      - expect: {pool: {free: 3}}
+      - pread: {fd: fd, length: PAGE_SIZE, offset: 0}
+`)));
+  t.equal(r.status, 'fail');
+  t.same(r.lines, [' !!! pread failed: Input/output error']);
+  t.match(r.steps.map((s) => s.call), [/^memfd/, /^ftruncate/, /^mmap/, /^memset/, /^madvise/, 'pread(3, buf, 0x1000, 0x1000)', /^pread/, 'read(3, buf, 0x64)', 'pwrite(3, buf, 0x1, 0x0)', /^munmap/, 'fallocate(3, FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE, 0x200000, 0x200000)', 'expect', /^pread/]);
+});
+
+t.test('injectors: corrupt-pfn, hard_offline_page and pfn_of', async (t) => {
+  const r = only(run(test(`      - corrupt_pfn: {pfn: pfn(P + 0x3000)}
+      - pfn_of: {as: F, fd: fd, offset: hugepagesz}
+      - hard_offline_page: {phys: F * PAGE_SIZE + 0x5000}
+      - pfn_of: {as: G, free_hugepage: 0}
+      - print: "free hugepage {G:x}"
+      - corrupt_pfn: {pfn: G}
+      - expect: {HardwareCorrupted: +12 kB, raw_hwp_list: {of: P + hugepagesz, is: [5]}}
+      - pfn_of: {as: X, free_hugepage: 100}
+      - print: never reached
+`)));
+  t.equal(r.status, 'fail');
+  t.match(r.lines, [/^ \.\.\. free hugepage 0x[0-9a-f]+$/, ' !!! pfn_of: no page']);
+  t.equal(r.summary.at(-1), 'mapped P: hwpoison 2M x2 | raw_hwp_list(P+0x0): [3] | raw_hwp_list(P+0x200000): [5] | HardwareCorrupted: +12 kB');
+  t.match(r.steps.map((s) => `${s.call} ${s.ret}`), [/^memfd/, /^ftruncate/, /^mmap/, /^memset/, /^echo 0x[0-9a-f]+ > corrupt-pfn = 0$/, /^pfn_of\(fd 3, 0x200000\) = 0x[0-9a-f]+ $/, /^echo 0x[0-9a-f]+5000 > hard_offline_page = 0$/, /^pfn_of\(free hugepage 0\)/, 'print ', /corrupt-pfn/, 'expect ok', 'pfn_of(free hugepage 100) = none pfn_of: no page']);
+});
+
+t.test('sysctl, nr_hugepages, sigprocmask and spawn', async (t) => {
+  const r = only(run(`tests:
+  - name: t
+    steps:
+      - nr_hugepages: {count: 6}
+      - expect: {pool: {total: 6, free: 6}}
+      - sysctl: {name: vm.nr_hugepages, value: 5}
+      - expect: {pool: {total: 5}}
+      - nr_hugepages: {count: 1, size: 1G}
+      - sigprocmask: {block: [SIGBUS]}
+      - sigprocmask: {unblock: [SIGBUS]}
+      - sysctl: {name: vm.memory_failure_recovery, value: 1}
+      - spawn: {as: Q}
+      - memfd_create: {as: fd, in: Q, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: hugepagesz}
+      - mmap: {as: R, in: Q, fd: fd, length: hugepagesz, flags: [MAP_SHARED]}
+      - expect: {in: Q, mapping: {at: R, kind: none}}
+      - print: "spawned {Q}"
+`));
+  t.equal(r.status, 'fail', 'the fd belongs to Q, not main');
+  t.same(r.lines, [' !!! ftruncate failed: Bad file descriptor']);
+  t.match(r.steps.map((s) => s.call), [
+    'echo 6 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages', 'expect', 'sysctl vm.nr_hugepages=5', 'expect',
+    'echo 1 > /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages', 'sigprocmask(SIG_BLOCK, {SIGBUS})',
+    'sigprocmask(SIG_UNBLOCK, {SIGBUS})', 'sysctl vm.memory_failure_recovery=1', 'spawn()', /^\[Q\] memfd_create/, /^ftruncate/,
+  ]);
+});
+
+t.test('processes a test forked or spawned do not outlive it', async (t) => {
+  const s = run(`tests:
+  - name: first
+    steps:
+      - fork: {as: C}
+      - mmap: {as: A, in: C, length: hugepagesz, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB]}
+      - memset: {in: C, addr: A, length: hugepagesz, value: 1}
+      - spawn: {as: Q}
+      - mmap: {as: B, in: Q, length: hugepagesz, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB]}
+      - memset: {in: Q, addr: B, length: hugepagesz, value: 1}
+      - expect: {pool: {free: 2}}
+  - name: second
+    steps:
+      - expect: {pool: {free: 4}}
+`);
+  t.same(s.tests.map((x) => x.status), ['pass', 'pass'], s.tests.flatMap((x) => x.lines).join('\n'));
+  t.same(s.tests[0]?.summary, ['mapped A: 2M x1 | mapped B: 2M x1 | HardwareCorrupted: +0 kB']);
+});
+
+t.test('mf_stats: none on v6.1', async (t) => {
+  const r = only(run(`tests:
+  - name: t
+    steps:
+      - expect: {mf_stats: {total: "+0"}}
+`));
+  t.same(r.lines, [' !!! line 7: mf_stats: expected per-node memory_failure stats, got none on this kernel']);
+});
+
+t.test('a 2 MiB shared mapping over a PUD-aligned 1 GiB range is UNSUPPORTED (huge_pmd_share)', async (t) => {
+  const r = runStream(load(HEAD + `tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2G}
+      - mmap: {as: P, fd: fd, length: 2G, flags: [MAP_SHARED, MAP_NORESERVE]}
+`), '2M', 'v6.1');
+  t.equal(r.ok, false);
+  if (!r.ok) t.match(r.errors[0], { code: 'UNSUPPORTED', line: 9, col: 9, message: /huge_pmd_share/ });
+});

@@ -357,7 +357,7 @@ t.test('load: invalid inputs, each error with its code and position', async (t) 
     ['float pool', 'scenario: s\nkernel: {profile: v6.1, nr_hugepages: 1.5}\ntests: []\n', [['BAD_TYPE', 2, 39]]],
     ['test without steps', `${HEAD}tests:\n  - name: t\n`, [['MISSING_FIELD', 4, 5]]],
     ['step is not a map', withSteps('mmap'), [['BAD_TYPE', 6, 9]]],
-    ['unknown step', withSteps('userfaultfd: {as: uffd}'), [['UNKNOWN_STEP', 6, 9]]],
+    ['unknown step', withSteps('uffdio_poison: {uffd: 1}'), [['UNKNOWN_STEP', 6, 9]]],
     ['unknown field with suggestion', withSteps('memfd_create: {as: fd, flag: [MFD_HUGETLB]}'), [['UNKNOWN_FIELD', 6, 32]]],
     ['expect beside the step', `${HEAD}tests:\n  - name: t\n    steps:\n      - munmap: {addr: 1, length: 1}\n        expect: {errno: EINVAL}\n`, [['UNKNOWN_FIELD', 7, 9]]],
     ['missing argument', withSteps('munmap: {addr: 1}'), [['MISSING_FIELD', 6, 17]]],
@@ -480,6 +480,118 @@ t.test('errors: errorAt positions a runtime failure like a load error', async (t
   const e = errorAt(s, r.span, r.code, r.message);
   t.match(e, { file: 's.yaml', line: 6, col: 41, code: 'OUT_OF_RANGE' });
   t.equal(formatError(e, text).split('\n')[2], `${' '.repeat(40)}^~~~~~~`);
+});
+
+t.test('load: the process, injector, file and userfaultfd steps (v6.1 in full)', async (t) => {
+  const text = withSteps(
+    'memfd_create: {as: fd, flags: [MFD_HUGETLB]}',
+    'mmap: {as: P, fd: fd, length: 2M, flags: [MAP_SHARED]}',
+    'fork: {as: C}',
+    'spawn: {as: Q}',
+    'thread: {as: T}',
+    'thread: {as: U, in: C}',
+    'sigaction: {SIGBUS: exit_thread, in: C}',
+    'sigprocmask: {block: [SIGBUS], in: T}',
+    'sigprocmask: {unblock: [SIGBUS], in: C.U}',
+    'prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY, in: U}',
+    'sysctl: {name: vm.memory_failure_early_kill, value: 1}',
+    'nr_hugepages: {count: 4, size: 1G}',
+    'corrupt_pfn: {pfn: pfn(P + 0x3000)}',
+    'hard_offline_page: {phys: phys(P + 0x3000)}',
+    'pfn_of: {as: F, fd: fd, offset: 0}',
+    'pfn_of: {as: G, free_hugepage: 1}',
+    'mce: {addr: P, in: C.main, expect: {sigbus: BUS_MCEERR_AR}}',
+    'pread: {fd: fd, length: 4K, offset: 0, expect: {errno: EIO}}',
+    'read: {fd: fd, length: 4K, expect: {ret: 4096}}',
+    'pwrite: {fd: fd, length: 1, offset: F}',
+    'fallocate: {fd: fd, mode: [FALLOC_FL_PUNCH_HOLE, FALLOC_FL_KEEP_SIZE], offset: 0, length: 2M}',
+    'userfaultfd: {as: uffd, features: [SIGBUS, EVENT_FORK, MINOR_HUGETLBFS]}',
+    'uffdio_register: {uffd: uffd, addr: P, length: 2M, mode: [MISSING, WP, MINOR]}',
+    'uffdio_continue: {uffd: uffd, addr: P, length: 4K}',
+    'uffdio_writeprotect: {uffd: uffd, addr: P, length: 4K, wp: true}',
+    'uffdio_unregister: {uffd: uffd, addr: P, length: 2M}',
+    'uffd_read: {uffd: uffd, as: child_uffd, expect: {event: FORK}}',
+    'uffd_read: {uffd: child_uffd, expect: {event: PAGEFAULT, address: P + G}}',
+    'access: {addr: P, op: read, in: Q, expect: {blocked: true}}',
+    'expect: {in: C, signals: {C: [{sigbus: BUS_MCEERR_AO, si_addr: P, si_addr_lsb: 21}, {sigkill: true}], main: []}, alive: [main, Q], dead: [C]}',
+    'expect: {smaps: {at: P, Shared_Hugetlb: 2048 kB, Private_Hugetlb: 0 kB}, pagemap: {at: P, present: true, uffd_wp: false, pfn: F}}',
+    'expect: {mf_stats: {total: "+1", recovered: 2, failed: "+ G - G"}, mapping: {at: P, uffd_wp: true}}',
+    'dump: {mapping: P, in: C}',
+    'print: "child {C} thread {T}"',
+  );
+  const s = load(text);
+  const steps = stepsOf(s).map(call);
+  const by = (op: string, n = 0): CallStep => steps.filter((st) => st.op === op)[n] ?? call(undefined);
+  t.same(steps.length, 34);
+  t.same(by('thread', 1).in, { process: 'C', span: by('thread', 1).in?.span });
+  t.match(by('sigprocmask').in, { process: 'main', thread: 'T' }, 'a bare thread name is that thread, in the process that made it');
+  t.match(by('sigprocmask', 1), { in: { process: 'C', thread: 'U' }, args: { how: 'unblock', signals: ['SIGBUS'] } });
+  t.match(by('prctl').in, { process: 'C', thread: 'U' });
+  t.same(by('mce').in?.thread, undefined, 'C.main is C\'s main thread');
+  t.match(by('nr_hugepages').args, { size: '1G' });
+  t.match(by('pfn_of', 1).args, { as: 'G', free_hugepage: { kind: 'lit', value: 1n } });
+  t.match(by('fallocate').args, { mode: ['FALLOC_FL_PUNCH_HOLE', 'FALLOC_FL_KEEP_SIZE'] });
+  t.match(by('userfaultfd').args, { as: 'uffd', features: ['SIGBUS', 'EVENT_FORK', 'MINOR_HUGETLBFS'] });
+  t.match(by('uffd_read', 1).expect, { event: 'PAGEFAULT' });
+  t.match(by('access').expect, { blocked: true });
+  const expect0 = by('expect');
+  if (expect0.op !== 'expect') throw new Error('expect');
+  const e0 = expect0.args;
+  t.same([...(e0.signals?.keys() ?? [])], ['C', 'main']);
+  t.match(e0.signals?.get('C'), [{ sigbus: 'BUS_MCEERR_AO' }, { sigkill: true }]);
+  t.same(e0.alive, ['main', 'Q']);
+  t.match(by('expect', 1).args, { smaps: { Shared_Hugetlb: { value: 2048n }, Private_Hugetlb: { value: 0n } }, pagemap: { present: true, uffd_wp: false } });
+  const braced = load(withSteps('mmap: {as: P, length: 2M, flags: [MAP_SHARED]}', 'expect: {smaps: {at: P, Size: "{2M / 1024} kB", KernelPageSize: " 4 kB"}}'));
+  const sm = call(stepsOf(braced)[1]).args as { smaps?: { Size?: Expr; KernelPageSize?: Expr } };
+  t.equal(spanText(withSteps('mmap: {as: P, length: 2M, flags: [MAP_SHARED]}', 'expect: {smaps: {at: P, Size: "{2M / 1024} kB", KernelPageSize: " 4 kB"}}'), sm.smaps?.Size as Expr), '2M / 1024');
+  t.match(sm.smaps?.KernelPageSize, { kind: 'lit', value: 4n });
+  const mf = (by('expect', 2).args as { mf_stats?: Record<string, { delta: boolean; value: Expr }> }).mf_stats ?? {};
+  t.same(Object.keys(mf), ['total', 'failed', 'recovered']);
+  t.match(mf, { total: { delta: true }, recovered: { delta: false } });
+  t.equal(spanText(text, mf.failed?.value as Expr), 'G - G', 'the expression after "+" keeps its own span');
+  t.match(by('dump').in, { process: 'C' });
+});
+
+t.test('load: in: names, processes and the new enums are checked', async (t) => {
+  const cases: [string, string, [string, number, number][]][] = [
+    ['undefined process in in:', withSteps('fork: {as: child}', 'close: {fd: 1, in: chld}'), [['UNDEFINED_NAME', 7, 28]]],
+    ['an address is not a process', withSteps('mmap: {as: P, length: 2M, flags: [MAP_SHARED]}', 'close: {fd: 1, in: P}'), [['BAD_VALUE', 7, 28]]],
+    ['a thread of another process', withSteps('fork: {as: C}', 'thread: {as: T, in: C}', 'close: {fd: 1, in: main.T}'), [['BAD_VALUE', 8, 28]]],
+    ['C.T where C is a thread', withSteps('thread: {as: T}', 'close: {fd: 1, in: T.T}'), [['BAD_VALUE', 7, 28]]],
+    ['not a name', withSteps('close: {fd: 1, in: a.b.c}'), [['BAD_VALUE', 6, 28]]],
+    ['in: before the fork binds', withSteps('close: {fd: 1, in: C}', 'fork: {as: C}'), [['UNDEFINED_NAME', 6, 28]]],
+    ['main is taken', withSteps('fork: {as: main}'), [['DUPLICATE_NAME', 6, 20]]],
+    ['bad disposition', withSteps('sigaction: {SIGBUS: exit}'), [['BAD_VALUE', 6, 29]]],
+    ['bad policy', withSteps('prctl: {PR_MCE_KILL: PR_MCE_KILL_ERLY}'), [['BAD_VALUE', 6, 30]]],
+    ['bad sysctl', withSteps('sysctl: {name: vm.memory_failure_early, value: 1}'), [['BAD_VALUE', 6, 24]]],
+    ['bad uffd feature', withSteps('userfaultfd: {as: u, features: [SIGBUS, MINOR_HUGETLB]}'), [['BAD_VALUE', 6, 49]]],
+    ['bad register mode', withSteps('uffdio_register: {uffd: 1, addr: 0, length: 1, mode: [MISING]}'), [['BAD_VALUE', 6, 63]]],
+    ['bad event', withSteps('uffd_read: {uffd: 1, expect: {event: FROK}}'), [['BAD_VALUE', 6, 46]]],
+    ['event only on uffd_read', withSteps('close: {fd: 1, expect: {event: FORK}}'), [['UNKNOWN_FIELD', 6, 33]]],
+    ['sigprocmask with neither', withSteps('sigprocmask: {}'), [['BAD_VALUE', 6, 22]]],
+    ['sigprocmask with both', withSteps('sigprocmask: {block: [SIGBUS], unblock: [SIGBUS]}'), [['BAD_VALUE', 6, 22]]],
+    ['sigprocmask of another signal', withSteps('sigprocmask: {block: [SIGSEGV]}'), [['BAD_VALUE', 6, 31]]],
+    ['pfn_of with both', withSteps('pfn_of: {as: X, fd: 1, offset: 0, free_hugepage: 0}'), [['BAD_VALUE', 6, 17]]],
+    ['pfn_of with neither', withSteps('pfn_of: {as: X}'), [['BAD_VALUE', 6, 17]]],
+    ['pfn_of without offset', withSteps('pfn_of: {as: X, fd: 1}'), [['MISSING_FIELD', 6, 17]]],
+    ['signals of an unknown process', withSteps('fork: {as: C}', 'expect: {signals: {D: []}}'), [['UNDEFINED_NAME', 7, 28]]],
+    ['signals of a thread', withSteps('thread: {as: T}', 'expect: {signals: {T: []}}'), [['BAD_VALUE', 7, 28]]],
+    ['bad signal entry', withSteps('expect: {signals: {main: [{sigbus: BUS_MCEERR_AX}]}}'), [['BAD_VALUE', 6, 44]]],
+    ['dead of an unknown process', withSteps('expect: {dead: [mian]}'), [['UNDEFINED_NAME', 6, 25]]],
+    ['bad smaps amount', withSteps('expect: {smaps: {at: 0, Shared_Hugetlb: 2 MB}}'), [['BAD_VALUE', 6, 49]]],
+    ['bad smaps expression', withSteps('expect: {smaps: {at: 0, Shared_Hugetlb: "{H} kB"}}'), [['UNDEFINED_NAME', 6, 51]]],
+    ['bad mf_stats delta', withSteps('expect: {mf_stats: {total: "+ 1 +"}}'), [['BAD_EXPR', 6, 42]]],
+    ['bad nr_hugepages size', withSteps('nr_hugepages: {count: 1, size: 4M}'), [['BAD_VALUE', 6, 40]]],
+  ];
+  for (const [name, text, want] of cases) t.same(codes(text), want, name);
+  const msg = (text: string): string => loadScenario('s.yaml', text).errors.map((e) => e.message).join('\n');
+  t.match(msg(withSteps('fork: {as: child}', 'close: {fd: 1, in: chld}')), /undefined process or thread "chld" \(did you mean "child"\?\)/);
+  t.match(msg(withSteps('fork: {as: C}', 'thread: {as: T, in: C}', 'close: {fd: 1, in: main.T}')), /thread "T" belongs to process "C", not "main"/);
+  t.match(msg(withSteps('sigaction: {SIGBUS: exit_thred}')), /did you mean "exit_thread"/);
+  t.match(msg(withSteps('prctl: {PR_MCE_KILL: PR_MCE_KILL_ERLY}')), /did you mean "PR_MCE_KILL_EARLY"/);
+  t.match(msg(withSteps('userfaultfd: {as: u, features: [MINOR_HUGETLB]}')), /did you mean "MINOR_HUGETLBFS"/);
+  t.match(msg(withSteps('expect: {dead: [mian]}')), /undefined process "mian" \(did you mean "main"\?\)/);
+  t.match(msg(withSteps('fork: {as: main}')), /the process every test starts in/);
 });
 
 t.test('schema: the committed JSON Schema is the generated one', async (t) => {

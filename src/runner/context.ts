@@ -1,13 +1,15 @@
 // What a step handler may use while a test runs: the kernel, the acting task, expression evaluation,
 // name binding and the test's output. Implemented by TestRun in run.ts.
 
-import type { AccessResult, Kernel, SysRet, TaskRef } from '../kernel/index.js';
+import type { AccessResult, Kernel, MfStats, SignalEvent, SysRet, TaskRef, UffdEvent } from '../kernel/index.js';
 import type { Expr, Interp } from '../scenario/types.js';
 import type { Value } from './eval.js';
 
 /** A mapping a test named with `mmap: {as: P}`, and the parts of it still mapped. */
 export interface NamedMapping {
   readonly name: string;
+  /** The process whose mmap made it (fork children share the address). */
+  readonly pid: number;
   readonly start: number;
   readonly length: number;
   /** [start, end) pieces not yet munmap'ed, in address order. */
@@ -16,8 +18,16 @@ export interface NamedMapping {
 
 export interface StepContext {
   readonly kernel: Kernel;
-  /** The thread steps act from (the scenario's process `main`, thread `main`). */
+  /** The thread the current step acts in (`in:`; default: process `main`, thread `main`). */
   readonly task: TaskRef;
+  /** Bind a process name (fork/spawn) to its main thread; the name also reads as its pid. */
+  defineProcess(name: string, main: TaskRef, how: 'fork' | 'spawn'): void;
+  /** Bind a thread name; the name also reads as its tid. */
+  defineThread(name: string, task: TaskRef): void;
+  /** The SIGBUS/SIGKILL signals process `name` received in this test so far, in order (dropped included). */
+  signalsOf(name: string): readonly SignalEvent[];
+  /** Whether process `name` is alive (undefined: no such process, its fork failed). */
+  processAlive(name: string): boolean | undefined;
   /** The run's hugepage size in bytes. */
   readonly hugepagesz: number;
   value(e: Expr): Value;
@@ -34,8 +44,10 @@ export interface StepContext {
   say(line: string): void;
   /** Folios in [addr, addr+length) may have been poisoned during this step: remember them for the summary. */
   notePoisoned(addr: number, length: number): void;
-  /** HardwareCorrupted (kB) and the dmesg length when the test began. */
-  readonly start: { readonly hardwareCorrupted: number; readonly dmesgLength: number };
+  /** The raw page `pfn` may have been poisoned: remember its folio if a named mapping of the acting process maps it. */
+  notePoisonedPfn(pfn: number): void;
+  /** HardwareCorrupted (kB), the dmesg length and the memory-failure stats (null: none on this kernel) when the test began. */
+  readonly start: { readonly hardwareCorrupted: number; readonly dmesgLength: number; readonly mfStats: MfStats | null };
 }
 
 /** What one call step did, for the interpreter to judge against `expect:` / `on_error:`. */
@@ -50,4 +62,10 @@ export interface StepOutcome {
   readonly actingTid?: number;
   /** Standalone `expect:` mismatches, one text each. */
   readonly failures?: readonly string[];
+  /** A failure of the step itself, printed as ` !!! <fail>` (pfn_of found no page). */
+  readonly fail?: string;
+  /** uffd_read: the message read. */
+  readonly uffdEvent?: UffdEvent;
+  /** A construct the model does not handle yet: the run stops with UNSUPPORTED at the step (exit 65). */
+  readonly unsupported?: string;
 }

@@ -47,6 +47,8 @@ export interface TestResult {
   readonly departure: Departure;
   /** Why the test skipped or failed, short (the text after `# SKIP`). */
   readonly reason?: string;
+  /** The YAML line of the step that failed the test (status `fail` only; CI annotations point there). */
+  readonly failedAt?: { readonly line: number };
   /** The C test's lines and dump lines, in order, without "# ". */
   readonly lines: readonly string[];
   /** The model summary lines (sigbus, mapped sizes, raw_hwp_list, HardwareCorrupted), without "# ". */

@@ -4,7 +4,8 @@
 // kernel is an hgmsim bug and is left to propagate to the CLI (exit 70).
 
 import { Kernel, PROFILES } from '../kernel/index.js';
-import type { FolioInfo, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
+import type { FolioInfo, MfStats, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
+import { MAIN, NON_SYSCALL_STEPS } from '../scenario/names.js';
 import type {
   Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
 } from '../scenario/types.js';
@@ -14,6 +15,7 @@ import { ScenarioRuntimeError } from './errors.js';
 import { evaluate, hex, interpolate, toNumber } from './eval.js';
 import type { EvalEnv, Value } from './eval.js';
 import { mappedSizes, mappingRuns, listText } from './observe.js';
+import { Processes, type Acting, type ProcessEntry } from './processes.js';
 import type { StepRecord, StreamResult, TestResult, TestStatus } from './results.js';
 import { compareStepExpect } from './step-expect.js';
 import { STEPS } from './steps.js';
@@ -64,6 +66,8 @@ interface Stop {
 }
 
 interface PoisonedFolio {
+  /** The thread that saw the folio mapped (its process may be gone by the summary). */
+  readonly task: TaskRef;
   readonly headAddr: number;
   readonly label: string;
   readonly info: FolioInfo;
@@ -107,7 +111,8 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
       const task = kernel.spawn();
       const run = new TestRun(scenario, kernel, task, size, new Scope(fileScope), opts);
       const done = run.run(test);
-      kernel.exit_group(task);
+      // Processes do not carry over between tests: main and every process the test forked or spawned.
+      for (const p of run.processes.all()) kernel.exit_group(p.main);
       const verdict = verdictFor(scenario, profileName, test.name);
       const { outcome, departure } = judge(verdict.result, done.status);
       const result: TestResult = {
@@ -137,14 +142,20 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
 
 /** One test on the stream's kernel: its scope, its output, what it poisoned and what it was sent. */
 class TestRun implements StepContext, EvalEnv {
-  readonly task: TaskRef;
-  readonly start: { readonly hardwareCorrupted: number; readonly dmesgLength: number };
+  /** Process `main`, thread `main`: where the test starts. */
+  readonly main: TaskRef;
+  readonly processes: Processes;
+  /** The thread the current step acts in. */
+  private acting: Acting;
+  readonly start: { readonly hardwareCorrupted: number; readonly dmesgLength: number; readonly mfStats: MfStats | null };
   readonly file: string;
   readonly text: string;
   private scope: Scope;
   private readonly lines: string[] = [];
   private readonly steps: StepRecord[] = [];
   private readonly signals: SignalEvent[] = [];
+  /** Processes a signal's default action killed, in order. */
+  private readonly kills: { readonly process: ProcessEntry; readonly info: SigInfo }[] = [];
   private readonly mappings: NamedMapping[] = [];
   private readonly poisoned = new Map<number, PoisonedFolio>();
   private readonly opsStart: number;
@@ -160,14 +171,21 @@ class TestRun implements StepContext, EvalEnv {
     scope: Scope,
     private readonly opts: RunOptions,
   ) {
-    this.task = task;
+    this.main = task;
+    this.processes = new Processes(kernel, task);
+    this.acting = { task, process: this.processes.get(MAIN) as ProcessEntry, label: MAIN };
     this.hugepagesz = HUGEPAGE_BYTES[size];
     this.scope = scope;
     this.file = scenario.file;
     this.text = scenario.text;
     this.opsStart = kernel.ops;
     kernel.takeSignals(); // signals from earlier tests are theirs
-    this.start = { hardwareCorrupted: kernel.meminfo().HardwareCorrupted, dmesgLength: kernel.dmesg.length };
+    this.start = { hardwareCorrupted: kernel.meminfo().HardwareCorrupted, dmesgLength: kernel.dmesg.length, mfStats: kernel.mfStats() };
+    scope.set(MAIN, { value: BigInt(task.pid), address: false });
+  }
+
+  get task(): TaskRef {
+    return this.acting.task;
   }
 
   run(test: TestCase): { status: TestStatus; reason?: string; lines: string[]; summary: string[]; steps: StepRecord[] } {
@@ -195,7 +213,7 @@ class TestRun implements StepContext, EvalEnv {
     return BigInt(this.kernel.meminfo()[name]);
   }
   pfnOf(addr: number): number | null {
-    return this.kernel.pfnOf(this.task, addr);
+    return this.kernel.alive(this.task) ? this.kernel.pfnOf(this.task, addr) : null;
   }
 
   // --- StepContext ---
@@ -212,8 +230,24 @@ class TestRun implements StepContext, EvalEnv {
   bind(name: string, v: Value): void {
     this.scope.set(name, v);
   }
+  defineProcess(name: string, main: TaskRef, how: 'fork' | 'spawn'): void {
+    this.processes.addProcess(name, main, how);
+    this.scope.set(name, { value: BigInt(main.pid), address: false });
+  }
+  defineThread(name: string, task: TaskRef): void {
+    this.processes.addThread(name, task);
+    this.scope.set(name, { value: BigInt(task.tid), address: false });
+  }
+  signalsOf(name: string): readonly SignalEvent[] {
+    const pid = this.processes.get(name)?.main.pid;
+    return this.signals.filter((ev) => ev.pid === pid);
+  }
+  processAlive(name: string): boolean | undefined {
+    const p = this.processes.get(name);
+    return p === undefined ? undefined : this.processes.alive(p);
+  }
   addMapping(name: string, start: number, length: number): void {
-    this.mappings.push({ name, start, length, live: [{ start, end: start + length }] });
+    this.mappings.push({ name, pid: this.task.pid, start, length, live: [{ start, end: start + length }] });
   }
   unmapRange(start: number, length: number): void {
     const end = start + length;
@@ -245,14 +279,41 @@ class TestRun implements StepContext, EvalEnv {
     // MADV_HWPOISON poisons every page of the range; note each folio it covers (bounded: one query per
     // hugepage of the range, at most POISON_SCAN of them).
     const end = addr + Math.max(length, 1);
+    const task = this.processes.liveThread(this.task.pid);
+    if (task === undefined) return;
     for (let at = addr, n = 0; at < end && n < POISON_SCAN; n++) {
       const folio = this.kernel.folioAt(this.task, at);
       const size = folio?.size ?? this.hugepagesz;
       if (folio?.hwpoison && !this.poisoned.has(folio.pfn)) {
         const headAddr = at - (at % folio.size);
-        this.poisoned.set(folio.pfn, { headAddr, label: this.fmtAddr(headAddr), info: folio });
+        this.poisoned.set(folio.pfn, { task, headAddr, label: this.fmtAddr(headAddr), info: folio });
       }
       at = at - (at % size) + size;
+    }
+  }
+
+  notePoisonedPfn(pfn: number): void {
+    // A pfn injector names no address: look for the folio in the acting process's named mappings, one
+    // query per hugepage, at most POISON_SCAN in all. A folio nobody maps gets no summary entry.
+    const task = this.processes.liveThread(this.task.pid);
+    if (task === undefined) return;
+    let n = 0;
+    for (const m of this.mappings) {
+      if (m.pid !== task.pid) continue;
+      for (const piece of m.live) {
+        for (let at = piece.start; at < piece.end && n < POISON_SCAN; n++) {
+          const folio = this.kernel.folioAt(task, at);
+          const size = folio?.size ?? this.hugepagesz;
+          if (folio?.hwpoison && pfn >= folio.pfn && pfn < folio.pfn + folio.size / PAGE_SIZE) {
+            if (!this.poisoned.has(folio.pfn)) {
+              const headAddr = at - (at % folio.size);
+              this.poisoned.set(folio.pfn, { task, headAddr, label: this.fmtAddr(headAddr), info: folio });
+            }
+            return;
+          }
+          at = at - (at % size) + size;
+        }
+      }
     }
   }
 
@@ -305,8 +366,21 @@ class TestRun implements StepContext, EvalEnv {
   private runCall(step: Extract<Step, { kind: 'call' }>): Stop | undefined {
     // The table is keyed by step name; the union of per-name specs cannot be called with a union of args.
     const spec = STEPS[step.op] as unknown as StepSpec<StepName>;
+    const where = `line ${step.line}`;
+    const acting = this.processes.resolve(step.in);
+    if (typeof acting === 'string') {
+      this.say(` !!! ${acting}`);
+      return { status: 'fail', reason: acting };
+    }
+    this.acting = acting;
+    const dead = this.deadText(step);
+    if (dead !== undefined) {
+      this.say(` !!! ${dead}`);
+      return { status: 'fail', reason: dead };
+    }
     const linesBefore = this.lines.length;
     const o = spec.run(this, step.args as never);
+    if (o.unsupported !== undefined) throw new ScenarioRuntimeError(errorAt(this, step.span, 'UNSUPPORTED', o.unsupported));
     if (this.opts.checkInvariants === true) {
       const broken = this.kernel.checkInvariants();
       if (broken.length > 0) {
@@ -315,16 +389,28 @@ class TestRun implements StepContext, EvalEnv {
     }
     const events = this.kernel.takeSignals();
     this.signals.push(...events);
+    // A process killed by a signal is an outcome: noted for the summary; steps in it fail from now on.
+    for (const ev of events) {
+      const p = ev.outcome === 'killed' ? this.processes.byPid(ev.pid) : undefined;
+      if (p !== undefined && p.killedBy === undefined) {
+        p.killedBy = ev.info;
+        this.kills.push({ process: p, info: ev.info });
+      }
+    }
     const actingTid = o.actingTid ?? this.task.tid;
-    const signal: SigInfo | undefined = o.access && !o.access.ok
+    const blocked = o.access && !o.access.ok && 'blocked' in o.access ? o.access : undefined;
+    const signal: SigInfo | undefined = o.access && !o.access.ok && 'signal' in o.access
       ? o.access.signal
       : events.find((ev) => ev.tid === actingTid && ev.info.signo === 'SIGBUS')?.info;
     if (this.opts.verbose === true) this.record(step, o, events, linesBefore);
 
-    const where = `line ${step.line}`;
     if (o.failures && o.failures.length > 0) {
       for (const f of o.failures) this.say(` !!! ${where}: ${f}`);
       return { status: 'fail', reason: `${where}: ${o.failures[0] ?? ''}` };
+    }
+    if (o.fail !== undefined) {
+      this.say(` !!! ${o.fail}`);
+      return { status: 'fail', reason: o.fail };
     }
     if (o.ret && !o.ret.ok && step.expect?.errno === undefined) {
       const text = `${o.name ?? step.op} failed: ${STRERROR[o.ret.errno]}`;
@@ -338,18 +424,28 @@ class TestRun implements StepContext, EvalEnv {
         return { status: 'fail', reason: `${where}: ${step.op} expected ${m.expected}` };
       }
     }
-    if ((step.op === 'access' || step.op === 'memset') && signal && step.expect?.sigbus === undefined) {
+    if (blocked && step.expect?.blocked === undefined) {
+      const text = `blocked: the fault waits on userfaultfd ${blocked.uffd}`;
+      this.say(` !!! ${text} (${where})`);
+      return { status: 'fail', reason: text };
+    }
+    if ((step.op === 'access' || step.op === 'memset' || step.op === 'mce') && signal && step.expect?.sigbus === undefined) {
       const text = `unexpected ${signal.signo} ${signal.si_code} si_addr=${this.fmtAddr(signal.si_addr)}`;
       this.say(` !!! ${text} (${where})`);
       return { status: 'fail', reason: text };
     }
-    const killed = events.find((ev) => ev.pid === this.task.pid && ev.outcome === 'killed');
-    if (killed) {
-      const text = `process main killed by ${killed.info.signo} ${killed.info.si_code}`;
-      this.say(` !!! ${text}`);
-      return { status: 'fail', reason: text };
-    }
     return undefined;
+  }
+
+  /**
+   * Why the step cannot run in the acting thread: its process or the thread is dead. Observers
+   * (print, and expect/dump that read no page tables) still run once a process died.
+   */
+  private deadText(step: Extract<Step, { kind: 'call' }>): string | undefined {
+    if (this.kernel.alive(this.task)) return undefined;
+    if (NON_SYSCALL_STEPS.includes(step.op) && !readsMm(step)) return undefined;
+    const { process, label } = this.acting;
+    return this.processes.alive(process) ? `thread ${label} is dead` : `process ${process.name} is dead`;
   }
 
   private signalText(info: SigInfo): string {
@@ -358,27 +454,42 @@ class TestRun implements StepContext, EvalEnv {
   }
 
   private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], linesBefore: number): void {
+    const prefix = this.acting.label === MAIN ? '' : `[${this.acting.label}] `;
     let ret = '';
     if (o.ret) ret = o.ret.ok ? `= ${step.op === 'mmap' ? hex(o.ret.value) : o.ret.value}` : `= -1 ${o.ret.errno} (${STRERROR[o.ret.errno]})`;
-    else if (o.access) ret = o.access.ok ? `= ${o.access.value}` : `${o.access.signal.signo} ${this.signalText(o.access.signal)}`;
+    else if (o.access) {
+      ret = o.access.ok ? `= ${o.access.value}`
+        : 'blocked' in o.access ? `blocked on userfaultfd ${o.access.uffd}`
+          : `${o.access.signal.signo} ${this.signalText(o.access.signal)}`;
+    }
     else if (o.failures) ret = o.failures.length ? `${o.failures.length} mismatch(es)` : 'ok';
     this.steps.push({
       index: this.executed,
       line: step.line,
-      call: o.call,
-      ret,
-      signals: events.map((ev) => `${ev.info.signo} ${this.signalText(ev.info)} to ${ev.pid}/${ev.tid} (${ev.how}, ${ev.outcome})`),
+      call: `${prefix}${o.call}`,
+      ret: o.fail !== undefined && ret === '' ? o.fail : ret,
+      signals: events.map((ev) => {
+        const name = this.processes.byPid(ev.pid)?.name;
+        return `${ev.info.signo} ${this.signalText(ev.info)} to ${name === undefined ? '' : `${name} `}${ev.pid}/${ev.tid} (${ev.how}, ${ev.outcome})`;
+      }),
       linesBefore,
     });
   }
 
-  /** The model's view of the test: SIGBUSes by code, mapped sizes, raw_hwp_list, HardwareCorrupted. */
+  /**
+   * The model's view of the test: signals by process and code (`sigbus: …` for main, `sigbus C: …` for
+   * another process), processes killed, mapped sizes, raw_hwp_list, HardwareCorrupted.
+   */
   private summary(): string[] {
     const out: string[] = [];
-    const byCode = new Map<string, { count: number; dropped: number; distinct: string[] }>();
+    const byCode = new Map<string, { order: number; count: number; dropped: number; distinct: string[] }>();
+    const created = this.processes.all();
     for (const ev of this.signals) {
-      const key = `${ev.info.signo.toLowerCase()}: |${ev.info.si_code}`;
-      const entry = byCode.get(key) ?? { count: 0, dropped: 0, distinct: [] };
+      const p = this.processes.byPid(ev.pid);
+      const who = p === undefined ? ` pid ${ev.pid}` : p.name === MAIN && p.how === 'main' ? '' : ` ${p.name}`;
+      const order = p === undefined ? created.length : created.indexOf(p);
+      const key = `${ev.info.signo.toLowerCase()}${who}: |${ev.info.si_code}`;
+      const entry = byCode.get(key) ?? { order, count: 0, dropped: 0, distinct: [] };
       byCode.set(key, entry);
       if (ev.outcome === 'dropped') {
         entry.dropped++;
@@ -388,19 +499,23 @@ class TestRun implements StepContext, EvalEnv {
       const one = this.signalText(ev.info).slice(ev.info.si_code.length + 1);
       if (!entry.distinct.includes(one)) entry.distinct.push(one);
     }
-    for (const [key, e] of byCode) {
+    // Main's lines first, then each other process's in creation order (a stable sort keeps code order).
+    for (const [key, e] of [...byCode].sort((a, b) => a[1].order - b[1].order)) {
       const [prefix, code] = key.split('|') as [string, string];
       const dropped = e.dropped ? ` (${e.dropped} dropped)` : '';
       out.push(`${prefix}${e.count} ${code}${e.distinct.length ? ` ${e.distinct.join(', ')}` : ''}${dropped}`);
     }
+    for (const k of this.kills) out.push(`killed: ${k.process.name} by ${k.info.signo} ${k.info.si_code}`);
 
     const parts: string[] = [];
     for (const m of this.mappings) {
-      if (m.live.length === 0) continue;
-      parts.push(`mapped ${m.name}: ${mappedSizes(mappingRuns(this.kernel, this.task, m))}`);
+      const owner = this.processes.liveThread(m.pid);
+      if (m.live.length === 0 || owner === undefined) continue;
+      parts.push(`mapped ${m.name}: ${mappedSizes(mappingRuns(this.kernel, owner, m))}`);
     }
     for (const p of this.poisoned.values()) {
-      const now = this.kernel.folioAt(this.task, p.headAddr);
+      const task = this.processes.liveThread(p.task.pid);
+      const now = task === undefined ? null : this.kernel.folioAt(task, p.headAddr);
       const info = now && now.pfn === p.info.pfn ? now : p.info;
       parts.push(`raw_hwp_list(${p.label}): ${listText(info.raw_hwp_list)}`);
     }
@@ -411,4 +526,14 @@ class TestRun implements StepContext, EvalEnv {
     }
     return out;
   }
+}
+
+/** Whether an observer step (expect, dump) reads the acting process's page tables or memory. */
+function readsMm(step: Extract<Step, { kind: 'call' }>): boolean {
+  if (step.op === 'expect') {
+    const a = step.args;
+    return [a.raw_hwp_list, a.mapping, a.bytes, a.refcount, a.mapcount, a.smaps, a.pagemap].some((x) => x !== undefined);
+  }
+  if (step.op === 'dump') return step.args.mapping !== undefined || step.args.raw_hwp_list !== undefined;
+  return false;
 }

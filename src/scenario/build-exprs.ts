@@ -5,9 +5,13 @@
 
 import { exprNames, parseExpr, U64_LIMIT } from './expr.js';
 import { parseInterp } from './interp.js';
-import { KB_AMOUNT_PATTERN } from './schema.js';
+import { MF_STAT_NAMES, PAGEMAP_BITS, SMAPS_FIELDS } from './names.js';
+import { KB_AMOUNT_PATTERN, KB_EXPR_PATTERN } from './schema.js';
 import type { Scope } from './scope.js';
-import type { Expr, Interp, KbAmount, LetBinding, StateExpect, StepExpect } from './types.js';
+import { didYouMean } from './suggest.js';
+import type {
+  CountExpect, Expr, Interp, KbAmount, LetBinding, SignalExpect, SigbusCode, StateExpect, StepExpect,
+} from './types.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
 /** Stands in for a piece that failed; never reaches a returned Scenario. */
@@ -80,7 +84,55 @@ export class ExprBuilder {
       si_addr: e('si_addr'),
       si_addr_lsb: e('si_addr_lsb'),
       value: e('value'),
+      blocked: raw.blocked as boolean | undefined,
+      event: raw.event as StepExpect['event'],
+      address: e('address'),
     });
+  }
+
+  /** `3` (absolute) or `"+3"` / `"+ N - 1"` (change since the test started). */
+  countExpect(value: unknown, path: Path, scope: Scope): CountExpect {
+    if (typeof value === 'string') {
+      const m = /^(\s*\+)/.exec(value);
+      if (m) {
+        const { base } = this.src.contentStart(path, value);
+        const rest = value.slice(m[0].length);
+        const r = parseExpr(rest, base + m[0].length);
+        if (!r.ok) {
+          this.src.report(r.code, r.message, r.span);
+          return { delta: true, value: placeholder(path, this.src) };
+        }
+        for (const n of exprNames(r.expr)) scope.check(this.src, n.name, n.span);
+        return { delta: true, value: r.expr };
+      }
+    }
+    return { delta: false, value: this.expr(value, path, scope) };
+  }
+
+  /** `2048 kB` or `{H / 1024} kB`: the expression before "kB" (braces optional), in kB. */
+  kbExpr(value: string, path: Path, scope: Scope): Expr {
+    const m = KB_EXPR_PATTERN.exec(value);
+    const head = m?.[2] ?? '';
+    const braced = head.startsWith('{');
+    const body = braced ? head.slice(1, -1) : head;
+    const { base } = this.src.contentStart(path, value);
+    const r = parseExpr(body, base + (m?.[1]?.length ?? 0) + (braced ? 1 : 0));
+    if (!r.ok) {
+      this.src.report(r.code, r.message, r.span);
+      return placeholder(path, this.src);
+    }
+    for (const n of exprNames(r.expr)) scope.check(this.src, n.name, n.span);
+    return r.expr;
+  }
+
+  /** Process names (signals keys, alive, dead): defined, and processes. */
+  private processName(name: string, span: { start: number; end: number }, scope: Scope): void {
+    const kind = scope.lookup(name);
+    if (kind === undefined) {
+      this.src.report('UNDEFINED_NAME', `undefined process "${name}"${didYouMean(name, scope.visibleOf(['process']))}`, span);
+    } else if (kind !== 'process') {
+      this.src.report('BAD_VALUE', `"${name}" is ${kind === 'address' ? 'an address' : `a ${kind} name`}, not a process`, span);
+    }
   }
 
   kbAmount(value: string, path: Path): KbAmount {
@@ -103,6 +155,15 @@ export class ExprBuilder {
     const refcount = sub('refcount');
     const mapcount = sub('mapcount');
     const hc = raw.HardwareCorrupted;
+    const signals = sub('signals');
+    const smaps = sub('smaps');
+    const pagemap = sub('pagemap');
+    const mf = sub('mf_stats');
+    const names = (key: 'alive' | 'dead'): string[] | undefined => {
+      const list = raw[key] as string[] | undefined;
+      list?.forEach((n, i) => this.processName(n, this.src.nodeSpan([...at(key), i]), scope));
+      return list;
+    };
     return dropUndefined({
       raw_hwp_list: hwp && {
         of: req(hwp, 'of', at('raw_hwp_list')),
@@ -112,6 +173,7 @@ export class ExprBuilder {
         at: req(mapping, 'at', at('mapping')),
         size: opt(mapping, 'size', at('mapping')),
         kind: mapping.kind as NonNullable<StateExpect['mapping']>['kind'],
+        uffd_wp: mapping.uffd_wp as boolean | undefined,
       }),
       HardwareCorrupted: typeof hc === 'string' ? this.kbAmount(hc, at('HardwareCorrupted')) : undefined,
       bytes: bytes && {
@@ -128,6 +190,36 @@ export class ExprBuilder {
       refcount: refcount && { of: req(refcount, 'of', at('refcount')), is: req(refcount, 'is', at('refcount')) },
       mapcount: mapcount && { of: req(mapcount, 'of', at('mapcount')), is: req(mapcount, 'is', at('mapcount')) },
       dmesg: raw.dmesg as string[] | undefined,
+      signals: signals && new Map(Object.entries(signals).map(([proc, list]) => {
+        const p = [...at('signals'), proc];
+        this.processName(proc, this.src.keySpan(p), scope);
+        return [proc, (list as Raw[]).map((entry, i) => this.signalExpect(entry, [...p, i], scope))];
+      })),
+      alive: names('alive'),
+      dead: names('dead'),
+      smaps: smaps && {
+        at: req(smaps, 'at', at('smaps')),
+        ...Object.fromEntries(SMAPS_FIELDS.filter((f) => typeof smaps[f] === 'string')
+          .map((f) => [f, this.kbExpr(smaps[f] as string, [...at('smaps'), f], scope)])),
+      },
+      pagemap: pagemap && dropUndefined({
+        at: req(pagemap, 'at', at('pagemap')),
+        pfn: opt(pagemap, 'pfn', at('pagemap')),
+        ...Object.fromEntries(PAGEMAP_BITS.filter((b) => typeof pagemap[b] === 'boolean').map((b) => [b, pagemap[b] as boolean])),
+      }),
+      mf_stats: mf && Object.fromEntries(MF_STAT_NAMES.filter((f) => mf[f] !== undefined)
+        .map((f) => [f, this.countExpect(mf[f], [...at('mf_stats'), f], scope)])),
+    });
+  }
+
+  private signalExpect(entry: Raw, path: Path, scope: Scope): SignalExpect {
+    const span = this.src.nodeSpan(path);
+    if (entry.sigkill === true) return { sigkill: true, span };
+    return dropUndefined({
+      sigbus: entry.sigbus as SigbusCode,
+      si_addr: this.optExpr(entry, 'si_addr', path, scope),
+      si_addr_lsb: this.optExpr(entry, 'si_addr_lsb', path, scope),
+      span,
     });
   }
 }

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { ExprBuilder } from './build-exprs.js';
 import { StepBuilder } from './build-steps.js';
 import { U64_LIMIT } from './expr.js';
+import { MAIN } from './names.js';
 import { kernelSchema, makeTestSchema, verdictSchema } from './schema.js';
 import { Scope } from './scope.js';
 import { didYouMean } from './suggest.js';
@@ -56,7 +57,7 @@ export function buildTests(src: YamlSource, items: readonly unknown[], fileScope
         seen.set(d.name, i);
       }
     }
-    const body = steps.steps(d.steps ?? [], [...path, 'steps'], new Scope(fileScope));
+    const body = steps.steps(d.steps ?? [], [...path, 'steps'], Scope.forTest(fileScope, MAIN));
     const { line, col } = src.linePos(src.nodeSpan(path).start);
     if (checked.ok) tests.push({ name: d.name ?? '', line, col, basis: d.basis ?? [], steps: body });
   });

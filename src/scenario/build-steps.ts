@@ -6,17 +6,22 @@ import * as z from 'zod';
 import type { ExprBuilder } from './build-exprs.js';
 import { dropUndefined } from './build-exprs.js';
 import { parseRange } from './expr.js';
-import { NON_SYSCALL_STEPS, STEP_KEYS } from './names.js';
+import { MAIN, NON_SYSCALL_STEPS, STEP_KEYS } from './names.js';
 import { letStepSchema, makeForItemSchema, stepArgSchemas } from './schema.js';
-import { Scope } from './scope.js';
+import { Scope, type BindingKind } from './scope.js';
 import { didYouMean } from './suggest.js';
-import type { CallStep, Expr, ForStep, Span, Step, StepArgs, StepName } from './types.js';
+import type { CallStep, Expr, ForStep, Span, Step, StepArgs, StepName, TaskName } from './types.js';
 import { checkFields, checkValue, describeValue } from './validate.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
 const forItemShape = makeForItemSchema(z.unknown()).shape;
 type Raw = Readonly<Record<string, unknown>>;
 const isMap = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The kind of name each step's `as:` binds (memfd_create, userfaultfd, uffd_read: an fd-like value). */
+const AS_KINDS: Partial<Record<StepName, BindingKind>> = {
+  mmap: 'address', fork: 'process', spawn: 'process', thread: 'thread', pfn_of: 'number',
+};
 
 export class StepBuilder {
   private readonly src: YamlSource;
@@ -191,17 +196,137 @@ export class StepBuilder {
       case 'expect':
         built = x.stateExpect(d, path, scope);
         break;
+      case 'fork':
+      case 'spawn':
+      case 'thread':
+        built = { as: d.as as string };
+        break;
+      case 'sigaction':
+        built = { SIGBUS: d.SIGBUS as StepArgs['sigaction']['SIGBUS'] };
+        break;
+      case 'sigprocmask': {
+        const given = (['block', 'unblock'] as const).filter((k) => (args as Raw)[k] !== undefined);
+        if (given.length !== 1) {
+          src.report('BAD_VALUE', `"sigprocmask" takes exactly one of block, unblock (got ${given.length === 0 ? 'neither' : 'both'})`, src.nodeSpan(path));
+        }
+        const how = given[0] ?? 'block';
+        built = { how, signals: (d[how] ?? []) as StepArgs['sigprocmask']['signals'] };
+        break;
+      }
+      case 'prctl':
+        built = { PR_MCE_KILL: d.PR_MCE_KILL as StepArgs['prctl']['PR_MCE_KILL'] };
+        break;
+      case 'sysctl':
+        built = { name: d.name as StepArgs['sysctl']['name'], value: req('value') };
+        break;
+      case 'nr_hugepages':
+        built = dropUndefined({ count: req('count'), size: d.size as StepArgs['nr_hugepages']['size'] });
+        break;
+      case 'corrupt_pfn':
+        built = { pfn: req('pfn') };
+        break;
+      case 'hard_offline_page':
+        built = { phys: req('phys') };
+        break;
+      case 'pfn_of':
+        built = this.pfnOf(d, args as Raw, path, scope);
+        break;
+      case 'mce':
+        built = { addr: req('addr') };
+        break;
+      case 'pread':
+      case 'pwrite':
+        built = { fd: req('fd'), length: req('length'), offset: req('offset') };
+        break;
+      case 'read':
+        built = { fd: req('fd'), length: req('length') };
+        break;
+      case 'fallocate':
+        built = { fd: req('fd'), mode: (d.mode ?? []) as StepArgs['fallocate']['mode'], offset: req('offset'), length: req('length') };
+        break;
+      case 'userfaultfd':
+        built = { as: d.as as string, features: (d.features ?? []) as StepArgs['userfaultfd']['features'] };
+        break;
+      case 'uffdio_register':
+        built = { uffd: req('uffd'), addr: req('addr'), length: req('length'), mode: (d.mode ?? []) as StepArgs['uffdio_register']['mode'] };
+        break;
+      case 'uffdio_unregister':
+      case 'uffdio_continue':
+        built = { uffd: req('uffd'), addr: req('addr'), length: req('length') };
+        break;
+      case 'uffdio_writeprotect':
+        built = { uffd: req('uffd'), addr: req('addr'), length: req('length'), wp: d.wp as boolean };
+        break;
+      case 'uffd_read':
+        built = dropUndefined({ uffd: req('uffd'), as: d.as as string | undefined });
+        break;
     }
     const syscall = !NON_SYSCALL_STEPS.includes(op);
     const expectRaw = syscall ? (d.expect as Raw | undefined) : undefined;
     const expect = expectRaw && x.stepExpect(expectRaw, [...path, 'expect'], scope);
-    // `as:` binds from this step on: after the step's own expressions were checked.
+    const acting = typeof d.in === 'string' ? this.taskName(d.in, [...path, 'in'], scope) : undefined;
+    // `as:` binds from this step on: after the step's own expressions were checked. A thread belongs to
+    // the process the `thread` step acted in.
     if (typeof d.as === 'string') {
-      scope.define(src, d.as, op === 'mmap' ? 'address' : 'fd', src.nodeSpan([...path, 'as']));
+      const owner = op === 'thread' ? acting?.process ?? MAIN : undefined;
+      scope.define(src, d.as, AS_KINDS[op] ?? 'fd', src.nodeSpan([...path, 'as']), owner);
     }
     if (!checked.ok) return undefined;
     const when = syscall ? (d.when as CallStep['when']) : undefined;
-    const step = dropUndefined({ kind: 'call', op, args: built, expect, on_error: syscall ? (d.on_error as 'skip' | undefined) : undefined, when, ...common });
+    const step = dropUndefined({
+      kind: 'call', op, args: built, expect, on_error: syscall ? (d.on_error as 'skip' | undefined) : undefined, when, in: acting, ...common,
+    });
     return step as CallStep;
+  }
+
+  /** `pfn_of`: exactly one of {fd, offset} and free_hugepage. */
+  private pfnOf(d: Raw, raw: Raw, path: Path, scope: Scope): StepArgs['pfn_of'] {
+    const x = this.x;
+    const as = d.as as string;
+    const file = raw.fd !== undefined || raw.offset !== undefined;
+    if (file === (raw.free_hugepage !== undefined)) {
+      this.src.report('BAD_VALUE', '"pfn_of" takes either fd and offset, or free_hugepage', this.src.nodeSpan(path));
+    }
+    if (!file && d.free_hugepage !== undefined) return { as, free_hugepage: x.reqExpr(d, 'free_hugepage', path, scope) };
+    for (const key of ['fd', 'offset']) {
+      if (file && raw[key] === undefined) this.src.report('MISSING_FIELD', `missing field "${key}" (pfn_of with a file takes fd and offset)`, this.src.nodeSpan(path));
+    }
+    return { as, fd: x.reqExpr(d, 'fd', path, scope), offset: x.reqExpr(d, 'offset', path, scope) };
+  }
+
+  /**
+   * `in: C` (a process: its main thread), `in: T` (a thread, in the process that made it) or `in: C.T`
+   * (T must belong to C; `C.main` is C's main thread).
+   */
+  private taskName(value: string, path: Path, scope: Scope): TaskName | undefined {
+    const src = this.src;
+    const span = src.nodeSpan(path);
+    const [first = '', second] = value.split('.');
+    const want = (name: string, kinds: readonly BindingKind[], what: string): boolean => {
+      const kind = scope.lookup(name);
+      if (kind === undefined) {
+        src.report('UNDEFINED_NAME', `undefined ${what} "${name}"${didYouMean(name, scope.visibleOf(kinds))}`, span);
+        return false;
+      }
+      if (!kinds.includes(kind)) {
+        src.report('BAD_VALUE', `"${name}" is ${kind === 'address' ? 'an address' : `a ${kind} name`}, not a ${what}`, span);
+        return false;
+      }
+      return true;
+    };
+    if (second === undefined) {
+      if (!want(first, ['process', 'thread'], 'process or thread')) return undefined;
+      const b = scope.binding(first);
+      return b?.kind === 'thread' ? { process: b.owner ?? MAIN, thread: first, span } : { process: first, span };
+    }
+    if (!want(first, ['process'], 'process')) return undefined;
+    if (second === MAIN) return { process: first, span };
+    if (!want(second, ['thread'], 'thread')) return undefined;
+    const owner = scope.binding(second)?.owner ?? MAIN;
+    if (owner !== first) {
+      src.report('BAD_VALUE', `thread "${second}" belongs to process "${owner}", not "${first}"`, span);
+      return undefined;
+    }
+    return { process: first, thread: second, span };
   }
 }

@@ -3,7 +3,9 @@
 // live in types.ts; each list here is checked at compile time to hold every member of its type.
 
 import type {
-  EntryKind, ErrnoName, MadviseAdvice, MapFlag, MfdFlag, ProtFlag, SigbusCode, StepName, VerdictResult,
+  EntryKind, ErrnoName, FallocFlag, MadviseAdvice, MapFlag, MceKillPolicy, MfdFlag, MfStatName, PagemapBit, ProtFlag,
+  SigbusActionName, SigbusCode, SmapsField, StepName, SysctlName, UffdEventName, UffdFeatureName, UffdModeName,
+  VerdictResult,
 } from './types.js';
 
 /** Identity on a list that must name every member of T exactly as the type does (a compile-time check). */
@@ -29,10 +31,29 @@ export const ERRNO_NAMES = everyOf<ErrnoName>()([
 export const SIGBUS_CODES = everyOf<SigbusCode>()(['BUS_ADRERR', 'BUS_OBJERR', 'BUS_MCEERR_AR', 'BUS_MCEERR_AO']);
 export const ENTRY_KINDS = everyOf<EntryKind>()(['none', 'present', 'hwpoison', 'migration', 'marker']);
 export const VERDICT_RESULTS = everyOf<VerdictResult>()(['pass', 'skip', 'fail']);
+export const SIGBUS_ACTIONS = everyOf<SigbusActionName>()(['record', 'exit_thread', 'default', 'ignore']);
+export const MCE_KILL_POLICIES = everyOf<MceKillPolicy>()(['PR_MCE_KILL_EARLY', 'PR_MCE_KILL_LATE', 'PR_MCE_KILL_CLEAR']);
+export const SYSCTL_NAMES = everyOf<SysctlName>()([
+  'vm.memory_failure_early_kill', 'vm.memory_failure_recovery', 'vm.nr_hugepages',
+]);
+export const FALLOC_FLAGS = everyOf<FallocFlag>()(['FALLOC_FL_PUNCH_HOLE', 'FALLOC_FL_KEEP_SIZE']);
+export const UFFD_FEATURES = everyOf<UffdFeatureName>()([
+  'SIGBUS', 'EXACT_ADDRESS', 'EVENT_FORK', 'MISSING_HUGETLBFS', 'MINOR_HUGETLBFS', 'WP_HUGETLBFS_SHMEM',
+  'PAGEFAULT_FLAG_WP', 'WP_UNPOPULATED', 'THREAD_ID', 'MISSING_SHMEM',
+]);
+export const UFFD_MODES = everyOf<UffdModeName>()(['MISSING', 'WP', 'MINOR']);
+export const UFFD_EVENTS = everyOf<UffdEventName>()(['FORK', 'PAGEFAULT']);
+export const MF_STAT_NAMES = everyOf<MfStatName>()(['total', 'ignored', 'failed', 'delayed', 'recovered']);
+export const SMAPS_FIELDS = everyOf<SmapsField>()(['Size', 'KernelPageSize', 'Shared_Hugetlb', 'Private_Hugetlb']);
+export const PAGEMAP_BITS = everyOf<PagemapBit>()(['present', 'swapped', 'file_shared', 'exclusive', 'uffd_wp']);
 
 /** Call steps, in the order the schema and docs list them. */
 export const STEP_NAMES = everyOf<StepName>()([
   'memfd_create', 'ftruncate', 'mmap', 'munmap', 'close', 'access', 'memset', 'madvise', 'print', 'dump', 'expect',
+  'fork', 'spawn', 'thread', 'sigaction', 'sigprocmask', 'prctl', 'sysctl', 'nr_hugepages',
+  'corrupt_pfn', 'hard_offline_page', 'pfn_of', 'mce',
+  'pread', 'read', 'pwrite', 'fallocate',
+  'userfaultfd', 'uffdio_register', 'uffdio_unregister', 'uffdio_continue', 'uffdio_writeprotect', 'uffd_read',
 ]);
 /** Call steps that are not syscalls: they take no `expect:` / `on_error:` of their own. */
 export const NON_SYSCALL_STEPS: readonly StepName[] = ['print', 'dump', 'expect'];
@@ -41,3 +62,7 @@ export const STEP_KEYS: readonly string[] = [...STEP_NAMES, 'let', 'for'];
 
 /** A name an `as:`, `let` or loop binds: a C identifier. */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `in:`: a process or thread name, or PROCESS.THREAD. */
+export const TASK_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+/** The process and thread every test starts in. */
+export const MAIN = 'main';

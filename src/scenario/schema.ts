@@ -5,8 +5,9 @@
 
 import * as z from 'zod';
 import {
-  ENTRY_KINDS, ERRNO_NAMES, MADVISE_ADVICES, MAP_FLAGS, MFD_FLAGS, NAME_PATTERN, PROT_FLAGS, SIGBUS_CODES,
-  STEP_NAMES, VERDICT_RESULTS,
+  ENTRY_KINDS, ERRNO_NAMES, FALLOC_FLAGS, MADVISE_ADVICES, MAP_FLAGS, MCE_KILL_POLICIES, MFD_FLAGS, MF_STAT_NAMES,
+  NAME_PATTERN, PAGEMAP_BITS, PROT_FLAGS, SIGBUS_ACTIONS, SIGBUS_CODES, SMAPS_FIELDS, STEP_NAMES, SYSCTL_NAMES,
+  TASK_NAME_PATTERN, UFFD_EVENTS, UFFD_FEATURES, UFFD_MODES, VERDICT_RESULTS,
 } from './names.js';
 import { HUGEPAGE_SIZES, PROFILE_NAMES, type StepName } from './types.js';
 
@@ -18,6 +19,15 @@ const flagList = <const T extends readonly string[]>(values: T, description: str
 
 /** `+8 kB` (change since the test started) or `8 kB` (absolute), as /proc/meminfo counts. */
 export const KB_AMOUNT_PATTERN = /^\s*(\+?)\s*([0-9]+)\s*kB\s*$/;
+/** `2048 kB` as /proc/PID/smaps prints a field, or `{H / 1024} kB` (an expression, in kB). */
+export const KB_EXPR_PATTERN = /^(\s*)(\{[^{}]*\}|[^{}]*?)\s*kB\s*$/;
+
+/** `in:` on any step but print: the thread the step acts in. */
+const inTask = z
+  .string()
+  .regex(TASK_NAME_PATTERN, { error: 'is not a process or thread name (C, T or C.T)' })
+  .describe('Act in process C (its main thread), thread T, or thread T of process C (C.T); default: main')
+  .optional();
 
 const letMap = z
   .record(name('a name bound for what follows'), expr('its value, evaluated once in order'))
@@ -31,8 +41,16 @@ export const stepExpectSchema = z
     si_addr: expr('Expected si_addr of that SIGBUS').optional(),
     si_addr_lsb: expr('Expected si_addr_lsb of that SIGBUS').optional(),
     value: expr('access read: the byte read').optional(),
+    blocked: z.boolean().describe('access/memset/mce: the fault waits for a userfaultfd monitor').optional(),
   })
   .describe("What the step's own call returns and raises");
+
+const uffdReadExpectSchema = stepExpectSchema
+  .extend({
+    event: z.enum(UFFD_EVENTS).describe('The message read: FORK or PAGEFAULT').optional(),
+    address: expr('PAGEFAULT: the fault address in the message').optional(),
+  })
+  .describe('What read(uffd) returns: ret (bytes, 32 = sizeof(struct uffd_msg)), errno (EAGAIN: nothing queued), event, address');
 
 /** Fields every syscall-like step takes besides its own arguments. */
 const syscallCommon = {
@@ -44,7 +62,25 @@ const syscallCommon = {
     })
     .describe('Run the step only when this holds (for outcomes that differ by size)')
     .optional(),
+  in: inTask,
 };
+
+const kbField = (description: string) =>
+  z.string().regex(KB_EXPR_PATTERN, { error: 'is not "N kB" or "{expr} kB"' })
+    .describe(`${description}, as smaps prints it: "2048 kB" or "{H / 1024} kB"`).optional();
+const countField = (description: string) =>
+  expr(`${description}: N (absolute) or "+N" (change since the test started)`).optional();
+const signalEntry = z
+  .union([
+    z.strictObject({
+      sigbus: z.enum(SIGBUS_CODES).describe('The SIGBUS si_code'),
+      si_addr: expr('Its si_addr').optional(),
+      si_addr_lsb: expr('Its si_addr_lsb').optional(),
+    }),
+    z.strictObject({ sigkill: z.literal(true).describe('A SIGKILL') }),
+  ])
+  .describe('{sigbus: CODE, si_addr, si_addr_lsb} or {sigkill: true}');
+const processList = (description: string) => z.array(name('A process name')).describe(description).optional();
 
 const ofIs = (description: string) =>
   z.strictObject({ of: expr('An address inside the folio'), is: expr('Expected value') }).describe(description);
@@ -63,6 +99,7 @@ export const stateExpectSchema = z
         at: expr('The address to walk'),
         size: expr('Mapped size of the entry (4K, 2M, 1G)').optional(),
         kind: z.enum(ENTRY_KINDS).describe('Entry kind').optional(),
+        uffd_wp: z.boolean().describe('The entry (present or marker) carries the uffd-wp bit').optional(),
       })
       .describe('The page-table entry mapping an address')
       .optional(),
@@ -87,6 +124,32 @@ export const stateExpectSchema = z
     refcount: ofIs('The folio refcount').optional(),
     mapcount: ofIs('The folio mapcount').optional(),
     dmesg: z.array(z.string()).describe('Each string appears in some kernel log line of this test').optional(),
+    signals: z
+      .record(name('A process name (main included)'), z.array(signalEntry).describe('In order; dropped signals are left out'))
+      .describe('The SIGBUS/SIGKILL signals each named process received in this test, exactly')
+      .optional(),
+    alive: processList('These processes are alive'),
+    dead: processList('These processes are dead (killed by a signal)'),
+    smaps: z
+      .strictObject({
+        at: expr('An address inside the VMA'),
+        ...Object.fromEntries(SMAPS_FIELDS.map((f) => [f, kbField(f)])),
+      })
+      .describe('/proc/PID/smaps fields of the VMA at an address')
+      .optional(),
+    pagemap: z
+      .strictObject({
+        at: expr('The 4 KiB page'),
+        ...Object.fromEntries(PAGEMAP_BITS.map((b) => [b, z.boolean().describe(`pagemap bit ${b}`).optional()])),
+        pfn: expr('The pfn of the 4 KiB page (when present)').optional(),
+      })
+      .describe('/proc/PID/pagemap of the 4 KiB page at an address')
+      .optional(),
+    mf_stats: z
+      .strictObject(Object.fromEntries(MF_STAT_NAMES.map((f) => [f, countField(`memory_failure/${f}`)])))
+      .describe('Per-node memory-failure stats (/sys/devices/system/node/node0/memory_failure/*)')
+      .optional(),
+    in: inTask,
   })
   .describe('Assertions on model state');
 
@@ -146,9 +209,111 @@ export const stepArgSchemas = {
       raw_hwp_list: expr('Dump the raw_hwp_list of the folio at this address').optional(),
       meminfo: z.boolean().describe('Dump the meminfo counters').optional(),
       dmesg: z.boolean().describe('Dump the kernel log of this test').optional(),
+      in: inTask,
     })
     .describe('Print model state as # lines'),
   expect: stateExpectSchema,
+  fork: z.strictObject({ as: name('Name bound to the child process'), ...syscallCommon }).describe('fork(2)'),
+  spawn: z.strictObject({ as: name('Name bound to the new process'), ...syscallCommon }).describe('An unrelated process (fork + exec)'),
+  thread: z.strictObject({ as: name('Name bound to the new thread'), ...syscallCommon }).describe('pthread_create(3)'),
+  sigaction: z
+    .strictObject({ SIGBUS: z.enum(SIGBUS_ACTIONS).describe('record (the selftests\' handler), exit_thread, default, ignore'), ...syscallCommon })
+    .describe('sigaction(SIGBUS) for the process'),
+  sigprocmask: z
+    .strictObject({
+      block: z.array(z.literal('SIGBUS')).describe('SIG_BLOCK these signals').optional(),
+      unblock: z.array(z.literal('SIGBUS')).describe('SIG_UNBLOCK these signals').optional(),
+      ...syscallCommon,
+    })
+    .describe('sigprocmask(2) for the thread: exactly one of block / unblock'),
+  prctl: z
+    .strictObject({ PR_MCE_KILL: z.enum(MCE_KILL_POLICIES).describe('The thread\'s memory-failure kill policy'), ...syscallCommon })
+    .describe('prctl(PR_MCE_KILL, …)'),
+  sysctl: z
+    .strictObject({ name: z.enum(SYSCTL_NAMES).describe('The sysctl'), value: expr('The value written'), ...syscallCommon })
+    .describe('Write /proc/sys/vm/…'),
+  nr_hugepages: z
+    .strictObject({
+      count: expr('The new pool size'),
+      size: z.enum(HUGEPAGE_SIZES).describe("The hstate (default: the run's size)").optional(),
+      ...syscallCommon,
+    })
+    .describe('Write /sys/kernel/mm/hugepages/hugepages-<size>kB/nr_hugepages'),
+  corrupt_pfn: z
+    .strictObject({ pfn: expr('The pfn to poison'), ...syscallCommon })
+    .describe('Write /sys/kernel/debug/hwpoison/corrupt-pfn'),
+  hard_offline_page: z
+    .strictObject({ phys: expr('The physical address to poison'), ...syscallCommon })
+    .describe('Write /sys/devices/system/memory/hard_offline_page'),
+  pfn_of: z
+    .strictObject({
+      as: name('Name bound to the pfn'),
+      fd: expr('A file descriptor (with offset)').optional(),
+      offset: expr('The file offset (with fd)').optional(),
+      free_hugepage: expr("The n-th free hugepage of the run's hstate (instead of fd/offset)").optional(),
+      ...syscallCommon,
+    })
+    .describe('The pfn of a page-cache page nobody maps, or of a free hugepage'),
+  mce: z
+    .strictObject({ addr: expr('The byte whose load consumes the error'), ...syscallCommon })
+    .describe('A consumed uncorrected error (machine check) in the acting thread'),
+  pread: z
+    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to read'), offset: expr('File offset'), ...syscallCommon })
+    .describe('pread(2)'),
+  read: z
+    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to read'), ...syscallCommon })
+    .describe('read(2) at the file position'),
+  pwrite: z
+    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to write'), offset: expr('File offset'), ...syscallCommon })
+    .describe('pwrite(2)'),
+  fallocate: z
+    .strictObject({
+      fd: expr('File descriptor'),
+      mode: flagList(FALLOC_FLAGS, 'FALLOC_FL_* flags').default([]),
+      offset: expr('File offset'),
+      length: expr('Length'),
+      ...syscallCommon,
+    })
+    .describe('fallocate(2)'),
+  userfaultfd: z
+    .strictObject({
+      as: name('Name bound to the uffd'),
+      features: flagList(UFFD_FEATURES, 'UFFD_FEATURE_* names without the prefix, requested with UFFDIO_API').default([]),
+      ...syscallCommon,
+    })
+    .describe('userfaultfd(O_CLOEXEC | O_NONBLOCK), then UFFDIO_API'),
+  uffdio_register: z
+    .strictObject({
+      uffd: expr('The uffd'),
+      addr: expr('Start address'),
+      length: expr('Length'),
+      mode: flagList(UFFD_MODES, 'UFFDIO_REGISTER_MODE_* names without the prefix'),
+      ...syscallCommon,
+    })
+    .describe('ioctl(uffd, UFFDIO_REGISTER)'),
+  uffdio_unregister: z
+    .strictObject({ uffd: expr('The uffd'), addr: expr('Start address'), length: expr('Length'), ...syscallCommon })
+    .describe('ioctl(uffd, UFFDIO_UNREGISTER)'),
+  uffdio_continue: z
+    .strictObject({ uffd: expr('The uffd'), addr: expr('Start address'), length: expr('Length'), ...syscallCommon })
+    .describe('ioctl(uffd, UFFDIO_CONTINUE)'),
+  uffdio_writeprotect: z
+    .strictObject({
+      uffd: expr('The uffd'),
+      addr: expr('Start address'),
+      length: expr('Length'),
+      wp: z.boolean().describe('Set (true) or clear (false) write protection'),
+      ...syscallCommon,
+    })
+    .describe('ioctl(uffd, UFFDIO_WRITEPROTECT)'),
+  uffd_read: z
+    .strictObject({
+      uffd: expr('The uffd'),
+      as: name("Name bound to the FORK message's child uffd, or the PAGEFAULT message's address").optional(),
+      ...syscallCommon,
+      expect: uffdReadExpectSchema.optional(),
+    })
+    .describe('read(uffd): one struct uffd_msg (EAGAIN when none is queued)'),
 } satisfies Record<StepName, z.ZodType>;
 
 /** `let:` as a step. */

@@ -6,14 +6,42 @@ import { didYouMean } from './suggest.js';
 import { BUILTIN_NAMES, MODEL_NAMES, type Span } from './types.js';
 import type { YamlSource } from './yaml-source.js';
 
-export type BindingKind = 'builtin' | 'model' | 'let' | 'fd' | 'address' | 'loop';
+/**
+ * What a name stands for. `process` / `thread` names (fork/spawn/thread `as:`, and `main`) are what
+ * `in:` takes; in expressions they read as the pid / tid. `number` is a plain value (pfn_of).
+ */
+export type BindingKind = 'builtin' | 'model' | 'let' | 'fd' | 'address' | 'loop' | 'number' | 'process' | 'thread';
+
+interface Binding {
+  readonly kind: BindingKind;
+  readonly span?: Span;
+  /** A thread's process name. */
+  readonly owner?: string;
+}
 
 export class Scope {
-  private readonly names = new Map<string, { kind: BindingKind; span?: Span }>();
+  private readonly names = new Map<string, Binding>();
   constructor(readonly parent?: Scope) {}
 
   lookup(name: string): BindingKind | undefined {
-    return this.names.get(name)?.kind ?? this.parent?.lookup(name);
+    return this.binding(name)?.kind;
+  }
+
+  /** The visible binding of `name`, with its owner for a thread. */
+  binding(name: string): Binding | undefined {
+    return this.names.get(name) ?? this.parent?.binding(name);
+  }
+
+  /** Visible names of one kind (for suggestions). */
+  visibleOf(kinds: readonly BindingKind[]): string[] {
+    return this.visible().filter((n) => kinds.includes(this.lookup(n) ?? 'builtin'));
+  }
+
+  /** A test's scope: `main`, the process and thread the test starts in, is bound without a span. */
+  static forTest(parent: Scope, main: string): Scope {
+    const s = new Scope(parent);
+    s.names.set(main, { kind: 'process' });
+    return s;
   }
 
   /** Every visible name (for suggestions). */
@@ -22,18 +50,18 @@ export class Scope {
   }
 
   /** Bind `name`; DUPLICATE_NAME when it is built in or already bound in this same scope. */
-  define(src: YamlSource, name: string, kind: BindingKind, span: Span): void {
+  define(src: YamlSource, name: string, kind: BindingKind, span: Span, owner?: string): void {
     if ((BUILTIN_NAMES as readonly string[]).includes(name) || (MODEL_NAMES as readonly string[]).includes(name)) {
       src.report('DUPLICATE_NAME', `"${name}" is a built-in name and cannot be redefined`, span);
       return;
     }
     const prior = this.names.get(name);
     if (prior) {
-      const where = prior.span ? ` (first bound at line ${src.linePos(prior.span.start).line})` : '';
+      const where = prior.span ? ` (first bound at line ${src.linePos(prior.span.start).line})` : ' (the process every test starts in)';
       src.report('DUPLICATE_NAME', `"${name}" is already defined in this scope${where}`, span);
       return;
     }
-    this.names.set(name, { kind, span });
+    this.names.set(name, owner === undefined ? { kind, span } : { kind, span, owner });
   }
 
   /** Report an undefined name with a suggestion; true when the name is visible. */

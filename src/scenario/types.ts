@@ -65,6 +65,18 @@ export type MapFlag =
   | 'MAP_HUGE_2MB' | 'MAP_HUGE_1GB';
 export type ProtFlag = 'PROT_READ' | 'PROT_WRITE';
 export type MadviseAdvice = 'MADV_HWPOISON' | 'MADV_SPLIT' | 'MADV_COLLAPSE' | 'MADV_DONTNEED' | 'MADV_REMOVE';
+/** What the process does with SIGBUS: the selftests' recording handler (the start state), pthread_exit, SIG_DFL, SIG_IGN. */
+export type SigbusActionName = 'record' | 'exit_thread' | 'default' | 'ignore';
+export type MceKillPolicy = 'PR_MCE_KILL_EARLY' | 'PR_MCE_KILL_LATE' | 'PR_MCE_KILL_CLEAR';
+export type SysctlName = 'vm.memory_failure_early_kill' | 'vm.memory_failure_recovery' | 'vm.nr_hugepages';
+export type FallocFlag = 'FALLOC_FL_PUNCH_HOLE' | 'FALLOC_FL_KEEP_SIZE';
+/** UFFD_FEATURE_* without the prefix, as the kernel model takes them. */
+export type UffdFeatureName =
+  | 'SIGBUS' | 'EXACT_ADDRESS' | 'EVENT_FORK' | 'MISSING_HUGETLBFS' | 'MINOR_HUGETLBFS' | 'WP_HUGETLBFS_SHMEM'
+  | 'PAGEFAULT_FLAG_WP' | 'WP_UNPOPULATED' | 'THREAD_ID' | 'MISSING_SHMEM';
+/** UFFDIO_REGISTER_MODE_* without the prefix. */
+export type UffdModeName = 'MISSING' | 'WP' | 'MINOR';
+export type UffdEventName = 'FORK' | 'PAGEFAULT';
 
 /** What a step's own `expect:` compares with what the kernel returned during that step. */
 export interface StepExpect {
@@ -78,6 +90,12 @@ export interface StepExpect {
   readonly si_addr_lsb?: Expr;
   /** `access` with op read: the byte read. */
   readonly value?: Expr;
+  /** access / memset / mce: the fault waits for a userfaultfd monitor (true) or must not (false). */
+  readonly blocked?: boolean;
+  /** uffd_read: the message's event. */
+  readonly event?: UffdEventName;
+  /** uffd_read PAGEFAULT: the fault address in the message. */
+  readonly address?: Expr;
 }
 
 /** HardwareCorrupted as `+8 kB` (delta since the test started) or `8 kB` (absolute). */
@@ -89,10 +107,36 @@ export interface KbAmount {
 
 export type EntryKind = 'none' | 'present' | 'hwpoison' | 'migration' | 'marker';
 
+/**
+ * `in: C` (process C's main thread), `in: T` (thread T, in whichever process made it) or `in: C.T`
+ * (thread T of process C; `C.main` is C's main thread). Names were checked by the loader.
+ */
+export interface TaskName {
+  /** Resolved by the loader: the thread's process when only a thread was named. */
+  readonly process: string;
+  readonly thread?: string;
+  readonly span: Span;
+}
+
+/** One signal a process received, as `expect: {signals: {C: [...]}}` lists it. */
+export type SignalExpect =
+  | { readonly sigbus: SigbusCode; readonly si_addr?: Expr; readonly si_addr_lsb?: Expr; readonly span: Span }
+  | { readonly sigkill: true; readonly span: Span };
+
+/** A counter compared absolutely (`3`) or as the change since the test started (`+1`). */
+export interface CountExpect {
+  readonly delta: boolean;
+  readonly value: Expr;
+}
+
+export type MfStatName = 'total' | 'ignored' | 'failed' | 'delayed' | 'recovered';
+export type SmapsField = 'Size' | 'KernelPageSize' | 'Shared_Hugetlb' | 'Private_Hugetlb';
+export type PagemapBit = 'present' | 'swapped' | 'file_shared' | 'exclusive' | 'uffd_wp';
+
 /** A standalone `expect:` step: assertions on model state the C tests cannot see. */
 export interface StateExpect {
   readonly raw_hwp_list?: { readonly of: Expr; readonly is: readonly Expr[] };
-  readonly mapping?: { readonly at: Expr; readonly size?: Expr; readonly kind?: EntryKind };
+  readonly mapping?: { readonly at: Expr; readonly size?: Expr; readonly kind?: EntryKind; readonly uffd_wp?: boolean };
   readonly HardwareCorrupted?: KbAmount;
   readonly bytes?: { readonly addr: Expr; readonly length: Expr; readonly value: Expr };
   readonly pool?: {
@@ -102,6 +146,17 @@ export interface StateExpect {
   readonly mapcount?: { readonly of: Expr; readonly is: Expr };
   /** Each string must appear as a substring of some kernel log line printed during this test. */
   readonly dmesg?: readonly string[];
+  /** Per process name: the SIGBUS/SIGKILL signals it received in this test, in order (dropped ones left out). */
+  readonly signals?: ReadonlyMap<string, readonly SignalExpect[]>;
+  /** Process names that are alive / dead (killed by a signal). */
+  readonly alive?: readonly string[];
+  readonly dead?: readonly string[];
+  /** /proc/PID/smaps of the VMA at an address; values in kB (`"2048 kB"` or `"{H / 1024} kB"`), absolute. */
+  readonly smaps?: { readonly at: Expr } & { readonly [F in SmapsField]?: Expr };
+  /** /proc/PID/pagemap of the 4 KiB page at an address. */
+  readonly pagemap?: { readonly at: Expr; readonly pfn?: Expr } & { readonly [B in PagemapBit]?: boolean };
+  /** Per-node memory-failure stats: `3` absolute, `+1` since the test started. */
+  readonly mf_stats?: { readonly [S in MfStatName]?: CountExpect };
 }
 
 export interface DumpArgs {
@@ -133,6 +188,39 @@ export interface StepArgs {
   print: { readonly text: Interp };
   dump: DumpArgs;
   expect: StateExpect;
+  // Processes and threads (DESIGN.md "Scenarios"): `as:` names a process or a thread.
+  fork: { readonly as: string };
+  spawn: { readonly as: string };
+  thread: { readonly as: string };
+  sigaction: { readonly SIGBUS: SigbusActionName };
+  /** Exactly one of block / unblock. */
+  sigprocmask: { readonly how: 'block' | 'unblock'; readonly signals: readonly 'SIGBUS'[] };
+  prctl: { readonly PR_MCE_KILL: MceKillPolicy };
+  sysctl: { readonly name: SysctlName; readonly value: Expr };
+  /** Absent size: the run's hugepage size. */
+  nr_hugepages: { readonly count: Expr; readonly size?: HugepageSize };
+  // Injectors.
+  corrupt_pfn: { readonly pfn: Expr };
+  hard_offline_page: { readonly phys: Expr };
+  /** Binds `as` to the pfn of a page-cache page (fd + offset) or of the n-th free hugepage. */
+  pfn_of: { readonly as: string } & (
+    | { readonly fd: Expr; readonly offset: Expr }
+    | { readonly free_hugepage: Expr }
+  );
+  mce: { readonly addr: Expr };
+  // File I/O.
+  pread: { readonly fd: Expr; readonly length: Expr; readonly offset: Expr };
+  read: { readonly fd: Expr; readonly length: Expr };
+  pwrite: { readonly fd: Expr; readonly length: Expr; readonly offset: Expr };
+  fallocate: { readonly fd: Expr; readonly mode: readonly FallocFlag[]; readonly offset: Expr; readonly length: Expr };
+  // userfaultfd.
+  userfaultfd: { readonly as: string; readonly features: readonly UffdFeatureName[] };
+  uffdio_register: { readonly uffd: Expr; readonly addr: Expr; readonly length: Expr; readonly mode: readonly UffdModeName[] };
+  uffdio_unregister: { readonly uffd: Expr; readonly addr: Expr; readonly length: Expr };
+  uffdio_continue: { readonly uffd: Expr; readonly addr: Expr; readonly length: Expr };
+  uffdio_writeprotect: { readonly uffd: Expr; readonly addr: Expr; readonly length: Expr; readonly wp: boolean };
+  /** read(uffd): `as` binds the FORK message's child uffd, or the PAGEFAULT message's address. */
+  uffd_read: { readonly uffd: Expr; readonly as?: string };
 }
 export type StepName = keyof StepArgs;
 
@@ -155,6 +243,8 @@ export type CallStep = {
     readonly on_error?: 'skip';
     /** Run the step only in streams of these hugepage sizes (outcomes that differ by size). */
     readonly when?: { readonly hugepagesz: readonly HugepageSize[] };
+    /** The thread the step acts in (absent: process main, thread main). */
+    readonly in?: TaskName;
   };
 }[StepName];
 
