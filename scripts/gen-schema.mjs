@@ -1,12 +1,16 @@
-// `npm run schema`: write schema/scenario.schema.json (the editor JSON Schema, draft-07) from the zod
-// schemas of src/scenario/schema.ts. Run after `npm run build`; test/scenario.test.ts fails when the
+// `npm run schema`: write the JSON Schemas (draft-07) generated from the zod shapes — the editor schema
+// schema/scenario.schema.json from src/scenario/schema.ts, and the result document's
+// schema/results.schema.json from src/report/json.ts. Run after `npm run build`; tests fail when a
 // committed file differs from what this writes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resultsJsonSchemaText } from '../dist/report/json.js';
 import { scenarioJsonSchemaText } from '../dist/scenario/schema.js';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema', 'scenario.schema.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, scenarioJsonSchemaText());
-console.log(`wrote ${out}`);
+const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
+mkdirSync(dir, { recursive: true });
+for (const [name, text] of [['scenario.schema.json', scenarioJsonSchemaText()], ['results.schema.json', resultsJsonSchemaText()]]) {
+  writeFileSync(join(dir, name), text);
+  console.log(`wrote ${join(dir, name)}`);
+}

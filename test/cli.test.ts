@@ -1,13 +1,13 @@
 // The CLI as users run it: `node bin/hgmsim.js …` (the test script builds dist/ first), every exit
 // status reachable, stdout pure TAP, stderr human text without stack traces. Plus the pure helpers.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import t from 'tap';
 import { internalErrorMessage, relativizePaths } from '../src/cli/exit.js';
 import { collectScenarioFiles } from '../src/cli/files.js';
-import { firstDifference } from '../src/cli/golden.js';
+import { firstDifference, testAtLine } from '../src/cli/golden.js';
 import { runCli } from '../src/cli/main.js';
 
 const BIN = resolve('bin/hgmsim.js');
@@ -144,7 +144,7 @@ t.test('--update-golden then --check; a difference is reported with its line', a
   writeFileSync(join(cwd, 'scenarios/good.2M.v6.1.tap'), golden.replace('ok 1 poison', 'ok 1 poisoned'));
   const diff = hgmsim(['run', '--check'], cwd);
   t.equal(diff.code, 1);
-  t.match(diff.err, /golden differs: scenarios\/good\.2M\.v6\.1\.tap \(scenarios\/good\.yaml 2M v6\.1\), first difference at line \d+\n  expected: ok 1 poisoned\n  actual:   ok 1 poison\n/);
+  t.match(diff.err, /golden differs: scenarios\/good\.2M\.v6\.1\.tap \(scenarios\/good\.yaml 2M v6\.1\), test "poison", first difference at line \d+\n  expected: ok 1 poisoned\n  actual:   ok 1 poison\n/);
 });
 
 t.test('--update-golden refuses while a result departs, and writes nothing', async (t) => {
@@ -215,8 +215,10 @@ t.test('bundled scenarios: goldens match, every stream has one, reruns are byte-
   const second = hgmsim(['run', 'scenarios'], root);
   t.equal(second.out, first.out, 'two runs print the same bytes');
   const streams = first.out.split('\n').filter((l) => /^ok \d+ selftests: hgmsim: /.test(l));
-  t.equal(streams.length, 6, 'three scenarios x two hugepage sizes');
-  for (const name of ['hwpoison-shared', 'second-poison', 'private-anon']) {
+  const names = readdirSync(join(root, 'scenarios/mainline')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+  t.ok(names.length >= 10, 'the mainline scenarios are bundled');
+  t.equal(streams.length, 2 * names.length, 'every mainline scenario runs at 2M and 1G');
+  for (const name of names) {
     for (const size of ['2M', '1G']) {
       t.ok(existsSync(join(root, 'scenarios/mainline', `${name}.${size}.v6.1.tap`)), `${name}.${size}.v6.1.tap is committed`);
     }
@@ -230,4 +232,241 @@ t.test('the README shows what the CLI prints today', async (t) => {
   if (!m) return;
   const args = [...m[1]!.matchAll(/"([^"]*)"|(\S+)/g)].map((a) => a[1] ?? a[2]!);
   t.equal(hgmsim(args, resolve('.')).out, m[2], 'README output is current');
+});
+
+// --- the CI gate: formats, reports beside TAP, annotations, list and shards, --jobs, diff -----------
+
+/** The CLI in this process (fast; src/ through ts-node): what `hgmsim` would print and return. */
+async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { cwd, env: { ...env }, out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const FAILING = GOOD.replace('+4 kB', '+8 kB');
+
+t.test('--format ktap, junit and json on stdout; --junit and --json write reports beside the TAP', async (t) => {
+  const cwd = workdir({ 'scenarios/good.yaml': GOOD });
+  const dir = workdir({ 'scenarios/good.yaml': GOOD, 'out/.keep': '' });
+  const r = await cli(['run', '--junit', 'out/r.xml', '--json', 'r.json'], dir);
+  t.equal(r.code, 0, r.err);
+  t.equal(r.out, (await cli(['run'], cwd)).out, 'stdout is still the TAP');
+  t.equal(readFileSync(join(dir, 'out/r.xml'), 'utf8'), (await cli(['run', '--format', 'junit'], cwd)).out);
+  t.equal(readFileSync(join(dir, 'r.json'), 'utf8'), (await cli(['run', '--format', 'json'], cwd)).out);
+  const doc = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { schemaVersion: number; streams: { size: string }[] };
+  t.equal(doc.schemaVersion, 1);
+  t.same(doc.streams.map((s) => s.size), ['2M', '1G']);
+  t.match((await cli(['run', '--format', 'ktap'], cwd)).out, /^KTAP version 1\n1\.\.2\n {4}KTAP version 1\n {4}# Subtest: good 2M \[v6\.1\]\n/);
+  const bad = await cli(['run', '--junit', 'no/such/dir/r.xml'], cwd);
+  t.equal(bad.code, 73);
+  t.equal(bad.err, 'hgmsim: no/such/dir/r.xml: cannot write (ENOENT)\n');
+  t.equal((await cli(['run', '--format', 'xml'], cwd)).code, 64);
+});
+
+t.test('GITHUB_ACTIONS=true: ::error annotations after the TAP, at the failing step\'s YAML line', async (t) => {
+  const cwd = workdir({ 'f.yaml': FAILING });
+  const r = await cli(['run', 'f.yaml', '--hugepagesz', '2M'], cwd, { GITHUB_ACTIONS: 'true' });
+  t.equal(r.code, 1);
+  t.match(r.out, /\n# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:1 error:0\n::error file=f\.yaml,line=13,title=good 2M \[v6\.1\]%3A poison::expected pass, got fail: line 13: HardwareCorrupted: expected \+8 kB, got \+4 kB\n$/);
+  t.ok(r.out.endsWith('\n'));
+  t.notMatch((await cli(['run', 'f.yaml', '--hugepagesz', '2M'], cwd)).out, /::error/, 'not outside GitHub Actions');
+  t.notMatch((await cli(['run', 'f.yaml', '--hugepagesz', '2M', '--format', 'json'], cwd, { GITHUB_ACTIONS: 'true' })).out, /::error/, 'not in JSON');
+});
+
+t.test('list: FILE<TAB>TEST<TAB>SIZE<TAB>PROFILE, sorted by code unit, no header', async (t) => {
+  const cwd = workdir({ 'scenarios/good.yaml': GOOD, 'scenarios/B.yaml': GOOD.replace('scenario: good', 'scenario: B') });
+  const r = await cli(['list'], cwd);
+  t.equal(r.code, 0, r.err);
+  t.equal(r.out, [
+    'scenarios/B.yaml\tpoison\t1G\tv6.1',
+    'scenarios/B.yaml\tpoison\t2M\tv6.1',
+    'scenarios/B.yaml\tsplit\t1G\tv6.1',
+    'scenarios/B.yaml\tsplit\t2M\tv6.1',
+    'scenarios/good.yaml\tpoison\t1G\tv6.1',
+    'scenarios/good.yaml\tpoison\t2M\tv6.1',
+    'scenarios/good.yaml\tsplit\t1G\tv6.1',
+    'scenarios/good.yaml\tsplit\t2M\tv6.1',
+    '',
+  ].join('\n'));
+  t.equal((await cli(['list', '--hugepagesz', '2M', '--profile', 'all'], cwd)).out.split('\n').length - 1, 4);
+  t.equal((await cli(['list', '--profile', 'v6.0'], cwd)).code, 64);
+  t.same(JSON.parse((await cli(['list', '--json', '--shard', '4/4'], cwd)).out), [
+    { file: 'scenarios/B.yaml', test: 'split', size: '2M', profile: 'v6.1' },
+    { file: 'scenarios/good.yaml', test: 'split', size: '2M', profile: 'v6.1' },
+  ]);
+  for (const bad of ['0/2', '3/2', 'x', '1/0']) t.equal((await cli(['list', '--shard', bad], cwd)).code, 64, `--shard ${bad}`);
+});
+
+t.test('shards 1..n of the bundled list are disjoint and cover it; run --shard runs exactly them', async (t) => {
+  const root = resolve('.');
+  const all = (await cli(['list'], root)).out.split('\n').filter(Boolean);
+  t.ok(all.length >= 10, `${all.length} lines`);
+  const full = (await cli(['run', 'scenarios'], root)).out;
+  const resultOf = (out: string, test: string, stream: string): string | undefined => {
+    const block = out.split(/\n(?=# selftests: hgmsim: )/).find((b) => b.startsWith(`# selftests: hgmsim: ${stream}\n`) || b.includes(`\n# selftests: hgmsim: ${stream}\n`));
+    return block?.split('\n').find((l) => new RegExp(`^# (?:not )?ok \\d+ ${test.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?: #|$)`).test(l))?.replace(/ok \d+ /, 'ok N ');
+  };
+  for (const n of [1, 3, 4]) {
+    const seen: string[] = [];
+    for (let i = 1; i <= n; i++) {
+      const mine = (await cli(['list', '--shard', `${i}/${n}`], root)).out.split('\n').filter(Boolean);
+      t.same(mine, all.filter((_l, k) => k % n === i - 1), `shard ${i}/${n} is lines k with k mod ${n} = ${i - 1}`);
+      seen.push(...mine);
+      if (n !== 3) continue;
+      const run = await cli(['run', 'scenarios', '--shard', `${i}/${n}`, '--check'], root);
+      t.equal(run.code, 0, run.err);
+      const points = run.out.split('\n').filter((l) => /^# (not )?ok \d+ /.test(l));
+      t.equal(points.length, mine.length, `run --shard ${i}/${n} reports its ${mine.length} tests`);
+      for (const line of mine) {
+        const [file, test, size, profile] = line.split('\t') as [string, string, string, string];
+        const stream = `${file.replace(/^.*\//, '').replace(/\.yaml$/, '')} ${size} [${profile}]`;
+        t.equal(resultOf(run.out, test, stream), resultOf(full, test, stream), `${stream}: ${test} as in the full run`);
+      }
+    }
+    t.same([...seen].sort(), [...all].sort(), `${n} shards cover the list`);
+    t.equal(new Set(seen).size, seen.length, `${n} shards are disjoint`);
+  }
+});
+
+t.test('an empty shard prints 1..0 # SKIP empty shard and exits 0', async (t) => {
+  const cwd = workdir({ 'good.yaml': GOOD });
+  const r = await cli(['run', 'good.yaml', '--shard', '9/9'], cwd);
+  t.equal(r.code, 0);
+  t.equal(r.out, 'TAP version 13\n1..0 # SKIP empty shard\n');
+  t.equal(JSON.parse((await cli(['run', 'good.yaml', '--shard', '9/9', '--format', 'json'], cwd)).out).streams.length, 0);
+  t.equal((await cli(['run', 'good.yaml', '--shard', '1/2', '--update-golden'], cwd)).code, 64, '--shard with --update-golden');
+  t.equal((await cli(['run', 'good.yaml', '--shard', '1/2', '--test', 'split'], cwd)).code, 64, '--shard with --test');
+});
+
+t.test('--jobs 2 prints the same bytes as --jobs 1', async (t) => {
+  const files: Record<string, string> = { 'f.yaml': FAILING };
+  for (let i = 0; i < 6; i++) files[`s/g${i}.yaml`] = GOOD.replace('good', `g${i}`);
+  const cwd = workdir(files);
+  for (const extra of [[], ['--profile', 'all', '-v', '--format', 'json']]) {
+    const one = hgmsim(['run', '--jobs', '1', '.', ...extra], cwd);
+    const two = hgmsim(['run', '--jobs', '2', '.', ...extra], cwd);
+    t.equal(two.code, one.code, `${extra.join(' ')}: same exit status`);
+    t.equal(two.out, one.out, `${extra.join(' ')}: byte-identical`);
+    t.equal(two.err, one.err);
+  }
+  const bundled = resolve('.');
+  t.equal(hgmsim(['run', 'scenarios', '--jobs', '2'], bundled).out, hgmsim(['run', 'scenarios', '--jobs', '1'], bundled).out, 'bundled scenarios');
+  const runtime = hgmsim(['run', '--jobs', '2', 'x.yaml', 's'], workdir({ 'x.yaml': GOOD.replace('      - expect: {HardwareCorrupted: +4 kB}', '      - print: "{pfn(P)}"'), 's/a.yaml': GOOD }));
+  t.equal(runtime.code, 65, 'a runtime author error from a worker is still positioned, exit 65');
+  t.match(runtime.err, /^x\.yaml:13:18: NOT_ADDRESS /);
+  t.equal((await cli(['run', '--jobs', '0'], cwd)).code, 64);
+});
+
+t.test('run --check after a changed step names the test, size, profile and line; --update-golden fixes it', async (t) => {
+  const text = readFileSync('scenarios/mainline/second-poison.yaml', 'utf8');
+  const files: Record<string, string> = { 'scenarios/mainline/second-poison.yaml': text };
+  for (const size of ['2M', '1G']) files[`scenarios/mainline/second-poison.${size}.v6.1.tap`] = readFileSync(`scenarios/mainline/second-poison.${size}.v6.1.tap`, 'utf8');
+  const cwd = workdir(files);
+  t.equal((await cli(['run', '--check'], cwd)).code, 0, 'the copied goldens match');
+  // One step changes, and its expect with it: the run still passes, but the output differs.
+  const changed = text.replace(
+    '- access: {addr: P + 128 * PAGE_SIZE, op: read, in_thread: new,\n                 expect: {sigbus: BUS_MCEERR_AR, si_addr: P + 128 * PAGE_SIZE,',
+    '- access: {addr: P + 64 * PAGE_SIZE, op: read, in_thread: new,\n                 expect: {sigbus: BUS_MCEERR_AR, si_addr: P + 64 * PAGE_SIZE,');
+  t.not(changed, text, 'the step was found');
+  writeFileSync(join(cwd, 'scenarios/mainline/second-poison.yaml'), changed);
+  t.equal((await cli(['run'], cwd)).code, 0, 'the run passes');
+  const check = await cli(['run', '--check'], cwd, { GITHUB_ACTIONS: 'true' });
+  t.equal(check.code, 1);
+  t.match(check.err, /golden differs: scenarios\/mainline\/second-poison\.2M\.v6\.1\.tap \(scenarios\/mainline\/second-poison\.yaml 2M v6\.1\), test "a second MADV_HWPOISON in the same hugepage", first difference at line 4\n  expected: # sigbus: 1 BUS_MCEERR_AR si_addr=P\+0x80000 si_addr_lsb=21\n  actual: {3}# sigbus: 1 BUS_MCEERR_AR si_addr=P\+0x40000 si_addr_lsb=21\n/);
+  t.match(check.err, /\n {2}@@ a second MADV_HWPOISON in the same hugepage \(# lines\)\n {2}- # sigbus: 1 BUS_MCEERR_AR si_addr=P\+0x80000 si_addr_lsb=21\n {2}\+ # sigbus: 1 BUS_MCEERR_AR si_addr=P\+0x40000 si_addr_lsb=21\n {2}1 test differs: a second MADV_HWPOISON in the same hugepage \(# lines\)\n/);
+  t.match(check.err, /golden differs: scenarios\/mainline\/second-poison\.1G\.v6\.1\.tap \(scenarios\/mainline\/second-poison\.yaml 1G v6\.1\), test "a second MADV_HWPOISON in the same hugepage", first difference at line 4\n/);
+  t.match(check.out, /\n::error file=scenarios\/mainline\/second-poison\.2M\.v6\.1\.tap,line=4,title=golden differs%3A scenarios\/mainline\/second-poison\.yaml 2M v6\.1%2C test "a second MADV_HWPOISON in the same hugepage"::expected: # sigbus/);
+  const shard = await cli(['run', '--check', '--shard', '2/2'], cwd);
+  t.equal(shard.code, 1, 'the shard owning a stream checks its golden');
+  const up = await cli(['run', '--update-golden'], cwd);
+  t.equal(up.code, 0, up.err);
+  t.equal((await cli(['run', '--check'], cwd)).code, 0, 'passes after --update-golden');
+  // A broken verdict: --update-golden writes nothing.
+  const before = readFileSync(join(cwd, 'scenarios/mainline/second-poison.2M.v6.1.tap'), 'utf8');
+  writeFileSync(join(cwd, 'scenarios/mainline/second-poison.yaml'), changed.replace('HardwareCorrupted: +4 kB', 'HardwareCorrupted: +12 kB'));
+  const refused = await cli(['run', '--update-golden'], cwd);
+  t.equal(refused.code, 1);
+  t.match(refused.err, /refusing to update goldens: 2 result\(s\) depart/);
+  t.notMatch(refused.err, /wrote/);
+  t.equal(readFileSync(join(cwd, 'scenarios/mainline/second-poison.2M.v6.1.tap'), 'utf8'), before, 'golden untouched');
+  t.same(readdirSync(join(cwd, 'scenarios/mainline')).sort(), ['second-poison.1G.v6.1.tap', 'second-poison.2M.v6.1.tap', 'second-poison.yaml'], 'no temp files left');
+});
+
+t.test('a golden that differs in the header or the totals says so', async (t) => {
+  t.equal(testAtLine('TAP version 13\n# h\n1..1\nok 1 a\n# Totals: x\n', 2), 'the header');
+  t.equal(testAtLine('TAP version 13\n# h\n1..1\n# c\nok 1 a \\# b # SKIP r\n# Totals: x\n', 4), 'test "a # b"');
+  t.equal(testAtLine('TAP version 13\n1..1\nok 1 a\n# Totals: x\n', 4), 'the totals');
+});
+
+t.test('diff: 0 same, 1 different (one si_addr_lsb), 65 not TAP, 66 missing, - reads stdin', async (t) => {
+  const root = resolve('.');
+  const expected = (await cli(['run', 'scenarios'], root)).out;
+  const actual = expected.replace('si_addr=P+0x80000 si_addr_lsb=21', 'si_addr=P+0x80000 si_addr_lsb=12');
+  t.not(actual, expected);
+  const cwd = workdir({ 'e.tap': expected, 'a.tap': actual, 'n.txt': 'hello\n' });
+  const same = await cli(['diff', 'e.tap', 'e.tap'], cwd);
+  t.equal(same.code, 0);
+  t.equal(same.out, 'identical\n');
+  const d = await cli(['diff', 'e.tap', 'a.tap'], cwd);
+  t.equal(d.code, 1);
+  t.equal(d.out, [
+    '--- e.tap',
+    '+++ a.tap',
+    '@@ selftests: hgmsim: second-poison 2M [v6.1] > a second MADV_HWPOISON in the same hugepage (# lines)',
+    '- # sigbus: 1 BUS_MCEERR_AR si_addr=P+0x80000 si_addr_lsb=21',
+    '+ # sigbus: 1 BUS_MCEERR_AR si_addr=P+0x80000 si_addr_lsb=12',
+    '1 test differs: selftests: hgmsim: second-poison 2M [v6.1] > a second MADV_HWPOISON in the same hugepage (# lines)',
+    '',
+  ].join('\n'));
+  const stdin = spawnSync(process.execPath, [BIN, 'diff', 'e.tap', '-'], { cwd, input: actual, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '0' } });
+  t.equal(stdin.status, 1);
+  t.match(stdin.stdout, /^--- e\.tap\n\+\+\+ <stdin>\n/);
+  const notTap = await cli(['diff', 'e.tap', 'n.txt'], cwd);
+  t.equal(notTap.code, 65);
+  t.equal(notTap.err, 'hgmsim: n.txt: not TAP (no version line, plan or test point)\n');
+  t.equal((await cli(['diff', 'e.tap', 'nope.tap'], cwd)).code, 66);
+  t.equal((await cli(['diff', '-', '-'], cwd)).code, 64);
+  t.equal((await cli(['diff', 'e.tap'], cwd)).code, 64);
+  t.match((await cli(['--color', 'always', 'diff', 'e.tap', 'a.tap'], cwd)).out, /\u001b\[31m- # sigbus/, 'colour on request');
+  t.notMatch(d.out, /\u001b/, 'no colour when stdout is not a terminal');
+});
+
+t.test('in-process: diff reads stdin through Io', async (t) => {
+  const out: string[] = [];
+  const io = { cwd: process.cwd(), env: {}, out: (s: string) => out.push(s), err: () => {}, readStdin: async () => 'TAP version 13\n1..1\nok 1 a\n' };
+  t.equal(await runCli(['diff', '-', '-'], io), 64);
+  const dir = workdir({ 'e.tap': 'TAP version 13\n1..1\nok 1 a\n' });
+  t.equal(await runCli(['diff', join(dir, 'e.tap'), '-'], io), 0);
+  t.equal(out.join(''), 'identical\n');
+  t.equal(await runCli(['diff', join(dir, 'e.tap'), '-'], { ...io, readStdin: undefined }), 64, 'no stdin to read');
+});
+
+t.test('the README workflow\'s gate command passes on every shard and writes its JUnit', async (t) => {
+  const readme = readFileSync('README.md', 'utf8');
+  const m = /run: node bin\/hgmsim\.js (run [^\n]*--shard \$\{\{ matrix\.shard \}\}\/(\d+)[^\n]*)\n/.exec(readme);
+  t.ok(m, 'README has the sharded gate command');
+  if (!m) return;
+  const out = mkdtempSync(join(tmpdir(), 'hgmsim-junit-'));
+  const total = Number(m[2]);
+  let tests = 0;
+  for (let i = 1; i <= total; i++) {
+    const args = m[1]!.replaceAll('${{ matrix.shard }}', String(i)).split(' ').map((a) => (a.endsWith('.xml') ? join(out, a) : a));
+    const r = await cli(args, resolve('.'));
+    t.equal(r.code, 0, `shard ${i}/${total}: ${r.err}`);
+    tests += Number(/<testsuites name="hgmsim" tests="(\d+)"/.exec(readFileSync(join(out, `junit-${i}.xml`), 'utf8'))?.[1]);
+  }
+  t.equal(tests, (await cli(['list'], resolve('.'))).out.split('\n').filter(Boolean).length, 'the shards\' JUnit reports hold every listed test once');
+});
+
+t.test('a long golden diff is cut after its head, keeping the summary line', async (t) => {
+  const cwd = workdir({ 'good.yaml': GOOD });
+  t.equal((await cli(['run', 'good.yaml', '--hugepagesz', '2M', '--update-golden'], cwd)).code, 0);
+  const path = join(cwd, 'good.2M.v6.1.tap');
+  const golden = readFileSync(path, 'utf8');
+  writeFileSync(path, golden.replace('1..2\n', `1..2\n${Array.from({ length: 40 }, (_v, i) => `# noise ${i}\n`).join('')}`));
+  const r = await cli(['run', 'good.yaml', '--hugepagesz', '2M', '--check'], cwd);
+  t.equal(r.code, 1);
+  t.match(r.err, /test "poison", first difference at line 4\n/);
+  t.match(r.err, /\n {2}- # noise 20\n {2}… 19 more lines\n {2}1 test differs: poison \(# lines\)\n$/);
 });

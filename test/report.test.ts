@@ -6,6 +6,16 @@ import type { FinalResults } from 'tap-parser';
 import { REPORTERS, FORMAT_NAMES } from '../src/report/index.js';
 import { escapeDescription, renderTap, resultLine, streamLines, verdictMatrix } from '../src/report/tap.js';
 import type { StreamResult, TestResult } from '../src/runner/results.js';
+import { readFileSync } from 'node:fs';
+import { validateXML } from 'xmllint-wasm';
+import { diffSummary, diffTap, lineHunks, renderDiff } from '../src/report/diff.js';
+import { ghData, ghProperty, xmlAttr, xmlText } from '../src/report/escape.js';
+import { renderGithubAnnotations } from '../src/report/github.js';
+import { renderJson, resultsDocumentSchema, resultsJsonSchemaText } from '../src/report/json.js';
+import { renderJunit } from '../src/report/junit.js';
+import { renderKtap } from '../src/report/ktap.js';
+import { pointLine, readTap } from '../src/report/tap-read.js';
+import type { TapLevel } from '../src/report/tap-read.js';
 
 const test = (over: Partial<TestResult> & Pick<TestResult, 'name' | 'outcome'>): TestResult => ({
   status: over.outcome === 'xfail' ? 'fail' : over.outcome === 'xpass' ? 'pass' : over.outcome === 'skip' ? 'skip' : over.outcome,
@@ -185,8 +195,13 @@ t.test('rendering is pure: byte-identical on rerun', async (t) => {
 });
 
 t.test('REPORTERS is keyed by --format name', async (t) => {
-  t.same(FORMAT_NAMES, ['tap']);
+  t.same(FORMAT_NAMES, ['tap', 'ktap', 'junit', 'json']);
   t.equal(REPORTERS.tap([stream()], {}), renderTap([stream()]));
+  for (const name of FORMAT_NAMES) {
+    const streams = [stream(), stream({ size: '1G', tests: [test({ name: 'f', outcome: 'fail', departure: 'fail', reason: 'x', failedAt: { line: 3 } })], exitStatus: 1 })];
+    t.equal(REPORTERS[name](streams, {}), REPORTERS[name](streams, {}), `${name}: byte-identical on rerun`);
+    t.notMatch(REPORTERS[name](streams, {}), /\d{4}-\d\d-\d\dT|\/tmp\/|\/work\//, `${name}: no clock, no host path`);
+  }
 });
 
 t.test('tap-parser accepts the flat stream', async (t) => {
@@ -213,4 +228,252 @@ t.test('tap-parser accepts the nested stream: the runner lines are the only poin
   t.equal(r.count, 2);
   t.equal(r.skip, 1);
   t.equal(r.ok, true);
+});
+
+// --- the CI formats -------------------------------------------------------------------------------
+
+/** Streams that exercise every outcome and departure, a switch, and characters that need escaping. */
+const mixed = (): StreamResult[] => [
+  stream({
+    switches: [{ name: 'rfc_intent', value: true }],
+    tests: [
+      test({ name: 'p <&> "q"', outcome: 'pass', lines: [' ... a & b'], summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21'] }),
+      test({ name: 'f', outcome: 'fail', departure: 'fail', reason: 'line 9: access expected SIGBUS', failedAt: { line: 9 } }),
+      test({ name: 's', outcome: 'skip', expected: 'skip', reason: 'MADV_SPLIT failed: Invalid argument' }),
+      test({ name: 'us', outcome: 'skip', departure: 'skip', reason: 'MADV_SPLIT failed: Invalid argument' }),
+      test({ name: 'xf', outcome: 'xfail', expected: 'fail', why: 'no HGM' }),
+      test({ name: 'xp', outcome: 'xpass', expected: 'fail', departure: 'xpass' }),
+      test({ name: 'up', outcome: 'pass', status: 'pass', expected: 'skip', departure: 'unexpected-pass' }),
+    ],
+    exitStatus: 1,
+  }),
+  stream({ size: '1G', tests: [test({ name: 'ctl \u0001 char', outcome: 'pass' })] }),
+];
+
+t.test('escape helpers: XML text and attributes, GitHub data and properties', async (t) => {
+  t.equal(xmlText('a < b && c > d'), 'a &lt; b &amp;&amp; c &gt; d');
+  t.equal(xmlText('bell\u0007 ok\ttab\nnl'), 'bell\uFFFD ok\ttab\nnl', 'XML 1.0 cannot carry C0 controls');
+  t.equal(xmlText('lone \uD800 surrogate, pair \uD83D\uDE00'), 'lone \uFFFD surrogate, pair \uD83D\uDE00');
+  t.equal(xmlAttr('say "hi"\n\tthere'), 'say &quot;hi&quot;&#10;&#9;there');
+  t.equal(ghData('100% done\r\nnext'), '100%25 done%0D%0Anext');
+  t.equal(ghProperty('a: b, c%'), 'a%3A b%2C c%25');
+});
+
+t.test('junit: one testsuite per stream; failures carry expected and actual; time="0", no timestamp', async (t) => {
+  const xml = renderJunit(mixed());
+  t.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="hgmsim" tests="8" failures="3" errors="0" skipped="2" time="0">\n/);
+  t.match(xml, /<testsuite name="x 2M \[v6\.1\]" tests="7" failures="3" errors="0" skipped="2" time="0">/);
+  t.match(xml, /<property name="switch\.rfc_intent" value="true"\/>/);
+  t.match(xml, /<testcase classname="x 2M \[v6\.1\]" name="p &lt;&amp;&gt; &quot;q&quot;" file="scenarios\/x\.yaml" time="0">/);
+  t.match(xml, /<testcase classname="x 2M \[v6\.1\]" name="f" file="scenarios\/x\.yaml" line="9" time="0">\n {6}<failure message="expected pass, got fail: line 9: access expected SIGBUS" type="fail">expected: pass\nactual: {3}fail\nreason: {3}line 9: access expected SIGBUS\nat: {7}scenarios\/x\.yaml:9<\/failure>/);
+  t.match(xml, /<skipped message="MADV_SPLIT failed: Invalid argument"\/>/);
+  t.match(xml, /<skipped message="unexpected skip \(expected pass\): MADV_SPLIT failed: Invalid argument"\/>/);
+  t.match(xml, /name="xf"[^\n]*>\n {6}<system-out># XFAIL no HGM\n<\/system-out>/);
+  t.match(xml, /<failure message="expected fail, got pass" type="xpass">/);
+  t.match(xml, /<failure message="expected skip, got pass" type="unexpected-pass">/);
+  t.match(xml, /name="ctl \uFFFD char"/);
+  t.notMatch(xml, /timestamp=/);
+  t.equal(renderJunit([]), '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hgmsim" tests="0" failures="0" errors="0" skipped="0" time="0">\n</testsuites>\n');
+});
+
+t.test('junit: valid against the vendored JUnit XSD (xmllint-wasm)', async (t) => {
+  const schema = readFileSync('test/fixtures/junit.xsd', 'utf8');
+  for (const [what, xml] of [['every outcome', renderJunit(mixed(), { verbose: true })], ['no streams', renderJunit([])]] as const) {
+    const r = await validateXML({ xml: [{ fileName: 'results.xml', contents: xml }], schema: [schema] });
+    t.equal(r.valid, true, `${what}: ${r.rawOutput}`);
+  }
+  // The schema has teeth: a timestamp-less testcase without its required classname is refused.
+  const bad = await validateXML({ xml: [{ fileName: 'bad.xml', contents: '<testsuites><testsuite name="a" tests="1" failures="0" errors="0"><testcase name="x" time="0"/></testsuite></testsuites>' }], schema: [schema] });
+  t.equal(bad.valid, false, 'a testcase without classname is invalid');
+});
+
+t.test('json: schemaVersion 1, the result records, valid against its zod shape', async (t) => {
+  const text = renderJson(mixed());
+  const doc = JSON.parse(text) as unknown;
+  const parsed = resultsDocumentSchema.safeParse(doc);
+  t.ok(parsed.success, parsed.success ? 'valid' : JSON.stringify(parsed.error.issues));
+  if (!parsed.success) return;
+  t.equal(parsed.data.schemaVersion, 1);
+  t.equal(parsed.data.exitStatus, 1);
+  t.same(parsed.data.totals, { pass: 3, fail: 1, xfail: 1, xpass: 1, skip: 2, error: 0 });
+  const f = parsed.data.streams[0]?.tests[1];
+  t.same(f && { status: f.status, expected: f.expected, departure: f.departure, failedAt: f.failedAt }, { status: 'fail', expected: 'pass', departure: 'fail', failedAt: { line: 9 } });
+  t.same(parsed.data.streams[0]?.switches, [{ name: 'rfc_intent', value: true }]);
+  t.ok(text.endsWith('}\n'));
+  t.equal(JSON.parse(renderJson([])).exitStatus, 0);
+  const steps = [{ index: 1, line: 5, call: 'print', ret: '', signals: [], linesBefore: 0 }];
+  t.same(JSON.parse(renderJson([stream({ tests: [test({ name: 'v', outcome: 'pass', steps })] })], { verbose: true })).streams[0].tests[0].steps,
+    [{ index: 1, line: 5, call: 'print', ret: '', signals: [] }], 'steps with -v, without the interleaving detail');
+  t.same(JSON.parse(renderJson([stream({ tests: [test({ name: 'v', outcome: 'pass', steps })] })])).streams[0].tests[0].steps, []);
+});
+
+t.test('json: schema/results.schema.json is the one the zod shape generates', async (t) => {
+  const committed = readFileSync('schema/results.schema.json', 'utf8');
+  t.equal(committed, resultsJsonSchemaText(), 'run `npm run schema` after changing src/report/json.ts');
+  const schema = JSON.parse(committed) as { $schema: string; required: string[] };
+  t.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+  t.same(schema.required, ['schemaVersion', 'tool', 'exitStatus', 'totals', 'streams']);
+});
+
+t.test('ktap: KTAP version 1, one nested subtest per stream', async (t) => {
+  const a = stream({ tests: [test({ name: 'first', outcome: 'pass', summary: ['HardwareCorrupted: +4 kB'] }), test({ name: 'q', outcome: 'skip', expected: 'skip', reason: 'why' })] });
+  const b = stream({ size: '1G', tests: [test({ name: 'f', outcome: 'fail', departure: 'fail' })], exitStatus: 1 });
+  const c = stream({ scenario: 'y', switches: [{ name: 'w', value: false }], tests: [test({ name: 'u', outcome: 'skip', departure: 'skip' })], exitStatus: 4 });
+  t.equal(renderKtap([a, b, c]), [
+    'KTAP version 1',
+    '1..3',
+    '    KTAP version 1',
+    '    # Subtest: x 2M [v6.1]',
+    '    # hgmsim x 2M, profile v6.1',
+    '    1..2',
+    '    # HardwareCorrupted: +4 kB',
+    '    ok 1 first',
+    '    ok 2 q # SKIP why',
+    '    # Totals: pass:1 fail:0 xfail:0 xpass:0 skip:1 error:0',
+    'ok 1 x 2M [v6.1]',
+    '    KTAP version 1',
+    '    # Subtest: x 1G [v6.1]',
+    '    # hgmsim x 1G, profile v6.1',
+    '    1..1',
+    '    # departs from its verdict: expected pass, got fail',
+    '    not ok 1 f',
+    '    # Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0',
+    'not ok 2 x 1G [v6.1]',
+    '    KTAP version 1',
+    '    # Subtest: y 2M [v6.1]',
+    '    # hgmsim y 2M, profile v6.1',
+    '    # switches: w=false',
+    '    1..1',
+    '    # departs from its verdict: expected pass, got skip',
+    '    ok 1 u # SKIP',
+    '    # Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0',
+    'ok 3 y 2M [v6.1] # SKIP unexpected skip',
+    '# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:0',
+    '',
+  ].join('\n'));
+});
+
+t.test('github annotations: an ::error per failure or XPASS at the failing step, a ::warning per unexpected skip', async (t) => {
+  t.equal(renderGithubAnnotations(mixed()), [
+    '::error file=scenarios/x.yaml,line=9,title=x 2M [v6.1]%3A f::expected pass, got fail: line 9: access expected SIGBUS',
+    '::warning file=scenarios/x.yaml,title=x 2M [v6.1]%3A us::expected pass, got skip: MADV_SPLIT failed: Invalid argument',
+    '::error file=scenarios/x.yaml,title=x 2M [v6.1]%3A xp::expected fail, got pass',
+    '::error file=scenarios/x.yaml,title=x 2M [v6.1]%3A up::expected skip, got pass',
+    '',
+  ].join('\n'));
+  t.equal(renderGithubAnnotations([stream()]), '', 'nothing when every result matches');
+});
+
+// --- reading TAP back, and diffing it ---------------------------------------------------------------
+
+const KSELFTEST_RUNNER = `TAP version 13
+1..2
+# timeout set to 45
+# selftests: mm: hugetlb-soft-offline
+# TAP version 13
+# 1..0 # SKIP not enough hugetlb pages
+ok 1 selftests: mm: hugetlb-soft-offline # SKIP
+# timeout set to 45
+# selftests: mm: memory-failure
+# TAP version 13
+# 1..3
+# # Starting 3 tests from 3 test cases.
+# #  RUN           memory_failure.madv_hard.anon ...
+# #            OK  memory_failure.madv_hard.anon
+# ok 1 memory_failure.madv_hard.anon
+# # memory-failure.c:210:anon:Expected 0 (0) == ret (-1)
+# not ok 2 memory_failure.madv_soft.anon
+# ok 3 memory_failure.madv_hard.file # XFAIL unknown
+#
+# # Totals: pass:1 fail:1 xfail:1 xpass:0 skip:0 error:0
+not ok 2 selftests: mm: memory-failure # exit=1
+# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:1 error:0
+`;
+
+const mustRead = (text: string): TapLevel => {
+  const r = readTap(text);
+  if (!r) throw new Error('not TAP');
+  return r;
+};
+
+t.test('tap-read: runner-nested kselftest output, descended into', async (t) => {
+  const top = mustRead(KSELFTEST_RUNNER);
+  t.equal(top.plan, '1..2');
+  t.same(top.points.map((p) => [p.id, p.name, p.status, p.reason]), [
+    [1, 'selftests: mm: hugetlb-soft-offline', 'skip', ''],
+    [2, 'selftests: mm: memory-failure', 'fail', 'exit=1'],
+  ]);
+  t.same(top.points[0]?.comments, ['# timeout set to 45', '# selftests: mm: hugetlb-soft-offline'], 'the runner\'s own lines');
+  t.equal(top.points[0]?.child?.plan, '1..0 # SKIP not enough hugetlb pages');
+  const child = top.points[1]?.child;
+  t.same(child?.points.map((p) => [p.name, p.status, p.reason]), [
+    ['memory_failure.madv_hard.anon', 'pass', ''],
+    ['memory_failure.madv_soft.anon', 'fail', ''],
+    ['memory_failure.madv_hard.file', 'xfail', 'unknown'],
+  ]);
+  t.same(child?.points[1]?.comments, ['# memory-failure.c:210:anon:Expected 0 (0) == ret (-1)']);
+  t.same(child?.trailing, ['# Totals: pass:1 fail:1 xfail:1 xpass:0 skip:0 error:0'], 'a bare # is a blank child line, which does not count');
+  t.same(top.trailing, ['# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:1 error:0']);
+});
+
+t.test('tap-read: kselftest.h directives and result shapes', async (t) => {
+  const r = mustRead('TAP version 13\n1..6\nok 1 # SKIP no pool\nnot ok 2 # error could not open\nok 3 a # XPASS\nnot ok 4 b # TIMEOUT 45 seconds\nnot ok 5 c # TODO later\nBail out! gone\n');
+  t.same(r.points.map((p) => [p.name, p.status, p.reason]), [
+    ['', 'skip', 'no pool'], ['', 'error', 'could not open'], ['a', 'xpass', ''], ['b', 'fail', 'TIMEOUT 45 seconds'], ['c', 'todo', 'later'],
+  ]);
+  t.same(r.points.map(pointLine), ['ok 1 # SKIP no pool', 'not ok 2 # error could not open', 'ok 3 a # XPASS', 'not ok 4 b # TIMEOUT 45 seconds', 'not ok 5 c # TODO later']);
+  t.equal(r.bailout, 'gone');
+  t.equal(readTap('{"not": "tap"}\nhello\n'), null, 'no version, plan or point: not TAP');
+  t.equal(readTap(''), null);
+  t.equal(mustRead('ok 1 x').points.length, 1, 'a lone point without newline is TAP');
+  t.same(mustRead('TAP version 13\r\n1..1\r\nok 1 x\r\n').points.map((p) => p.name), ['x'], 'CRLF');
+  t.equal(mustRead(renderTap([stream()])).points[0]?.name, 'first', 'our flat stream');
+  t.equal(mustRead(renderTap([stream(), stream({ size: '1G' })])).points[1]?.child?.points[0]?.name, 'first', 'our nested stream');
+});
+
+t.test('diff: one si_addr_lsb differs, and exactly that is printed', async (t) => {
+  const a = stream({ tests: [test({ name: 'hwpoison', outcome: 'pass', summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21', 'HardwareCorrupted: +4 kB'] }), test({ name: 'other', outcome: 'pass' })] });
+  const b = stream({ ...a, tests: [test({ ...a.tests[0]!, summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=12', 'HardwareCorrupted: +4 kB'] }), a.tests[1]!] });
+  const nested = (s: StreamResult): string => renderTap([s, stream({ size: '1G' })]);
+  const entries = diffTap(mustRead(nested(a)), mustRead(nested(b)));
+  t.equal(renderDiff('expected.tap', 'actual.tap', entries), [
+    '--- expected.tap',
+    '+++ actual.tap',
+    '@@ selftests: hgmsim: x 2M [v6.1] > hwpoison (# lines)',
+    '- # sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21',
+    '+ # sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=12',
+    '1 test differs: selftests: hgmsim: x 2M [v6.1] > hwpoison (# lines)',
+    '',
+  ].join('\n'));
+  t.equal(renderDiff('a', 'b', diffTap(mustRead(nested(a)), mustRead(nested(a)))), 'identical\n');
+});
+
+t.test('diff: results, plans, missing and extra tests, trailing lines, colour hooks', async (t) => {
+  const e = mustRead('TAP version 13\n1..3\n# one\nok 1 a\nok 2 b\nok 3 c # SKIP x\n# Totals: 2\n');
+  const a = mustRead('TAP version 13\n1..3\n# one\nnot ok 1 a\nok 2 c # SKIP y\nok 3 d\n# Totals: 3\n');
+  const entries = diffTap(e, a);
+  t.same(entries.map((d) => [d.path.join(' > '), d.kind]), [
+    ['a', 'result'], ['b', 'result'], ['c', 'result'], ['', 'trailing'],
+  ], 'c is paired by name; b and d, left over, are paired in order');
+  t.equal(diffSummary(entries), '3 tests differ: a (result), b (result), c (result); lines after the last test differ at top level');
+  const paint = { header: (s: string) => `<h>${s}`, removed: (s: string) => `<r>${s}`, added: (s: string) => `<g>${s}`, summary: (s: string) => `<b>${s}` };
+  const text = renderDiff('E', 'A', entries, paint);
+  t.match(text, /^<h>--- E\n<h>\+\+\+ A\n<h>@@ a \(result\)\n<r>- ok 1 a\n<g>\+ not ok 1 a\n/);
+  t.match(text, /\n<b>3 tests differ/);
+  const planOnly = diffTap(mustRead('1..2\nok 1 a\nok 2 b\n'), mustRead('1..2\nok 1 a\n'));
+  t.same(planOnly.map((d) => d.kind), ['missing']);
+  t.equal(diffSummary(diffTap(mustRead('1..1\nok 1 a\n'), mustRead('1..2\nok 1 a\nok 2 b\n'))), '1 test differs: b (extra); plan differs at top level');
+  t.equal(diffSummary(diffTap(mustRead('1..1\nok 1 a\n'), mustRead('1..1\nBail out! x\n'))), '1 test differs: a (missing); bail out differs at top level');
+  const childGone = diffTap(mustRead(renderTap([stream(), stream()])), mustRead('TAP version 13\n1..2\nok 1 selftests: hgmsim: x 2M [v6.1]\nok 2 selftests: hgmsim: x 2M [v6.1]\n# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\n'));
+  t.ok(childGone.some((d) => d.hunks.some((h) => h.removed.includes('# (a nested TAP stream)'))), 'a child stream on one side only');
+});
+
+t.test('diff: line hunks (longest common subsequence)', async (t) => {
+  t.same(lineHunks(['a', 'b', 'c'], ['a', 'b', 'c']), []);
+  t.same(lineHunks(['a', 'b', 'c', 'd'], ['a', 'x', 'c', 'd', 'e']), [{ removed: ['b'], added: ['x'] }, { removed: [], added: ['e'] }]);
+  t.same(lineHunks(['1', '2', '3'], ['0', '1', '3']), [{ removed: [], added: ['0'] }, { removed: ['2'], added: [] }]);
+  t.same(lineHunks([], ['z']), [{ removed: [], added: ['z'] }]);
+  const big = Array.from({ length: 2100 }, (_v, i) => `l${i}`);
+  const other = Array.from({ length: 2100 }, (_v, i) => `m${i}`);
+  t.same(lineHunks(['h', ...big, 't'], ['h', ...other, 't']), [{ removed: big, added: other }], 'past the limit: one hunk between common head and tail');
 });

@@ -13,18 +13,20 @@ export const EXIT = {
   DATAERR: 65,
   NOINPUT: 66,
   SOFTWARE: 70,
+  CANTCREAT: 73,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** Rows of the exit-status table printed by --help. */
 export const EXIT_TABLE: readonly (readonly [ExitCode, string])[] = [
   [EXIT.OK, 'every result matches its verdict (expected SKIP and XFAIL included)'],
-  [EXIT.FAIL, 'a result fails or XPASSes against its verdict, or a golden differs'],
+  [EXIT.FAIL, 'a result fails or XPASSes against its verdict, or a golden differs (diff: the streams differ)'],
   [EXIT.SKIP, 'the only departures are unexpected skips'],
   [EXIT.USAGE, 'usage error (unknown option, bad value)'],
-  [EXIT.DATAERR, 'invalid scenario (every error printed as file:line:col)'],
+  [EXIT.DATAERR, 'invalid scenario (every error printed as file:line:col), or input to diff that is not TAP'],
   [EXIT.NOINPUT, 'a file or directory does not exist'],
   [EXIT.SOFTWARE, 'internal error: a bug in hgmsim'],
+  [EXIT.CANTCREAT, 'a report file (--junit, --json) cannot be written'],
 ];
 
 /** An expected way to end: a status and a message for stderr (already formatted, may be empty). */

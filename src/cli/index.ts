@@ -18,5 +18,10 @@ const code = await runCli(process.argv.slice(2), {
   err: (text) => {
     process.stderr.write(text);
   },
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
 });
 process.exitCode = code;

@@ -4,6 +4,8 @@
 import { FORMAT_NAMES } from '../report/index.js';
 import { HUGEPAGE_SIZES } from '../scenario/types.js';
 import { COLOR_MODES } from './color.js';
+import { parseJobs, parseShard } from './shard.js';
+import type { Shard } from './shard.js';
 
 export interface OptionSpec {
   readonly flags: string;
@@ -14,6 +16,8 @@ export interface OptionSpec {
   readonly conflicts?: readonly string[];
   /** Repeatable: every occurrence is collected into a list. */
   readonly repeatable?: boolean;
+  /** Turns the argument into the option's value; throws commander's InvalidArgumentError (exit 64). */
+  readonly parse?: (value: string) => unknown;
 }
 
 export interface RunOptionValues {
@@ -24,21 +28,48 @@ export interface RunOptionValues {
   readonly check?: boolean;
   readonly updateGolden?: boolean;
   readonly format: (typeof FORMAT_NAMES)[number];
+  readonly junit?: string;
+  readonly json?: string;
+  readonly shard?: Shard;
+  readonly jobs?: number;
 }
+
+const profileSpec: OptionSpec = { flags: '--profile <P[,P...]|all>', description: "kernel profiles to run; 'all' = every profile the verdicts name (default: the file's kernel.profile)" };
+const hugepageszSpec: OptionSpec = { flags: '--hugepagesz <size>', description: "run at this hugepage size only (default: each size the file's kernel.hugepagesz lists)", choices: HUGEPAGE_SIZES };
+const shardSpec: OptionSpec = { flags: '--shard <i/n>', description: 'only shard i of n of the sorted list (line k goes to shard k mod n + 1)', parse: parseShard };
 
 /** Every run option, keyed by the attribute commander stores it under. */
 export const RUN_OPTIONS: { readonly [K in keyof RunOptionValues]-?: OptionSpec } = {
-  profile: { flags: '--profile <P[,P...]|all>', description: "kernel profiles to run; 'all' = every profile the verdicts name (default: the file's kernel.profile)" },
-  hugepagesz: { flags: '--hugepagesz <size>', description: "run at this hugepage size only (default: each size the file's kernel.hugepagesz lists)", choices: HUGEPAGE_SIZES },
-  test: { flags: '--test <name>', description: 'run only the test with this name (repeatable)', repeatable: true, conflicts: ['check', 'updateGolden'] },
+  profile: profileSpec,
+  hugepagesz: hugepageszSpec,
+  test: { flags: '--test <name>', description: 'run only the test with this name (repeatable)', repeatable: true, conflicts: ['check', 'updateGolden', 'shard'] },
   verbose: { flags: '-v, --verbose', description: 'one # line per step: the call, its return, the signals it delivered' },
   check: { flags: '--check', description: 'compare each stream with its golden <scenario>.<size>.<profile>.tap; a difference exits 1', conflicts: ['updateGolden'] },
   updateGolden: { flags: '--update-golden', description: 'write every golden (atomically); refused while a result departs from its verdict' },
-  format: { flags: '--format <format>', description: 'output format', choices: FORMAT_NAMES, default: 'tap' },
+  format: { flags: '--format <format>', description: 'output format on stdout', choices: FORMAT_NAMES, default: 'tap' },
+  junit: { flags: '--junit <file>', description: 'also write a JUnit XML report to FILE' },
+  json: { flags: '--json <file>', description: 'also write the JSON report (schema/results.schema.json) to FILE' },
+  shard: { ...shardSpec, conflicts: ['updateGolden'] },
+  jobs: { flags: '--jobs <n>', description: 'run streams in n worker threads; the output order stays the same', parse: parseJobs },
+};
+
+export interface ListOptionValues {
+  readonly profile?: string;
+  readonly hugepagesz?: '2M' | '1G';
+  readonly shard?: Shard;
+  readonly json?: boolean;
+}
+
+/** Every list option: the same selection as run, so `list --shard i/n` names what `run --shard i/n` runs. */
+export const LIST_OPTIONS: { readonly [K in keyof ListOptionValues]-?: OptionSpec } = {
+  profile: profileSpec,
+  hugepagesz: hugepageszSpec,
+  shard: shardSpec,
+  json: { flags: '--json', description: 'one JSON array of {file, test, size, profile} instead of lines' },
 };
 
 export const GLOBAL_OPTIONS: { readonly color: OptionSpec } = {
-  color: { flags: '--color <when>', description: 'colour on stderr (never in TAP); NO_COLOR is honoured in auto', choices: COLOR_MODES, default: 'auto' },
+  color: { flags: '--color <when>', description: "colour for people: stderr, and diff's output (never in TAP, KTAP, JUnit or JSON); NO_COLOR is honoured in auto", choices: COLOR_MODES, default: 'auto' },
 };
 
 export const EXAMPLES: readonly (readonly [string, string])[] = [
@@ -47,5 +78,9 @@ export const EXAMPLES: readonly (readonly [string, string])[] = [
   ['hgmsim run x.yaml --hugepagesz 1G --test "HGM hwpoison test" -v', 'one test at 1G, step by step'],
   ['hgmsim run --check', 'the CI gate: results and goldens'],
   ['hgmsim run --update-golden', 'rewrite goldens after a reviewed change'],
+  ['hgmsim run --format junit > results.xml', 'a JUnit report (one testsuite per stream)'],
+  ['hgmsim run --check --shard 2/4 --junit results.xml', 'one job of a 4-job CI matrix, TAP on stdout'],
+  ['hgmsim list --shard 1/4', 'what shard 1 of 4 runs: FILE<TAB>TEST<TAB>SIZE<TAB>PROFILE'],
+  ['hgmsim diff expected.tap actual.tap', 'what differs between two TAP streams (ours, kselftest, runner-nested)'],
   ['hgmsim validate scenarios', 'every error in every file, positioned'],
 ];

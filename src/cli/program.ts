@@ -9,8 +9,10 @@ import type { ColorMode } from './color.js';
 import { EXIT_TABLE } from './exit.js';
 import type { ExitCode } from './exit.js';
 import type { CommandContext, Io } from './io.js';
-import { EXAMPLES, GLOBAL_OPTIONS, RUN_OPTIONS } from './options.js';
-import type { OptionSpec, RunOptionValues } from './options.js';
+import { diffCommand } from './diff-command.js';
+import { listCommand } from './list-command.js';
+import { EXAMPLES, GLOBAL_OPTIONS, LIST_OPTIONS, RUN_OPTIONS } from './options.js';
+import type { ListOptionValues, OptionSpec, RunOptionValues } from './options.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -25,6 +27,7 @@ function toOption(spec: OptionSpec): Option {
   if (spec.default !== undefined) o.default(spec.default);
   if (spec.conflicts) o.conflicts([...spec.conflicts]);
   if (spec.repeatable) o.argParser((value: string, prev: string[] | undefined) => [...(prev ?? []), value]);
+  if (spec.parse) o.argParser(spec.parse);
   return o;
 }
 
@@ -54,7 +57,7 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
   const program = new Command('hgmsim');
   const context = (cmd: Command): CommandContext => {
     const mode = (cmd.optsWithGlobals() as { color?: ColorMode }).color ?? 'auto';
-    return { io, chalk: stderrChalk(mode, io.env) };
+    return { io, chalk: stderrChalk(mode, io.env), color: mode };
   };
   program
     .description("Replay the Linux kernel's HugeTLB memory-failure selftests against an in-process model of the kernel")
@@ -75,6 +78,24 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
   run.action(async (paths: string[], opts: RunOptionValues, cmd: Command) => {
     done(await runCommand(paths, opts, context(cmd)));
   });
+
+  const list = program
+    .command('list')
+    .description('print FILE<TAB>TEST<TAB>SIZE<TAB>PROFILE for every test a run covers, sorted by code unit, no header')
+    .argument('[paths...]', 'scenario files or directories (default: ./scenarios)');
+  for (const spec of Object.values(LIST_OPTIONS)) list.addOption(toOption(spec));
+  list.action(async (paths: string[], opts: ListOptionValues, cmd: Command) => {
+    done(await listCommand(paths, opts, context(cmd)));
+  });
+
+  program
+    .command('diff')
+    .description("compare two TAP streams (ours, kselftest's, runner-nested): plan, each test's result and its # lines; exit 0 same, 1 different, 65 not TAP")
+    .argument('<expected>', "a TAP file, or '-' for stdin")
+    .argument('<actual>', "a TAP file, or '-' for stdin")
+    .action(async (expected: string, actual: string, _opts: unknown, cmd: Command) => {
+      done(await diffCommand(expected, actual, context(cmd)));
+    });
 
   program
     .command('validate')

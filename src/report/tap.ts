@@ -38,20 +38,20 @@ export function resultLine(n: number, t: TestResult): string {
   }
 }
 
-type Counts = { [K in Outcome | 'error']: number };
+export type Counts = { [K in Outcome | 'error']: number };
 
 export function totalsLine(c: Counts): string {
   return `# Totals: pass:${c.pass} fail:${c.fail} xfail:${c.xfail} xpass:${c.xpass} skip:${c.skip} error:${c.error}`;
 }
 
-function countOutcomes(tests: readonly TestResult[]): Counts {
+export function countOutcomes(tests: readonly TestResult[]): Counts {
   const c: Counts = { pass: 0, fail: 0, xfail: 0, xpass: 0, skip: 0, error: 0 };
   for (const t of tests) c[t.outcome]++;
   return c;
 }
 
 /** The `# ` lines of one test, in order: its own lines (with -v, its steps), summary, basis, departure. */
-function testLines(t: TestResult, opts: ReportOptions): string[] {
+export function testLines(t: TestResult, opts: ReportOptions): string[] {
   const out: string[] = [];
   const steps = opts.verbose ? t.steps : [];
   let next = 0;

@@ -63,6 +63,8 @@ class Scope {
 interface Stop {
   readonly status: Exclude<TestStatus, 'pass'>;
   readonly reason: string;
+  /** The YAML line of the step that stopped the test. */
+  readonly line?: number;
 }
 
 interface PoisonedFolio {
@@ -123,6 +125,7 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
         outcome,
         departure,
         ...(done.reason !== undefined ? { reason: done.reason } : {}),
+        ...(done.failedAt !== undefined ? { failedAt: done.failedAt } : {}),
         lines: done.lines,
         summary: done.summary,
         basis: [...scenario.basis, ...test.basis],
@@ -188,7 +191,7 @@ class TestRun implements StepContext, EvalEnv {
     return this.acting.task;
   }
 
-  run(test: TestCase): { status: TestStatus; reason?: string; lines: string[]; summary: string[]; steps: StepRecord[] } {
+  run(test: TestCase): { status: TestStatus; reason?: string; failedAt?: { line: number }; lines: string[]; summary: string[]; steps: StepRecord[] } {
     let stop: Stop | undefined;
     if (!this.kernel.alive(this.task)) {
       this.say(' !!! process main is dead');
@@ -199,6 +202,7 @@ class TestRun implements StepContext, EvalEnv {
     return {
       status: stop?.status ?? 'pass',
       ...(stop ? { reason: stop.reason } : {}),
+      ...(stop?.status === 'fail' && stop.line !== undefined ? { failedAt: { line: stop.line } } : {}),
       lines: this.lines,
       summary: this.summary(),
       steps: this.steps,
@@ -370,13 +374,13 @@ class TestRun implements StepContext, EvalEnv {
     const acting = this.processes.resolve(step.in);
     if (typeof acting === 'string') {
       this.say(` !!! ${acting}`);
-      return { status: 'fail', reason: acting };
+      return { status: 'fail', reason: acting, line: step.line };
     }
     this.acting = acting;
     const dead = this.deadText(step);
     if (dead !== undefined) {
       this.say(` !!! ${dead}`);
-      return { status: 'fail', reason: dead };
+      return { status: 'fail', reason: dead, line: step.line };
     }
     const linesBefore = this.lines.length;
     const o = spec.run(this, step.args as never);
@@ -406,33 +410,33 @@ class TestRun implements StepContext, EvalEnv {
 
     if (o.failures && o.failures.length > 0) {
       for (const f of o.failures) this.say(` !!! ${where}: ${f}`);
-      return { status: 'fail', reason: `${where}: ${o.failures[0] ?? ''}` };
+      return { status: 'fail', reason: `${where}: ${o.failures[0] ?? ''}`, line: step.line };
     }
     if (o.fail !== undefined) {
       this.say(` !!! ${o.fail}`);
-      return { status: 'fail', reason: o.fail };
+      return { status: 'fail', reason: o.fail, line: step.line };
     }
     if (o.ret && !o.ret.ok && step.expect?.errno === undefined) {
       const text = `${o.name ?? step.op} failed: ${STRERROR[o.ret.errno]}`;
       this.say(` !!! ${text}`);
-      return { status: step.on_error === 'skip' ? 'skip' : 'fail', reason: text };
+      return { status: step.on_error === 'skip' ? 'skip' : 'fail', reason: text, line: step.line };
     }
     if (step.expect) {
       const m = compareStepExpect(this, step.expect, o, signal, step.op === 'mmap');
       if (m) {
         this.say(` !!! ${where}: ${step.op} expected ${m.expected}, got ${m.actual}`);
-        return { status: 'fail', reason: `${where}: ${step.op} expected ${m.expected}` };
+        return { status: 'fail', reason: `${where}: ${step.op} expected ${m.expected}`, line: step.line };
       }
     }
     if (blocked && step.expect?.blocked === undefined) {
       const text = `blocked: the fault waits on userfaultfd ${blocked.uffd}`;
       this.say(` !!! ${text} (${where})`);
-      return { status: 'fail', reason: text };
+      return { status: 'fail', reason: text, line: step.line };
     }
     if ((step.op === 'access' || step.op === 'memset' || step.op === 'mce') && signal && step.expect?.sigbus === undefined) {
       const text = `unexpected ${signal.signo} ${signal.si_code} si_addr=${this.fmtAddr(signal.si_addr)}`;
       this.say(` !!! ${text} (${where})`);
-      return { status: 'fail', reason: text };
+      return { status: 'fail', reason: text, line: step.line };
     }
     return undefined;
   }
