@@ -13,8 +13,13 @@ import type { Vma } from './mm.js';
 
 export class Folio {
   refcount = 0;
-  /** Entire mapcount: hugetlb folios are mapped whole (no HGM in v6.1). */
+  /** Entire mapcount: entries of the hstate size that map the folio. */
   mapcount = 0;
+  /**
+   * HGM: entries smaller than the hstate size that map part of the folio. Linux keeps a mapcount per
+   * subpage (HGM v2 32/46); the model keeps the entries and derives subpage counts from them.
+   */
+  subMapcount = 0;
   /** PG_hwpoison on the head page. */
   hwpoison = false;
   /** HPageRawHwpUnreliable: raw_hwp_list was lost; every raw page counts as poisoned. */

@@ -5,6 +5,7 @@
 // anon_vma; otherwise the child re-faults from the page cache. A private child VMA has no reservations,
 // so its COW can SIGBUS when the pool is short.
 // Left out: unmap_ref_private() (the owner's COW failing and taking the page from its children).
+import { hugetlb_add_rmap } from './hugetlb.js';
 import { HugetlbFile } from './hugetlbfs.js';
 import { Mm, Process, Thread, Vma } from './mm.js';
 import { setSlot } from './pgtable.js';
@@ -30,7 +31,7 @@ function copy_hugetlb_page_range(dst: Vma, src: Vma): void {
     const slot = dst.mm.pt.alloc(leaf.start, leaf.shift);
     if (e.kind === 'present') {
       e.folio.refcount++;
-      e.folio.mapcount++;
+      hugetlb_add_rmap(e.folio, leaf.shift);
       if (e.folio.anon) e.folio.anonVmas.push(dst);
       if (cow) e.write = false;
       setSlot(slot, { kind: 'present', folio: e.folio, subpage: e.subpage, write: e.write, dirty: e.dirty, uffdWp: keepWp && e.uffdWp });
@@ -63,6 +64,7 @@ export function copy_process(k: KernelState, parentThread: Thread, pid: number):
     // reset_vma_resv_huge_pages(): a private child VMA owns no reservations.
     const dst = new Vma(child.mm, src.start, src.end, src.shared, src.prot, src.inode, src.pgoffBytes, src.noreserve, null);
     dst.anonVma = src.anonVma;
+    dst.hgm = src.hgm;
     dup_userfaultfd(src, dst, child.mm, forked);
     child.mm.insert(dst);
     // vma_interval_tree_insert_after(): the child's VMA follows the parent's in i_mmap.

@@ -8,6 +8,7 @@ import { hugetlb_add_to_page_cache } from './hugetlbfs.js';
 import type { Mm, Vma } from './mm.js';
 import { handle_userfault, userfaultfd_minor, userfaultfd_missing, userfaultfd_wp, type UffdCtx } from './userfaultfd.js';
 import { alignDown, setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
+import { PAGE_SIZE } from './uapi.js';
 
 /** What a fault handler returns (include/linux/mm_types.h, enum vm_fault_reason); 0 = handled. */
 export type VmFault =
@@ -27,18 +28,18 @@ type PresentEntry = Extract<Entry, { kind: 'present' }>;
 
 /**
  * hugetlb_fault(): resolve a fault at address in a hugetlb VMA.
- * Linux: mm/hugetlb.c:hugetlb_fault(), v6.1: a hwpoison entry at the hstate level gives
- * VM_FAULT_HWPOISON_LARGE with the hstate index; none or a marker goes to hugetlb_no_page().
+ * Linux: mm/hugetlb.c:hugetlb_fault(), v6.1: a hwpoison entry gives VM_FAULT_HWPOISON_LARGE with the
+ * hstate index; none or a marker goes to hugetlb_no_page(). HGM v2 24/46: the walk descends through
+ * existing tables (never allocating) and the fault is handled at the size of the entry it stopped on;
+ * a 4 KiB hwpoison entry still reports the hstate index.
  */
 export function hugetlb_fault(mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
   const h = vma.hstate;
   const haddr = alignDown(address, h.size);
-  const existing = mm.pt.offset(haddr, h.shift);
-  const old = existing === undefined ? undefined : slotEntry(existing);
-  if (old?.kind === 'hwpoison') return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
-  if (old?.kind === 'migration') return HANDLED; // migration_entry_wait(): not reachable without migration
-  const slot = mm.pt.alloc(haddr, h.shift);
+  const slot = mm.pt.descend(mm.pt.alloc(haddr, h.shift), address);
   const entry = slotEntry(slot);
+  if (entry?.kind === 'hwpoison') return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
+  if (entry?.kind === 'migration') return HANDLED; // migration_entry_wait(): not reachable without migration
   if (entry === undefined || entry.kind === 'marker') {
     return hugetlb_no_page(vma, vma.indexOf(haddr), address, slot, write);
   }
@@ -82,8 +83,9 @@ export function hugetlb_no_page(
   // A uffd-wp marker makes the new entry write-protected with the uffd-wp bit.
   const wpMarker = userfaultfd_wp(vma) && old?.kind === 'marker' && old.uffdWp;
   const writable = vma.shared && vma.prot.write && !wpMarker;
-  folio.mapcount++;
-  setSlot(slot, { kind: 'present', folio, subpage: 0, write: writable, dirty: writable, uffdWp: wpMarker });
+  // HGM: the entry maps the part of the folio its slot covers (its size may be below the hstate's).
+  hugetlb_add_rmap(folio, slot.shift);
+  setSlot(slot, { kind: 'present', folio, subpage: (slot.start - haddr) / PAGE_SIZE, write: writable, dirty: writable, uffdWp: wpMarker });
   if (write && !vma.shared) {
     const entry = slotEntry(slot) as PresentEntry;
     return hugetlb_wp(vma, haddr, slot, entry);
@@ -133,15 +135,29 @@ export function hugetlb_wp(vma: Vma, haddr: number, slot: Slot, entry: PresentEn
   copy.contents.copyFrom(old.contents, 0, 0, old.size);
   hugepage_add_new_anon_rmap(copy, vma, vma.indexOf(haddr));
   copy.migratable = true;
-  copy.mapcount = 1;
+  hugetlb_add_rmap(copy, slot.shift);
   setSlot(slot, { kind: 'present', folio: copy, subpage: 0, write: true, dirty: true, uffdWp: entry.uffdWp });
-  page_remove_rmap(old, vma);
+  page_remove_rmap(old, vma, slot.shift);
   return HANDLED;
 }
 
-/** page_remove_rmap() + put_page() for one mapped entry of folio in vma. */
-export function page_remove_rmap(folio: Folio, vma: Vma): void {
-  folio.mapcount--;
+/**
+ * hugetlb_add_file_rmap() / page_dup_file_rmap(): an entry of size 1 << shift now maps folio. At the
+ * hstate size it counts in the entire mapcount; below it (HGM v2 32/46) in the subpage mapcounts.
+ * The caller holds the entry's folio reference.
+ */
+export function hugetlb_add_rmap(folio: Folio, shift: number): void {
+  if (shift >= folio.hstate.shift) folio.mapcount++;
+  else folio.subMapcount++;
+}
+
+/** folio_mapped(): an entry of any size still maps the folio. */
+export const folio_mapped = (folio: Folio): boolean => folio.mapcount + folio.subMapcount > 0;
+
+/** page_remove_rmap() (hugetlb_remove_rmap() under HGM) + put_page() for one mapped entry of folio in vma. */
+export function page_remove_rmap(folio: Folio, vma: Vma, shift: number): void {
+  if (shift >= folio.hstate.shift) folio.mapcount--;
+  else folio.subMapcount--;
   const i = folio.anonVmas.indexOf(vma);
   if (i >= 0) folio.anonVmas.splice(i, 1);
   put_folio(folio);
@@ -167,7 +183,7 @@ export function unmap_hugepage_range(vma: Vma, start: number, end: number): void
     if (slot === undefined) continue;
     const e = slotEntry(slot);
     setSlot(slot, undefined);
-    if (e?.kind === 'present') page_remove_rmap(e.folio, vma);
+    if (e?.kind === 'present') page_remove_rmap(e.folio, vma, leaf.shift);
   }
   pt.prune();
 }

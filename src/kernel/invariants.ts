@@ -23,11 +23,15 @@ export function checkInvariants(k: KernelState): Violation[] {
   };
   // Count the present entries that map each folio, across every mm.
   const mapped = new Map<Folio, number>();
+  const subMapped = new Map<Folio, number>();
   for (const p of k.processes.values()) {
     for (const vma of p.mm.vmas) {
       for (const leaf of p.mm.pt.leaves(vma.start, vma.end)) {
         const e = leaf.entry;
-        if (e.kind === 'present') mapped.set(e.folio, (mapped.get(e.folio) ?? 0) + 1);
+        if (e.kind === 'present') {
+          const counts = leaf.shift >= e.folio.hstate.shift ? mapped : subMapped;
+          counts.set(e.folio, (counts.get(e.folio) ?? 0) + 1);
+        }
         if (e.kind === 'hwpoison' && k.folioOfPfn(e.pfn)?.hwpoison !== true && !k.rawPoisoned.has(e.pfn)) {
           v('hwpoison entry implies a hwpoisoned folio', `pfn ${e.pfn.toString(16)}`);
         }
@@ -41,13 +45,15 @@ export function checkInvariants(k: KernelState): Violation[] {
     if (f.raw_hwp_list.length > 0 && !f.hwpoison) v('raw_hwp_list implies PG_hwpoison', name);
     if (!f.dissolved) recorded += f.raw_hwp_list.length + f.countedUnlisted;
     if (f.dissolved || f.freed) {
-      if (f.refcount !== 0 || f.mapcount !== 0) v('a free folio has no references', `${name}: ref ${f.refcount} map ${f.mapcount}`);
+      if (f.refcount !== 0 || f.mapcount !== 0 || f.subMapcount !== 0) v('a free folio has no references', `${name}: ref ${f.refcount} map ${f.mapcount}`);
       continue;
     }
     if (f.refcount === 0) continue; // never allocated from the pool yet
     const entries = mapped.get(f) ?? 0;
+    const subEntries = subMapped.get(f) ?? 0;
     if (f.mapcount !== entries) v('mapcount equals the entries that map the folio', `${name}: mapcount ${f.mapcount}, entries ${entries}`);
-    const expected = (f.mapping !== null ? 1 : 0) + f.mapcount + f.mfRefs;
+    if (f.subMapcount !== subEntries) v('HGM: subpage mapcounts equal the smaller entries that map the folio', `${name}: ${f.subMapcount} vs ${subEntries}`);
+    const expected = (f.mapping !== null ? 1 : 0) + f.mapcount + f.subMapcount + f.mfRefs;
     if (f.refcount !== expected) v('refcount equals the references the rules hand out', `${name}: refcount ${f.refcount}, expected ${expected}`);
   }
   if (k.num_poisoned_pages !== recorded) {

@@ -358,7 +358,7 @@ export class Kernel {
 
   /** /proc/PID/smaps of the VMA containing addr; null when none. */
   smaps(task: TaskRef, addr: number): SmapsInfo | null {
-    return smaps(this.thread(task).process.mm, addr);
+    return smaps(this.thread(task).process.mm, addr, this.k.switches.hgm);
   }
 
   /** /proc/PID/pagemap for the 4 KiB page at addr. */

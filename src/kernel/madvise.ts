@@ -4,6 +4,7 @@
 // not know it and returns -EINVAL, as observed (§10). MADV_COLLAPSE exists in 6.1 but refuses hugetlb.
 import { unmap_hugepage_range } from './hugetlb.js';
 import { hugetlbfs_punch_hole } from './hugetlbfs.js';
+import { hugetlb_collapse, hugetlb_enable_hgm_vma } from './hgm.js';
 import { get_user_pages_fast } from './fault.js';
 import { memory_failure, MF_ACTION_REQUIRED, MF_COUNT_INCREASED, MF_SW_SIMULATED } from './memory-failure.js';
 import type { Thread, Vma } from './mm.js';
@@ -23,7 +24,7 @@ const fail = (errno: Extract<SysRet, { ok: false }>['errno']): SysRet => ({ ok: 
 
 /** do_madvise(): argument checks, then the advice. */
 export function do_madvise(k: KernelState, t: Thread, start: number, lenIn: number, advice: number): SysRet {
-  if (!madvise_behavior_valid(advice)) return fail('EINVAL');
+  if (!madvise_behavior_valid(k, advice)) return fail('EINVAL');
   if (start % PAGE_SIZE !== 0) return fail('EINVAL');
   const len = Math.ceil(lenIn / PAGE_SIZE) * PAGE_SIZE;
   if (lenIn !== 0 && len === 0) return fail('EINVAL');
@@ -38,18 +39,19 @@ export function do_madvise(k: KernelState, t: Thread, start: number, lenIn: numb
     if (vma.start > pos) return fail('ENOMEM');
     const a = Math.max(pos, vma.start);
     const b = Math.min(end, vma.end);
-    const r = madvise_vma(vma, a, b, advice);
+    const r = madvise_vma(k, vma, a, b, advice);
     if (!r.ok) return r;
     pos = b;
   }
   return pos < end ? fail('ENOMEM') : OK;
 }
 
-/** madvise_behavior_valid(): the advices this model knows; MADV_SPLIT (HGM) is not among them on v6.1. */
+/** madvise_behavior_valid(): the advices this model knows; MADV_SPLIT only with HGM. */
 const VALID_ADVICE: ReadonlySet<number> = new Set([MADV.MADV_DONTNEED, MADV.MADV_REMOVE, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON]);
-const madvise_behavior_valid = (advice: number): boolean => VALID_ADVICE.has(advice);
+const madvise_behavior_valid = (k: KernelState, advice: number): boolean =>
+  VALID_ADVICE.has(advice) || (advice === MADV.MADV_SPLIT && k.switches.hgm);
 
-function madvise_vma(vma: Vma, start: number, end: number, advice: number): SysRet {
+function madvise_vma(k: KernelState, vma: Vma, start: number, end: number, advice: number): SysRet {
   switch (advice) {
     case MADV.MADV_DONTNEED: {
       // madvise_dontneed_free_valid_vma(): hugetlb ranges must be hugepage aligned.
@@ -59,7 +61,11 @@ function madvise_vma(vma: Vma, start: number, end: number, advice: number): SysR
       return OK;
     }
     case MADV.MADV_COLLAPSE:
-      return fail('EINVAL'); // hugepage_vma_check() refuses hugetlb VMAs
+      // Without HGM, hugepage_vma_check() refuses hugetlb VMAs; HGM v2 34/46 collapses them.
+      if (!k.switches.hgm) return fail('EINVAL');
+      return hugetlb_collapse(vma, start, end);
+    case MADV.MADV_SPLIT:
+      return hugetlb_enable_hgm_vma(vma, start, end);
     case MADV.MADV_REMOVE:
       // madvise_remove() => vfs_fallocate(PUNCH_HOLE): shared mappings only; a range inside one
       // hugepage removes nothing (observed, §10).

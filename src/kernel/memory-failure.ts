@@ -11,9 +11,9 @@
 // A folio is poisoned once: the first raw page takes the whole in-use path (unmap everywhere, signal,
 // me_huge_page); a later raw page of the same folio is only recorded ("already hardware poisoned").
 import type { Folio } from './folio.js';
-import { page_remove_rmap, put_folio, rmap_walk } from './hugetlb.js';
+import { folio_mapped, page_remove_rmap, put_folio, rmap_walk } from './hugetlb.js';
 import type { Thread, Vma } from './mm.js';
-import { alignDown, setSlot, slotEntry } from './pgtable.js';
+import { alignDown, setSlot } from './pgtable.js';
 import { hex, lx } from './printk.js';
 import { force_sig_mceerr, send_sig_mceerr, send_sigkill } from './signal.js';
 import type { KernelState } from './state.js';
@@ -215,18 +215,23 @@ function kill_proc(k: KernelState, tk: ToKill, pfn: number, flags: number): void
 }
 
 /**
- * try_to_unmap(folio, TTU_HWPOISON) for hugetlb: in every VMA that maps the folio, replace the
- * hstate-level entry with a hwpoison entry holding the head pfn (try_to_unmap_one()).
+ * try_to_unmap(folio, TTU_HWPOISON) for hugetlb: in every VMA that maps the folio, replace every entry
+ * that maps it with a hwpoison entry holding the head pfn (try_to_unmap_one()). Without HGM that is
+ * the one hstate-level entry; under HGM v2 every hugetlb_pte of the hugepage, at its own size
+ * (HGM v2 25/46); none entries stay none.
  */
 function try_to_unmap(folio: Folio): void {
   for (const { vma, address } of rmap_walk(folio)) {
-    const slot = vma.mm.pt.offset(address, folio.hstate.shift);
-    if (slot === undefined) continue;
-    const e = slotEntry(slot);
-    if (e?.kind !== 'present' || e.folio !== folio) continue;
-    if (e.dirty) folio.dirty = true;
-    setSlot(slot, { kind: 'hwpoison', pfn: folio.pfn });
-    page_remove_rmap(folio, vma);
+    const pt = vma.mm.pt;
+    for (const leaf of [...pt.leaves(address, address + folio.size)]) {
+      const e = leaf.entry;
+      if (e.kind !== 'present' || e.folio !== folio) continue;
+      const slot = pt.offset(leaf.start, leaf.shift);
+      if (slot === undefined) continue;
+      if (e.dirty) folio.dirty = true;
+      setSlot(slot, { kind: 'hwpoison', pfn: folio.pfn });
+      page_remove_rmap(folio, vma, leaf.shift);
+    }
   }
 }
 
@@ -235,10 +240,10 @@ function try_to_unmap(folio: Folio): void {
  * Returns whether the folio ended up unmapped. hugetlbfs folios are always dirty, so forcekill holds.
  */
 function hwpoison_user_mappings(k: KernelState, folio: Folio, pfn: number, flags: number): boolean {
-  if (folio.mapcount === 0) return true; // !page_mapped(): nobody is collected or signalled
+  if (!folio_mapped(folio)) return true; // !page_mapped(): nobody is collected or signalled
   const tokill = collect_procs(k, folio, (flags & MF_ACTION_REQUIRED) !== 0);
   try_to_unmap(folio);
-  const unmapSuccess = folio.mapcount === 0;
+  const unmapSuccess = !folio_mapped(folio);
   if (!unmapSuccess) pr(k, `${hex(pfn)}: failed to unmap page (mapcount=${folio.mapcount})`);
   const forcekill = folio.dirty || (flags & MF_MUST_KILL) !== 0 || !unmapSuccess;
   kill_procs(k, tokill, forcekill, !unmapSuccess, pfn, flags);

@@ -23,6 +23,8 @@ export class Vma {
   anonVma = false;
   /** userfaultfd registration, or null. */
   uffd: UffdRegistration | null = null;
+  /** VM_HUGETLB_HGM: MADV_SPLIT enabled high-granularity mapping here (HGM v2 13/46). */
+  hgm = false;
 
   constructor(
     readonly mm: Mm,

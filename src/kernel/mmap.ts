@@ -140,6 +140,7 @@ export function do_munmap(p: Process, addr: number, length: number): SysRet {
     if (a > vma.start && b < vma.end) {
       const tail = new Vma(mm, b, vma.end, vma.shared, vma.prot, vma.inode, vma.pgoffBytes + (b - vma.start), vma.noreserve, vma.resv);
       tail.anonVma = vma.anonVma;
+      tail.hgm = vma.hgm;
       vma.end = a;
       mm.insert(tail);
       vma.inode.i_mmap.push(tail);

@@ -107,6 +107,44 @@ export class PageTable {
     }
   }
 
+  /**
+   * hugetlb_full_walk() from a slot: descend through tables (never allocating) to the leaf or none slot
+   * that covers addr. Without HGM no table exists below the hstate level, so this returns `from`.
+   */
+  descend(from: Slot, addr: number): Slot {
+    let slot = from;
+    for (;;) {
+      const e = slotEntry(slot);
+      if (e?.kind !== 'table' || slot.shift === PTE_SHIFT) return slot;
+      this.ops++;
+      const shift = slot.shift - 9;
+      slot = { table: e.slots, index: indexAt(addr, shift), shift, start: alignDown(addr, sizeOfShift(shift)) };
+    }
+  }
+
+  /**
+   * hugetlb_full_walk_alloc() (HGM v2 patch 11): from the hstate-level slot, descend until the entry
+   * size is at most `targetShift`, allocating a table where the entry is none, and splitting a uffd-wp
+   * marker into a table with the same marker in every slot. Stops early at a present leaf (returned as
+   * is); a hwpoison or migration entry cannot be split (-EEXIST).
+   */
+  allocSplit(addr: number, targetShift: number, topShift: number): Slot | 'EEXIST' {
+    let slot = this.alloc(addr, topShift);
+    for (;;) {
+      const e = slotEntry(slot);
+      if (slot.shift <= targetShift) return slot;
+      if (e?.kind === 'present') return slot;
+      if (e?.kind === 'hwpoison' || e?.kind === 'migration') return 'EEXIST';
+      if (e === undefined || e.kind === 'marker') {
+        const slots = new Map<number, Entry>();
+        if (e !== undefined) for (let i = 0; i < PTRS_PER_TABLE; i++) slots.set(i, { ...e });
+        this.ops += e === undefined ? 1 : PTRS_PER_TABLE;
+        slot.table.set(slot.index, { kind: 'table', slots });
+      }
+      slot = this.descend(slot, addr);
+    }
+  }
+
   /** A full walk: the leaf slot that maps addr, or the none slot where the walk stopped. */
   walk(addr: number): Slot | undefined {
     return this.offset(addr, PTE_SHIFT) ?? this.noneSlot(addr);
@@ -154,6 +192,15 @@ export class PageTable {
     }
   }
 
+  /** The PUD tables that cover part of [start, end), in address order, with their base address. */
+  *pudTables(start: number, end: number): Generator<{ base: number; table: Map<number, Entry> }> {
+    for (const k of [...this.root.keys()].sort((a, b) => a - b)) {
+      const base = k * 2 ** (PUD_SHIFT + 9);
+      if (base >= end || base + 2 ** (PUD_SHIFT + 9) <= start) continue;
+      yield { base, table: this.root.get(k)! };
+    }
+  }
+
   /** Drop every table that became empty (free_pgtables(), in effect). */
   prune(): void {
     const prune = (t: Map<number, Entry>): void => {
@@ -185,12 +232,14 @@ export function entryKind(e: LeafEntry | undefined): EntryKindName {
 }
 
 /**
- * Runs of equal consecutive entries over [start, end), where a none range is counted in units of
- * `noneSize` (the VMA's hugepage size): what `dump` and the summary line print.
+ * Runs of equal consecutive entries over [start, end), what `dump` and the summary line print. A none
+ * range counts in units of the table level it lies in, but never larger than `noneSize` (the VMA's
+ * hugepage size): an untouched 2 MiB mapping is "none 2M", a hole in a split PMD is "none 4K".
  */
 export function pageTableRuns(pt: PageTable, start: number, end: number, noneSize: number): PageTableRun[] {
   const runs: PageTableRun[] = [];
   const push = (a: number, b: number, size: number, kind: EntryKindName): void => {
+    if (b <= a) return;
     const count = Math.round((b - a) / size);
     const last = runs[runs.length - 1];
     if (last !== undefined && last.end === a && last.kind === kind && last.size === size) {
@@ -199,18 +248,30 @@ export function pageTableRuns(pt: PageTable, start: number, end: number, noneSiz
       runs.push({ start: a, end: b, size, kind, count });
     }
   };
-  const pushNone = (a: number, b: number): void => {
-    if (b > a) push(a, b, noneSize, 'none');
+  const none = (a: number, b: number, levelSize: number): void => push(a, b, Math.min(levelSize, noneSize), 'none');
+  const visit = (table: Map<number, Entry>, base: number, shift: number): void => {
+    const size = sizeOfShift(shift);
+    const lo = Math.max(base, start);
+    const hi = Math.min(base + PTRS_PER_TABLE * size, end);
+    let pos = lo;
+    for (const i of [...table.keys()].sort((x, y) => x - y)) {
+      const a = base + i * size;
+      if (a + size <= lo || a >= hi) continue;
+      pt.ops++;
+      none(pos, Math.max(pos, a), size);
+      const e = table.get(i)!;
+      if (e.kind === 'table') visit(e.slots, a, shift - 9);
+      else push(Math.max(a, lo), Math.min(a + size, hi), size, entryKind(e));
+      pos = Math.min(a + size, hi);
+    }
+    none(pos, hi, size);
   };
   let pos = start;
-  for (const leaf of pt.leaves(start, end)) {
-    const size = sizeOfShift(leaf.shift);
-    const a = Math.max(leaf.start, start);
-    const b = Math.min(leaf.start + size, end);
-    pushNone(pos, a);
-    push(a, b, size, entryKind(leaf.entry));
-    pos = b;
+  for (const leaf of pt.pudTables(start, end)) {
+    none(pos, Math.max(pos, leaf.base), sizeOfShift(PUD_SHIFT));
+    visit(leaf.table, leaf.base, PUD_SHIFT);
+    pos = Math.min(leaf.base + sizeOfShift(PUD_SHIFT + 9), end);
   }
-  pushNone(pos, end);
+  none(pos, end, sizeOfShift(PUD_SHIFT));
   return runs;
 }

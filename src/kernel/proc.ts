@@ -4,27 +4,55 @@
 // folio's mapcount is 2 or more, else Private_Hugetlb — even in a MAP_SHARED mapping.
 // TODO confirm: hwpoison entries are not pfn swap entries in 6.1, so smaps does not count them
 // (kernel-semantics.md §9, open question 4).
+import type { Folio } from './folio.js';
+import { rmap_walk } from './hugetlb.js';
 import type { Mm } from './mm.js';
 import { sizeOfShift, slotEntry } from './pgtable.js';
 import type { PagemapEntry, SmapsInfo } from './types.js';
 import { PAGE_SIZE } from './uapi.js';
 
-export function smaps(mm: Mm, addr: number): SmapsInfo | null {
+/**
+ * The mapcount of one raw page: the folio's entire mapcount plus, under HGM, every smaller entry that
+ * covers it in any VMA (the per-subpage mapcount of HGM v2 32/46).
+ */
+function subpageMapcount(folio: Folio, raw: number): number {
+  let n = folio.mapcount;
+  if (folio.subMapcount === 0) return n;
+  for (const { vma, address } of rmap_walk(folio)) {
+    const at = address + raw * PAGE_SIZE;
+    const slot = vma.mm.pt.walk(at);
+    const e = slot === undefined ? undefined : slotEntry(slot);
+    if (slot !== undefined && e?.kind === 'present' && e.folio === folio && slot.shift < folio.hstate.shift) n++;
+  }
+  return n;
+}
+
+export function smaps(mm: Mm, addr: number, hgm: boolean): SmapsInfo | null {
   const vma = mm.findVma(addr);
   if (vma === undefined) return null;
   let shared = 0;
   let priv = 0;
+  const perLevel = new Map<number, number>([[30, 0], [21, 0], [12, 0]]);
   for (const leaf of mm.pt.leaves(vma.start, vma.end)) {
-    if (leaf.entry.kind !== 'present') continue;
+    const e = leaf.entry;
+    if (e.kind !== 'present') continue;
     const size = sizeOfShift(leaf.shift);
-    if (leaf.entry.folio.mapcount >= 2) shared += size;
+    if (subpageMapcount(e.folio, e.subpage) >= 2) shared += size;
     else priv += size;
+    perLevel.set(leaf.shift, (perLevel.get(leaf.shift) ?? 0) + size);
   }
-  return {
+  const base = {
     Size: (vma.end - vma.start) / 1024,
     KernelPageSize: vma.hstate.size / 1024,
     Shared_Hugetlb: shared / 1024,
     Private_Hugetlb: priv / 1024,
+  };
+  if (!hgm) return base;
+  return {
+    ...base,
+    HugetlbPudMapped: (perLevel.get(30) ?? 0) / 1024,
+    HugetlbPmdMapped: (perLevel.get(21) ?? 0) / 1024,
+    HugetlbPteMapped: (perLevel.get(12) ?? 0) / 1024,
   };
 }
 
@@ -38,7 +66,7 @@ export function pagemap(mm: Mm, addr: number): PagemapEntry {
       present: true,
       swapped: false,
       file_shared: !e.folio.anon,
-      exclusive: e.folio.mapcount === 1,
+      exclusive: subpageMapcount(e.folio, e.subpage + Math.floor((addr - slot.start) / PAGE_SIZE)) === 1,
       uffd_wp: e.uffdWp,
       pfn: e.folio.pfn + e.subpage + Math.floor((addr - slot.start) / PAGE_SIZE),
     };

@@ -36,9 +36,16 @@ export interface Switches {
    * Linux: 18f41fa616ee "mm: fix memory_failure() ... per-node stats", v6.3/v6.4 (kernel-semantics.md §0.3).
    */
   readonly per_node_mf_stats: boolean;
+  /**
+   * CONFIG_HUGETLB_HIGH_GRANULARITY_MAPPING: MADV_SPLIT (26), hugetlb_pte walks, PAGE_SIZE-aligned
+   * UFFDIO_CONTINUE, faults at the size of the entry the walk stops on, MADV_COLLAPSE for hugetlb,
+   * split uffd-wp markers, per-subpage mapcounts. HGM v2 (James Houghton, Feb 2023; unmerged),
+   * kernel-semantics.md §6.
+   */
+  readonly hgm: boolean;
 }
 
-export type ProfileName = 'v6.1';
+export type ProfileName = 'v6.1' | 'hgm-v2';
 
 export interface Profile {
   readonly name: ProfileName;
@@ -60,6 +67,23 @@ export const PROFILES: { readonly [K in ProfileName]: Profile } = {
         'EXACT_ADDRESS', 'WP_HUGETLBFS_SHMEM', 'PAGEFAULT_FLAG_WP',
       ],
       per_node_mf_stats: false,
+      hgm: false,
+    },
+  },
+  'hgm-v2': {
+    name: 'hgm-v2',
+    summary: 'HGM v2 on its mm-unstable base (ccd6a73daba9, between v6.2 and v6.3): high-granularity mapping; poison still unmaps the whole hugepage',
+    switches: {
+      madvise_hwpoison_action_required: false, // MF_ACTION_REQUIRED from madvise came in v6.11
+      action_result_counts_poisoned: true, // v6.2+
+      count_new_raw_page_in_set_hwpoison: true,
+      gigantic_take_off_buddy_fails: false, // a 6.1.192 observation; nothing shows it on this base
+      uffd_features: [
+        'EVENT_FORK', 'MISSING_HUGETLBFS', 'MISSING_SHMEM', 'SIGBUS', 'THREAD_ID', 'MINOR_HUGETLBFS',
+        'EXACT_ADDRESS', 'WP_HUGETLBFS_SHMEM', 'PAGEFAULT_FLAG_WP',
+      ],
+      per_node_mf_stats: true, // 18f41fa616ee was in mm-stable before the HGM v2 base. TODO confirm
+      hgm: true,
     },
   },
 };

@@ -71,6 +71,10 @@ export interface SmapsInfo {
   readonly KernelPageSize: number;
   readonly Shared_Hugetlb: number;
   readonly Private_Hugetlb: number;
+  /** HGM kernels: present leaves per level (HGM v2 33/46); absent elsewhere. */
+  readonly HugetlbPudMapped?: number;
+  readonly HugetlbPmdMapped?: number;
+  readonly HugetlbPteMapped?: number;
 }
 
 /** /proc/PID/pagemap bits of one 4 KiB page (Documentation/admin-guide/mm/pagemap.rst). */

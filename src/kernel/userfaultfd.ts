@@ -6,9 +6,10 @@
 // CONTINUE on a poisoned folio, WP_UNPOPULATED not offered).
 // Left out: UFFDIO_COPY/ZEROPAGE, EVENT_REMAP/REMOVE/UNMAP, THREAD_ID values, a fork that blocks on an
 // unread FORK event (HGM issue).
-import type { VmFault } from './hugetlb.js';
+import { hugetlb_add_rmap, type VmFault } from './hugetlb.js';
 import type { Mm, Process, Vma } from './mm.js';
-import { setSlot, slotEntry } from './pgtable.js';
+import { hgmShifts } from './hgm.js';
+import { setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
 import type { KernelState } from './state.js';
 import type { Errno, SysRet, UffdEvent } from './types.js';
 import { PAGE_SIZE, UFFD_API, type UffdFeature, type UffdRegisterMode } from './uapi.js';
@@ -124,15 +125,21 @@ export function handle_userfault(vma: Vma, address: number, reason: UffdRegister
   if (write) flags.push('WRITE');
   if (reason === 'WP') flags.push('WP');
   if (reason === 'MINOR') flags.push('MINOR');
-  const reported = ctx.features.has('EXACT_ADDRESS') ? address : address - (address % PAGE_SIZE);
+  // hugetlb_handle_userfault(): the message carries the hugepage address, or with HGM the 4 KiB page
+  // (HGM v2 22/46); UFFD_FEATURE_EXACT_ADDRESS gives the exact one.
+  const unit = vma.hgm ? PAGE_SIZE : vma.hstate.size;
+  const reported = ctx.features.has('EXACT_ADDRESS') ? address : address - (address % unit);
   ctx.events.push({ event: 'PAGEFAULT', address: reported, flags });
   return { code: 'VM_FAULT_RETRY', uffd: ctx };
 }
 
 /**
- * UFFDIO_CONTINUE => __mcopy_atomic_hugetlb(MCOPY_ATOMIC_CONTINUE): map existing page-cache pages,
- * one hugepage at a time. EINVAL unless hugepage aligned; EIO on a poisoned folio (observed, §10);
- * EEXIST when an entry is already there; EFAULT when the page cache has no page.
+ * UFFDIO_CONTINUE => __mcopy_atomic_hugetlb(MCOPY_ATOMIC_CONTINUE): map existing page-cache pages.
+ * Without HGM one hugepage at a time (EINVAL unless hugepage aligned); with HGM (VM_HUGETLB_HGM, HGM v2
+ * 22/46) PAGE_SIZE-aligned ranges, each step the largest size of for_each_hgm_shift() aligned at the
+ * address that fits before the end (hugetlb_alloc_largest_pte()), splitting markers on the way.
+ * EIO on a poisoned folio (observed, §10); EEXIST when an entry (or a larger leaf) is already there;
+ * EFAULT when the page cache has no page.
  */
 export function mcopy_continue(p: Process, fd: number, start: number, len: number): SysRet {
   const ctx = ctxOf(p, fd);
@@ -141,28 +148,71 @@ export function mcopy_continue(p: Process, fd: number, start: number, len: numbe
   const vma = p.mm.findVma(start);
   if (vma === undefined || start + len > vma.end) return fail('ENOENT');
   if (vma.uffd?.ctx !== ctx || !vma.uffd.modes.has('MINOR')) return fail('EINVAL');
-  const size = vma.hstate.size;
-  if (start % size !== 0 || len % size !== 0) return fail('EINVAL');
-  for (let addr = start; addr < start + len; addr += size) {
+  const h = vma.hstate;
+  const end = start + len;
+  if (!vma.hgm && (start % h.size !== 0 || len % h.size !== 0)) return fail('EINVAL');
+  for (let addr = start; addr < end;) {
+    const shift = vma.hgm
+      ? hgmShifts(vma).find((s) => addr % 2 ** s === 0 && addr + 2 ** s <= end)!
+      : h.shift;
     const folio = vma.inode.pageCache.get(vma.indexOf(addr));
     if (folio === undefined) return fail('EFAULT');
     if (folio.hwpoison) return fail('EIO');
-    const slot = p.mm.pt.alloc(addr, vma.hstate.shift);
+    const slot = p.mm.pt.allocSplit(addr, shift, h.shift);
+    if (slot === 'EEXIST') return fail('EEXIST');
     const old = slotEntry(slot);
-    if (old !== undefined && old.kind !== 'marker') return fail('EEXIST');
+    if (slot.shift !== shift || (old !== undefined && old.kind !== 'marker')) return fail('EEXIST');
     const wpMarker = old?.kind === 'marker' && old.uffdWp;
     const writable = vma.prot.write && vma.shared && !wpMarker;
     folio.refcount++;
-    folio.mapcount++;
-    setSlot(slot, { kind: 'present', folio, subpage: 0, write: writable, dirty: false, uffdWp: wpMarker });
+    hugetlb_add_rmap(folio, shift);
+    const subpage = (addr % h.size) / PAGE_SIZE;
+    setSlot(slot, { kind: 'present', folio, subpage, write: writable, dirty: false, uffdWp: wpMarker });
+    addr += 2 ** shift;
   }
   return OK;
+}
+
+/** Apply UFFDIO_WRITEPROTECT to one slot: the kernel's entry order (hwpoison, migration, marker, present, none). */
+function writeprotectSlot(slot: Slot, wp: boolean): void {
+  const e = slotEntry(slot);
+  if (e === undefined) {
+    if (wp) setSlot(slot, { kind: 'marker', uffdWp: true, poisoned: false });
+    return;
+  }
+  switch (e.kind) {
+    case 'hwpoison':
+    case 'migration':
+    case 'table':
+      return;
+    case 'marker':
+      if (!wp && e.uffdWp && !e.poisoned) setSlot(slot, undefined);
+      return;
+    case 'present':
+      e.uffdWp = wp;
+      if (wp) e.write = false;
+      return;
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+/** Every slot of a split hugepage's tables, leaves and nones alike (512 per table). */
+function* slotsBelow(table: Map<number, Entry>, base: number, shift: number): Generator<Slot> {
+  const size = 2 ** shift;
+  for (let i = 0; i < 512; i++) {
+    const e = table.get(i);
+    if (e?.kind === 'table') yield* slotsBelow(e.slots, base + i * size, shift - 9);
+    else yield { table, index: i, shift, start: base + i * size };
+  }
 }
 
 /**
  * UFFDIO_WRITEPROTECT => mwriteprotect_range() => hugetlb_change_protection(): set or clear the uffd-wp
  * bit on present entries; with wp, install markers on none entries; without, drop markers. Hwpoison
- * entries are skipped.
+ * entries are skipped. Under HGM every entry of a split hugepage, at its own size.
  */
 export function mwriteprotect_range(p: Process, fd: number, start: number, len: number, wp: boolean): SysRet {
   const ctx = ctxOf(p, fd);
@@ -171,22 +221,17 @@ export function mwriteprotect_range(p: Process, fd: number, start: number, len: 
   const vma = p.mm.findVma(start);
   if (vma === undefined || start + len > vma.end) return fail('ENOENT');
   if (vma.uffd?.ctx !== ctx || !vma.uffd.modes.has('WP')) return fail('ENOENT');
-  const size = vma.hstate.size;
-  if (start % size !== 0 || len % size !== 0) return fail('EINVAL');
-  for (let addr = start; addr < start + len; addr += size) {
-    const existing = p.mm.pt.offset(addr, vma.hstate.shift);
-    const slot = existing ?? (wp ? p.mm.pt.alloc(addr, vma.hstate.shift) : undefined);
+  const h = vma.hstate;
+  if (start % h.size !== 0 || len % h.size !== 0) return fail('EINVAL');
+  for (let addr = start; addr < start + len; addr += h.size) {
+    const existing = p.mm.pt.offset(addr, h.shift);
+    const slot = existing ?? (wp ? p.mm.pt.alloc(addr, h.shift) : undefined);
     if (slot === undefined) continue;
     const e = slotEntry(slot);
-    if (e === undefined) {
-      if (wp) setSlot(slot, { kind: 'marker', uffdWp: true, poisoned: false });
-    } else if (e.kind === 'hwpoison' || e.kind === 'migration' || e.kind === 'table') {
-      continue;
-    } else if (e.kind === 'marker') {
-      if (!wp && e.uffdWp && !e.poisoned) setSlot(slot, undefined);
+    if (e?.kind === 'table') {
+      for (const s of [...slotsBelow(e.slots, addr, h.shift - 9)]) writeprotectSlot(s, wp);
     } else {
-      e.uffdWp = wp;
-      if (wp) e.write = false;
+      writeprotectSlot(slot, wp);
     }
   }
   p.mm.pt.prune();

@@ -46,8 +46,8 @@ export const MODEL_NAMES = [
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-export type ProfileName = 'v6.1';
-export const PROFILE_NAMES: readonly ProfileName[] = ['v6.1'];
+export type ProfileName = 'v6.1' | 'hgm-v2';
+export const PROFILE_NAMES: readonly ProfileName[] = ['v6.1', 'hgm-v2'];
 
 /** Hugepage sizes the x86_64 model knows (hstates). */
 export type HugepageSize = '2M' | '1G';
