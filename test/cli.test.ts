@@ -209,19 +209,26 @@ t.test('helpers: relative paths, first difference, file collection order', async
 
 t.test('bundled scenarios: goldens match, every stream has one, reruns are byte-identical', async (t) => {
   const root = resolve('.');
-  const first = hgmsim(['run', 'scenarios', '--check'], root);
+  const first = hgmsim(['run', 'scenarios', '--check', '--profile', 'all'], root);
   t.equal(first.code, 0, `run --check: ${first.err}`);
   t.notMatch(first.err, /golden/, 'no golden is missing or different');
-  const second = hgmsim(['run', 'scenarios'], root);
+  const second = hgmsim(['run', 'scenarios', '--profile', 'all'], root);
   t.equal(second.out, first.out, 'two runs print the same bytes');
-  const streams = first.out.split('\n').filter((l) => /^ok \d+ selftests: hgmsim: /.test(l));
   const names = readdirSync(join(root, 'scenarios/mainline')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+  const streams = first.out.split('\n').filter((l) => {
+    const m = /^ok \d+ selftests: hgmsim: (\S+) (2M|1G) \[v6\.1\]$/.exec(l);
+    return m !== null && names.includes(m[1]!);
+  });
   t.ok(names.length >= 10, 'the mainline scenarios are bundled');
   t.equal(streams.length, 2 * names.length, 'every mainline scenario runs at 2M and 1G');
   for (const name of names) {
     for (const size of ['2M', '1G']) {
       t.ok(existsSync(join(root, 'scenarios/mainline', `${name}.${size}.v6.1.tap`)), `${name}.${size}.v6.1.tap is committed`);
     }
+  }
+  // hgm-v2.yaml names two profiles in its verdicts: one golden per stream it names.
+  for (const golden of ['hgm-v2.2M.hgm-v2.tap', 'hgm-v2.1G.hgm-v2.tap', 'hgm-v2.2M.v6.1.tap', 'hgm-v2.1G.v6.1.tap']) {
+    t.ok(existsSync(join(root, 'scenarios/hugetlb-hgm', golden)), `${golden} is committed`);
   }
 });
 

@@ -218,15 +218,20 @@ t.test('MADV_HWPOISON across a hugepage boundary notes both folios', async (t) =
   t.match(r.summary.at(-1), /raw_hwp_list\(P\+0x0\): \[511\] \| raw_hwp_list\(P\+0x200000\): \[511\] \| HardwareCorrupted: \+8 kB$/);
 });
 
-t.test('every bundled scenario keeps the model invariants after every step', async (t) => {
+t.test('every bundled scenario keeps the model invariants after every step, under every profile it names', async (t) => {
   const { readdirSync, readFileSync } = await import('node:fs');
-  const dir = 'scenarios/mainline';
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
-    const loaded = loadScenario(`${dir}/${f}`, readFileSync(`${dir}/${f}`, 'utf8'));
+  const files = readdirSync('scenarios', { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.yaml')).sort();
+  t.ok(files.length >= 11);
+  for (const f of files) {
+    const path = `scenarios/${f}`;
+    const loaded = loadScenario(path, readFileSync(path, 'utf8'));
     if (!loaded.scenario) throw new Error(`${f} does not load`);
-    for (const size of loaded.scenario.kernel.hugepagesz) {
-      const r = runStream(loaded.scenario, size, 'v6.1', { checkInvariants: true });
-      t.ok(r.ok && r.result.exitStatus === 0, `${f} ${size}: runs clean with invariants checked`);
+    const profiles = new Set([loaded.scenario.kernel.profile, ...loaded.scenario.verdicts.keys()]);
+    for (const profile of profiles) {
+      for (const size of loaded.scenario.kernel.hugepagesz) {
+        const r = runStream(loaded.scenario, size, profile, { checkInvariants: true });
+        t.ok(r.ok && r.result.exitStatus === 0, `${f} ${size} ${profile}: runs clean with invariants checked`);
+      }
     }
   }
 });
@@ -341,7 +346,7 @@ t.test('userfaultfd: a MISSING fault blocks; read(uffd) returns the PAGEFAULT, t
   ]);
   const blocked = only(run(steps('')));
   t.equal(blocked.status, 'fail');
-  t.match(blocked.lines, [/^ !!! blocked: the fault waits on userfaultfd \d+ \(line 12\)$/]);
+  t.match(blocked.lines, [/^ !!! blocked: access waits on userfaultfd \d+ \(line 12\)$/]);
 });
 
 t.test('userfaultfd: a feature this kernel does not offer fails UFFDIO_API', async (t) => {
@@ -469,4 +474,22 @@ t.test('a 2 MiB shared mapping over a PUD-aligned 1 GiB range is UNSUPPORTED (hu
 `), '2M', 'v6.1');
   t.equal(r.ok, false);
   if (!r.ok) t.match(r.errors[0], { code: 'UNSUPPORTED', line: 9, col: 9, message: /huge_pmd_share/ });
+});
+
+t.test('fork with UFFD_FEATURE_EVENT_FORK: blocked until a reader takes the FORK message', async (t) => {
+  const body = (fork: string): string => `tests:
+  - name: fork
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: L}
+      - mmap: {as: P, fd: fd, length: L, flags: [MAP_SHARED]}
+      - userfaultfd: {as: uffd, features: [EVENT_FORK, SIGBUS]}
+      - uffdio_register: {uffd: uffd, addr: P, length: L, mode: [WP]}
+      - ${fork}
+`;
+  const blocked = only(run(body('fork: {as: C}')));
+  t.equal(blocked.status, 'fail');
+  t.match(blocked.lines, [/^ !!! blocked: fork waits on userfaultfd \d+ \(line 12\)$/]);
+  t.equal(only(run(body('fork: {as: C, expect: {blocked: true}}'))).status, 'pass');
+  t.equal(only(run(body('fork: {as: C, reader: uffd}'))).status, 'pass');
 });

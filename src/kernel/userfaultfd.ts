@@ -139,7 +139,7 @@ export function handle_userfault(vma: Vma, address: number, reason: UffdRegister
  * 22/46) PAGE_SIZE-aligned ranges, each step the largest size of for_each_hgm_shift() aligned at the
  * address that fits before the end (hugetlb_alloc_largest_pte()), splitting markers on the way.
  * EIO on a poisoned folio (observed, §10); EEXIST when an entry (or a larger leaf) is already there;
- * EFAULT when the page cache has no page.
+ * EFAULT when the page cache has no page; ENOENT outside a registered VMA.
  */
 export function mcopy_continue(p: Process, fd: number, start: number, len: number): SysRet {
   const ctx = ctxOf(p, fd);
@@ -147,7 +147,8 @@ export function mcopy_continue(p: Process, fd: number, start: number, len: numbe
   if (!validRange(start, len)) return fail('EINVAL');
   const vma = p.mm.findVma(start);
   if (vma === undefined || start + len > vma.end) return fail('ENOENT');
-  if (vma.uffd?.ctx !== ctx || !vma.uffd.modes.has('MINOR')) return fail('EINVAL');
+  // find_dst_vma(): the VMA must be registered (any mode: the MINOR check is only in the fault path).
+  if (vma.uffd?.ctx !== ctx) return fail('ENOENT');
   const h = vma.hstate;
   const end = start + len;
   if (!vma.hgm && (start % h.size !== 0 || len % h.size !== 0)) return fail('EINVAL');
@@ -162,12 +163,13 @@ export function mcopy_continue(p: Process, fd: number, start: number, len: numbe
     if (slot === 'EEXIST') return fail('EEXIST');
     const old = slotEntry(slot);
     if (slot.shift !== shift || (old !== undefined && old.kind !== 'marker')) return fail('EEXIST');
-    const wpMarker = old?.kind === 'marker' && old.uffdWp;
-    const writable = vma.prot.write && vma.shared && !wpMarker;
+    // hugetlb_mcopy_atomic_pte(): the new entry is writable; a uffd-wp marker it replaces is not kept
+    // (only UFFDIO_CONTINUE_MODE_WP, not modelled, would write-protect it).
+    const writable = vma.prot.write && vma.shared;
     folio.refcount++;
     hugetlb_add_rmap(folio, shift);
     const subpage = (addr % h.size) / PAGE_SIZE;
-    setSlot(slot, { kind: 'present', folio, subpage, write: writable, dirty: false, uffdWp: wpMarker });
+    setSlot(slot, { kind: 'present', folio, subpage, write: writable, dirty: false, uffdWp: false });
     addr += 2 ** shift;
   }
   return OK;

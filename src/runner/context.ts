@@ -69,3 +69,13 @@ export interface StepOutcome {
   /** A construct the model does not handle yet: the run stops with UNSUPPORTED at the step (exit 65). */
   readonly unsupported?: string;
 }
+
+/**
+ * The userfaultfd a step's thread is left waiting on: a fault (access, memset, mce) or a syscall
+ * (GUP in MADV_HWPOISON, a fork whose FORK message nobody reads) that sleeps in the kernel.
+ */
+export function blockedOn(o: StepOutcome): number | undefined {
+  if (o.access !== undefined && !o.access.ok && 'blocked' in o.access) return o.access.uffd;
+  if (o.ret !== undefined && !o.ret.ok && o.ret.blocked !== undefined) return o.ret.blocked.uffd;
+  return undefined;
+}

@@ -97,7 +97,9 @@ export function checkState(ctx: StepContext, e: StateExpect): string[] {
       const wantExpr = e.smaps[field];
       if (wantExpr === undefined) continue;
       const want = ctx.num(wantExpr);
-      const have = smaps ? `${smaps[field]} kB` : 'no VMA';
+      // HugetlbPud/Pmd/PteMapped exist on HGM kernels only.
+      const value = smaps?.[field];
+      const have = smaps === null ? 'no VMA' : value === undefined ? 'no such field on this kernel' : `${value} kB`;
       if (have !== `${want} kB`) out.push(got(`smaps(${ctx.fmtAddr(addr)}) ${field}`, `${want} kB`, have));
     }
   }

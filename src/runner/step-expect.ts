@@ -3,7 +3,7 @@
 
 import type { SigInfo } from '../kernel/index.js';
 import type { StepExpect } from '../scenario/types.js';
-import type { StepContext, StepOutcome } from './context.js';
+import { blockedOn, type StepContext, type StepOutcome } from './context.js';
 import { hex } from './eval.js';
 
 export interface Mismatch {
@@ -25,7 +25,7 @@ export function compareStepExpect(ctx: StepContext, e: StepExpect, o: StepOutcom
   if (e.si_addr !== undefined) fields.push(['si_addr', ctx.fmtAddr(ctx.num(e.si_addr)), signal ? ctx.fmtAddr(signal.si_addr) : '-']);
   if (e.si_addr_lsb !== undefined) fields.push(['si_addr_lsb', String(ctx.num(e.si_addr_lsb)), signal ? String(signal.si_addr_lsb) : '-']);
   if (e.value !== undefined) fields.push(['value', String(ctx.num(e.value, 'byte')), o.access?.ok ? String(o.access.value) : '-']);
-  if (e.blocked !== undefined) fields.push(['blocked', String(e.blocked), String(o.access !== undefined && !o.access.ok && 'blocked' in o.access)]);
+  if (e.blocked !== undefined) fields.push(['blocked', String(e.blocked), String(blockedOn(o) !== undefined)]);
   if (e.event !== undefined) fields.push(['event', e.event, o.uffdEvent?.event ?? 'none']);
   if (e.address !== undefined) {
     const have = o.uffdEvent?.event === 'PAGEFAULT' ? ctx.fmtAddr(o.uffdEvent.address) : '-';

@@ -168,7 +168,12 @@ export const STEPS: { readonly [K in StepName]: StepSpec<K> } = {
         const addr = ctx.num(a.mapping);
         const m = ctx.mappingOf(addr);
         if (!m) ctx.say(`dump: no named mapping at ${ctx.fmtAddr(addr)}`);
-        else for (const line of runLines(mappingRuns(ctx.kernel, ctx.task, m), m)) ctx.say(line);
+        else {
+          const runs = a.length === undefined
+            ? mappingRuns(ctx.kernel, ctx.task, m)
+            : ctx.kernel.pageTableRuns(ctx.task, addr, addr + ctx.num(a.length));
+          for (const line of runLines(runs, m)) ctx.say(line);
+        }
       }
       if (a.raw_hwp_list) {
         const addr = ctx.num(a.raw_hwp_list);
@@ -192,9 +197,10 @@ export const STEPS: { readonly [K in StepName]: StepSpec<K> } = {
     description: 'fork(): a child process named by `as` (hugetlb page tables copied only for uffd-wp/EVENT_FORK or an anon_vma)',
     entry: 'fork',
     run: (ctx, a) => {
-      const ret = ctx.kernel.fork(ctx.task);
+      const readers = a.reader === undefined ? [] : [ctx.num(a.reader)];
+      const ret = ctx.kernel.fork(ctx.task, readers);
       if (ret.ok) ctx.defineProcess(a.as, { pid: ret.value, tid: ret.value }, 'fork');
-      return { call: 'fork()', name: 'fork', ret };
+      return { call: readers.length ? `fork() [reader on uffd ${readers[0]}]` : 'fork()', name: 'fork', ret };
     },
   },
   spawn: {

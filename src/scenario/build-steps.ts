@@ -189,6 +189,7 @@ export class StepBuilder {
         built = dropUndefined({
           mapping: opt('mapping'),
           raw_hwp_list: opt('raw_hwp_list'),
+          length: opt('length'),
           meminfo: d.meminfo as boolean | undefined,
           dmesg: d.dmesg as boolean | undefined,
         });
@@ -197,6 +198,8 @@ export class StepBuilder {
         built = x.stateExpect(d, path, scope);
         break;
       case 'fork':
+        built = dropUndefined({ as: d.as as string, reader: opt('reader') });
+        break;
       case 'spawn':
       case 'thread':
         built = { as: d.as as string };

@@ -44,7 +44,7 @@ export const UFFD_FEATURES = everyOf<UffdFeatureName>()([
 export const UFFD_MODES = everyOf<UffdModeName>()(['MISSING', 'WP', 'MINOR']);
 export const UFFD_EVENTS = everyOf<UffdEventName>()(['FORK', 'PAGEFAULT']);
 export const MF_STAT_NAMES = everyOf<MfStatName>()(['total', 'ignored', 'failed', 'delayed', 'recovered']);
-export const SMAPS_FIELDS = everyOf<SmapsField>()(['Size', 'KernelPageSize', 'Shared_Hugetlb', 'Private_Hugetlb']);
+export const SMAPS_FIELDS = everyOf<SmapsField>()(['Size', 'KernelPageSize', 'Shared_Hugetlb', 'Private_Hugetlb', 'HugetlbPudMapped', 'HugetlbPmdMapped', 'HugetlbPteMapped']);
 export const PAGEMAP_BITS = everyOf<PagemapBit>()(['present', 'swapped', 'file_shared', 'exclusive', 'uffd_wp']);
 
 /** Call steps, in the order the schema and docs list them. */

@@ -206,6 +206,7 @@ export const stepArgSchemas = {
   dump: z
     .strictObject({
       mapping: expr('Dump the page table of the mapping at this address').optional(),
+      length: expr('With mapping: dump only this many bytes from that address').optional(),
       raw_hwp_list: expr('Dump the raw_hwp_list of the folio at this address').optional(),
       meminfo: z.boolean().describe('Dump the meminfo counters').optional(),
       dmesg: z.boolean().describe('Dump the kernel log of this test').optional(),
@@ -213,7 +214,13 @@ export const stepArgSchemas = {
     })
     .describe('Print model state as # lines'),
   expect: stateExpectSchema,
-  fork: z.strictObject({ as: name('Name bound to the child process'), ...syscallCommon }).describe('fork(2)'),
+  fork: z
+    .strictObject({
+      as: name('Name bound to the child process'),
+      reader: expr('A uffd another thread is blocked reading: it takes the FORK message (UFFD_FEATURE_EVENT_FORK), so fork returns').optional(),
+      ...syscallCommon,
+    })
+    .describe('fork(2)'),
   spawn: z.strictObject({ as: name('Name bound to the new process'), ...syscallCommon }).describe('An unrelated process (fork + exec)'),
   thread: z.strictObject({ as: name('Name bound to the new thread'), ...syscallCommon }).describe('pthread_create(3)'),
   sigaction: z

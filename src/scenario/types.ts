@@ -130,7 +130,7 @@ export interface CountExpect {
 }
 
 export type MfStatName = 'total' | 'ignored' | 'failed' | 'delayed' | 'recovered';
-export type SmapsField = 'Size' | 'KernelPageSize' | 'Shared_Hugetlb' | 'Private_Hugetlb';
+export type SmapsField = 'Size' | 'KernelPageSize' | 'Shared_Hugetlb' | 'Private_Hugetlb' | 'HugetlbPudMapped' | 'HugetlbPmdMapped' | 'HugetlbPteMapped';
 export type PagemapBit = 'present' | 'swapped' | 'file_shared' | 'exclusive' | 'uffd_wp';
 
 /** A standalone `expect:` step: assertions on model state the C tests cannot see. */
@@ -161,6 +161,8 @@ export interface StateExpect {
 
 export interface DumpArgs {
   readonly mapping?: Expr;
+  /** With `mapping`: dump only [mapping, mapping + length) instead of the whole named mapping. */
+  readonly length?: Expr;
   readonly raw_hwp_list?: Expr;
   readonly meminfo?: boolean;
   readonly dmesg?: boolean;
@@ -189,7 +191,8 @@ export interface StepArgs {
   dump: DumpArgs;
   expect: StateExpect;
   // Processes and threads (DESIGN.md "Scenarios"): `as:` names a process or a thread.
-  fork: { readonly as: string };
+  /** `reader`: a uffd another thread is blocked reading (test_fork()'s reader thread), taking the FORK message. */
+  fork: { readonly as: string; readonly reader?: Expr };
   spawn: { readonly as: string };
   thread: { readonly as: string };
   sigaction: { readonly SIGBUS: SigbusActionName };
