@@ -688,3 +688,135 @@ t.test('HGM v2 (kernel-semantics.md §6; profile hgm-v2)', async (t) => {
     t.same(runs({ pid: c, tid: c }), runs(me));
   });
 });
+
+t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile hgm-rfc)', async (t) => {
+  const bootRfc = (size = M2, nr = 8, overrides: Partial<Record<'rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check', boolean>> = {}): { k: Kernel; me: TaskRef } => {
+    const profile = { ...PROFILES['hgm-rfc'], switches: { ...PROFILES['hgm-rfc'].switches, ...overrides } };
+    const k = new Kernel({ profile, default_hugepagesz: size, nr_hugepages: new Map([[size, nr]]), comm: 'hugetlb-rfc' });
+    booted.push(k);
+    return { k, me: k.init };
+  };
+  const layout = (k: Kernel, me: TaskRef, a: number, b: number) => k.pageTableRuns(me, a, b).map((r) => [r.start - a, r.size, r.kind, r.count]);
+  kt(t, 'a 2 MiB hugepage: split into 512 PTEs in every shared VMA, only the raw page unmapped', (t) => {
+    const { k, me } = bootRfc();
+    const { fd, P } = mappedFile(k, me, M2);
+    const S = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
+    value(k.access(me, S, 'read'));
+    t.same(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON), { ok: true, value: 0 });
+    for (const base of [P, S]) {
+      t.same(layout(k, me, base, base + M2), [[0, 4096, 'present', 3], [0x3000, 4096, 'hwpoison', 1], [0x4000, 4096, 'present', 508]]);
+    }
+    t.match(k.dmesg.at(-1), /recovery action for huge page: Recovered$/);
+    t.equal(k.meminfo().HardwareCorrupted, 4);
+    t.same(k.access(me, P + 0x3008, 'read'), { ok: false, signal: { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: P + 0x3008, si_addr_lsb: 21 } }, 'the split hwpoison entry still reports the hstate lsb');
+    t.same(k.access(me, P + 0x4000, 'read'), { ok: true, value: 1 });
+    // A second raw page: GUP succeeds on the healthy PTE and the whole recovery runs again.
+    t.same(k.madvise(me, P + 0x80000, 4096, MADV.MADV_HWPOISON), { ok: true, value: 0 });
+    t.match(k.folioAt(me, P), { raw_hwp_list: [3, 128] });
+    t.equal(k.meminfo().HardwareCorrupted, 8);
+    t.same(k.checkBytes(me, P + 0x4000, 0x7c000, 1), { ok: true });
+  });
+  kt(t, '1 GiB: 511 PMD leaves + one PTE table (511 present, 1 hwpoison); a private mapping is unmapped whole; a never-faulted one fails to split (§8.10 C)', (t) => {
+    const { k, me } = bootRfc(G1, 4);
+    const { fd, P } = mappedFile(k, me, G1);
+    const Q = value(k.mmap(me, 0, G1, RW, MAP.MAP_SHARED, fd, 0));
+    const R = value(k.mmap(me, 0, G1, PROT.PROT_READ, MAP.MAP_PRIVATE, fd, 0));
+    value(k.access(me, R, 'read'));
+    value(k.madvise(me, P + 0x3003000, 4096, MADV.MADV_HWPOISON));
+    t.same(layout(k, me, P, P + G1), [
+      [0, M2, 'present', 24], [24 * M2, 4096, 'present', 3], [24 * M2 + 0x3000, 4096, 'hwpoison', 1],
+      [24 * M2 + 0x4000, 4096, 'present', 508], [25 * M2, M2, 'present', 487],
+    ]);
+    t.match(k.mappingAt(me, R), { kind: 'hwpoison', size: G1 });
+    t.match(k.mappingAt(me, Q), { kind: 'none' });
+    const log = k.dmesg.join('\n');
+    t.match(log, /Failed to split huge mapping: vaddr=0x[0-9a-f]+ in VMA=/);
+    t.match(log, /mapped by 3 VMAs but 1 unmappings are expected/);
+    t.match(log, /recovery action for huge page: Recovered/);
+    t.match(k.access(me, Q + 5 * M2 + 8, 'read'), { ok: true, value: 1 });
+    t.match(k.mappingAt(me, Q + 5 * M2), { kind: 'present', size: M2 }, 'a healthy 2 MiB region maps at 2 MiB');
+    t.match(k.access(me, Q + 24 * M2 + 0x5000, 'read'), { ok: true, value: 1 });
+    t.match(k.mappingAt(me, Q + 24 * M2 + 0x5000), { kind: 'present', size: 4096 }, 'next to the poisoned page: 4 KiB');
+    t.same(k.access(me, Q + 0x3003010, 'read'), { ok: false, signal: { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: Q + 0x3003010, si_addr_lsb: 12 } });
+    t.match(k.access(me, R + 8, 'read'), { ok: false, signal: { si_addr_lsb: 30 } });
+  });
+  kt(t, 'a pfn injector on a new raw page of a poisoned folio takes the busy path: unknown page Ignored, +1, still mapped', (t) => {
+    const { k, me } = bootRfc();
+    const { P } = mappedFile(k, me, M2);
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    const pfn = k.pfnOf(me, P + 0x5000)!;
+    t.same(k.corrupt_pfn(me, pfn), { ok: false, errno: 'EBUSY' });
+    t.match(k.dmesg.at(-1), /recovery action for unknown page: Ignored$/);
+    t.equal(k.meminfo().HardwareCorrupted, 8);
+    t.match(k.mappingAt(me, P + 0x5000), { kind: 'present', size: 4096 }, 'the poisoned raw page stays mapped');
+    t.match(k.folioAt(me, P), { raw_hwp_list: [0, 5] });
+  });
+  kt(t, 'failure paths: HGM enable or split failing leaves that VMA mapped at huge size; the unmap check passes, the refcount check fails', (t) => {
+    for (const point of ['hugetlb_enable_hgm_vma', 'hugetlb_split_to_shift'] as const) {
+      const { k, me } = bootRfc();
+      const { P } = mappedFile(k, me, M2);
+      k.failNext(point, 1);
+      t.same(k.madvise(me, P + 0x2000, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EBUSY' });
+      t.match(k.mappingAt(me, P), { kind: 'present', size: M2 }, `${point}: left mapped`);
+      const log = k.dmesg.join('\n');
+      t.match(log, point === 'hugetlb_enable_hgm_vma' ? /failed to enable HGM on eligible VMA/ : /Failed to split huge mapping/);
+      t.notMatch(log, /unmapping failed page/, 'expected (0) == actual (0): the unmap counts as done');
+      t.match(log, /huge page still referenced by 1 users\n.*recovery action for huge page: Failed$/, 'the refcount check sees the remaining mapping');
+    }
+  });
+  kt(t, 'raw_hwp_page allocation failure: -ENOMEM, retried, then "already hardware poisoned"', (t) => {
+    const { k, me } = bootRfc();
+    const { P } = mappedFile(k, me, M2);
+    k.failNext('raw_hwp_page_alloc', 1);
+    t.same(k.madvise(me, P, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EHWPOISON' });
+    t.match(k.dmesg.at(-1), /already hardware poisoned$/);
+    t.match(k.folioAt(me, P), { rawHwpUnreliable: true, raw_hwp_list: [] });
+  });
+  kt(t, 'posted code: a second poison in another 2 MiB region of a split 1 GiB page is not split, so the unmap count fails', (t) => {
+    for (const posted of [true, false]) {
+      const { k, me } = bootRfc(G1, 4, { rfc_posted_split_walk_from_head: posted });
+      const { P } = mappedFile(k, me, G1);
+      value(k.madvise(me, P + 24 * M2, 4096, MADV.MADV_HWPOISON));
+      const r = k.madvise(me, P + 30 * M2 + 0x1000, 4096, MADV.MADV_HWPOISON);
+      if (posted) {
+        t.same(r, { ok: false, errno: 'EBUSY' });
+        t.match(k.dmesg.join('\n'), /failed to unmap page \(folio_mapcount=\d+\)[\s\S]*recovery action for unmapping failed page: Ignored/);
+        t.match(k.mappingAt(me, P + 30 * M2 + 0x1000), { kind: 'present', size: M2 }, 'the poisoned raw page stays mapped');
+      } else {
+        t.same(r, { ok: true, value: 0 });
+        t.match(k.mappingAt(me, P + 30 * M2 + 0x1000), { kind: 'hwpoison', size: 4096 });
+      }
+    }
+  });
+  kt(t, 'posted code: an anonymous folio is reported still mapped after a good unmap (missing negation)', (t) => {
+    for (const posted of [true, false]) {
+      const { k, me } = bootRfc(M2, 8, { rfc_posted_unmap_success_check: posted });
+      const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
+      value(k.access(me, P, 'write', 1));
+      const r = k.madvise(me, P, 4096, MADV.MADV_HWPOISON);
+      t.same(r, posted ? { ok: false, errno: 'EBUSY' } : { ok: true, value: 0 });
+      t.match(k.dmesg.at(-1), posted ? /unmapping failed page: Ignored$/ : /huge page: Recovered$/);
+    }
+  });
+  kt(t, 'the fault path maps around poisoned raw pages and splits uffd-wp markers (RFC 5/7, 7/7)', (t) => {
+    const { k, me } = bootRfc();
+    const fd = value(k.memfd_create(me, 'x', MFD.MFD_HUGETLB));
+    value(k.ftruncate(me, fd, 2 * M2));
+    const A = value(k.mmap(me, 0, 2 * M2, RW, MAP.MAP_SHARED, fd, 0));
+    const u = value(k.userfaultfd(me));
+    value(k.uffdio_api(me, u, ['SIGBUS', 'EXACT_ADDRESS', 'EVENT_FORK']));
+    value(k.uffdio_register(me, u, A, 2 * M2, ['MISSING', 'WP']));
+    value(k.uffdio_writeprotect(me, u, A, 2 * M2, true));
+    const Q = value(k.mmap(me, 0, 2 * M2, RW, MAP.MAP_SHARED, fd, 0));
+    value(k.memset(me, Q, 2 * M2, 1));
+    value(k.madvise(me, Q + 0x80000, 4096, MADV.MADV_HWPOISON));
+    t.match(k.dmesg.join('\n'), /mapped by 2 VMAs but 1 unmappings are expected/);
+    t.match(k.access(me, A + 0x1000, 'read'), { ok: true, value: 1 });
+    t.match(k.mappingAt(me, A + 0x1000), { kind: 'present', size: 4096, uffdWp: true });
+    t.match(k.mappingAt(me, A + 0x2000), { kind: 'marker', size: 4096 }, 'the marker was replicated into the new table');
+    t.match(k.access(me, A + 0x1000, 'write', 2), { ok: false, signal: { si_code: 'BUS_ADRERR' } });
+    t.same(k.access(me, A + 0x80010, 'read'), { ok: false, signal: { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: A + 0x80010, si_addr_lsb: 12 } });
+    t.match(k.access(me, A + M2 + 5, 'read'), { ok: true, value: 1 });
+    t.match(k.mappingAt(me, A + M2), { kind: 'present', size: M2 }, 'the healthy hugepage maps whole');
+  });
+});

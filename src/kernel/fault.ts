@@ -56,7 +56,7 @@ export function do_user_addr_fault(k: KernelState, t: Thread, addr: number, writ
   for (let attempt = 0; attempt < 3; attempt++) {
     const hit = followPresent(mm, vma, addr, write);
     if (hit !== undefined) return hit;
-    const fault = hugetlb_fault(mm, vma, addr, write);
+    const fault = hugetlb_fault(k, mm, vma, addr, write);
     if (fault.code === 'VM_FAULT_RETRY') return { blocked: fault.uffd };
     if (fault.code !== 0) return mm_fault_error(k, t, addr, fault);
   }
@@ -91,7 +91,7 @@ function mm_fault_error(k: KernelState, t: Thread, addr: number, fault: Exclude<
  * through the whole fault path if needed; VM_FAULT_HWPOISON* and VM_FAULT_SIGBUS become -EFAULT
  * (no FOLL_HWPOISON; vm_fault_to_errno()), VM_FAULT_OOM -ENOMEM. Takes a folio reference.
  */
-export function get_user_pages_fast(t: Thread, addr: number): Resolved | Blocked | 'EFAULT' | 'ENOMEM' {
+export function get_user_pages_fast(k: KernelState, t: Thread, addr: number): Resolved | Blocked | 'EFAULT' | 'ENOMEM' {
   const mm = t.process.mm;
   const vma = mm.findVma(addr);
   if (vma === undefined || !vma.prot.read) return 'EFAULT';
@@ -101,7 +101,7 @@ export function get_user_pages_fast(t: Thread, addr: number): Resolved | Blocked
       hit.entry.folio.refcount++;
       return hit;
     }
-    const fault = hugetlb_fault(mm, vma, addr, false);
+    const fault = hugetlb_fault(k, mm, vma, addr, false);
     if (fault.code === 'VM_FAULT_RETRY') return { blocked: fault.uffd };
     if (fault.code === 'VM_FAULT_OOM') return 'ENOMEM';
     if (fault.code !== 0) return 'EFAULT';

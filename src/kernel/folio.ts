@@ -38,6 +38,11 @@ export class Folio {
   /** Anonymous (private) folio: the VMAs whose anon_vma may map it (rmap for anon folios). */
   anon = false;
   readonly anonVmas: Vma[] = [];
+  /**
+   * RFC 3/7: struct raw_hwp_page's counters, per listed raw index (VMAs that mapped the folio when it was
+   * poisoned, unmaps expected after the splits, unmaps done by try_to_unmap).
+   */
+  readonly rawHwpUnmaps = new Map<number, { nr_vmas_mapped: number; nr_expected_unmaps: number; nr_actual_unmaps: number }>();
   /** Raw pages counted in HardwareCorrupted after raw_hwp_list was lost (for the invariant). */
   countedUnlisted = 0;
   /** References memory_failure() took and never dropped (the page-cache branch of me_huge_page). */

@@ -6,7 +6,7 @@
 // hugepage boundaries, and the whole VMA is enabled.
 import { hugetlb_add_rmap, page_remove_rmap } from './hugetlb.js';
 import type { Vma } from './mm.js';
-import { setSlot, slotEntry } from './pgtable.js';
+import { setSlot, slotEntry, type Slot } from './pgtable.js';
 import type { SysRet } from './types.js';
 
 const OK: SysRet = { ok: true, value: 0 };
@@ -60,4 +60,49 @@ export function hugetlb_collapse(vma: Vma, start: number, end: number): SysRet {
   }
   pt.prune();
   return OK;
+}
+
+/** What hugetlb_split_to_shift() returns: 0, or why the entry was left as it was. */
+export type SplitResult = 0 | 'EAGAIN' | 'EBUSY' | 'EHWPOISON' | 'ENOMEM';
+
+/**
+ * hugetlb_split_to_shift() (RFC 1/7): replace the present leaf at `slot` by the optimal mix of smaller
+ * entries — walking its range in address order, the largest size of for_each_hgm_shift() that is
+ * aligned and fits, and no larger than `desiredShift` where it would contain `addr` — copying the
+ * write, dirty and uffd-wp bits; one folio reference and mapcount per new entry. A slot already at the
+ * desired size succeeds at once. none / marker / a table -> -EAGAIN, migration -> -EBUSY, hwpoison ->
+ * -EHWPOISON; the entry is left as it was. `fail` models an allocation failure (-ENOMEM; the RFC then
+ * restores the original entry, so nothing changes).
+ */
+export function hugetlb_split_to_shift(vma: Vma, slot: Slot, addr: number, desiredShift: number, fail: boolean): SplitResult {
+  if (slot.shift === desiredShift) return 0;
+  const e = slotEntry(slot);
+  if (e === undefined || e.kind === 'marker' || e.kind === 'table') return 'EAGAIN';
+  if (e.kind === 'migration') return 'EBUSY';
+  if (e.kind === 'hwpoison') return 'EHWPOISON';
+  if (fail) return 'ENOMEM';
+  const { folio } = e;
+  const start = slot.start;
+  const end = start + 2 ** slot.shift;
+  const pt = vma.mm.pt;
+  setSlot(slot, undefined);
+  page_remove_rmap(folio, vma, slot.shift); // drops the old entry's reference last, below
+  folio.refcount++;
+  for (let a = start; a < end;) {
+    const shift = hgmShifts(vma).find((s) => {
+      const size = 2 ** s;
+      if (a % size !== 0 || a + size > end) return false;
+      return !(addr >= a && addr < a + size) || s <= desiredShift;
+    })!;
+    const target = pt.allocSplit(a, shift, vma.hstate.shift);
+    if (target === 'EEXIST') throw new Error('split: a fresh range cannot hold a hwpoison entry');
+    folio.refcount++;
+    hugetlb_add_rmap(folio, shift);
+    setSlot(target, {
+      kind: 'present', folio, subpage: e.subpage + (a - start) / 4096, write: e.write, dirty: e.dirty, uffdWp: e.uffdWp,
+    });
+    a += 2 ** shift;
+  }
+  folio.refcount--; // the reference that belonged to the old entry
+  return 0;
 }

@@ -8,7 +8,8 @@ import { hugetlb_add_to_page_cache } from './hugetlbfs.js';
 import type { Mm, Vma } from './mm.js';
 import { handle_userfault, userfaultfd_minor, userfaultfd_missing, userfaultfd_wp, type UffdCtx } from './userfaultfd.js';
 import { alignDown, setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
-import { PAGE_SIZE } from './uapi.js';
+import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
+import type { KernelState } from './state.js';
 
 /** What a fault handler returns (include/linux/mm_types.h, enum vm_fault_reason); 0 = handled. */
 export type VmFault =
@@ -33,7 +34,7 @@ type PresentEntry = Extract<Entry, { kind: 'present' }>;
  * existing tables (never allocating) and the fault is handled at the size of the entry it stopped on;
  * a 4 KiB hwpoison entry still reports the hstate index.
  */
-export function hugetlb_fault(mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
+export function hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
   const h = vma.hstate;
   const haddr = alignDown(address, h.size);
   const slot = mm.pt.descend(mm.pt.alloc(haddr, h.shift), address);
@@ -41,7 +42,7 @@ export function hugetlb_fault(mm: Mm, vma: Vma, address: number, write: boolean)
   if (entry?.kind === 'hwpoison') return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
   if (entry?.kind === 'migration') return HANDLED; // migration_entry_wait(): not reachable without migration
   if (entry === undefined || entry.kind === 'marker') {
-    return hugetlb_no_page(vma, vma.indexOf(haddr), address, slot, write);
+    return hugetlb_no_page(k, vma, vma.indexOf(haddr), address, slot, write);
   }
   if (entry.kind !== 'present') return HANDLED;
   if (write && !entry.write && userfaultfd_wp(vma) && entry.uffdWp) return handle_userfault(vma, address, 'WP', write);
@@ -55,13 +56,43 @@ export function hugetlb_fault(mm: Mm, vma: Vma, address: number, write: boolean)
  * Linux: mm/hugetlb.c:hugetlb_no_page(), v6.1. A folio found in the page cache with PG_hwpoison gives
  * VM_FAULT_HWPOISON_LARGE (the check covers mappings that never faulted the page before the error).
  */
+/**
+ * hugetlb_no_page_hwpoison(): a poisoned page-cache folio met by a fault that has no entry yet.
+ * Upstream (and HGM v2): VM_FAULT_HWPOISON_LARGE for the whole hugepage. RFC 5/7: enable HGM on an
+ * eligible VMA and descend one level at a time toward the address until the entry's range holds no
+ * listed raw page (map that entry) or it is a 4 KiB entry over a poisoned raw page (VM_FAULT_HWPOISON,
+ * lsb 12). Markers split into tables of markers on the way. Unlike the posted code, the subpage mapped
+ * is the one at the start of the final entry's range (kernel-semantics.md §8.9: the posted code
+ * computes it from the pre-split alignment).
+ */
+function hugetlb_no_page_hwpoison(k: KernelState, vma: Vma, folio: Folio, address: number, slot: Slot): Slot | VmFault {
+  const h = vma.hstate;
+  const large: VmFault = { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
+  if (!k.switches.rfc_pagesize_unmap || !vma.shared) return large;
+  vma.hgm = true; // hugetlb_enable_hgm_vma()
+  const haddr = alignDown(address, h.size);
+  const poisoned = (start: number, size: number): boolean => {
+    if (folio.rawHwpUnreliable) return true;
+    const first = (start - haddr) / PAGE_SIZE;
+    const last = first + size / PAGE_SIZE;
+    return folio.raw_hwp_list.some((r) => r >= first && r < last);
+  };
+  let cur = slot;
+  for (;;) {
+    if (!poisoned(cur.start, 2 ** cur.shift)) return cur;
+    if (cur.shift === PAGE_SHIFT) return { code: 'VM_FAULT_HWPOISON' };
+    const next = vma.mm.pt.allocSplit(address, cur.shift - 9, h.shift);
+    if (next === 'EEXIST' || next.shift >= cur.shift) return large;
+    cur = next;
+  }
+}
+
 export function hugetlb_no_page(
-  vma: Vma, idx: number, address: number, slot: Slot, write: boolean,
+  k: KernelState, vma: Vma, idx: number, address: number, slot: Slot, write: boolean,
 ): VmFault {
   const h = vma.hstate;
   const haddr = alignDown(address, h.size);
   const inode = vma.inode;
-  const old = slotEntry(slot);
   let folio = inode.pageCache.get(idx);
   if (folio === undefined) {
     if (idx >= Math.floor(inode.size / h.size)) return SIGBUS;
@@ -75,11 +106,16 @@ export function hugetlb_no_page(
     }
     folio.migratable = true;
   } else {
-    if (folio.hwpoison) return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
+    if (folio.hwpoison) {
+      const r = hugetlb_no_page_hwpoison(k, vma, folio, address, slot);
+      if ('code' in r) return r;
+      slot = r; // map the healthy part the RFC found, at that entry's size
+    }
     if (idx >= Math.floor(inode.size / h.size)) return SIGBUS;
     if (userfaultfd_minor(vma)) return handle_userfault(vma, address, 'MINOR', write);
     folio.refcount++; // filemap_lock_folio()'s reference becomes the mapping's
   }
+  const old = slotEntry(slot);
   // A uffd-wp marker makes the new entry write-protected with the uffd-wp bit.
   const wpMarker = userfaultfd_wp(vma) && old?.kind === 'marker' && old.uffdWp;
   const writable = vma.shared && vma.prot.write && !wpMarker;

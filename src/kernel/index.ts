@@ -3,8 +3,8 @@
 // Linux: the syscall layer (mm/mmap.c, mm/madvise.c, mm/memfd.c, fs/open.c) and the fault entry
 // (arch/x86/mm/fault.c => mm/memory.c:handle_mm_fault() => mm/hugetlb.c:hugetlb_fault()).
 export * from './types.js';
-export { PROFILES, PROFILE_NAMES, isProfileName } from './profiles.js';
-export type { Profile, ProfileName, Switches } from './profiles.js';
+export { PROFILES, PROFILE_NAMES, FAULT_POINTS, isProfileName, withSwitches, changedSwitches } from './profiles.js';
+export type { Profile, ProfileName, Switches, FaultPoint, BooleanSwitch } from './profiles.js';
 export { MFD, MAP, PROT, MADV, FALLOC, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
 export type { McePolicy, UffdFeature, UffdRegisterMode } from './uapi.js';
 export { Kernel } from './kernel.js';

@@ -21,7 +21,7 @@ import { Mm, Process, Thread } from './mm.js';
 import { close, do_munmap, ftruncate, memfd_create, mmap } from './mmap.js';
 import { entryKind, pageTableRuns, PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry } from './pgtable.js';
 import { KernelLog } from './printk.js';
-import type { Profile } from './profiles.js';
+import type { FaultPoint, Profile } from './profiles.js';
 import type { KernelState } from './state.js';
 import type {
   AccessResult, BytesCheck, Errno, FolioInfo, MappingInfo, Meminfo, MfStats, PageTableRun, PagemapEntry, PoolInfo,
@@ -37,6 +37,8 @@ export interface BootParams {
   readonly nr_hugepages: ReadonlyMap<number, number>;
   /** The first process's comm (TASK_COMM_LEN: cut to 15 characters), as dmesg prints it. */
   readonly comm: string;
+  /** kernel.faults: named fault-injection points and how many attempts there fail. */
+  readonly faults?: ReadonlyMap<FaultPoint, number>;
 }
 
 /** x86_64 hstates, by index: 2 MiB (PMD) and 1 GiB (PUD). Their pools start at fixed physical addresses. */
@@ -84,7 +86,7 @@ export class Kernel {
       hw_memory_failure: false,
       panicked: false,
       mfStats: { total: 0, ignored: 0, failed: 0, delayed: 0, recovered: 0 },
-      faults: new Map(),
+      faults: new Map(params.faults ?? []),
       nextIno: 1,
       folioOfPfn,
     };
@@ -396,7 +398,7 @@ export class Kernel {
   }
 
   /** Make the next `times` attempts at a named fault-injection point fail (e.g. raw_hwp_page_alloc). */
-  failNext(point: 'raw_hwp_page_alloc', times: number): void {
+  failNext(point: FaultPoint, times: number): void {
     this.k.faults.set(point, times);
   }
 

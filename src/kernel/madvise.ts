@@ -86,7 +86,7 @@ function madvise_inject_error(k: KernelState, t: Thread, start: number, end: num
   const flags = MF_COUNT_INCREASED | MF_SW_SIMULATED
     | (k.switches.madvise_hwpoison_action_required ? MF_ACTION_REQUIRED : 0);
   for (let addr = start; addr < end;) {
-    const page = get_user_pages_fast(t, addr);
+    const page = get_user_pages_fast(k, t, addr);
     if (typeof page === 'string') return fail(page);
     if ('blocked' in page) return { ok: false, errno: 'EINTR', blocked: { uffd: fdOf(t, page.blocked) } };
     const folio = page.entry.folio;

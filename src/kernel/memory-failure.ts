@@ -11,7 +11,9 @@
 // A folio is poisoned once: the first raw page takes the whole in-use path (unmap everywhere, signal,
 // me_huge_page); a later raw page of the same folio is only recorded ("already hardware poisoned").
 import type { Folio } from './folio.js';
+import { hugetlb_split_to_shift } from './hgm.js';
 import { folio_mapped, page_remove_rmap, put_folio, rmap_walk } from './hugetlb.js';
+import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 import type { Thread, Vma } from './mm.js';
 import { alignDown, setSlot } from './pgtable.js';
 import { hex, lx } from './printk.js';
@@ -90,24 +92,30 @@ function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResul
 
 /**
  * hugetlb_set_page_hwpoison(): set PG_hwpoison on the folio and record the raw page.
- * Returns true ("already poisoned", -EHWPOISON) when the folio flag was already set.
- * Linux: mm/memory-failure.c, v6.1 (kernel-semantics.md §1.4).
+ * Returns 'already' (-EHWPOISON) when the folio flag was already set, 'new' otherwise, 'nomem' when
+ * the raw_hwp_page allocation failed under the RFC. Linux: mm/memory-failure.c, v6.1 (§1.4); with
+ * the RFC (3/7, §7.4) a new raw page of an already-poisoned folio returns 0, so the whole recovery runs
+ * again, and an allocation failure returns -ENOMEM.
  */
-function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): boolean {
+function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): 'already' | 'new' | 'nomem' {
   const already = folio.hwpoison;
   folio.hwpoison = true;
-  if (folio.rawHwpUnreliable) return true;
-  if (folio.raw_hwp_list.includes(raw)) return true;
+  if (folio.rawHwpUnreliable) return 'already';
+  if (folio.raw_hwp_list.includes(raw)) return 'already';
   if (failFault(k, 'raw_hwp_page_alloc')) {
     // kmalloc(GFP_ATOMIC) failed: the list is thrown away, each entry uncounted (__free_raw_hwp_pages()).
     folio.rawHwpUnreliable = true;
     k.num_poisoned_pages -= folio.raw_hwp_list.length;
     folio.raw_hwp_list.length = 0;
-    return already;
+    folio.rawHwpUnmaps.clear();
+    if (k.switches.rfc_pagesize_unmap) return 'nomem';
+    return already ? 'already' : 'new';
   }
   folio.raw_hwp_list.push(raw);
+  folio.rawHwpUnmaps.set(raw, { nr_vmas_mapped: 0, nr_expected_unmaps: 0, nr_actual_unmaps: 0 });
   if (already && k.switches.count_new_raw_page_in_set_hwpoison) k.num_poisoned_pages++;
-  return already;
+  if (k.switches.rfc_pagesize_unmap) return 'new';
+  return already ? 'already' : 'new';
 }
 
 type Classification = 'in-use' | 'free' | 'busy' | 'already-poisoned';
@@ -133,13 +141,16 @@ function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number,
     ret = 'busy';
     if (!(flags & MF_NO_RETRY)) return ret;
   }
-  if (hugetlb_set_page_hwpoison(k, folio, raw)) {
+  const recorded = hugetlb_set_page_hwpoison(k, folio, raw);
+  if (recorded !== 'new') {
     if (countIncreased) folio.refcount--;
-    return 'already-poisoned';
+    // RFC: try_memory_failure_hugetlb() treats -ENOMEM like -EBUSY (retry, then "unknown page").
+    return recorded === 'nomem' ? 'busy' : 'already-poisoned';
   }
   if (countIncreased && folio.migratable) folio.migratable = false;
   if (countIncreased) folio.mfRefs++;
-  return ret === 'busy' ? 'in-use' : ret;
+  // A busy folio stays busy even when the raw page was recorded on the retry ("unknown page: Ignored").
+  return ret;
 }
 
 interface ToKill {
@@ -220,12 +231,21 @@ function kill_proc(k: KernelState, tk: ToKill, pfn: number, flags: number): void
  * the one hstate-level entry; under HGM v2 every hugetlb_pte of the hugepage, at its own size
  * (HGM v2 25/46); none entries stay none.
  */
-function try_to_unmap(folio: Folio): void {
+function try_to_unmap(k: KernelState, folio: Folio): void {
   for (const { vma, address } of rmap_walk(folio)) {
     const pt = vma.mm.pt;
+    // RFC 4/7: in an HGM-eligible VMA only 4 KiB entries of listed raw pages are unmapped, each as
+    // often as the splits said (nr_actual_unmaps up to nr_expected_unmaps); the rest stays mapped.
+    const selective = k.switches.rfc_pagesize_unmap && vma.shared && folio.mapping !== null;
     for (const leaf of [...pt.leaves(address, address + folio.size)]) {
       const e = leaf.entry;
       if (e.kind !== 'present' || e.folio !== folio) continue;
+      if (selective) {
+        if (leaf.shift > PAGE_SHIFT) continue;
+        const counts = folio.rawHwpUnmaps.get(e.subpage);
+        if (counts === undefined || counts.nr_actual_unmaps === counts.nr_expected_unmaps) continue;
+        counts.nr_actual_unmaps++;
+      }
       const slot = pt.offset(leaf.start, leaf.shift);
       if (slot === undefined) continue;
       if (e.dirty) folio.dirty = true;
@@ -236,15 +256,78 @@ function try_to_unmap(folio: Folio): void {
 }
 
 /**
+ * try_to_split_huge_mapping() (RFC 2/7), under the i_mmap lock, before try_to_unmap: for each VMA of
+ * the file that covers the folio, count it; for an eligible (shared) one, enable HGM, walk and split
+ * so the poisoned address is a 4 KiB entry, and expect one unmap there. Failures are logged and the
+ * VMA is skipped (it keeps its mapping and is not expected to unmap).
+ */
+function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pfn: number): void {
+  const counts = folio.rawHwpUnmaps.get(raw);
+  if (counts === undefined || folio.mapping === null) return;
+  const h = folio.hstate;
+  for (const { vma, address } of rmap_walk(folio)) {
+    counts.nr_vmas_mapped++;
+    if (!vma.shared) continue; // !hugetlb_hgm_eligible()
+    const range = `VMA=[${hex(vma.start)}, ${hex(vma.end)})`;
+    if (!vma.hgm) {
+      if (failFault(k, 'hugetlb_enable_hgm_vma')) {
+        pr(k, `${hex(pfn)}: failed to enable HGM on eligible ${range}`);
+        continue;
+      }
+      vma.hgm = true;
+    }
+    const poisonedAddr = address + raw * PAGE_SIZE;
+    const top = vma.mm.pt.offset(address, h.shift);
+    if (top === undefined) {
+      pr(k, `${hex(pfn)}: failed to PT-walk with HGM on eligible ${range}`);
+      continue;
+    }
+    // Posted code: the walk starts at the hugepage's head address (kernel-semantics.md §8.9).
+    const fromHead = k.switches.rfc_posted_split_walk_from_head;
+    const slot = vma.mm.pt.descend(top, fromHead ? address : poisonedAddr);
+    const covers = poisonedAddr >= slot.start && poisonedAddr < slot.start + 2 ** slot.shift;
+    const r = !covers ? 0 : hugetlb_split_to_shift(vma, slot, poisonedAddr, PAGE_SHIFT, failFault(k, 'hugetlb_split_to_shift'));
+    if (r !== 0) {
+      pr(k, `${hex(pfn)}: Failed to split huge mapping: vaddr=${hex(poisonedAddr)} in ${range}`);
+      continue;
+    }
+    counts.nr_expected_unmaps++;
+  }
+}
+
+/**
+ * is_unmapping_successful() (RFC 4/7). Without the RFC: the folio is no longer mapped. With it, for a
+ * page-cache hugetlb folio: every expected unmap happened. For anonymous and other folios the posted
+ * code lacks the negation and reports them still mapped (switch rfc_posted_unmap_success_check).
+ */
+function is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
+  const notMapped = !folio_mapped(folio);
+  if (!k.switches.rfc_pagesize_unmap || folio.mapping === null) {
+    const ok = k.switches.rfc_pagesize_unmap && k.switches.rfc_posted_unmap_success_check ? !notMapped : notMapped;
+    if (!ok) pr(k, `${hex(pfn)}: failed to unmap page (mapcount=${folio.mapcount})`);
+    return ok;
+  }
+  const counts = folio.rawHwpUnmaps.get(raw);
+  if (counts === undefined) return notMapped;
+  if (counts.nr_vmas_mapped !== counts.nr_expected_unmaps) {
+    pr(k, `${hex(pfn)}: mapped by ${counts.nr_vmas_mapped} VMAs but ${counts.nr_expected_unmaps} unmappings are expected`);
+  }
+  const ok = counts.nr_expected_unmaps === counts.nr_actual_unmaps;
+  if (!ok) pr(k, `${hex(pfn)}: failed to unmap page (folio_mapcount=${folio.mapcount + folio.subMapcount})`);
+  return ok;
+}
+
+/**
  * hwpoison_user_mappings(): collect the processes to signal, unmap the folio everywhere, signal.
  * Returns whether the folio ended up unmapped. hugetlbfs folios are always dirty, so forcekill holds.
  */
 function hwpoison_user_mappings(k: KernelState, folio: Folio, pfn: number, flags: number): boolean {
   if (!folio_mapped(folio)) return true; // !page_mapped(): nobody is collected or signalled
   const tokill = collect_procs(k, folio, (flags & MF_ACTION_REQUIRED) !== 0);
-  try_to_unmap(folio);
-  const unmapSuccess = !folio_mapped(folio);
-  if (!unmapSuccess) pr(k, `${hex(pfn)}: failed to unmap page (mapcount=${folio.mapcount})`);
+  const raw = pfn - folio.pfn;
+  if (k.switches.rfc_pagesize_unmap) try_to_split_huge_mapping(k, folio, raw, pfn);
+  try_to_unmap(k, folio);
+  const unmapSuccess = is_unmapping_successful(k, folio, raw, pfn);
   const forcekill = folio.dirty || (flags & MF_MUST_KILL) !== 0 || !unmapSuccess;
   kill_procs(k, tokill, forcekill, !unmapSuccess, pfn, flags);
   return unmapSuccess;
@@ -271,6 +354,8 @@ function me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
   if (folio.mapping !== null) {
     res = 'MF_RECOVERED'; // truncate_error_page(): hugetlbfs error_remove_page keeps the folio (v6.1+)
     extraPins = true;
+    // RFC 4/7: no refcount check while split entries hold references (nr_expected_unmaps != 0).
+    if ((folio.rawHwpUnmaps.get(pfn - folio.pfn)?.nr_expected_unmaps ?? 0) !== 0) return res;
     const count = folio.refcount - 1 - (extraPins ? 1 : 0);
     if (count > 0) {
       pr(k, `${hex(pfn)}: ${action_page_types.MF_MSG_HUGE} still referenced by ${count} users`);
@@ -347,7 +432,9 @@ function try_memory_failure_hugetlb(k: KernelState, pfn: number, flags: number):
     }
     if (res === 'busy') {
       if (!(flags & MF_NO_RETRY)) {
-        flags |= MF_NO_RETRY;
+        // The first pass already dropped a caller's reference (RFC -ENOMEM): do not drop it twice.
+        // Unlike Linux, where this combination cannot arise without the RFC.
+        flags = (flags | MF_NO_RETRY) & ~MF_COUNT_INCREASED;
         continue;
       }
       return action_result(k, pfn, 'MF_MSG_UNKNOWN', 'MF_IGNORED');

@@ -43,9 +43,36 @@ export interface Switches {
    * kernel-semantics.md §6.
    */
   readonly hgm: boolean;
+  /**
+   * Jiaqi Yan's RFC (Apr 2023, unmerged): memory_failure enables HGM on each eligible VMA, splits it so
+   * the poisoned address is a 4 KiB entry, and unmaps only that entry; raw_hwp_list entries count the
+   * expected and actual unmaps; hugetlb_no_page maps around poisoned raw pages. RFC 1/7-5/7,
+   * kernel-semantics.md §7.
+   */
+  readonly rfc_pagesize_unmap: boolean;
+  /**
+   * Posted code (RFC 4/7): is_unmapping_successful() lacks the negation for non-HGM, anonymous and
+   * non-hugetlb folios, so it reports them still mapped after a successful unmap. false = the intent
+   * ("not mapped any more"). kernel-semantics.md §7.6, §8.9.
+   */
+  readonly rfc_posted_unmap_success_check: boolean;
+  /**
+   * Posted code (RFC 2/7): try_to_split_huge_mapping() walks from the hugepage's head address, so a second
+   * poison in another 2 MiB region of an already-split 1 GiB page finds a split entry and "succeeds"
+   * without splitting; the unmap count then fails. false = split the entry covering the poisoned address.
+   * kernel-semantics.md §8.9.
+   */
+  readonly rfc_posted_split_walk_from_head: boolean;
 }
 
-export type ProfileName = 'v6.1' | 'hgm-v2';
+/** Named fault-injection points (kernel.faults in a scenario): the next N attempts there fail. */
+export type FaultPoint = 'raw_hwp_page_alloc' | 'hugetlb_enable_hgm_vma' | 'hugetlb_split_to_shift';
+export const FAULT_POINTS: readonly FaultPoint[] = ['raw_hwp_page_alloc', 'hugetlb_enable_hgm_vma', 'hugetlb_split_to_shift'];
+
+/** The boolean switches a scenario may override (kernel.switches). */
+export type BooleanSwitch = { [K in keyof Switches]: Switches[K] extends boolean ? K : never }[keyof Switches];
+
+export type ProfileName = 'v6.1' | 'hgm-v2' | 'hgm-rfc';
 
 export interface Profile {
   readonly name: ProfileName;
@@ -68,6 +95,9 @@ export const PROFILES: { readonly [K in ProfileName]: Profile } = {
       ],
       per_node_mf_stats: false,
       hgm: false,
+      rfc_pagesize_unmap: false,
+      rfc_posted_unmap_success_check: false,
+      rfc_posted_split_walk_from_head: false,
     },
   },
   'hgm-v2': {
@@ -84,11 +114,46 @@ export const PROFILES: { readonly [K in ProfileName]: Profile } = {
       ],
       per_node_mf_stats: true, // 18f41fa616ee was in mm-stable before the HGM v2 base. TODO confirm
       hgm: true,
+      rfc_pagesize_unmap: false,
+      rfc_posted_unmap_success_check: false,
+      rfc_posted_split_walk_from_head: false,
+    },
+  },
+  'hgm-rfc': {
+    name: 'hgm-rfc',
+    summary: "HGM v2 + Jiaqi Yan's RFC: split to the poisoned 4 KiB page and unmap only it (posted code by default)",
+    switches: {
+      madvise_hwpoison_action_required: false,
+      action_result_counts_poisoned: true,
+      count_new_raw_page_in_set_hwpoison: false, // RFC 3/7: a new raw page returns 0; action_result counts it
+      gigantic_take_off_buddy_fails: false,
+      uffd_features: [
+        'EVENT_FORK', 'MISSING_HUGETLBFS', 'MISSING_SHMEM', 'SIGBUS', 'THREAD_ID', 'MINOR_HUGETLBFS',
+        'EXACT_ADDRESS', 'WP_HUGETLBFS_SHMEM', 'PAGEFAULT_FLAG_WP',
+      ],
+      per_node_mf_stats: true,
+      hgm: true,
+      rfc_pagesize_unmap: true,
+      rfc_posted_unmap_success_check: true,
+      rfc_posted_split_walk_from_head: true,
     },
   },
 };
 
 export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+
+/** A profile with single switches overridden (a scenario's kernel.switches). */
+export function withSwitches(profile: Profile, overrides: Readonly<Partial<Record<BooleanSwitch, boolean>>>): Profile {
+  return { ...profile, switches: { ...profile.switches, ...overrides } };
+}
+
+/** The switches of `profile` whose value differs from the named profile's defaults, as `name=value`. */
+export function changedSwitches(profile: Profile): string[] {
+  const base = PROFILES[profile.name].switches;
+  return (Object.keys(base) as (keyof Switches)[])
+    .filter((k) => JSON.stringify(base[k]) !== JSON.stringify(profile.switches[k]))
+    .map((k) => `${k}=${JSON.stringify(profile.switches[k])}`);
+}
 
 export function isProfileName(name: string): name is ProfileName {
   return Object.hasOwn(PROFILES, name);
