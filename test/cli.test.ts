@@ -9,6 +9,7 @@ import { internalErrorMessage, relativizePaths } from '../src/cli/exit.js';
 import { collectScenarioFiles } from '../src/cli/files.js';
 import { firstDifference, testAtLine } from '../src/cli/golden.js';
 import { runCli } from '../src/cli/main.js';
+import { PROFILE_NAMES, PROFILES } from '../src/kernel/profiles.js';
 
 const BIN = resolve('bin/hgmsim.js');
 
@@ -50,6 +51,30 @@ t.test('--help lists examples and exit codes, exit 0', async (t) => {
   t.equal(r.code, 0);
   t.match(r.out, /Examples:/);
   t.match(r.out, /Exit status:[\s\S]*64 +usage error[\s\S]*70 +internal error/);
+});
+
+t.test('profiles: the switch table names every profile and switch, then the summaries; deterministic, exit 0', async (t) => {
+  const r = hgmsim(['profiles'], process.cwd());
+  t.equal(r.code, 0);
+  t.equal(r.err, '');
+  const lines = r.out.split('\n');
+  t.match(lines[0], /^switch +v6\.1 +hgm-v2 +hgm-rfc$/, 'a column per profile');
+  for (const name of PROFILE_NAMES) {
+    t.ok(lines.some((l) => l.startsWith(`${name} `) && l.includes(PROFILES[name].summary)), `summary of ${name}`);
+  }
+  const switches = PROFILES['v6.1'].switches;
+  for (const key of Object.keys(switches) as (keyof typeof switches)[]) {
+    const row = lines.find((l) => l.split(/ +/)[0] === key);
+    t.ok(row, `a row for ${key}`);
+    if (typeof switches[key] === 'boolean') {
+      t.same(row?.split(/ +/), [key, ...PROFILE_NAMES.map((n) => String(PROFILES[n].switches[key]))], `${key}: true/false per profile`);
+    }
+  }
+  t.match(r.out, /^uffd_features +\d+ items +same +same$/m, 'the feature list is shortened in the table');
+  t.match(r.out, /^uffd_features of v6\.1, hgm-v2, hgm-rfc: EVENT_FORK, /m, '…and spelt out once below it');
+  t.equal(hgmsim(['profiles'], process.cwd()).out, r.out, 'byte-identical on a rerun');
+  t.equal(hgmsim(['profiles', 'x'], process.cwd()).code, 64, 'it takes no arguments');
+  t.match(hgmsim(['--help'], process.cwd()).out, /profiles +print the kernel profiles' switch table/);
 });
 
 t.test('--version prints the package version, exit 0', async (t) => {
@@ -408,7 +433,7 @@ t.test('a golden that differs in the header or the totals says so', async (t) =>
 
 t.test('diff: 0 same, 1 different (one si_addr_lsb), 65 not TAP, 66 missing, - reads stdin', async (t) => {
   const root = resolve('.');
-  const expected = (await cli(['run', 'scenarios'], root)).out;
+  const expected = (await cli(['run', 'scenarios/mainline'], root)).out;
   const actual = expected.replace('si_addr=P+0x80000 si_addr_lsb=21', 'si_addr=P+0x80000 si_addr_lsb=12');
   t.not(actual, expected);
   const cwd = workdir({ 'e.tap': expected, 'a.tap': actual, 'n.txt': 'hello\n' });

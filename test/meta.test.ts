@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Errno } from '../src/kernel/types.js';
 import type { ErrnoName } from '../src/scenario/types.js';
-import { PROFILE_NAMES as KERNEL_PROFILES } from '../src/kernel/profiles.js';
+import { FAULT_POINTS, PROFILES, PROFILE_NAMES as KERNEL_PROFILES } from '../src/kernel/profiles.js';
+import { BOOLEAN_SWITCH_NAMES, FAULT_POINT_NAMES } from '../src/scenario/names.js';
 import { PROFILE_NAMES as SCENARIO_PROFILES } from '../src/scenario/types.js';
 
 const files = (dir: string): string[] =>
@@ -51,4 +52,11 @@ t.test('the scenario language and the kernel agree on profiles and errno names',
   // Compile-time: each errno union covers the other.
   const same: [ErrnoName] extends [Errno] ? ([Errno] extends [ErrnoName] ? true : false) : false = true;
   t.equal(same, true);
+});
+
+t.test('the scenario language and the kernel agree on switch and fault-point names', async (t) => {
+  const switches = PROFILES['v6.1'].switches;
+  const booleanKeys = (Object.keys(switches) as (keyof typeof switches)[]).filter((k) => typeof switches[k] === 'boolean');
+  t.same([...BOOLEAN_SWITCH_NAMES].sort(), booleanKeys.sort(), 'kernel.switches names = the kernel\'s boolean switches');
+  t.same([...FAULT_POINT_NAMES].sort(), [...FAULT_POINTS].sort(), 'kernel.faults names = the kernel\'s FAULT_POINTS');
 });

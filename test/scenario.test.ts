@@ -246,7 +246,7 @@ tests:
   t.equal(s.name, 'hwpoison-present');
   t.equal(s.mirrors, 'tools/testing/selftests/mm/hugetlb-hgm.c');
   t.same(s.basis, ['kernel-semantics.md §10']);
-  t.same(s.kernel, { profile: 'v6.1', hugepagesz: ['2M', '1G'], nr_hugepages: 8n });
+  t.same(s.kernel, { profile: 'v6.1', hugepagesz: ['2M', '1G'], nr_hugepages: 8n, switches: new Map(), faults: new Map() });
   t.same(s.let.map((b) => b.name), ['H', 'L']);
   t.equal(spanText(text, s.let[1]?.expr as Expr), '2 * H');
   const v = s.verdicts.get('v6.1');
@@ -296,6 +296,18 @@ t.test('load: valid variations', async (t) => {
     ['one size as a scalar', 'scenario: s\nkernel: {profile: v6.1, hugepagesz: 1G}\ntests: []\n', (s) => t.same(s.kernel.hugepagesz, ['1G'])],
     ['pool per hstate', 'scenario: s\nkernel: {profile: v6.1, nr_hugepages: {2M: 16, 1G: 2}}\ntests: []\n', (s) => {
       t.same(s.kernel.nr_hugepages, new Map([['2M', 16n], ['1G', 2n]]));
+    }],
+    ['no switches or faults by default', `${HEAD}tests: []\n`, (s) => {
+      t.equal(s.kernel.switches.size, 0);
+      t.equal(s.kernel.faults.size, 0);
+    }],
+    ['switch overrides and fault counts, in the kernel table\'s order', 'scenario: s\nkernel:\n  profile: hgm-rfc\n  switches: {rfc_posted_split_walk_from_head: false, hgm: true}\n  faults: {hugetlb_split_to_shift: 0, raw_hwp_page_alloc: 1}\ntests: []\n', (s) => {
+      t.same([...s.kernel.switches], [['hgm', true], ['rfc_posted_split_walk_from_head', false]]);
+      t.same([...s.kernel.faults], [['raw_hwp_page_alloc', 1n], ['hugetlb_split_to_shift', 0n]]);
+    }],
+    ['empty switch and fault maps', 'scenario: s\nkernel: {profile: v6.1, switches: {}, faults: {}}\ntests: []\n', (s) => {
+      t.equal(s.kernel.switches.size, 0);
+      t.equal(s.kernel.faults.size, 0);
     }],
     ['absolute HardwareCorrupted', withSteps('expect: {HardwareCorrupted: 8 kB}'), (s) => {
       t.match(call(stepsOf(s)[0]).args, { HardwareCorrupted: { delta: false, kB: 8n } });
@@ -355,6 +367,13 @@ t.test('load: invalid inputs, each error with its code and position', async (t) 
     ['size listed twice', 'scenario: s\nkernel: {profile: v6.1, hugepagesz: [2M, 2M]}\ntests: []\n', [['BAD_VALUE', 2, 42]]],
     ['huge pool', 'scenario: s\nkernel: {profile: v6.1, nr_hugepages: 1000000000000000000000000000000}\ntests: []\n', [['OUT_OF_RANGE', 2, 39]]],
     ['float pool', 'scenario: s\nkernel: {profile: v6.1, nr_hugepages: 1.5}\ntests: []\n', [['BAD_TYPE', 2, 39]]],
+    ['unknown switch', 'scenario: s\nkernel: {profile: v6.1, switches: {rfc_posted_split_walk_form_head: false}}\ntests: []\n', [['UNKNOWN_FIELD', 2, 36]]],
+    ['switch that is not boolean (uffd_features)', 'scenario: s\nkernel: {profile: v6.1, switches: {uffd_features: [SIGBUS]}}\ntests: []\n', [['UNKNOWN_FIELD', 2, 36]]],
+    ['switch value not a boolean', 'scenario: s\nkernel:\n  profile: v6.1\n  switches:\n    hgm: yes\n    rfc_pagesize_unmap: 1\ntests: []\n', [['BAD_TYPE', 5, 10], ['BAD_TYPE', 6, 25]]],
+    ['switches not a map', 'scenario: s\nkernel: {profile: v6.1, switches: [hgm]}\ntests: []\n', [['BAD_TYPE', 2, 35]]],
+    ['unknown fault point', 'scenario: s\nkernel: {profile: v6.1, faults: {raw_hwp_alloc: 1}}\ntests: []\n', [['UNKNOWN_FIELD', 2, 34]]],
+    ['fault count not an integer', 'scenario: s\nkernel: {profile: v6.1, faults: {raw_hwp_page_alloc: "1"}}\ntests: []\n', [['BAD_TYPE', 2, 54]]],
+    ['negative fault count', 'scenario: s\nkernel: {profile: v6.1, faults: {raw_hwp_page_alloc: -1}}\ntests: []\n', [['OUT_OF_RANGE', 2, 54]]],
     ['test without steps', `${HEAD}tests:\n  - name: t\n`, [['MISSING_FIELD', 4, 5]]],
     ['step is not a map', withSteps('mmap'), [['BAD_TYPE', 6, 9]]],
     ['unknown step', withSteps('uffdio_poison: {uffd: 1}'), [['UNKNOWN_STEP', 6, 9]]],
@@ -410,6 +429,13 @@ t.test('load: messages carry suggestions', async (t) => {
   t.match(msg(`${HEAD}verdicts: {v6.1: {HGM tset: pass}}\ntests: [{name: HGM test, steps: []}]\n`), /did you mean "HGM test"/);
   t.match(msg(withSteps('memfd_create: {as: fd}', 'memfd_create: {as: fd}')), /already defined in this scope \(first bound at line 6\)/);
   t.match(msg('mirrors: x\n'), /missing field "scenario"/);
+  t.match(msg('scenario: s\nkernel: {profile: hgm-rfc, switches: {rfc_posted_split_walk_form_head: false}}\ntests: []\n'),
+    /unknown field "rfc_posted_split_walk_form_head" in "switches" \(did you mean "rfc_posted_split_walk_from_head"\?\)/);
+  t.match(msg('scenario: s\nkernel: {profile: hgm-rfc, switches: {uffd_features: []}}\ntests: []\n'),
+    /unknown field "uffd_features" in "switches"; fields are madvise_hwpoison_action_required, .*rfc_posted_split_walk_from_head/);
+  t.match(msg('scenario: s\nkernel: {profile: hgm-rfc, faults: {raw_hwp_pge_alloc: 1}}\ntests: []\n'),
+    /unknown field "raw_hwp_pge_alloc" in "faults" \(did you mean "raw_hwp_page_alloc"\?\)/);
+  t.match(msg('scenario: s\nkernel: {profile: hgm-rfc, switches: {hgm: 1}}\ntests: []\n'), /"hgm" expects true or false, got the integer 1/);
 });
 
 t.test('load: hostile YAML gives positioned errors and never throws', async (t) => {

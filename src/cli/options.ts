@@ -83,4 +83,5 @@ export const EXAMPLES: readonly (readonly [string, string])[] = [
   ['hgmsim list --shard 1/4', 'what shard 1 of 4 runs: FILE<TAB>TEST<TAB>SIZE<TAB>PROFILE'],
   ['hgmsim diff expected.tap actual.tap', 'what differs between two TAP streams (ours, kselftest, runner-nested)'],
   ['hgmsim validate scenarios', 'every error in every file, positioned'],
+  ['hgmsim profiles', "every profile's switches (kernel.switches in a scenario overrides the boolean ones)"],
 ];

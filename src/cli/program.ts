@@ -11,6 +11,7 @@ import type { ExitCode } from './exit.js';
 import type { CommandContext, Io } from './io.js';
 import { diffCommand } from './diff-command.js';
 import { listCommand } from './list-command.js';
+import { profilesCommand } from './profiles-command.js';
 import { EXAMPLES, GLOBAL_OPTIONS, LIST_OPTIONS, RUN_OPTIONS } from './options.js';
 import type { ListOptionValues, OptionSpec, RunOptionValues } from './options.js';
 import { runCommand } from './run-command.js';
@@ -95,6 +96,13 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .argument('<actual>', "a TAP file, or '-' for stdin")
     .action(async (expected: string, actual: string, _opts: unknown, cmd: Command) => {
       done(await diffCommand(expected, actual, context(cmd)));
+    });
+
+  program
+    .command('profiles')
+    .description("print the kernel profiles' switch table (a column per profile) and each profile's summary; a scenario overrides boolean switches with kernel.switches")
+    .action((_opts: unknown, cmd: Command) => {
+      done(profilesCommand(context(cmd)));
     });
 
   program

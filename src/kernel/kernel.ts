@@ -19,7 +19,7 @@ import {
 } from './userfaultfd.js';
 import { Mm, Process, Thread } from './mm.js';
 import { close, do_munmap, ftruncate, memfd_create, mmap } from './mmap.js';
-import { entryKind, pageTableRuns, PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry } from './pgtable.js';
+import { entryKind, installedEntries, pageTableRuns, PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry } from './pgtable.js';
 import { KernelLog } from './printk.js';
 import type { FaultPoint, Profile } from './profiles.js';
 import type { KernelState } from './state.js';
@@ -97,7 +97,7 @@ export class Kernel {
 
   /** Model operations so far (page-table entries created or visited); the runner budgets them. */
   get ops(): number {
-    let n = 0;
+    let n = installedEntries;
     for (const p of this.k.processes.values()) n += p.mm.pt.ops;
     return n;
   }

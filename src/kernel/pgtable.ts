@@ -39,10 +39,17 @@ export function slotEntry(slot: Slot): Entry | undefined {
   return slot.table.get(slot.index);
 }
 
+/** Entries installed so far, in every page table of this process (the step budget reads differences). */
+export let installedEntries = 0;
+
 /** set_huge_pte_at() / huge_pte_clear(): install an entry, or clear it with undefined. */
 export function setSlot(slot: Slot, entry: LeafEntry | undefined): void {
-  if (entry === undefined) slot.table.delete(slot.index);
-  else slot.table.set(slot.index, entry);
+  if (entry === undefined) {
+    slot.table.delete(slot.index);
+  } else {
+    installedEntries++;
+    slot.table.set(slot.index, entry);
+  }
 }
 
 export const sizeOfShift = (shift: number): number => 2 ** shift;
@@ -57,7 +64,11 @@ export function alignDown(addr: number, size: number): number {
 export class PageTable {
   /** PUD tables by addr >> 39 (the folded PGD/P4D level). */
   private readonly root = new Map<number, Map<number, Entry>>();
-  /** Entries created or visited, for the runner's step budget. */
+  /**
+   * Model operations for the runner's step budget: tables created and entries visited by range walks.
+   * A single-address walk costs O(levels) and is not counted; entries installed are counted in
+   * `installedEntries`.
+   */
   ops = 0;
 
   private pudTable(addr: number, alloc: boolean): Map<number, Entry> | undefined {
@@ -77,7 +88,6 @@ export class PageTable {
   offset(addr: number, shift: number): Slot | undefined {
     let table = this.pudTable(addr, false);
     for (let s = PUD_SHIFT; table !== undefined; s -= 9) {
-      this.ops++;
       const index = indexAt(addr, s);
       const e = table.get(index);
       if (s === shift || e === undefined || e.kind !== 'table') {
@@ -93,11 +103,11 @@ export class PageTable {
   alloc(addr: number, shift: number): Slot {
     let table = this.pudTable(addr, true)!;
     for (let s = PUD_SHIFT; ; s -= 9) {
-      this.ops++;
       const index = indexAt(addr, s);
       if (s === shift) return { table, index, shift: s, start: alignDown(addr, sizeOfShift(s)) };
       let e = table.get(index);
       if (e === undefined) {
+        this.ops++;
         e = { kind: 'table', slots: new Map() };
         table.set(index, e);
       } else if (e.kind !== 'table') {
@@ -116,7 +126,6 @@ export class PageTable {
     for (;;) {
       const e = slotEntry(slot);
       if (e?.kind !== 'table' || slot.shift === PTE_SHIFT) return slot;
-      this.ops++;
       const shift = slot.shift - 9;
       slot = { table: e.slots, index: indexAt(addr, shift), shift, start: alignDown(addr, sizeOfShift(shift)) };
     }

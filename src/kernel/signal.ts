@@ -58,7 +58,12 @@ function killProcess(p: Process): void {
 export function exitThread(t: Thread): void {
   t.alive = false;
   t.pendingSigbus = false;
-  if (![...t.process.threads.values()].some((th) => th.alive)) t.process.alive = false;
+  const p = t.process;
+  // A thread that is gone leaves the thread list (the main thread stays, so a zombie is observable).
+  if (t.tid !== p.pid) p.threads.delete(t.tid);
+  let anyAlive = false;
+  for (const th of p.threads.values()) if (th.alive) anyAlive = true;
+  if (!anyAlive) p.alive = false;
 }
 
 /** force_sig_mceerr(): BUS_MCEERR_AR to the current thread; cannot be blocked. */

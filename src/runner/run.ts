@@ -3,12 +3,13 @@
 // folios carry over from test to test). Kernel outcomes are values here; an exception thrown by the
 // kernel is an hgmsim bug and is left to propagate to the CLI (exit 70).
 
-import { Kernel, PROFILES } from '../kernel/index.js';
+import { Kernel } from '../kernel/index.js';
 import type { FolioInfo, MfStats, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
 import { MAIN, NON_SYSCALL_STEPS } from '../scenario/names.js';
 import type {
   Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
 } from '../scenario/types.js';
+import { bootFaults, bootProfile, switchChanges } from './boot.js';
 import { blockedOn, type NamedMapping, type StepContext, type StepOutcome } from './context.js';
 import { errorAt } from '../scenario/errors.js';
 import { ScenarioRuntimeError } from './errors.js';
@@ -95,11 +96,13 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
   const pools = new Map<number, number>();
   if (typeof nr === 'bigint') pools.set(bytes, Number(nr));
   else for (const [s, n] of nr) pools.set(HUGEPAGE_BYTES[s], Number(n));
+  const profile = bootProfile(scenario.kernel, profileName);
   const kernel = new Kernel({
-    profile: PROFILES[profileName],
+    profile,
     default_hugepagesz: bytes,
     nr_hugepages: pools,
     comm: scenario.name.slice(0, COMM_LEN),
+    faults: bootFaults(scenario.kernel),
   });
   try {
     const fileScope = new Scope();
@@ -137,7 +140,7 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
     });
     return {
       ok: true,
-      result: { file: scenario.file, scenario: scenario.name, size, profile: profileName, switches: [], tests, exitStatus: streamExitStatus(tests) },
+      result: { file: scenario.file, scenario: scenario.name, size, profile: profileName, switches: switchChanges(profile), tests, exitStatus: streamExitStatus(tests) },
     };
   } catch (e) {
     if (e instanceof ScenarioRuntimeError) return { ok: false, errors: [e.error] };
@@ -345,7 +348,8 @@ class TestRun implements StepContext, EvalEnv {
           const outer = this.scope;
           try {
             for (let i = from; i <= to; i++) {
-              this.tick(step);
+              // An iteration costs what its body does; only an empty body is charged per iteration.
+              if (step.body.length === 0) this.tick(step);
               this.scope = new Scope(outer);
               this.scope.set(step.var, { value: i, address: false });
               for (const b of step.let) this.scope.set(b.name, this.value(b.expr));
@@ -488,14 +492,14 @@ class TestRun implements StepContext, EvalEnv {
    */
   private summary(): string[] {
     const out: string[] = [];
-    const byCode = new Map<string, { order: number; count: number; dropped: number; distinct: string[] }>();
+    const byCode = new Map<string, { order: number; count: number; dropped: number; distinct: Set<string> }>();
     const created = this.processes.all();
     for (const ev of this.signals) {
       const p = this.processes.byPid(ev.pid);
       const who = p === undefined ? ` pid ${ev.pid}` : p.name === MAIN && p.how === 'main' ? '' : ` ${p.name}`;
       const order = p === undefined ? created.length : created.indexOf(p);
       const key = `${ev.info.signo.toLowerCase()}${who}: |${ev.info.si_code}`;
-      const entry = byCode.get(key) ?? { order, count: 0, dropped: 0, distinct: [] };
+      const entry = byCode.get(key) ?? { order, count: 0, dropped: 0, distinct: new Set<string>() };
       byCode.set(key, entry);
       if (ev.outcome === 'dropped') {
         entry.dropped++;
@@ -503,14 +507,15 @@ class TestRun implements StepContext, EvalEnv {
       }
       entry.count++;
       const one = this.signalText(ev.info).slice(ev.info.si_code.length + 1);
-      if (!entry.distinct.includes(one)) entry.distinct.push(one);
+      entry.distinct.add(one);
     }
     // Main's lines first, then each other process's in creation order (a stable sort keeps code order).
     for (const [key, e] of [...byCode].sort((a, b) => a[1].order - b[1].order)) {
       const [prefix, code] = key.split('|') as [string, string];
       const dropped = e.dropped ? ` (${e.dropped} dropped)` : '';
       // Probe loops deliver hundreds of distinct addresses: show the first few and count the rest.
-      const shown = e.distinct.length > MAX_DISTINCT_SIGNALS ? [...e.distinct.slice(0, MAX_DISTINCT_SIGNALS - 1), `… ${e.distinct.length - MAX_DISTINCT_SIGNALS + 1} more`] : e.distinct;
+      const distinct = [...e.distinct];
+      const shown = distinct.length > MAX_DISTINCT_SIGNALS ? [...distinct.slice(0, MAX_DISTINCT_SIGNALS - 1), `… ${distinct.length - MAX_DISTINCT_SIGNALS + 1} more`] : distinct;
       out.push(`${prefix}${e.count} ${code}${shown.length ? ` ${shown.join(', ')}` : ''}${dropped}`);
     }
     for (const k of this.kills) out.push(`killed: ${k.process.name} by ${k.info.signo} ${k.info.si_code}`);

@@ -36,7 +36,19 @@ export function buildKernel(src: YamlSource, k: z.output<typeof kernelSchema>): 
             .filter((e): e is [HugepageSize, bigint] => e[1] !== undefined)
             .map(([size, n]) => [size, count(n, ['kernel', 'nr_hugepages', size])]),
         );
-  return { profile: k.profile, hugepagesz: sizes, nr_hugepages };
+  // Unknown switch or fault names were reported by the strict schema; what arrives here is known.
+  const switches = new Map(
+    Object.entries(k.switches ?? {}).filter((e): e is [string, boolean] => e[1] !== undefined),
+  );
+  const faults = new Map(
+    Object.entries(k.faults ?? {})
+      .filter((e): e is [string, bigint] => e[1] !== undefined)
+      .map(([point, n]) => {
+        if (n < 0n || n >= U64_LIMIT) src.report('OUT_OF_RANGE', `faults.${point} ${n} is outside [0, 2^64)`, src.nodeSpan(['kernel', 'faults', point]));
+        return [point, n] as const;
+      }),
+  );
+  return { profile: k.profile, hugepagesz: sizes, nr_hugepages, switches, faults };
 }
 
 export function buildTests(src: YamlSource, items: readonly unknown[], fileScope: Scope): TestCase[] {

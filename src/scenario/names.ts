@@ -47,6 +47,18 @@ export const MF_STAT_NAMES = everyOf<MfStatName>()(['total', 'ignored', 'failed'
 export const SMAPS_FIELDS = everyOf<SmapsField>()(['Size', 'KernelPageSize', 'Shared_Hugetlb', 'Private_Hugetlb', 'HugetlbPudMapped', 'HugetlbPmdMapped', 'HugetlbPteMapped']);
 export const PAGEMAP_BITS = everyOf<PagemapBit>()(['present', 'swapped', 'file_shared', 'exclusive', 'uffd_wp']);
 
+/**
+ * `kernel.switches`: the kernel's boolean profile switches (src/kernel/profiles.ts BooleanSwitch), in the
+ * kernel's order. The scenario folder does not import the kernel; test/meta.test.ts keeps the two equal.
+ */
+export const BOOLEAN_SWITCH_NAMES = [
+  'madvise_hwpoison_action_required', 'action_result_counts_poisoned', 'count_new_raw_page_in_set_hwpoison',
+  'gigantic_take_off_buddy_fails', 'per_node_mf_stats', 'hgm', 'rfc_pagesize_unmap',
+  'rfc_posted_unmap_success_check', 'rfc_posted_split_walk_from_head',
+] as const;
+/** `kernel.faults`: the kernel's fault-injection points (src/kernel/profiles.ts FAULT_POINTS); meta-tested equal. */
+export const FAULT_POINT_NAMES = ['raw_hwp_page_alloc', 'hugetlb_enable_hgm_vma', 'hugetlb_split_to_shift'] as const;
+
 /** Call steps, in the order the schema and docs list them. */
 export const STEP_NAMES = everyOf<StepName>()([
   'memfd_create', 'ftruncate', 'mmap', 'munmap', 'close', 'access', 'memset', 'madvise', 'print', 'dump', 'expect',

@@ -5,7 +5,7 @@
 
 import * as z from 'zod';
 import {
-  ENTRY_KINDS, ERRNO_NAMES, FALLOC_FLAGS, MADVISE_ADVICES, MAP_FLAGS, MCE_KILL_POLICIES, MFD_FLAGS, MF_STAT_NAMES,
+  BOOLEAN_SWITCH_NAMES, ENTRY_KINDS, ERRNO_NAMES, FALLOC_FLAGS, FAULT_POINT_NAMES, MADVISE_ADVICES, MAP_FLAGS, MCE_KILL_POLICIES, MFD_FLAGS, MF_STAT_NAMES,
   NAME_PATTERN, PAGEMAP_BITS, PROT_FLAGS, SIGBUS_ACTIONS, SIGBUS_CODES, SMAPS_FIELDS, STEP_NAMES, SYSCTL_NAMES,
   TASK_NAME_PATTERN, UFFD_EVENTS, UFFD_FEATURES, UFFD_MODES, VERDICT_RESULTS,
 } from './names.js';
@@ -386,6 +386,22 @@ export const kernelSchema = z
       ])
       .describe("Pool size of the run's hstate, or per hstate {2M: n, 1G: n}")
       .default(8n),
+    switches: z
+      .strictObject(
+        Object.fromEntries(
+          BOOLEAN_SWITCH_NAMES.map((n) => [n, z.boolean().describe(`Override the profile's ${n} switch`).optional()]),
+        ),
+      )
+      .describe("Boolean profile switches overridden for every run of the file ('hgmsim profiles' lists them); the TAP header prints those that differ from the profile's defaults")
+      .optional(),
+    faults: z
+      .strictObject(
+        Object.fromEntries(
+          FAULT_POINT_NAMES.map((n) => [n, z.bigint().describe(`How many attempts at ${n} fail, counted from boot`).optional()]),
+        ),
+      )
+      .describe('Fault injection: per named point in the kernel, how many attempts there fail, counted from boot')
+      .optional(),
   })
   .describe('The kernel the scenario runs on');
 

@@ -46,8 +46,8 @@ export const MODEL_NAMES = [
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-export type ProfileName = 'v6.1' | 'hgm-v2';
-export const PROFILE_NAMES: readonly ProfileName[] = ['v6.1', 'hgm-v2'];
+export type ProfileName = 'v6.1' | 'hgm-v2' | 'hgm-rfc';
+export const PROFILE_NAMES: readonly ProfileName[] = ['v6.1', 'hgm-v2', 'hgm-rfc'];
 
 /** Hugepage sizes the x86_64 model knows (hstates). */
 export type HugepageSize = '2M' | '1G';
@@ -304,6 +304,16 @@ export interface KernelConfig {
    * `nr_hugepages: {2M: 16, 1G: 2}` sets each hstate's pool. Default: 8 of the run's size.
    */
   readonly nr_hugepages: bigint | ReadonlyMap<HugepageSize, bigint>;
+  /**
+   * `switches: {rfc_posted_split_walk_from_head: false}`: boolean profile switches overridden for every
+   * run of the file, whichever profile it runs under (names: names.ts BOOLEAN_SWITCH_NAMES). Default: none.
+   */
+  readonly switches: ReadonlyMap<string, boolean>;
+  /**
+   * `faults: {raw_hwp_page_alloc: 1}`: per fault-injection point (names.ts FAULT_POINT_NAMES), how many
+   * attempts there fail, counted from boot. Default: none.
+   */
+  readonly faults: ReadonlyMap<string, bigint>;
 }
 
 export interface Scenario {
