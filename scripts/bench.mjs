@@ -10,7 +10,10 @@ const cases = [
   { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
   { name: 'bytes 2 x 1 GiB', args: [...cli, 'run', 'bench/bytes-2x1g.yaml', '--hugepagesz', '1G'] },
   { name: 'bytes 2 x 2 MiB', args: [...cli, 'run', 'bench/bytes-2x1g.yaml', '--hugepagesz', '2M'] },
-  { name: 'every bundled scenario', args: [...cli, 'run', 'scenarios'] },
+  { name: 'every bundled scenario', args: [...cli, 'run', 'scenarios', '--profile', 'all'] },
+  { name: 'RFC mirror 2M (hgm-rfc)', args: [...cli, 'run', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '2M'] },
+  { name: 'RFC mirror 1G (hgm-rfc)', args: [...cli, 'run', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '1G'] },
+  { name: 'poison storm 10k x 64G', args: [...cli, 'run', 'bench/poison-storm.yaml'] },
 ];
 
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -40,7 +43,7 @@ console.log(`hgmsim bench: median of ${RUNS} runs, node ${process.version}`);
 for (const r of rows) {
   const over = r === base ? '' : `  (+${(r.ms - base.ms).toFixed(0)} ms over node -e 0)`;
   const rss = Number.isNaN(r.rssMb) ? '' : `  peak RSS ${r.rssMb.toFixed(1)} MiB`;
-  console.log(`${r.name.padEnd(24)} ${r.ms.toFixed(0).padStart(6)} ms${rss}${over}`);
+  console.log(`${r.name.padEnd(26)} ${r.ms.toFixed(0).padStart(6)} ms${rss}${over}`);
 }
 
 // In-process: the model alone (no Node start-up, no module loading), median of RUNS.

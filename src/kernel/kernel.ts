@@ -19,7 +19,8 @@ import {
 } from './userfaultfd.js';
 import { Mm, Process, Thread } from './mm.js';
 import { close, do_munmap, ftruncate, memfd_create, mmap } from './mmap.js';
-import { entryKind, installedEntries, pageTableRuns, PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry } from './pgtable.js';
+import { rmap_walk } from './hugetlb.js';
+import { entryKind, installedEntries, pageTableRuns, PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry, type LeafEntry } from './pgtable.js';
 import { KernelLog } from './printk.js';
 import type { FaultPoint, Profile } from './profiles.js';
 import type { KernelState } from './state.js';
@@ -546,6 +547,40 @@ export class Kernel {
     const h = this.k.hstates.find((hs) => hs.size === size);
     if (h === undefined) return { size, total: 0, free: 0, resv: 0, surplus: 0 };
     return { size, total: h.total, free: h.free, resv: h.resv, surplus: h.surplus };
+  }
+
+  /**
+   * The raw pages of the folio holding `pfn` that raw_hwp_list records and some present entry still
+   * maps, with the process and address. "No poisoned raw page stays mapped" holds upstream; under the
+   * RFC a failure path or the posted code can break it, which a run reports as a finding about the RFC.
+   */
+  poisonedStillMapped(pfn: number): { pfn: number; raw: number; pid: number; addr: number }[] {
+    const folio = this.k.folioOfPfn(pfn);
+    if (folio === undefined || folio.raw_hwp_list.length === 0) return [];
+    const out: { pfn: number; raw: number; pid: number; addr: number }[] = [];
+    for (const where of rmap_walk(folio)) {
+      const mm: Mm = where.vma.mm;
+      if (!this.processAlive(mm)) continue;
+      const pid = this.pidOf(mm);
+      // One walk per listed raw page (not the whole folio's range: a split 1 GiB page has ~1000 entries).
+      for (const raw of folio.raw_hwp_list) {
+        const addr = where.address + raw * PAGE_SIZE;
+        const slot = mm.pt.walk(addr);
+        const e: LeafEntry | undefined = slot === undefined ? undefined : (slotEntry(slot) as LeafEntry | undefined);
+        if (e?.kind === 'present' && e.folio === folio) out.push({ pfn: folio.pfn + raw, raw, pid, addr });
+      }
+    }
+    return out;
+  }
+
+  private processAlive(mm: Mm): boolean {
+    for (const p of this.k.processes.values()) if (p.mm === mm) return p.alive;
+    return false;
+  }
+
+  private pidOf(mm: Mm): number {
+    for (const p of this.k.processes.values()) if (p.mm === mm) return p.pid;
+    return -1;
   }
 
   /** The model's named invariants that do not hold now (checkInvariants after every step in tests). */

@@ -15,7 +15,7 @@ import { hugetlb_split_to_shift } from './hgm.js';
 import { folio_mapped, page_remove_rmap, put_folio, rmap_walk } from './hugetlb.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 import type { Thread, Vma } from './mm.js';
-import { alignDown, setSlot } from './pgtable.js';
+import { alignDown, setSlot, slotEntry } from './pgtable.js';
 import { hex, lx } from './printk.js';
 import { force_sig_mceerr, send_sig_mceerr, send_sigkill } from './signal.js';
 import type { KernelState } from './state.js';
@@ -237,7 +237,15 @@ function try_to_unmap(k: KernelState, folio: Folio): void {
     // RFC 4/7: in an HGM-eligible VMA only 4 KiB entries of listed raw pages are unmapped, each as
     // often as the splits said (nr_actual_unmaps up to nr_expected_unmaps); the rest stays mapped.
     const selective = k.switches.rfc_pagesize_unmap && vma.shared && folio.mapping !== null;
-    for (const leaf of [...pt.leaves(address, address + folio.size)]) {
+    // Only 4 KiB entries of listed raw pages can qualify: walk to each one instead of the whole range.
+    const candidates = selective
+      ? [...folio.rawHwpUnmaps].filter(([, c]) => c.nr_actual_unmaps < c.nr_expected_unmaps).flatMap(([raw]) => {
+        const slot = pt.walk(address + raw * PAGE_SIZE);
+        const e = slot === undefined ? undefined : slotEntry(slot);
+        return slot !== undefined && e !== undefined && e.kind !== 'table' ? [{ start: slot.start, shift: slot.shift, entry: e }] : [];
+      })
+      : [...pt.leaves(address, address + folio.size)];
+    for (const leaf of candidates) {
       const e = leaf.entry;
       if (e.kind !== 'present' || e.folio !== folio) continue;
       if (selective) {

@@ -55,7 +55,9 @@ export function mappedSizes(runs: readonly PageTableRun[]): string {
     .join(', ');
 }
 
-export const listText = (xs: readonly number[]): string => `[${xs.join(', ')}]`;
+/** A raw_hwp_list as `[0, 128]`; a long one is cut after 16 entries with the rest counted (summaries). */
+export const listText = (xs: readonly number[], max = Infinity): string =>
+  xs.length > max ? `[${xs.slice(0, max).join(', ')}, … ${xs.length - max} more]` : `[${xs.join(', ')}]`;
 
 /** One line describing a folio, for `dump: {raw_hwp_list: P}`. */
 export function folioLine(label: string, f: FolioInfo): string {

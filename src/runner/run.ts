@@ -30,6 +30,9 @@ export const PAGE_SIZE = 4096;
 export const STEP_BUDGET = 1_000_000;
 /** TASK_COMM_LEN - 1. */
 const COMM_LEN = 15;
+/** Folios and raw pages per folio the summary lists before it counts the rest. */
+const MAX_SUMMARY_FOLIOS = 8;
+const MAX_SUMMARY_RAW = 16;
 /** Distinct (si_addr, si_addr_lsb) pairs the summary lists per signal code before it counts the rest. */
 const MAX_DISTINCT_SIGNALS = 4;
 /** Folios one MADV_HWPOISON step is searched for, for the summary. */
@@ -166,6 +169,10 @@ class TestRun implements StepContext, EvalEnv {
   private readonly kills: { readonly process: ProcessEntry; readonly info: SigInfo }[] = [];
   private readonly mappings: NamedMapping[] = [];
   private readonly poisoned = new Map<number, PoisonedFolio>();
+  /** Head pfns of the folios the current step injected into (for findings). */
+  private readonly injected = new Set<number>();
+  /** Findings already printed in this test, by pfn@pid:address. */
+  private readonly findings = new Set<string>();
   private readonly opsStart: number;
   private executed = 0;
 
@@ -293,6 +300,7 @@ class TestRun implements StepContext, EvalEnv {
     for (let at = addr, n = 0; at < end && n < POISON_SCAN; n++) {
       const folio = this.kernel.folioAt(this.task, at);
       const size = folio?.size ?? this.hugepagesz;
+      if (folio?.hwpoison) this.injected.add(folio.pfn);
       if (folio?.hwpoison && !this.poisoned.has(folio.pfn)) {
         const headAddr = at - (at % folio.size);
         this.poisoned.set(folio.pfn, { task, headAddr, label: this.fmtAddr(headAddr), info: folio });
@@ -302,6 +310,7 @@ class TestRun implements StepContext, EvalEnv {
   }
 
   notePoisonedPfn(pfn: number): void {
+    this.injected.add(pfn);
     // A pfn injector names no address: look for the folio in the acting process's named mappings, one
     // query per hugepage, at most POISON_SCAN in all. A folio nobody maps gets no summary entry.
     const task = this.processes.liveThread(this.task.pid);
@@ -314,6 +323,7 @@ class TestRun implements StepContext, EvalEnv {
           const folio = this.kernel.folioAt(task, at);
           const size = folio?.size ?? this.hugepagesz;
           if (folio?.hwpoison && pfn >= folio.pfn && pfn < folio.pfn + folio.size / PAGE_SIZE) {
+            this.injected.add(folio.pfn);
             if (!this.poisoned.has(folio.pfn)) {
               const headAddr = at - (at % folio.size);
               this.poisoned.set(folio.pfn, { task, headAddr, label: this.fmtAddr(headAddr), info: folio });
@@ -322,6 +332,24 @@ class TestRun implements StepContext, EvalEnv {
           }
           at = at - (at % size) + size;
         }
+      }
+    }
+  }
+
+  /**
+   * A named property that holds upstream and not for every profile: "no poisoned raw page stays
+   * mapped". After an injection, each raw page recorded in raw_hwp_list that an entry still maps is
+   * printed once as a finding (under hgm-rfc a finding about the RFC, e.g. its busy path or a failed
+   * split), with the step that caused it (DESIGN.md, The model: invariants).
+   */
+  private reportFindings(step: Extract<Step, { kind: 'call' }>): void {
+    for (const pfn of this.injected) {
+      for (const f of this.kernel.poisonedStillMapped(pfn)) {
+        const key = `${f.pfn}@${f.pid}:${f.addr}`;
+        if (this.findings.has(key)) continue;
+        this.findings.add(key);
+        const who = this.processes.byPid(f.pid)?.name ?? `pid ${f.pid}`;
+        this.say(`finding: poisoned raw page ${hex(f.pfn)} (index ${f.raw}) stays mapped at ${this.fmtAddr(f.addr)} in ${who} after line ${step.line}`);
       }
     }
   }
@@ -389,7 +417,9 @@ class TestRun implements StepContext, EvalEnv {
       return { status: 'fail', reason: dead, line: step.line };
     }
     const linesBefore = this.lines.length;
+    this.injected.clear();
     const o = spec.run(this, step.args as never);
+    this.reportFindings(step);
     if (o.unsupported !== undefined) throw new ScenarioRuntimeError(errorAt(this, step.span, 'UNSUPPORTED', o.unsupported));
     if (this.opts.checkInvariants === true) {
       const broken = this.kernel.checkInvariants();
@@ -526,12 +556,15 @@ class TestRun implements StepContext, EvalEnv {
       if (m.live.length === 0 || owner === undefined) continue;
       parts.push(`mapped ${m.name}: ${mappedSizes(mappingRuns(this.kernel, owner, m))}`);
     }
-    for (const p of this.poisoned.values()) {
+    // A storm poisons many folios: list the first few, count the rest.
+    const poisoned = [...this.poisoned.values()];
+    for (const p of poisoned.slice(0, MAX_SUMMARY_FOLIOS)) {
       const task = this.processes.liveThread(p.task.pid);
       const now = task === undefined ? null : this.kernel.folioAt(task, p.headAddr);
       const info = now && now.pfn === p.info.pfn ? now : p.info;
-      parts.push(`raw_hwp_list(${p.label}): ${listText(info.raw_hwp_list)}`);
+      parts.push(`raw_hwp_list(${p.label}): ${listText(info.raw_hwp_list, MAX_SUMMARY_RAW)}`);
     }
+    if (poisoned.length > MAX_SUMMARY_FOLIOS) parts.push(`… ${poisoned.length - MAX_SUMMARY_FOLIOS} more poisoned folios`);
     const delta = this.kernel.meminfo().HardwareCorrupted - this.start.hardwareCorrupted;
     if (parts.length > 0 || delta !== 0) {
       parts.push(`HardwareCorrupted: ${delta < 0 ? '-' : '+'}${Math.abs(delta)} kB`);
