@@ -502,3 +502,56 @@ t.test('a long golden diff is cut after its head, keeping the summary line', asy
   t.match(r.err, /test "poison", first difference at line 4\n/);
   t.match(r.err, /\n {2}- # noise 20\n {2}… 19 more lines\n {2}1 test differs: poison \(# lines\)\n$/);
 });
+
+// --- hgmsim new ---
+
+t.test('new: every template validates and runs green under every profile its verdicts name', async (t) => {
+  const { TEMPLATE_NAMES } = await import('../src/cli/templates.js');
+  const cwd = workdir({});
+  for (const name of TEMPLATE_NAMES) {
+    const w = hgmsim(['new', `t/${name}`, '--template', name], cwd);
+    t.equal(w.code, 0, `new --template ${name}: ${w.err}`);
+    t.equal(w.out, '', 'nothing on stdout');
+    t.match(w.err, new RegExp(`wrote t/${name}\\.yaml \\(template ${name}\\)`));
+    const text = readFileSync(join(cwd, 't', `${name}.yaml`), 'utf8');
+    const first = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text);
+    t.ok(first, `${name}: the first line names the schema`);
+    t.equal(resolve(cwd, 't', first?.[1] ?? ''), resolve('schema/scenario.schema.json'), `${name}: the relative schema path reaches the package's schema`);
+    t.match(text, new RegExp(`^scenario: ${name}$`, 'm'), 'the scenario is named after the file');
+    const stepLike = text.split('\n').filter((l) => /^\s*#\s*-\s*[A-Za-z_]+\s*:/.test(l));
+    t.same(stepLike, [], `${name}: no comment line looks like a step`);
+    const r = hgmsim(['run', `t/${name}.yaml`, '--profile', 'all'], cwd);
+    t.equal(r.code, 0, `${name} runs green under --profile all\n${r.out}${r.err}`);
+    t.notMatch(r.out, /^(# )?not ok/m);
+  }
+  const hgm = hgmsim(['run', 't/hgm.yaml', '--profile', 'all'], cwd).out;
+  t.match(hgm, /poison one raw page of a split hugepage +skip +xfail +pass\n/, 'hgm: skip on v6.1, XFAIL on hgm-v2, pass on hgm-rfc');
+});
+
+t.test('new: .yaml is added once, the default template is basic, an existing file is never overwritten (exit 73)', async (t) => {
+  const cwd = workdir({ 'taken.yaml': 'keep me\n' });
+  t.equal(hgmsim(['new', 'a'], cwd).code, 0);
+  t.equal(hgmsim(['new', 'b.yaml'], cwd).code, 0);
+  t.ok(existsSync(join(cwd, 'a.yaml')) && existsSync(join(cwd, 'b.yaml')) && !existsSync(join(cwd, 'b.yaml.yaml')));
+  t.match(readFileSync(join(cwd, 'a.yaml'), 'utf8'), /^# yaml-language-server: \$schema=\S+\n#\n# Poison one raw page/);
+  for (const file of ['taken', 'taken.yaml', 'a']) {
+    const r = hgmsim(['new', file, '--template', 'hgm'], cwd);
+    t.equal(r.code, 73, `${file} exists`);
+    t.match(r.err, /already exists; not overwritten/);
+  }
+  t.equal(readFileSync(join(cwd, 'taken.yaml'), 'utf8'), 'keep me\n', 'untouched');
+  t.equal(hgmsim(['new', 'c', '--template', 'nope'], cwd).code, 64, 'an unknown template is a usage error');
+  t.equal(hgmsim(['new'], cwd).code, 64, 'FILE is required');
+  writeFileSync(join(cwd, 'file'), '');
+  const r = hgmsim(['new', 'file/x'], cwd);
+  t.equal(r.code, 73, 'a parent that is a file');
+  t.match(r.err, /cannot create/);
+  t.match(hgmsim(['--help'], cwd).out, /new \[options\] <file>/);
+});
+
+t.test('new: an odd file name is quoted in scenario:, and the template text is what new writes', async (t) => {
+  const { templateText } = await import('../src/cli/new-command.js');
+  const text = templateText('/x/y/my test: one.yaml', 'read', '/x/schema/scenario.schema.json');
+  t.match(text, /^# yaml-language-server: \$schema=\.\.\/schema\/scenario\.schema\.json\n/);
+  t.match(text, /^scenario: "my test: one"$/m);
+});

@@ -2,8 +2,12 @@
 // formatting (errors.ts) and the committed JSON Schema (schema.ts). Tables of valid inputs with the
 // AST facts they must produce, and of invalid inputs with the code, line and column of every error.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
+import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, STEP_EXAMPLES } from '../src/runner/docs.js';
+import { runStream } from '../src/runner/run.js';
+import { STEPS } from '../src/runner/steps.js';
+import { STEP_NAMES } from '../src/scenario/names.js';
 import { errorAt, formatError } from '../src/scenario/errors.js';
 import { evalExpr, isAddressExpr, parseExpr, parseRange, type ExprEnv } from '../src/scenario/expr.js';
 import { formatInterp, parseInterp } from '../src/scenario/interp.js';
@@ -636,4 +640,171 @@ t.test('docs: every error code has a sentence in docs/errors.md', async (t) => {
   const all = [...union.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1] ?? '');
   t.ok(all.length >= 14);
   for (const code of all) t.match(doc, new RegExp(`\\| \`${code}\` \\|`), code);
+});
+
+t.test('docs: the committed docs/scenarios.md is the generated one, with every step and a loading example each', async (t) => {
+  const committed = readFileSync(new URL('../docs/scenarios.md', import.meta.url), 'utf8');
+  t.equal(committed, scenarioDocsText(), 'run `npm run docs` after changing src/scenario/schema.ts or src/runner/steps.ts');
+  for (const name of STEP_NAMES) {
+    t.match(committed, `### \`${name}\`\n\n${STEPS[name].description}\n`, `${name}: its one-line meaning`);
+    t.match(committed, `\`\`\`yaml\n${STEP_EXAMPLES[name]}\n\`\`\``, `${name}: its example`);
+  }
+  // The examples, read top to bottom, are one valid test.
+  const items = [...STEP_NAMES.map((n) => STEP_EXAMPLES[n]), LET_EXAMPLE, FOR_EXAMPLE];
+  const text = `${HEAD}tests:\n  - name: t\n    steps:\n${items.map((i) => i.replace(/^/gm, '      ')).join('\n')}\n`;
+  const r = loadScenario('s.yaml', text);
+  t.same(r.errors.map((e) => formatError(e, text)), [], 'the examples load');
+});
+
+// --- robustness: mutants of the bundled scenarios never crash the loader or the runner ---
+
+/** mulberry32: a small seeded PRNG, so a failing run can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rng = () => number;
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
+const lineSplit = (text: string): string[] => text.split('\n');
+/** Replace one random match of `re` (global) with `f(match)`. */
+function replaceOne(text: string, rng: Rng, re: RegExp, f: (m: string) => string): string {
+  const ms = [...text.matchAll(re)];
+  if (ms.length === 0) return text;
+  const m = pick(rng, ms);
+  const at = m.index ?? 0;
+  return text.slice(0, at) + f(m[0]) + text.slice(at + m[0].length);
+}
+const insertAt = (text: string, rng: Rng, what: string): string => {
+  const at = Math.floor(rng() * (text.length + 1));
+  return text.slice(0, at) + what + text.slice(at);
+};
+
+const HUGE_NUMBERS = ['99999999999999999999', '-1', '-4096', '0', '1000000000000000000000000000000', '18446744073709551616', '18446744073709551615',
+  '4294967296', '9007199254740993', '1e30', '0x7fffffffffffffff', '1.5', '.inf', '2 ** 64', '1 << 63'];
+const ENUM_SWAPS = ['MADV_SPLIT', 'MADV_HWPOISON', 'MADV_COLLAPSE', 'MADV_DONTNEED', 'MADV_REMOVE', 'MAP_PRIVATE', 'MAP_ANONYMOUS', 'MAP_FIXED',
+  'MAP_NORESERVE', 'hgm-rfc', 'hgm-v2', 'v6.1', 'BUS_MCEERR_AO', 'WP', 'MINOR', 'MISSING', 'default', 'ignore', 'none', 'marker', 'fail', '1G', '2M'];
+
+/** The mutation classes, each a named text → text function. */
+const MUTATIONS: readonly (readonly [string, (text: string, rng: Rng) => string])[] = [
+  ['delete line', (text, rng) => { const l = lineSplit(text); l.splice(Math.floor(rng() * l.length), 1); return l.join('\n'); }],
+  ['duplicate line', (text, rng) => { const l = lineSplit(text); const i = Math.floor(rng() * l.length); l.splice(i, 0, l[i] ?? ''); return l.join('\n'); }],
+  ['swap lines', (text, rng) => {
+    const l = lineSplit(text);
+    const i = Math.floor(rng() * l.length);
+    const j = rng() < 0.5 ? Math.min(l.length - 1, i + 1) : Math.floor(rng() * l.length);
+    [l[i], l[j]] = [l[j] ?? '', l[i] ?? ''];
+    return l.join('\n');
+  }],
+  ['change number', (text, rng) => replaceOne(text, rng, /\b(0x[0-9a-fA-F]+|\d+)\b/g, () => pick(rng, HUGE_NUMBERS))],
+  ['rename key', (text, rng) => replaceOne(text, rng, /\b[A-Za-z_]+(?=:)/g, (k) => pick(rng, [k.slice(1), `${k}x`, k.toUpperCase(), `${k}_${k}`, 'tests', 'steps', 'do', 'for', 'let', 'in']))],
+  ['rename enum', (text, rng) => replaceOne(text, rng, /\b([A-Z][A-Z0-9_]{2,}|v6\.1|hgm-v2|hgm-rfc|read|write|pass|skip|fail)\b/g, (v) => pick(rng, [v.slice(0, -1), `${v}X`, v.toLowerCase(), ...ENUM_SWAPS]))],
+  ['change expression', (text, rng) => replaceOne(text, rng, /\b(P|S|L|H|PAGE_SIZE|hugepagesz|fd|uffd|k|size|off)\b/g, () => pick(rng, [
+    '0', '1 << 64', 'log2(0)', 'L / 0', 'P % 0', '-P', 'max()', 'pfn(0)', 'phys(1)', 'min(P', `${'('.repeat(2000)}1${')'.repeat(2000)}`,
+    `${'- '.repeat(2000)}1`, `${'1 + '.repeat(2000)}1`, 'L * L * L * L', 'UNDEFINED', '{P}', '"', 'P:x', 'log2(L) - 40', '0xffffffffffffffff', '1G * 1G']))],
+  ['truncate', (text, rng) => text.slice(0, Math.floor(rng() * text.length))],
+  ['insert punctuation', (text, rng) => insertAt(text, rng, pick(rng, ['{', '[', '"', "'", '}', ']', ':', ': ', '- ', '&', '*', '!', '|', '>', '#', '%', '\t', '\r', '\0', '\u00a0', '\ufeff', '?', '@', '`', ',', ' ', '\n']))],
+  ['deep nesting', (text, rng) => {
+    const n = pick(rng, [63, 65, 200, 5000, 20000]);
+    const v = pick(rng, [`${'['.repeat(n)}${']'.repeat(n)}`, `${'{a: '.repeat(n)}1${'}'.repeat(n)}`, `${'['.repeat(n)}`, `${'- '.repeat(Math.min(n, 500))}x`]);
+    return replaceOne(text, rng, /(?<=: ).+$/gm, () => v);
+  }],
+  ['alias bomb', (text, rng) => {
+    const levels = 1 + Math.floor(rng() * 12);
+    const defs = ['&a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < levels; i++) defs.push(`&a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+    const bomb = `[${defs.join(', ')}]`;
+    return rng() < 0.5 ? replaceOne(text, rng, /(?<=: ).+$/gm, () => bomb) : `${text}\nbomb: ${bomb}\nmore: *a${levels - 1}\n`;
+  }],
+  ['alias to a step list', (text, rng) => replaceOne(text, rng, /^( +)steps:$/gm, (m) => `${m} &s\n${m.replace('steps:', '')}  - {for: {i: 0 .. 3}, do: *s}`)],
+  ['huge loop', (text, rng) => replaceOne(text, rng, /\d+ \.\. [^}\n]+/g, () => pick(rng, ['0 .. 1000000000000', '5 .. 1', '0 .. 0', '0 .. 18446744073709551615', '1 ..', '..', '0 .. 999999']))],
+  ['unterminated string', (text, rng) => replaceOne(text, rng, /$/gm, () => pick(rng, [' "abc', " 'abc", ' "\\', ' "{P', ' "\\u12']))],
+  ['crlf', (text) => text.replace(/\n/g, '\r\n')],
+  ['huge literal', (text, rng) => replaceOne(text, rng, /(?<=: )\d+/g, () => pick(rng, ['1' + '0'.repeat(30), '9'.repeat(400), '0x' + 'f'.repeat(100), '1e308', '-0']))],
+];
+
+const ROBUST_SEED = process.env.HGMSIM_FUZZ_SEED === 'random'
+  ? Math.floor(Math.random() * 2 ** 32)
+  : Number(process.env.HGMSIM_FUZZ_SEED ?? 20230415);
+/** Mutants loaded, and of those that load, mutants run (each bounded by the step budget, not a timer). */
+const ROBUST_MUTANTS = 2000;
+const ROBUST_RUNS = 200;
+
+t.test(`robustness: ${ROBUST_MUTANTS} mutants of the bundled scenarios never crash loadScenario or runStream (seed ${ROBUST_SEED})`, async (t) => {
+  t.comment(`seed ${ROBUST_SEED} (replay: HGMSIM_FUZZ_SEED=${ROBUST_SEED}; a fresh one: HGMSIM_FUZZ_SEED=random)`);
+  const sources = ['scenarios', 'bench'].flatMap((dir) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.yaml')).sort().map((n) => `${dir}/${n}`));
+  t.ok(sources.length >= 20, 'the bundled scenarios and benches');
+  const texts = sources.map((f) => [f, readFileSync(f, 'utf8')] as const);
+  const rng = prng(ROBUST_SEED);
+  const failures: string[] = [];
+  const fail = (i: number, what: string, file: string, names: readonly string[], text: string, e?: unknown): void => {
+    const detail = e instanceof Error ? (e.stack ?? e.message) : e === undefined ? '' : String(e);
+    failures.push(`seed ${ROBUST_SEED}, mutant ${i} of ${file} (${names.join(' + ')}): ${what}\n${detail}\n--- input ---\n${text}\n--- end ---`);
+  };
+  const positioned = (errors: readonly { line: number; col: number }[]): boolean =>
+    errors.every((e) => Number.isInteger(e.line) && Number.isInteger(e.col) && e.line >= 1 && e.col >= 1);
+  const runnable: { i: number; file: string; names: readonly string[]; text: string; scenario: Scenario }[] = [];
+  let loaded = 0;
+  for (let i = 0; i < ROBUST_MUTANTS; i++) {
+    const [file, original] = pick(rng, texts);
+    let text = original;
+    const names: string[] = [];
+    for (let n = 1 + Math.floor(rng() * 3); n > 0; n--) {
+      const [name, mutate] = pick(rng, MUTATIONS);
+      names.push(name);
+      text = mutate(text, rng);
+    }
+    let r: ReturnType<typeof loadScenario>;
+    try {
+      r = loadScenario(file, text);
+    } catch (e) {
+      fail(i, 'loadScenario threw', file, names, text, e);
+      continue;
+    }
+    if (r.scenario) {
+      loaded++;
+      if (r.errors.length > 0) fail(i, 'a scenario returned with errors', file, names, text);
+      // rfc.yaml's 1 GiB marker test and the benches are slow by design; their runs are covered elsewhere.
+      if (!file.endsWith('hugetlb-hgm/rfc.yaml') && !file.startsWith('bench/')) runnable.push({ i, file, names, text, scenario: r.scenario });
+    } else if (r.errors.length === 0) fail(i, 'neither a scenario nor errors', file, names, text);
+    else if (!positioned(r.errors)) fail(i, `an error without a position: ${JSON.stringify(r.errors.find((e) => !(e.line >= 1 && e.col >= 1)))}`, file, names, text);
+  }
+  // The runs: an evenly spread, bounded subset of the mutants that load.
+  const step = Math.max(1, runnable.length / ROBUST_RUNS);
+  let ran = 0;
+  for (let k = 0; k < runnable.length && ran < ROBUST_RUNS; k = Math.floor(++ran * step)) {
+    const m = runnable[k];
+    if (!m) break;
+    try {
+      const r = runStream(m.scenario, '2M', m.scenario.kernel.profile);
+      if (!r.ok && (r.errors.length === 0 || !positioned(r.errors))) fail(m.i, 'runStream: an error without a position', m.file, m.names, m.text);
+    } catch (e) {
+      fail(m.i, 'runStream threw', m.file, m.names, m.text, e);
+    }
+  }
+  t.comment(`${ROBUST_MUTANTS} mutants, ${loaded} loaded, ${ran} run`);
+  t.ok(loaded > 0 && ran > 0, 'some mutants load and run');
+  t.same(failures.slice(0, 3), [], `no crash (${failures.length} failures; seed ${ROBUST_SEED})`);
+});
+
+t.test('robustness finds, kept as cases: a self-containing alias and a pool too large to model', async (t) => {
+  const cyclic = `${HEAD}tests:\n  - name: t\n    steps: &s\n      - {for: {i: 0 .. 3}, do: *s}\n`;
+  t.same(codes(cyclic), [['YAML_SYNTAX', 6, 32]], 'an alias inside its own anchor\'s collection');
+  t.match(loadScenario('s.yaml', cyclic).errors[0]?.message, /ALIAS_CYCLE/);
+  t.same(codes('scenario: s\nkernel: {profile: v6.1, nr_hugepages: 0x7fffffffffffffff}\ntests: []\n'), [['UNSUPPORTED', 2, 39]]);
+  t.same(codes('scenario: s\nkernel: {profile: v6.1, nr_hugepages: {1G: 16385}}\ntests: []\n'), [['UNSUPPORTED', 2, 44]]);
+  t.same(codes('scenario: s\nkernel: {profile: v6.1, nr_hugepages: 16384}\ntests: []\n'), [], 'the largest pool modelled');
+  for (const step of ['nr_hugepages: {count: 1 << 40}', 'sysctl: {name: vm.nr_hugepages, value: 16385}']) {
+    const r = runStream(load(withSteps(step)), '2M', 'v6.1');
+    t.same(r.ok ? [] : r.errors.map((e) => [e.code, e.line, e.col]), [['UNSUPPORTED', 6, 9]], step);
+  }
+  const ok = runStream(load(withSteps('nr_hugepages: {count: 16}', 'expect: {pool: {total: 16}}')), '2M', 'v6.1');
+  t.ok(ok.ok && ok.result.exitStatus === 0, 'a modest pool still resizes');
 });

@@ -26,7 +26,7 @@ export const EXIT_TABLE: readonly (readonly [ExitCode, string])[] = [
   [EXIT.DATAERR, 'invalid scenario (every error printed as file:line:col), or input to diff that is not TAP'],
   [EXIT.NOINPUT, 'a file or directory does not exist'],
   [EXIT.SOFTWARE, 'internal error: a bug in hgmsim'],
-  [EXIT.CANTCREAT, 'a report file (--junit, --json) cannot be written'],
+  [EXIT.CANTCREAT, 'a file cannot be written: a report (--junit, --json), or new\'s FILE (it exists: never overwritten)'],
 ];
 
 /** An expected way to end: a status and a message for stderr (already formatted, may be empty). */

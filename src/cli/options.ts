@@ -6,6 +6,8 @@ import { HUGEPAGE_SIZES } from '../scenario/types.js';
 import { COLOR_MODES } from './color.js';
 import { parseJobs, parseShard } from './shard.js';
 import type { Shard } from './shard.js';
+import { TEMPLATE_NAMES } from './templates.js';
+import type { TemplateName } from './templates.js';
 
 export interface OptionSpec {
   readonly flags: string;
@@ -68,6 +70,15 @@ export const LIST_OPTIONS: { readonly [K in keyof ListOptionValues]-?: OptionSpe
   json: { flags: '--json', description: 'one JSON array of {file, test, size, profile} instead of lines' },
 };
 
+export interface NewOptionValues {
+  readonly template: TemplateName;
+}
+
+/** Every new option. */
+export const NEW_OPTIONS: { readonly [K in keyof NewOptionValues]-?: OptionSpec } = {
+  template: { flags: '--template <name>', description: 'basic (v6.1 poison and probe), read (v6.1 pread around a poisoned page), uffd-wp (v6.1 markers), hgm (hgm-rfc split, CONTINUE, poison one raw page)', choices: TEMPLATE_NAMES, default: 'basic' },
+};
+
 export const GLOBAL_OPTIONS: { readonly color: OptionSpec } = {
   color: { flags: '--color <when>', description: "colour for people: stderr, and diff's output (never in TAP, KTAP, JUnit or JSON); NO_COLOR is honoured in auto", choices: COLOR_MODES, default: 'auto' },
 };
@@ -83,5 +94,6 @@ export const EXAMPLES: readonly (readonly [string, string])[] = [
   ['hgmsim list --shard 1/4', 'what shard 1 of 4 runs: FILE<TAB>TEST<TAB>SIZE<TAB>PROFILE'],
   ['hgmsim diff expected.tap actual.tap', 'what differs between two TAP streams (ours, kselftest, runner-nested)'],
   ['hgmsim validate scenarios', 'every error in every file, positioned'],
+  ['hgmsim new my-test --template hgm', 'start a scenario: writes my-test.yaml (never overwrites)'],
   ['hgmsim profiles', "every profile's switches (kernel.switches in a scenario overrides the boolean ones)"],
 ];

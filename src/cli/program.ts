@@ -12,8 +12,9 @@ import type { CommandContext, Io } from './io.js';
 import { diffCommand } from './diff-command.js';
 import { listCommand } from './list-command.js';
 import { profilesCommand } from './profiles-command.js';
-import { EXAMPLES, GLOBAL_OPTIONS, LIST_OPTIONS, RUN_OPTIONS } from './options.js';
-import type { ListOptionValues, OptionSpec, RunOptionValues } from './options.js';
+import { newCommand } from './new-command.js';
+import { EXAMPLES, GLOBAL_OPTIONS, LIST_OPTIONS, NEW_OPTIONS, RUN_OPTIONS } from './options.js';
+import type { ListOptionValues, NewOptionValues, OptionSpec, RunOptionValues } from './options.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -112,5 +113,14 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .action(async (paths: string[], _opts: unknown, cmd: Command) => {
       done(await validateCommand(paths, context(cmd)));
     });
+
+  const create = program
+    .command('new')
+    .description('write a commented scenario to start from; adds .yaml when FILE lacks it, never overwrites (exit 73)')
+    .argument('<file>', 'the scenario file to create');
+  for (const spec of Object.values(NEW_OPTIONS)) create.addOption(toOption(spec));
+  create.action((file: string, opts: NewOptionValues, cmd: Command) => {
+    done(newCommand(file, opts, context(cmd)));
+  });
   return program;
 }

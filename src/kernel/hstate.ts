@@ -15,7 +15,10 @@ export class Hstate {
   resv = 0;
   /** surplus_huge_pages (always 0: overcommit is not modelled). */
   surplus = 0;
-  /** hugepage_freelists[0]: head first. enqueue adds at the head, dequeue takes the head (LIFO). */
+  /**
+   * hugepage_freelists[0], stored tail first: the list's head is the array's last element, so enqueue
+   * (at the head) and dequeue (from the head) are O(1) pushes and pops (LIFO).
+   */
   private freeList: Folio[] = [];
   private nextPfn: number;
   /** Every folio this hstate ever allocated, by head pfn (pfn_to_page for the model). */
@@ -76,7 +79,7 @@ export class Hstate {
     const minCount = this.resv + this.total - this.free;
     const target = Math.max(count, minCount);
     while (this.total > target) {
-      const folio = this.freeList.shift();
+      const folio = this.freeList.pop();
       if (folio === undefined) break;
       folio.freed = false;
       folio.dissolved = true; // update_and_free_hugetlb_folio(): back to the buddy allocator
@@ -86,7 +89,7 @@ export class Hstate {
 
   /** The n-th folio on the free list (head first). */
   freeFolio(n: number): Folio | undefined {
-    return this.freeList[n];
+    return this.freeList[this.freeList.length - 1 - n];
   }
 
   /** enqueue_hugetlb_folio(): onto the head of the free list. */
@@ -94,7 +97,7 @@ export class Hstate {
     folio.freed = true;
     folio.refcount = 0;
     folio.mapcount = 0;
-    this.freeList.unshift(folio);
+    this.freeList.push(folio);
   }
 
   /**
@@ -104,7 +107,7 @@ export class Hstate {
    */
   dequeue(useReserve: boolean): Folio | undefined {
     if (!useReserve && this.free - this.resv <= 0) return undefined;
-    const i = this.freeList.findIndex((f) => !f.hwpoison);
+    const i = this.freeList.findLastIndex((f) => !f.hwpoison);
     if (i < 0) return undefined;
     const [folio] = this.freeList.splice(i, 1);
     if (useReserve) this.resv--;

@@ -7,6 +7,7 @@
 
 import { FALLOC, MADV, MAP, MFD, PAGE_SIZE, PROT } from '../kernel/index.js';
 import type { AccessResult, McePolicy, SysRet } from '../kernel/index.js';
+import { MAX_NR_HUGEPAGES } from '../scenario/names.js';
 import type { Expr, MceKillPolicy, StepArgs, StepName } from '../scenario/types.js';
 import type { StepContext, StepOutcome } from './context.js';
 import { hex } from './eval.js';
@@ -35,6 +36,7 @@ const MCE_POLICY: { readonly [P in MceKillPolicy]: McePolicy } = {
 /** sizeof(struct uffd_msg): what a successful read(uffd) returns. */
 const UFFD_MSG_SIZE = 32;
 const OK: SysRet = { ok: true, value: 0 };
+const poolUnsupported = (count: number): string => `a pool of ${count} hugepages: hgmsim models pools of at most ${MAX_NR_HUGEPAGES} hugepages per size`;
 const PMD_SHARE_UNSUPPORTED =
   'a 2 MiB shared mapping covering a PUD-aligned 1 GiB range would share PMD tables (huge_pmd_share), which hgmsim does not model yet';
 
@@ -251,7 +253,9 @@ export const STEPS: { readonly [K in StepName]: StepSpec<K> } = {
     entry: 'sysctl',
     run: (ctx, a) => {
       const value = ctx.num(a.value);
-      return { call: `sysctl ${a.name}=${value}`, name: a.name, ret: ctx.kernel.sysctl(a.name, value) };
+      const call = `sysctl ${a.name}=${value}`;
+      if (a.name === 'vm.nr_hugepages' && value > MAX_NR_HUGEPAGES) return { call, name: a.name, ret: OK, unsupported: poolUnsupported(value) };
+      return { call, name: a.name, ret: ctx.kernel.sysctl(a.name, value) };
     },
   },
   nr_hugepages: {
@@ -261,6 +265,7 @@ export const STEPS: { readonly [K in StepName]: StepSpec<K> } = {
       const size = a.size ? HSTATE_BYTES[a.size] : ctx.hugepagesz;
       const count = ctx.num(a.count);
       const call = `echo ${count} > /sys/kernel/mm/hugepages/hugepages-${size / 1024}kB/nr_hugepages`;
+      if (count > MAX_NR_HUGEPAGES) return { call, name: 'nr_hugepages', ret: OK, unsupported: poolUnsupported(count) };
       return { call, name: 'nr_hugepages', ret: ctx.kernel.set_nr_hugepages(size, count) };
     },
   },

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { ExprBuilder } from './build-exprs.js';
 import { StepBuilder } from './build-steps.js';
 import { U64_LIMIT } from './expr.js';
-import { MAIN } from './names.js';
+import { MAIN, MAX_NR_HUGEPAGES } from './names.js';
 import { kernelSchema, makeTestSchema, verdictSchema } from './schema.js';
 import { Scope } from './scope.js';
 import { didYouMean } from './suggest.js';
@@ -25,6 +25,7 @@ export function buildKernel(src: YamlSource, k: z.output<typeof kernelSchema>): 
   });
   const count = (v: bigint, path: Path): bigint => {
     if (v < 0n || v >= U64_LIMIT) src.report('OUT_OF_RANGE', `nr_hugepages ${v} is outside [0, 2^64)`, src.nodeSpan(path));
+    else if (v > BigInt(MAX_NR_HUGEPAGES)) src.report('UNSUPPORTED', `nr_hugepages ${v}: hgmsim models pools of at most ${MAX_NR_HUGEPAGES} hugepages per size`, src.nodeSpan(path));
     return v;
   };
   const nr = k.nr_hugepages;

@@ -72,6 +72,13 @@ export const NON_SYSCALL_STEPS: readonly StepName[] = ['print', 'dump', 'expect'
 /** Every key that may start a step item: the call steps plus `let` and `for`. */
 export const STEP_KEYS: readonly string[] = [...STEP_NAMES, 'let', 'for'];
 
+/**
+ * The largest hugetlb pool (per hstate) hgmsim models: kernel.nr_hugepages, the nr_hugepages step and
+ * sysctl vm.nr_hugepages above it are UNSUPPORTED. Growing the model's pool costs time per hugepage,
+ * so an unbounded count would hang a run instead of failing it (32 GiB of 2 MiB pages, 16 TiB of 1 GiB).
+ */
+export const MAX_NR_HUGEPAGES = 16384;
+
 /** A name an `as:`, `let` or loop binds: a C identifier. */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `in:`: a process or thread name, or PROCESS.THREAD. */

@@ -52,8 +52,8 @@ const uffdReadExpectSchema = stepExpectSchema
   })
   .describe('What read(uffd) returns: ret (bytes, 32 = sizeof(struct uffd_msg)), errno (EAGAIN: nothing queued), event, address');
 
-/** Fields every syscall-like step takes besides its own arguments. */
-const syscallCommon = {
+/** Fields every syscall-like step takes besides its own arguments (docs list them once, by identity). */
+export const syscallCommon = {
   expect: stepExpectSchema.optional(),
   on_error: z.literal('skip').describe('An errno nobody expected ends the test as SKIP (goto out)').optional(),
   when: z

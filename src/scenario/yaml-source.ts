@@ -169,6 +169,18 @@ export function readYaml(file: string, text: string): YamlSource {
     src0.report('YAML_SYNTAX', `(${e.code}) ${e.message.split('\n')[0] ?? ''}`, { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1) });
   }
   if (src0.errors.length > 0) return src0;
+  // An alias inside the collection its anchor names (`steps: &s [{for: …, do: *s}]`) would make the
+  // plain value cyclic, and every later stage would walk it forever.
+  visit(doc, {
+    Alias(_key, node, path) {
+      const target = node.resolve(doc);
+      if (target && path.includes(target)) {
+        const at = node.range?.[0] ?? 0;
+        src0.report('YAML_SYNTAX', `(ALIAS_CYCLE) alias *${node.source} refers to a collection that contains it`, { start: at, end: at + 1 + node.source.length });
+      }
+    },
+  });
+  if (src0.errors.length > 0) return src0;
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -1,0 +1,207 @@
+// docs/scenarios.md, generated (scripts/gen-docs.mjs, `npm run docs`): the scenario language from its two
+// sources of truth — the zod schemas' .describe() texts (scenario/schema.ts) and the step table's
+// one-line meanings (steps.ts) — plus one example per step. test/scenario.test.ts fails when the
+// committed file differs from scenarioDocsText(), and loads every example.
+
+import * as z from 'zod';
+import { NON_SYSCALL_STEPS, STEP_NAMES } from '../scenario/names.js';
+import {
+  kernelSchema, letStepSchema, makeForItemSchema, makeScenarioShape, makeTestSchema, stepArgSchemas,
+  syscallCommon, verdictSchema,
+} from '../scenario/schema.js';
+import type { StepName } from '../scenario/types.js';
+import { STEPS } from './steps.js';
+
+/**
+ * One line of YAML per step, in STEP_NAMES order. Read top to bottom they form one valid test (the
+ * names each example uses are bound by an earlier one); test/scenario.test.ts loads them so.
+ */
+export const STEP_EXAMPLES: { readonly [K in StepName]: string } = {
+  memfd_create: '- memfd_create: {as: fd, name: hugetlb_tmp, flags: [MFD_HUGETLB]}',
+  ftruncate: '- ftruncate: {fd: fd, length: 2 * hugepagesz}',
+  mmap: '- mmap: {as: P, length: 2 * hugepagesz, flags: [MAP_SHARED], fd: fd}',
+  munmap: '- munmap: {addr: P + hugepagesz, length: hugepagesz}',
+  close: '- close: {fd: fd}',
+  access: '- access: {addr: P + 0x3000, op: read, in_thread: new, expect: {sigbus: BUS_MCEERR_AR, si_addr: P + 0x3000}}',
+  memset: '- memset: {addr: P, length: hugepagesz, value: 1}',
+  madvise: '- madvise: {addr: P + 0x3000, length: PAGE_SIZE, advice: MADV_HWPOISON}',
+  print: '- print: "primary mapping: {P}, #HWPOISON pages = {HardwareCorrupted / 4}"',
+  dump: '- dump: {mapping: P, length: hugepagesz}',
+  expect: '- expect: {raw_hwp_list: {of: P, is: [3]}, mapping: {at: P, size: hugepagesz, kind: hwpoison}, HardwareCorrupted: +4 kB}',
+  fork: '- fork: {as: C}',
+  spawn: '- spawn: {as: Q}',
+  thread: '- thread: {as: T}',
+  sigaction: '- sigaction: {SIGBUS: exit_thread}',
+  sigprocmask: '- sigprocmask: {block: [SIGBUS], in: T}',
+  prctl: '- prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY, in: C}',
+  sysctl: '- sysctl: {name: vm.memory_failure_early_kill, value: 1}',
+  nr_hugepages: '- nr_hugepages: {count: 16, size: 2M}',
+  corrupt_pfn: '- corrupt_pfn: {pfn: pfn(P + 0x5000)}',
+  hard_offline_page: '- hard_offline_page: {phys: phys(P + 0x6000)}',
+  pfn_of: '- pfn_of: {as: free0, free_hugepage: 0}',
+  mce: '- mce: {addr: P + 0x7000, in: C}',
+  pread: '- pread: {fd: fd, length: PAGE_SIZE, offset: 0x3000, expect: {errno: EIO}}',
+  read: '- read: {fd: fd, length: 16}',
+  pwrite: '- pwrite: {fd: fd, length: 16, offset: 0, expect: {errno: EINVAL}}',
+  fallocate: '- fallocate: {fd: fd, mode: [FALLOC_FL_PUNCH_HOLE, FALLOC_FL_KEEP_SIZE], offset: 0, length: hugepagesz}',
+  userfaultfd: '- userfaultfd: {as: uffd, features: [SIGBUS, EXACT_ADDRESS, EVENT_FORK]}',
+  uffdio_register: '- uffdio_register: {uffd: uffd, addr: P, length: hugepagesz, mode: [MISSING, WP]}',
+  uffdio_unregister: '- uffdio_unregister: {uffd: uffd, addr: P, length: hugepagesz}',
+  uffdio_continue: '- uffdio_continue: {uffd: uffd, addr: P, length: hugepagesz, on_error: skip}',
+  uffdio_writeprotect: '- uffdio_writeprotect: {uffd: uffd, addr: P, length: hugepagesz, wp: true}',
+  uffd_read: '- uffd_read: {uffd: uffd, expect: {errno: EAGAIN}}',
+};
+
+/** The examples of the two structural items, also loaded by the test (after the step examples). */
+export const LET_EXAMPLE = '- let: {off: 128 * PAGE_SIZE}';
+export const FOR_EXAMPLE = '- for: {k: 1 .. 3}\n  let: {size: hugepagesz >> k}\n  do:\n    - memset: {addr: P, length: size, value: k}';
+
+/** The description a schema carries, looking through optional/default wrappers. */
+function describe(s: z.ZodType): string {
+  let cur: z.ZodType = s;
+  for (;;) {
+    if (cur.description) return cur.description;
+    if (cur instanceof z.ZodOptional || cur instanceof z.ZodDefault) cur = cur.unwrap() as z.ZodType;
+    else return '';
+  }
+}
+
+const code = (s: string): string => `\`${s}\``;
+
+/** A short spelling of what a value may be. */
+function typeText(s: z.ZodType): string {
+  if (s instanceof z.ZodOptional) return typeText(s.unwrap() as z.ZodType);
+  if (s instanceof z.ZodDefault) {
+    const dflt = JSON.stringify(s._zod.def.defaultValue, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+    return `${typeText(s.unwrap() as z.ZodType)} (default ${code(dflt ?? '')})`;
+  }
+  if (s instanceof z.ZodEnum) return (s.options as readonly (string | number)[]).map((o) => code(String(o))).join(', ');
+  if (s instanceof z.ZodLiteral) return [...s._zod.def.values].map((v) => code(String(v))).join(', ');
+  if (s instanceof z.ZodArray) return `list of ${typeText(s.element as z.ZodType)}`;
+  if (s instanceof z.ZodUnion) {
+    const opts = s.options as readonly z.ZodType[];
+    if (opts.length === 2 && opts.some((o) => o instanceof z.ZodBigInt) && opts.some((o) => o instanceof z.ZodString)) return 'expression';
+    return opts.map(typeText).join(' or ');
+  }
+  if (s instanceof z.ZodObject) return 'map';
+  if (s instanceof z.ZodRecord) return 'map';
+  if (s instanceof z.ZodBigInt) return 'integer';
+  if (s instanceof z.ZodBoolean) return '`true`, `false`';
+  if (s instanceof z.ZodString) return 'string';
+  if (s instanceof z.ZodUnknown) return 'step item';
+  return s._zod.def.type;
+}
+
+const required = (s: z.ZodType): boolean => !(s instanceof z.ZodOptional || s instanceof z.ZodDefault);
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The object a field holds, looking through optional/default, when it is a map with fixed keys. */
+function objectOf(s: z.ZodType): z.ZodObject | undefined {
+  if (s instanceof z.ZodOptional || s instanceof z.ZodDefault) return objectOf(s.unwrap() as z.ZodType);
+  return s instanceof z.ZodObject ? s : undefined;
+}
+
+/** Table rows for the fields of a map, nested maps as `outer.inner` rows; `skip` leaves fields out. */
+function fieldRows(shape: Readonly<Record<string, z.ZodType>>, prefix = '', skip: (k: string, s: z.ZodType) => boolean = () => false, flat: readonly string[] = []): string[] {
+  const rows: string[] = [];
+  for (const [key, schema] of Object.entries(shape)) {
+    if (skip(key, schema)) continue;
+    rows.push(`| ${code(prefix + key)} | ${cell(typeText(schema))} | ${required(schema) ? 'yes' : ''} | ${cell(describe(schema))} |`);
+    const inner = objectOf(schema);
+    if (inner && !flat.includes(key)) rows.push(...fieldRows(inner.shape as Record<string, z.ZodType>, `${prefix}${key}.`));
+  }
+  return rows;
+}
+
+const table = (rows: readonly string[]): string[] =>
+  rows.length ? ['| field | value | required | meaning |', '|---|---|---|---|', ...rows] : [];
+
+/** A field `syscallCommon` defines, shared by identity (uffd_read's own `expect` is not). */
+const isCommon = (key: string, s: z.ZodType): boolean => (syscallCommon as Readonly<Record<string, z.ZodType>>)[key] === s;
+
+function stepSection(name: StepName): string[] {
+  const schema: z.ZodType = stepArgSchemas[name];
+  const obj = objectOf(schema);
+  const common = !NON_SYSCALL_STEPS.includes(name);
+  const out = [`### \`${name}\``, '', STEPS[name].description, ''];
+  if (obj) {
+    out.push(...table(fieldRows(obj.shape as Record<string, z.ZodType>, '', (k, s) => common && isCommon(k, s))), '');
+    const shared = Object.entries(obj.shape as Record<string, z.ZodType>).filter(([k, s]) => isCommon(k, s)).map(([k]) => code(k));
+    if (common) out.push(`Also takes the [common fields](#fields-every-syscall-step-takes) ${shared.join(', ')}.`, '');
+  } else {
+    out.push(`Value: ${typeText(schema)} — ${describe(schema)}.`, '');
+  }
+  out.push('```yaml', STEP_EXAMPLES[name], '```', '');
+  return out;
+}
+
+/** docs/scenarios.md exactly as committed. */
+export function scenarioDocsText(): string {
+  const top = makeScenarioShape(makeTestSchema(z.unknown()));
+  const testShape = makeTestSchema(z.unknown()).shape as Record<string, z.ZodType>;
+  const forShape = makeForItemSchema(z.unknown()).shape as Record<string, z.ZodType>;
+  const lines = [
+    '# Scenario language',
+    '',
+    '<!-- Generated by `npm run docs` (scripts/gen-docs.mjs) from src/scenario/schema.ts and src/runner/steps.ts; do not edit. -->',
+    '',
+    'A scenario file mirrors one selftest binary: a few named tests, each a list of steps. Values marked',
+    '*expression* take an integer or a string expression: units (`4K`, `2M`, `1G`), names (`PAGE_SIZE`,',
+    '`hugepagesz`, `let` names, loop variables, names bound by `as:`), integer arithmetic',
+    '(`+ - * / % << >>`, parentheses) and `log2`, `min`, `max`, `pfn(addr)`, `phys(addr)`. Errors are',
+    'listed in [errors.md](errors.md). `hgmsim new FILE` writes a commented scenario to start from.',
+    '',
+    '## Top-level keys',
+    '',
+    ...table(fieldRows(top as Record<string, z.ZodType>, '', undefined, ['kernel'])),
+    '',
+    '### `kernel`',
+    '',
+    describe(kernelSchema),
+    '',
+    ...table(fieldRows(kernelSchema.shape as Record<string, z.ZodType>)),
+    '',
+    '### `verdicts`',
+    '',
+    `Profile → (\`default\` or a test name) → verdict: ${cell(describe(verdictSchema))}.`,
+    '',
+    ...table(fieldRows({ result: verdictSchema.options[1].shape.result, why: verdictSchema.options[1].shape.why })),
+    '',
+    '### A test',
+    '',
+    ...table(fieldRows(testShape)),
+    '',
+    '## Step items',
+    '',
+    'Each item of `steps` is a map with one key: a step name below, `let` or `for`.',
+    '',
+    '### `let`',
+    '',
+    `${describe(letStepSchema)}; bound for the rest of the test.`,
+    '',
+    '```yaml',
+    LET_EXAMPLE,
+    '```',
+    '',
+    '### `for`',
+    '',
+    `${describe(makeForItemSchema(z.unknown()))}.`,
+    '',
+    ...table(fieldRows(forShape)),
+    '',
+    '```yaml',
+    FOR_EXAMPLE,
+    '```',
+    '',
+    '### Fields every syscall step takes',
+    '',
+    `Every step but ${NON_SYSCALL_STEPS.map(code).join(', ')} also takes these (\`expect\` is ${cell(describe(syscallCommon.expect)).replace(/^W/, 'w')}; \`uffd_read\` adds its own fields to it).`,
+    '',
+    ...table(fieldRows(syscallCommon)),
+    '',
+    '## Steps',
+    '',
+    ...STEP_NAMES.flatMap(stepSection),
+  ];
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
