@@ -86,8 +86,6 @@ export function hugetlb_split_to_shift(vma: Vma, slot: Slot, addr: number, desir
   const end = start + 2 ** slot.shift;
   const pt = vma.mm.pt;
   setSlot(slot, undefined);
-  page_remove_rmap(folio, vma, slot.shift); // drops the old entry's reference last, below
-  folio.refcount++;
   for (let a = start; a < end;) {
     const shift = hgmShifts(vma).find((s) => {
       const size = 2 ** s;
@@ -103,6 +101,7 @@ export function hugetlb_split_to_shift(vma: Vma, slot: Slot, addr: number, desir
     });
     a += 2 ** shift;
   }
-  folio.refcount--; // the reference that belonged to the old entry
+  // Finally the old entry's rmap and reference go (the new entries hold the folio meanwhile).
+  page_remove_rmap(folio, vma, slot.shift);
   return 0;
 }

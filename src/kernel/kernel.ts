@@ -560,8 +560,9 @@ export class Kernel {
     const out: { pfn: number; raw: number; pid: number; addr: number }[] = [];
     for (const where of rmap_walk(folio)) {
       const mm: Mm = where.vma.mm;
-      if (!this.processAlive(mm)) continue;
-      const pid = this.pidOf(mm);
+      const p = this.processOf(mm);
+      if (p === undefined || !p.alive) continue;
+      const pid = p.pid;
       // One walk per listed raw page (not the whole folio's range: a split 1 GiB page has ~1000 entries).
       for (const raw of folio.raw_hwp_list) {
         const addr = where.address + raw * PAGE_SIZE;
@@ -573,14 +574,9 @@ export class Kernel {
     return out;
   }
 
-  private processAlive(mm: Mm): boolean {
-    for (const p of this.k.processes.values()) if (p.mm === mm) return p.alive;
-    return false;
-  }
-
-  private pidOf(mm: Mm): number {
-    for (const p of this.k.processes.values()) if (p.mm === mm) return p.pid;
-    return -1;
+  private processOf(mm: Mm): Process | undefined {
+    for (const p of this.k.processes.values()) if (p.mm === mm) return p;
+    return undefined;
   }
 
   /** The model's named invariants that do not hold now (checkInvariants after every step in tests). */

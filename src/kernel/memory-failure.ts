@@ -361,31 +361,28 @@ function me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
   let extraPins = false;
   if (folio.mapping !== null) {
     res = 'MF_RECOVERED'; // truncate_error_page(): hugetlbfs error_remove_page keeps the folio (v6.1+)
-    extraPins = true;
-    // RFC 4/7: no refcount check while split entries hold references (nr_expected_unmaps != 0).
-    if ((folio.rawHwpUnmaps.get(pfn - folio.pfn)?.nr_expected_unmaps ?? 0) !== 0) return res;
-    const count = folio.refcount - 1 - (extraPins ? 1 : 0);
-    if (count > 0) {
-      pr(k, `${hex(pfn)}: ${action_page_types.MF_MSG_HUGE} still referenced by ${count} users`);
-      res = 'MF_FAILED';
-    }
-    return res;
-  }
-  folio.mfRefs--;
-  put_folio(folio); // the last reference frees the folio to the pool
-  // Observed on 6.1.192: an anonymous 1 GiB folio is dissolved, yet the result is Failed (§10).
-  const gigantic = folio.hstate.shift > 21;
-  if (__page_handle_poison(k, folio) && !(gigantic && k.switches.gigantic_take_off_buddy_fails)) {
-    res = 'MF_RECOVERED';
+    extraPins = true; // the page cache keeps its reference
   } else {
-    res = 'MF_FAILED';
+    folio.mfRefs--;
+    put_folio(folio); // the last reference frees the folio to the pool
+    // Observed on 6.1.192: an anonymous 1 GiB folio is dissolved, yet the result is Failed (§10).
+    const gigantic = folio.hstate.shift > 21;
+    res = __page_handle_poison(k, folio) && !(gigantic && k.switches.gigantic_take_off_buddy_fails)
+      ? 'MF_RECOVERED'
+      : 'MF_FAILED';
   }
-  const count = folio.refcount - 1; // has_extra_refcount(), no page-cache pin expected
-  if (count > 0) {
-    pr(k, `${hex(pfn)}: ${action_page_types.MF_MSG_HUGE} still referenced by ${count} users`);
-    res = 'MF_FAILED';
-  }
+  // RFC 4/7: no refcount check while split entries hold references (nr_expected_unmaps != 0).
+  if ((folio.rawHwpUnmaps.get(pfn - folio.pfn)?.nr_expected_unmaps ?? 0) !== 0) return res;
+  if (has_extra_refcount(k, folio, pfn, extraPins)) res = 'MF_FAILED';
   return res;
+}
+
+/** has_extra_refcount(): references beyond memory_failure's own (and the page cache's, with extraPins). */
+function has_extra_refcount(k: KernelState, folio: Folio, pfn: number, extraPins: boolean): boolean {
+  const count = folio.refcount - 1 - (extraPins ? 1 : 0);
+  if (count <= 0) return false;
+  pr(k, `${hex(pfn)}: ${action_page_types.MF_MSG_HUGE} still referenced by ${count} users`);
+  return true;
 }
 
 /**
