@@ -106,6 +106,16 @@ t.test('totals count every outcome', async (t) => {
   t.equal(lines.filter((l) => l.startsWith('# departs')).length, 2, 'only departures are noted');
 });
 
+t.test('-v with more step lines than a call can take as arguments renders in every format', async (t) => {
+  // The 1 GiB RFC marker test runs 524,288 probe steps; spreading its lines once overflowed the stack.
+  const n = 300_000;
+  const steps = Array.from({ length: n }, (_, i) => ({ index: i + 1, line: 9, call: 'print', ret: '', signals: [], linesBefore: 0 }));
+  const big = [stream({ tests: [test({ name: 'probe', outcome: 'pass', steps })] })];
+  const tap = renderTap(big, { verbose: true }).split('\n');
+  t.equal(tap.filter((l) => l.startsWith('# step ')).length, n);
+  t.equal(renderKtap(big, { verbose: true }).split('\n').filter((l) => l.includes('# step ')).length, n);
+});
+
 t.test('switches that differ from the profile print in the header', async (t) => {
   const lines = streamLines(stream({ switches: [{ name: 'rfc_intent', value: true }, { name: 'b', value: false }] }));
   t.same(lines.slice(0, 4), ['TAP version 13', '# hgmsim x 2M, profile v6.1', '# switches: rfc_intent=true, b=false', '1..1']);

@@ -24,7 +24,10 @@ function subtest(s: StreamResult, opts: ReportOptions): string[] {
   const out = ['KTAP version 1', `# Subtest: ${streamName(s)}`, `# hgmsim ${s.scenario} ${s.size}, profile ${s.profile}`];
   if (s.switches.length > 0) out.push(`# switches: ${s.switches.map((w) => `${w.name}=${w.value}`).join(', ')}`);
   out.push(`1..${s.tests.length}`);
-  s.tests.forEach((t, i) => out.push(...testLines(t, opts), resultLine(i + 1, t)));
+  s.tests.forEach((t, i) => {
+    for (const line of testLines(t, opts)) out.push(line); // may be huge under -v: never spread
+    out.push(resultLine(i + 1, t));
+  });
   out.push(totalsLine(countOutcomes(s.tests)));
   return out.map((l) => `${INDENT}${l}`);
 }
@@ -33,7 +36,8 @@ export function renderKtap(streams: readonly StreamResult[], opts: ReportOptions
   const out = ['KTAP version 1', `1..${streams.length}`];
   const runner: Counts = { pass: 0, fail: 0, xfail: 0, xpass: 0, skip: 0, error: 0 };
   streams.forEach((s, i) => {
-    out.push(...subtest(s, opts), streamResultLine(i + 1, s));
+    for (const line of subtest(s, opts)) out.push(line);
+    out.push(streamResultLine(i + 1, s));
     if (s.exitStatus === 0) runner.pass++;
     else if (s.exitStatus === 4) runner.skip++;
     else runner.fail++;
