@@ -555,3 +555,76 @@ t.test('new: an odd file name is quoted in scenario:, and the template text is w
   t.match(text, /^# yaml-language-server: \$schema=\.\.\/schema\/scenario\.schema\.json\n/);
   t.match(text, /^scenario: "my test: one"$/m);
 });
+
+// --- show and --trace ----------------------------------------------------------------------------
+
+t.test('show: the text tree after a step, --json, --svg; usage and input errors', async (t) => {
+  const root = resolve('.');
+  const rfc = ['show', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '2M', '--test', 'HGM hwpoison test'];
+  const v = hgmsim(['run', 'scenarios/hugetlb-hgm/rfc.yaml', '--profile', 'hgm-rfc', '--hugepagesz', '2M', '--test', 'HGM hwpoison test', '-v'], root);
+  const stepLine = v.out.split('\n').find((l) => l.includes('MADV_HWPOISON'));
+  const n = /# step (\d+), line (\d+): (.*) = 0$/.exec(stepLine ?? '');
+  if (n === null) throw new Error('no MADV_HWPOISON step in -v output');
+  const r = hgmsim([...rfc, '--step', n[1]!], root);
+  t.equal(r.code, 0);
+  t.equal(r.err, '');
+  const lines = r.out.split('\n');
+  t.equal(lines[1], `after step ${n[1]} (line ${n[2]}): ${n[3]}`, 'the step is the one -v numbers so');
+  // P: its hugepage split around the poisoned raw page, everything else still mapped.
+  const p = lines.indexOf(lines.find((l) => l.startsWith('  P [')) ?? '');
+  // The second hugepage keeps the PAGE_SIZE pieces UFFDIO_CONTINUE mapped, 4K hole at the end (selftests.md §3.3).
+  t.same(lines.slice(p + 1, p + 8).map((l) => l.replace(/\s+/g, ' ').trim()), [
+    'PUD P+0x0 table',
+    'PMD P+0x0 table',
+    'PTE P+0x0 hwpoison 4K pfn 0x40e00',
+    'PTE P+0x1000 x511 present 4K rw folio 0x40e00 +1..+511',
+    'PMD P+0x200000 table',
+    'PTE P+0x200000 x511 present 4K rw folio 0x40c00 +0..+510',
+    'PTE P+0x3ff000 none 4K',
+  ]);
+  t.match(r.out, /folio 0x40e00 2M refcount=\d+ mapcount=0 sub-hugepage entries=1022 page-cache,hwpoison raw_hwp_list=\[0 \(vmas 2, expected 2, actual 2\)\]/);
+  t.equal(hgmsim([...rfc, '--step', n[1]!], root).out, r.out, 'deterministic');
+
+  const json = hgmsim([...rfc, '--step', n[1]!, '--json'], root);
+  const state = JSON.parse(json.out) as { step: { index: number }; folios: { raw_hwp_list: number[] }[] };
+  t.equal(state.step.index, Number(n[1]));
+  t.same(state.folios.map((f) => f.raw_hwp_list), [[], [0]]);
+
+  const dir = workdir({});
+  const svg = hgmsim([...rfc.map((a) => (a.startsWith('scenarios/') ? join(root, a) : a)), '--step', n[1]!, '--svg', 'out.svg'], dir);
+  t.equal(svg.code, 0);
+  t.match(readFileSync(join(dir, 'out.svg'), 'utf8'), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  t.equal(svg.out, r.out, 'the text still goes to stdout');
+
+  const typo = hgmsim([...rfc.slice(0, 4), '--test', 'HGM hwpoison tset'], root);
+  t.equal(typo.code, 64);
+  t.match(typo.err, /no test 'HGM hwpoison tset'.*did you mean "HGM hwpoison test"/);
+  t.equal(hgmsim([...rfc, '--step', '0'], root).code, 64, 'steps count from 1');
+  t.equal(hgmsim(['show', 'nope.yaml'], root).code, 66);
+  const bad = workdir({ 'bad.yaml': 'scenario: x\nkernel: {profile: v6.1}\ntests: []\nbogus: 1\n' });
+  const b = hgmsim(['show', 'bad.yaml'], bad);
+  t.equal(b.code, 65);
+  t.match(b.err, /^bad\.yaml:\d+:\d+: /);
+  const empty = workdir({ 'empty.yaml': 'scenario: x\nkernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 1}\ntests:\n  - name: nothing\n    steps: []\n' });
+  const e = hgmsim(['show', 'empty.yaml'], empty);
+  t.equal(e.code, 0);
+  t.match(e.out, /before the first step\n[\s\S]*process main \(pid \d+\)\n {2}no hugetlb VMAs/);
+});
+
+t.test('the README shows what show and --trace print today', async (t) => {
+  const root = resolve('.');
+  const readme = readFileSync('README.md', 'utf8');
+  const block = (re: RegExp): string[] => (re.exec(readme)?.[1] ?? '').split('\n').filter((l) => l !== '');
+  const traceBlock = block(/\n```\n(# step 43, line 145: madvise[\s\S]*?)```/);
+  t.ok(traceBlock.length > 10, 'README has a --trace excerpt');
+  const run = hgmsim(['run', 'scenarios/hugetlb-hgm/rfc.yaml', '--profile', 'hgm-rfc', '--hugepagesz', '2M', '--test', 'HGM hwpoison test', '--trace'], root);
+  t.ok(run.out.includes(`${traceBlock.join('\n')}\n`), 'the --trace excerpt is a contiguous part of the output');
+  const showCmd = /\$ hgmsim (show [^\n]*) --svg rfc\.svg\n([\s\S]*?)```/.exec(readme);
+  t.ok(showCmd, 'README has a show example');
+  if (!showCmd) return;
+  const args = [...showCmd[1]!.matchAll(/"([^"]*)"|(\S+)/g)].map((a) => a[1] ?? a[2]!);
+  const out = hgmsim(args, root).out.split('\n');
+  for (const line of showCmd[2]!.split('\n').filter((l) => l !== '' && l.trim() !== '…')) {
+    t.ok(out.includes(line), `show prints: ${line.trim()}`);
+  }
+});

@@ -820,3 +820,105 @@ t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile
     t.match(k.mappingAt(me, A + M2), { kind: 'present', size: M2 }, 'the healthy hugepage maps whole');
   });
 });
+
+t.test('show: vmaViews draws each VMA as a tree of folded runs; folioView reads the folio', async (t) => {
+  kt(t, 'an untouched 1 GiB VMA is one PUD none run, whatever its size', (t) => {
+    const { k, me } = boot(G1, 2);
+    const { P } = sharedFile(k, me, 2 * G1);
+    const [v] = k.vmaViews(me);
+    t.same(v?.tree, [{ level: 'PUD', start: P, end: P + 2 * G1, size: G1, count: 2, kind: 'none' }]);
+  });
+  kt(t, '2 MiB hugepages: a PUD table whose PMD runs fold equal neighbours only', (t) => {
+    const { k, me } = boot(M2, 4);
+    const { P } = sharedFile(k, me, 4 * M2);
+    value(k.access(me, P + M2, 'write', 1));
+    value(k.access(me, P + 2 * M2, 'read'));
+    const tree = k.vmaViews(me)[0]?.tree ?? [];
+    t.equal(tree.length, 1);
+    t.equal(tree[0]?.kind, 'table');
+    const kids = (tree[0]?.children ?? []).map((r) => [r.kind, r.start - P, r.count, r.subpage, r.dirty]);
+    // Two different folios never fold, even with equal flags.
+    t.same(kids, [['none', 0, 1, undefined, undefined], ['present', M2, 1, 0, true], ['present', 2 * M2, 1, 0, true], ['none', 3 * M2, 1, undefined, undefined]]);
+  });
+  kt(t, 'a poisoned hugepage shows as one hwpoison entry holding the head pfn; its folio lists the raw page', (t) => {
+    const { k, me } = boot(M2, 2);
+    const { P } = sharedFile(k, me, M2);
+    value(k.access(me, P, 'write', 1));
+    const pfn = k.pfnOf(me, P) ?? 0;
+    value(k.madvise(me, P + 3 * 4096, 4096, MADV.MADV_HWPOISON));
+    const pmd = k.vmaViews(me)[0]?.tree[0]?.children?.[0];
+    t.same(pmd && [pmd.level, pmd.kind, pmd.pfn, pmd.count], ['PMD', 'hwpoison', pfn, 1]);
+    const f = k.folioView(pfn);
+    t.same(f && [f.raw_hwp_list, f.hwpoison, f.inPageCache, f.mapcount, f.rawHwpUnmaps], [[3], true, true, 0, []], 'v6.1 has no RFC counters');
+    t.equal(k.folioView(pfn + 1), null, 'only head pfns name folios');
+  });
+});
+
+t.test('--trace: the kernel records the path of each entry only while tracing', async (t) => {
+  kt(t, 'off by default: nothing is recorded', (t) => {
+    const { k, me } = boot(M2, 2);
+    const { P } = sharedFile(k, me, M2);
+    value(k.access(me, P, 'write', 1));
+    t.same(k.takeTrace(), []);
+  });
+  kt(t, 'a fault and an injection nest callees under callers, results appended', (t) => {
+    const { k, me } = boot(M2, 2);
+    k.startTrace();
+    const { P } = sharedFile(k, me, M2);
+    value(k.access(me, P, 'write', 1));
+    const fault = k.takeTrace();
+    t.match(fault[0], /^do_user_addr_fault\(0x[0-9a-f]+, write\) = mapped \(folio 0x[0-9a-f]+ \+0\)$/);
+    t.match(fault[1], /^ {2}hugetlb_fault\(0x[0-9a-f]+, write\) = 0$/);
+    t.match(fault[2], /^ {4}hugetlb_full_walk: none entry, 2M at /);
+    value(k.access(me, P + 1, 'read'));
+    t.same(k.takeTrace(), [], 'an access the page tables allow never enters the kernel');
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    const mf = k.takeTrace().map((l) => l.trim().replace(/0x[0-9a-f]+/g, 'X'));
+    t.same(mf, [
+      'do_madvise(X, X, MADV_HWPOISON) = 0',
+      'madvise_inject_error = 0',
+      'get_user_pages_fast(X): folio X, refcount 3',
+      'memory_failure(pfn=X, MF_COUNT_INCREASED|MF_SW_SIMULATED) = 0',
+      'try_memory_failure_hugetlb: folio X (2M), raw page 0 = 0',
+      '__get_huge_page_for_hwpoison: in use, reference held (refcount 3)',
+      'hugetlb_set_page_hwpoison(raw page 0): raw page recorded; raw_hwp_list [0]',
+      'hwpoison_user_mappings = true',
+      'collect_procs: to_kill [] (no process maps it with an early-kill thread)',
+      'try_to_unmap_one: VMA=[X, X): hwpoison entry at X/2M',
+      'is_unmapping_successful = true',
+      'folio_mapped: false (mapcount 0, sub-hugepage entries 0)',
+      'kill_procs: forcekill=true fail=false, 0 to kill',
+      'me_huge_page = Recovered',
+      'truncate_error_page: the folio stays in the page cache, poisoned',
+      'has_extra_refcount: refcount 2 - 1 (memory_failure) - 1 (page cache) = 0',
+      'action_result: huge page: Recovered',
+    ]);
+    const pfn = k.folioAt(me, P)?.pfn ?? 0;
+    t.same(k.corrupt_pfn(me, pfn), { ok: false, errno: 'EHWPOISON' });
+    t.same(k.takeTrace().map((l) => l.trim().replace(/0x[0-9a-f]+/g, 'X')), [
+      'hwpoison_inject(pfn=X) = -EHWPOISON',
+      'memory_failure(pfn=X, MF_SW_SIMULATED) = -EHWPOISON',
+      'try_memory_failure_hugetlb: folio X (2M), raw page 0 = -EHWPOISON',
+      // memory_failure cleared HPageMigratable: the folio is busy, the retry records the raw page.
+      '__get_huge_page_for_hwpoison: busy (not migratable, refcount 2): -EBUSY',
+      'retry with MF_SW_SIMULATED|MF_NO_RETRY',
+      '__get_huge_page_for_hwpoison: busy',
+      'hugetlb_set_page_hwpoison(raw page 0): raw page already listed; raw_hwp_list [0]',
+      'already hardware poisoned: -EHWPOISON',
+    ]);
+  });
+  kt(t, 'a second SIGBUS to a thread with one pending is traced as dropped', (t) => {
+    const { k, me } = boot(M2, 2);
+    const { fd, P } = sharedFile(k, me, M2);
+    const S = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
+    value(k.access(me, P, 'write', 1));
+    value(k.access(me, S, 'read'));
+    value(k.prctl_mce_kill(me, 'early'));
+    k.startTrace();
+    value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+    const sends = k.takeTrace().filter((l) => l.includes('send_sig_mceerr'));
+    t.equal(sends.length, 2);
+    t.match(sends[0], /BUS_MCEERR_AO .* delivered$/);
+    t.match(sends[1], /BUS_MCEERR_AO .* dropped \(legacy_queue: a SIGBUS is already pending\)$/);
+  });
+});

@@ -8,6 +8,7 @@ import type { StreamResult, TestResult } from '../src/runner/results.js';
 import { judge, streamExitStatus } from '../src/runner/verdict.js';
 import { mappedSizes, meminfoLines, sizeName } from '../src/runner/observe.js';
 import { streamLines } from '../src/report/tap.js';
+import type { ShowState } from '../src/runner/show-state.js';
 
 function load(text: string): Scenario {
   const r = loadScenario('s.yaml', text);
@@ -571,4 +572,65 @@ t.test('kernel.faults reach the kernel: a failed raw_hwp_page allocation loses t
   t.same(lost.switches, [], 'faults are not switches');
   t.match(only(lost).lines, [/hwpoison,raw_hwp_unreliable,.*raw_hwp_list \[\]$/], 'the folio is marked raw_hwp_unreliable');
   t.match(listed.lines, [/raw_hwp_list \[2, 3\]$/]);
+});
+
+t.test('--trace: the kernel path under each step, nothing else changes', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const path = 'scenarios/hugetlb-hgm/rfc.yaml';
+  const scenario = loadScenario(path, readFileSync(path, 'utf8')).scenario;
+  if (scenario === undefined) throw new Error('rfc.yaml does not load');
+  const tests = ['HGM hwpoison test'];
+  const traced = runStream(scenario, '2M', 'hgm-rfc', { tests, trace: true });
+  const verbose = runStream(scenario, '2M', 'hgm-rfc', { tests, verbose: true });
+  if (!traced.ok || !verbose.ok) throw new Error('rfc.yaml does not run');
+  const tracedLines = streamLines(traced.result, { verbose: true });
+  t.same(tracedLines.filter((l) => !l.startsWith('#   | ')), streamLines(verbose.result, { verbose: true }), 'without its trace lines, --trace prints what -v prints');
+  const steps = only(traced.result).steps;
+  const poison = steps.find((s) => s.call.includes('MADV_HWPOISON'));
+  const path0 = (poison?.trace ?? []).map((l) => l.replace(/0x[0-9a-f]+/g, 'X'));
+  // The RFC's path for the first raw page: both shared VMAs split and unmapped at 4K, the refcount check skipped.
+  t.same(path0.filter((l) => /try_to_split|try_to_unmap_one|nr_vmas_mapped|has_extra|action_result|is_unmapping/.test(l)).map((l) => l.trim()), [
+    'try_to_split_huge_mapping: VMA=[X, X): split to 4K at X, nr_expected_unmaps 1',
+    'try_to_split_huge_mapping: VMA=[X, X): split to 4K at X, nr_expected_unmaps 2',
+    'try_to_unmap_one: VMA=[X, X) (RFC: listed raw pages only): hwpoison entry at X/4K',
+    'try_to_unmap_one: VMA=[X, X) (RFC: listed raw pages only): hwpoison entry at X/4K',
+    'is_unmapping_successful = true',
+    'raw page 0: nr_vmas_mapped 2, nr_expected_unmaps 2, nr_actual_unmaps 2',
+    'has_extra_refcount: skipped (RFC: nr_expected_unmaps 2)',
+    'action_result: huge page: Recovered',
+  ]);
+  t.equal(path0[0], 'do_madvise(X, X, MADV_HWPOISON) = 0', 'the path starts at the syscall');
+  t.ok(path0.indexOf('      try_memory_failure_hugetlb: folio X (2M), raw page 0 = 0') > 0, 'callees indent two spaces per depth');
+  const probe = steps.find((s) => s.call.startsWith('access(') && s.ret.includes('BUS_MCEERR_AR'));
+  t.match(probe?.trace?.join('\n') ?? '', /hugetlb_fault\(X?.*= VM_FAULT_HWPOISON_LARGE[\s\S]*mm_fault_error[\s\S]*force_sig_mceerr: SIGBUS BUS_MCEERR_AR/);
+  t.notOk(only(verbose.result).steps.some((s) => s.trace !== undefined), '-v alone records no trace');
+});
+
+t.test('show: the state after a step numbered as -v numbers it, or at the end of the test', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const path = 'scenarios/hugetlb-hgm/rfc.yaml';
+  const scenario = loadScenario(path, readFileSync(path, 'utf8')).scenario;
+  if (scenario === undefined) throw new Error('rfc.yaml does not load');
+  const tests = ['HGM hwpoison test'];
+  const verbose = runStream(scenario, '2M', 'hgm-rfc', { tests, verbose: true });
+  if (!verbose.ok) throw new Error('rfc.yaml does not run');
+  const first = only(verbose.result).steps.find((s) => s.call.includes('MADV_HWPOISON'));
+  if (first === undefined) throw new Error('no injection');
+  const at = (step: number | null): ShowState => {
+    let state: ShowState | undefined;
+    runStream(scenario, '2M', 'hgm-rfc', { tests, show: { step, take: (s) => { state = s; } } });
+    if (state === undefined) throw new Error('no state');
+    return state;
+  };
+  const s = at(first.index);
+  t.same(s.step, { index: first.index, line: first.line, call: first.call });
+  t.equal(s.atEnd, false);
+  const before = at(first.index - 1);
+  t.same(before.folios.map((f) => f.raw_hwp_list), [[], []], 'one step earlier nothing is poisoned');
+  const poisoned = s.folios.filter((f) => f.hwpoison);
+  t.same(poisoned.map((f) => [f.raw_hwp_list, f.rawHwpUnmaps]), [[[0], [{ raw: 0, nr_vmas_mapped: 2, nr_expected_unmaps: 2, nr_actual_unmaps: 2 }]]]);
+  const end = at(null);
+  t.equal(end.atEnd, true);
+  t.equal(end.step?.index, only(verbose.result).steps.at(-1)?.index, 'the end is after the last step -v prints');
+  t.same(at(10 ** 6).step, end.step, 'a step past the end shows the end');
 });

@@ -4,7 +4,7 @@
 import { FORMAT_NAMES } from '../report/index.js';
 import { HUGEPAGE_SIZES } from '../scenario/types.js';
 import { COLOR_MODES } from './color.js';
-import { parseJobs, parseShard } from './shard.js';
+import { parseJobs, parseShard, parseStep } from './shard.js';
 import type { Shard } from './shard.js';
 import { TEMPLATE_NAMES } from './templates.js';
 import type { TemplateName } from './templates.js';
@@ -27,6 +27,7 @@ export interface RunOptionValues {
   readonly hugepagesz?: '2M' | '1G';
   readonly test?: readonly string[];
   readonly verbose?: boolean;
+  readonly trace?: boolean;
   readonly check?: boolean;
   readonly updateGolden?: boolean;
   readonly format: (typeof FORMAT_NAMES)[number];
@@ -46,6 +47,7 @@ export const RUN_OPTIONS: { readonly [K in keyof RunOptionValues]-?: OptionSpec 
   hugepagesz: hugepageszSpec,
   test: { flags: '--test <name>', description: 'run only the test with this name (repeatable)', repeatable: true, conflicts: ['check', 'updateGolden', 'shard'] },
   verbose: { flags: '-v, --verbose', description: 'one # line per step: the call, its return, the signals it delivered' },
+  trace: { flags: '--trace', description: "-v plus, under each step, the kernel path the model took ('#   | ' lines: memory_failure's classification, splits, unmaps, refcount check, signals sent or dropped)" },
   check: { flags: '--check', description: 'compare each stream with its golden <scenario>.<size>.<profile>.tap; a difference exits 1', conflicts: ['updateGolden'] },
   updateGolden: { flags: '--update-golden', description: 'write every golden (atomically); refused while a result departs from its verdict' },
   format: { flags: '--format <format>', description: 'output format on stdout', choices: FORMAT_NAMES, default: 'tap' },
@@ -79,6 +81,25 @@ export const NEW_OPTIONS: { readonly [K in keyof NewOptionValues]-?: OptionSpec 
   template: { flags: '--template <name>', description: 'basic (v6.1 poison and probe), read (v6.1 pread around a poisoned page), uffd-wp (v6.1 markers), hgm (hgm-rfc split, CONTINUE, poison one raw page)', choices: TEMPLATE_NAMES, default: 'basic' },
 };
 
+export interface ShowOptionValues {
+  readonly test?: string;
+  readonly step?: number;
+  readonly svg?: string;
+  readonly json?: boolean;
+  readonly profile?: string;
+  readonly hugepagesz?: '2M' | '1G';
+}
+
+/** Every show option. */
+export const SHOW_OPTIONS: { readonly [K in keyof ShowOptionValues]-?: OptionSpec } = {
+  test: { flags: '--test <name>', description: 'the test to show (default: the first)' },
+  step: { flags: '--step <n>', description: 'stop after step n, numbered as run -v numbers them (default: the end of the test)', parse: parseStep },
+  svg: { flags: '--svg <file>', description: 'also draw the state as SVG into FILE' },
+  json: { flags: '--json', description: 'print the state as JSON instead of the text tree', conflicts: ['svg'] },
+  profile: { flags: '--profile <P>', description: "the kernel profile (default: the file's kernel.profile)" },
+  hugepagesz: { flags: '--hugepagesz <size>', description: "the hugepage size (default: the first of the file's kernel.hugepagesz)", choices: HUGEPAGE_SIZES },
+};
+
 export const GLOBAL_OPTIONS: { readonly color: OptionSpec } = {
   color: { flags: '--color <when>', description: "colour for people: stderr, and diff's output (never in TAP, KTAP, JUnit or JSON); NO_COLOR is honoured in auto", choices: COLOR_MODES, default: 'auto' },
 };
@@ -95,5 +116,7 @@ export const EXAMPLES: readonly (readonly [string, string])[] = [
   ['hgmsim diff expected.tap actual.tap', 'what differs between two TAP streams (ours, kselftest, runner-nested)'],
   ['hgmsim validate scenarios', 'every error in every file, positioned'],
   ['hgmsim new my-test --template hgm', 'start a scenario: writes my-test.yaml (never overwrites)'],
+  ['hgmsim show scenarios/hugetlb-hgm/rfc.yaml --hugepagesz 1G --test "HGM hwpoison test" --step 65 --svg s.svg', 'the page tables and folios after the first injection, as a text tree and an SVG'],
+  ['hgmsim run x.yaml --test "HGM hwpoison test" --trace', 'each step with the kernel path the model took'],
   ['hgmsim profiles', "every profile's switches (kernel.switches in a scenario overrides the boolean ones)"],
 ];

@@ -13,8 +13,9 @@ import { diffCommand } from './diff-command.js';
 import { listCommand } from './list-command.js';
 import { profilesCommand } from './profiles-command.js';
 import { newCommand } from './new-command.js';
-import { EXAMPLES, GLOBAL_OPTIONS, LIST_OPTIONS, NEW_OPTIONS, RUN_OPTIONS } from './options.js';
-import type { ListOptionValues, NewOptionValues, OptionSpec, RunOptionValues } from './options.js';
+import { EXAMPLES, GLOBAL_OPTIONS, LIST_OPTIONS, NEW_OPTIONS, RUN_OPTIONS, SHOW_OPTIONS } from './options.js';
+import type { ListOptionValues, NewOptionValues, OptionSpec, RunOptionValues, ShowOptionValues } from './options.js';
+import { showCommand } from './show-command.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -113,6 +114,15 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .action(async (paths: string[], _opts: unknown, cmd: Command) => {
       done(await validateCommand(paths, context(cmd)));
     });
+
+  const show = program
+    .command('show')
+    .description('run one test up to a step and draw the state: each VMA\'s page table (PUD -> PMD -> PTE, equal entries folded) and the folios it maps')
+    .argument('<file>', 'the scenario file');
+  for (const spec of Object.values(SHOW_OPTIONS)) show.addOption(toOption(spec));
+  show.action((file: string, opts: ShowOptionValues, cmd: Command) => {
+    done(showCommand(file, opts, context(cmd)));
+  });
 
   const create = program
     .command('new')

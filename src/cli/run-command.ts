@@ -61,7 +61,7 @@ interface PlannedStream extends StreamJob {
 
 /** The streams of a run, in sequential order: file, then size, then profile. */
 function planStreams(scenarios: readonly Scenario[], opts: RunOptionValues): PlannedStream[] {
-  const base: RunOptions = { verbose: opts.verbose === true, checkInvariants: process.env.HGMSIM_CHECK_INVARIANTS === '1' };
+  const base: RunOptions = { verbose: opts.verbose === true || opts.trace === true, trace: opts.trace === true, checkInvariants: process.env.HGMSIM_CHECK_INVARIANTS === '1' };
   const sizesFor = (s: Scenario): readonly HugepageSize[] => (opts.hugepagesz ? [opts.hugepagesz] : s.kernel.hugepagesz);
   const wanted = opts.test;
   const shard = opts.shard;
@@ -180,7 +180,7 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
     return EXIT.DATAERR;
   }
   const streams = full.map(({ stream, plan }) => reported(stream, plan.report));
-  const reportOpts = { verbose: opts.verbose === true };
+  const reportOpts = { verbose: opts.verbose === true || opts.trace === true };
 
   if (streams.length > 0) io.out(REPORTERS[opts.format](streams, reportOpts));
   else if (opts.format !== 'tap') io.out(REPORTERS[opts.format]([], reportOpts));

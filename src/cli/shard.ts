@@ -29,6 +29,12 @@ export function parseJobs(text: string): number {
   return Number(text);
 }
 
+/** --step: a -v step number, 1 or more. */
+export function parseStep(text: string): number {
+  if (!/^[1-9]\d{0,6}$/.test(text.trim())) throw new InvalidArgumentError('expected a step number from 1 to 9999999 (as run -v numbers them)');
+  return Number(text);
+}
+
 export interface ListEntry {
   readonly file: string;
   readonly test: string;

@@ -5,12 +5,14 @@
 import { hugetlb_fault, type VmFault } from './hugetlb.js';
 import type { Mm, Thread, Vma } from './mm.js';
 import { sizeOfShift, slotEntry, type Entry } from './pgtable.js';
-import { lx } from './printk.js';
+import { hex, lx } from './printk.js';
 import { force_sig_fault, force_sig_mceerr } from './signal.js';
 import type { KernelState } from './state.js';
 import type { SigInfo } from './types.js';
 import type { UffdCtx } from './userfaultfd.js';
 import { PAGE_SHIFT } from './uapi.js';
+import { trace, traced } from './trace.js';
+import { vmFaultText } from './hugetlb.js';
 
 type PresentEntry = Extract<Entry, { kind: 'present' }>;
 
@@ -48,6 +50,24 @@ function followPresent(mm: Mm, vma: Vma, addr: number, write: boolean): Resolved
  * Returns the resolved entry, or the siginfo the thread received.
  */
 export function do_user_addr_fault(k: KernelState, t: Thread, addr: number, write: boolean): Resolved | SigInfo | Blocked {
+  // An access the page tables already allow never enters the kernel: nothing to trace.
+  const mm = t.process.mm;
+  const vma = mm.findVma(addr);
+  const allowed = vma !== undefined && (write ? vma.prot.write : vma.prot.read);
+  const hit = allowed ? followPresent(mm, vma, addr, write) : undefined;
+  if (hit !== undefined) return hit;
+  return traced(k, () => `do_user_addr_fault(${hex(addr)}, ${write ? 'write' : 'read'})`, () => __do_user_addr_fault(k, t, addr, write), accessText);
+}
+
+/** What an access ended in, for the trace. */
+function accessText(r: Resolved | SigInfo | Blocked): string {
+  if ('blocked' in r) return 'blocked in handle_userfault';
+  if ('entry' in r) return `mapped (folio ${hex(r.entry.folio.pfn)} +${r.entry.subpage})`;
+  return `${r.signo} ${r.si_code}`;
+}
+
+/** do_user_addr_fault()'s work; do_user_addr_fault() records it as one traced call. */
+function __do_user_addr_fault(k: KernelState, t: Thread, addr: number, write: boolean): Resolved | SigInfo | Blocked {
   const mm = t.process.mm;
   const vma = mm.findVma(addr);
   if (vma === undefined) return bad_area(k, t, addr, 'SEGV_MAPERR');
@@ -59,6 +79,7 @@ export function do_user_addr_fault(k: KernelState, t: Thread, addr: number, writ
     const fault = hugetlb_fault(k, mm, vma, addr, write);
     if (fault.code === 'VM_FAULT_RETRY') return { blocked: fault.uffd };
     if (fault.code !== 0) return mm_fault_error(k, t, addr, fault);
+    trace(k, () => 'retry the access');
   }
   throw new Error(`fault at ${lx(addr)} did not resolve`);
 }
@@ -75,6 +96,7 @@ function bad_area(k: KernelState, t: Thread, addr: number, code: 'SEGV_MAPERR'):
  * line; any other VM_FAULT_SIGBUS gives BUS_ADRERR.
  */
 function mm_fault_error(k: KernelState, t: Thread, addr: number, fault: Exclude<VmFault, { code: 0 } | { code: 'VM_FAULT_RETRY' }>): SigInfo {
+  trace(k, () => `mm_fault_error(${vmFaultText(fault)}) -> do_sigbus`);
   if (fault.code === 'VM_FAULT_HWPOISON' || fault.code === 'VM_FAULT_HWPOISON_LARGE') {
     const lsb = fault.code === 'VM_FAULT_HWPOISON_LARGE' ? k.hstates[fault.hindex]!.shift : PAGE_SHIFT;
     k.log.printk(`MCE: Killing ${t.process.comm}:${t.tid} due to hardware memory corruption fault at ${lx(addr)}`);

@@ -10,6 +10,8 @@ import { handle_userfault, userfaultfd_minor, userfaultfd_missing, userfaultfd_w
 import { alignDown, setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 import type { KernelState } from './state.js';
+import { hex } from './printk.js';
+import { shiftText, trace, traced } from './trace.js';
 
 /** What a fault handler returns (include/linux/mm_types.h, enum vm_fault_reason); 0 = handled. */
 export type VmFault =
@@ -21,6 +23,14 @@ export type VmFault =
   | { readonly code: 'VM_FAULT_HWPOISON_LARGE'; readonly hindex: number }
   /** handle_userfault() put the thread to sleep until the monitor resolves the fault. */
   | { readonly code: 'VM_FAULT_RETRY'; readonly uffd: UffdCtx };
+
+/** A fault result as the trace prints it. */
+export function vmFaultText(f: VmFault): string {
+  if (f.code === 0) return '0';
+  if (f.code === 'VM_FAULT_HWPOISON_LARGE') return `VM_FAULT_HWPOISON_LARGE (hindex ${f.hindex})`;
+  if (f.code === 'VM_FAULT_RETRY') return 'VM_FAULT_RETRY (handle_userfault: the thread waits for the monitor)';
+  return f.code;
+}
 
 const HANDLED: VmFault = { code: 0 };
 const SIGBUS: VmFault = { code: 'VM_FAULT_SIGBUS' };
@@ -35,10 +45,16 @@ type PresentEntry = Extract<Entry, { kind: 'present' }>;
  * a 4 KiB hwpoison entry still reports the hstate index.
  */
 export function hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
+  return traced(k, () => `hugetlb_fault(${hex(address)}, ${write ? 'write' : 'read'})`, () => __hugetlb_fault(k, mm, vma, address, write), vmFaultText);
+}
+
+/** hugetlb_fault()'s work; hugetlb_fault() records it as one traced call. */
+function __hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
   const h = vma.hstate;
   const haddr = alignDown(address, h.size);
   const slot = mm.pt.descend(mm.pt.alloc(haddr, h.shift), address);
   const entry = slotEntry(slot);
+  trace(k, () => `hugetlb_full_walk: ${entry === undefined ? 'none' : entry.kind === 'marker' ? `marker${entry.uffdWp ? ' uffd-wp' : ''}${entry.poisoned ? ' poisoned' : ''}` : entry.kind} entry, ${shiftText(slot.shift)} at ${hex(slot.start)}`);
   if (entry?.kind === 'hwpoison') return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
   if (entry?.kind === 'migration') return HANDLED; // migration_entry_wait(): not reachable without migration
   if (entry === undefined || entry.kind === 'marker') {
@@ -46,7 +62,10 @@ export function hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number,
   }
   if (entry.kind !== 'present') return HANDLED;
   if (write && !entry.write && userfaultfd_wp(vma) && entry.uffdWp) return handle_userfault(vma, address, 'WP', write);
-  if (write && !entry.write) return hugetlb_wp(vma, haddr, slot, entry);
+  if (write && !entry.write) {
+    trace(k, () => 'hugetlb_wp: copy on write');
+    return hugetlb_wp(vma, haddr, slot, entry);
+  }
   if (write) entry.dirty = true;
   return HANDLED;
 }
@@ -68,7 +87,10 @@ export function hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number,
 function hugetlb_no_page_hwpoison(k: KernelState, vma: Vma, folio: Folio, address: number, slot: Slot): Slot | VmFault {
   const h = vma.hstate;
   const large: VmFault = { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
-  if (!k.switches.rfc_pagesize_unmap || !vma.shared) return large;
+  if (!k.switches.rfc_pagesize_unmap || !vma.shared) {
+    trace(k, () => `hugetlb_no_page: page-cache folio ${hex(folio.pfn)} is poisoned`);
+    return large;
+  }
   vma.hgm = true; // hugetlb_enable_hgm_vma()
   const haddr = alignDown(address, h.size);
   const poisoned = (start: number, size: number): boolean => {
@@ -79,8 +101,14 @@ function hugetlb_no_page_hwpoison(k: KernelState, vma: Vma, folio: Folio, addres
   };
   let cur = slot;
   for (;;) {
-    if (!poisoned(cur.start, 2 ** cur.shift)) return cur;
-    if (cur.shift === PAGE_SHIFT) return { code: 'VM_FAULT_HWPOISON' };
+    if (!poisoned(cur.start, 2 ** cur.shift)) {
+      trace(k, () => `hugetlb_no_page_hwpoison: ${shiftText(cur.shift)} at ${hex(cur.start)} holds no listed raw page: map it`);
+      return cur;
+    }
+    if (cur.shift === PAGE_SHIFT) {
+      trace(k, () => `hugetlb_no_page_hwpoison: 4K at ${hex(cur.start)} is a listed raw page`);
+      return { code: 'VM_FAULT_HWPOISON' };
+    }
     const next = vma.mm.pt.allocSplit(address, cur.shift - 9, h.shift);
     if (next === 'EEXIST' || next.shift >= cur.shift) return large;
     cur = next;
@@ -95,10 +123,18 @@ export function hugetlb_no_page(
   const inode = vma.inode;
   let folio = inode.pageCache.get(idx);
   if (folio === undefined) {
-    if (idx >= Math.floor(inode.size / h.size)) return SIGBUS;
+    if (idx >= Math.floor(inode.size / h.size)) {
+      trace(k, () => 'hugetlb_no_page: index past i_size');
+      return SIGBUS;
+    }
     if (userfaultfd_missing(vma)) return handle_userfault(vma, address, 'MISSING', write);
     folio = alloc_hugetlb_folio(vma, haddr);
-    if (folio === undefined) return SIGBUS; // -ENOSPC => VM_FAULT_SIGBUS
+    if (folio === undefined) {
+      trace(k, () => 'alloc_hugetlb_folio: -ENOSPC (no free hugepage or reservation)');
+      return SIGBUS; // -ENOSPC => VM_FAULT_SIGBUS
+    }
+    const allocated = folio;
+    trace(k, () => `alloc_hugetlb_folio: folio ${hex(allocated.pfn)}`);
     if (vma.shared) {
       hugetlb_add_to_page_cache(inode, folio, idx);
     } else {
@@ -106,6 +142,8 @@ export function hugetlb_no_page(
     }
     folio.migratable = true;
   } else {
+    const cached = folio;
+    trace(k, () => `hugetlb_no_page: page-cache folio ${hex(cached.pfn)} at index ${idx}`);
     if (folio.hwpoison) {
       const r = hugetlb_no_page_hwpoison(k, vma, folio, address, slot);
       if ('code' in r) return r;

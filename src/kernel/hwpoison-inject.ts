@@ -9,6 +9,7 @@ import { force_sig_fault } from './signal.js';
 import type { KernelState } from './state.js';
 import type { SysRet } from './types.js';
 import { PAGE_SIZE } from './uapi.js';
+import { sysText, traced } from './trace.js';
 
 /** Is pfn memory the model knows (a hugetlb folio, dissolved or not)? Other RAM is not modelled. */
 const pfn_valid = (k: KernelState, pfn: number): boolean => k.folioOfPfn(pfn) !== undefined;
@@ -19,6 +20,11 @@ const writeResult = (ret: ReturnType<typeof memory_failure>): SysRet =>
 
 /** echo PFN > /sys/kernel/debug/hwpoison/corrupt-pfn: memory_failure(pfn, MF_SW_SIMULATED). */
 export function hwpoison_inject(k: KernelState, pfn: number): SysRet {
+  return traced(k, () => `hwpoison_inject(pfn=${hex(pfn)})`, () => __hwpoison_inject(k, pfn), sysText);
+}
+
+/** hwpoison_inject()'s work; hwpoison_inject() records it as one traced call. */
+function __hwpoison_inject(k: KernelState, pfn: number): SysRet {
   // Unlike Linux, pfns outside the model's hugetlb memory are refused (-ENXIO, as for !pfn_valid()).
   if (!pfn_valid(k, pfn)) return { ok: false, errno: 'ENXIO' };
   k.log.printk(`Injecting memory failure at pfn ${hex(pfn)}`);
@@ -27,6 +33,11 @@ export function hwpoison_inject(k: KernelState, pfn: number): SysRet {
 
 /** echo PHYS > /sys/devices/system/memory/hard_offline_page: memory_failure(pfn, 0), a "real" error. */
 export function hard_offline_page_store(k: KernelState, phys: number): SysRet {
+  return traced(k, () => `hard_offline_page_store(${hex(phys)})`, () => __hard_offline_page_store(k, phys), sysText);
+}
+
+/** hard_offline_page_store()'s work; hard_offline_page_store() records it as one traced call. */
+function __hard_offline_page_store(k: KernelState, phys: number): SysRet {
   const pfn = Math.floor(phys / PAGE_SIZE);
   if (!pfn_valid(k, pfn)) return { ok: false, errno: 'ENXIO' };
   k.hw_memory_failure = true;
@@ -39,6 +50,11 @@ export function hard_offline_page_store(k: KernelState, phys: number): SysRet {
  * (-EHWPOISON), "Memory error not recovered" and a plain SIGBUS (SI_KERNEL).
  */
 export function kill_me_maybe(k: KernelState, t: Thread, phys: number): void {
+  traced(k, () => `kill_me_maybe(${hex(phys)})`, () => __kill_me_maybe(k, t, phys));
+}
+
+/** kill_me_maybe()'s work; kill_me_maybe() records it as one traced call. */
+function __kill_me_maybe(k: KernelState, t: Thread, phys: number): void {
   k.log.printk(`mce: Uncorrected hardware memory error in user-access at ${lx(phys)}`);
   k.hw_memory_failure = true;
   const ret = memory_failure(k, Math.floor(phys / PAGE_SIZE), MF_ACTION_REQUIRED);

@@ -20,12 +20,13 @@ import {
 import { Mm, Process, Thread } from './mm.js';
 import { close, do_munmap, ftruncate, memfd_create, mmap } from './mmap.js';
 import { rmap_walk } from './hugetlb.js';
-import { entryKind, installedEntries, pageTableRuns, PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry, type LeafEntry } from './pgtable.js';
+import { entryKind, installedEntries, pageTableRuns, pageTableTree, PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry, type LeafEntry } from './pgtable.js';
 import { KernelLog } from './printk.js';
+import { KernelTrace } from './trace.js';
 import type { FaultPoint, Profile } from './profiles.js';
 import type { KernelState } from './state.js';
 import type {
-  AccessResult, BytesCheck, Errno, FolioInfo, MappingInfo, Meminfo, MfStats, PageTableRun, PagemapEntry, PoolInfo,
+  AccessResult, BytesCheck, Errno, FolioInfo, FolioView, VmaView, MappingInfo, Meminfo, MfStats, PageTableRun, PagemapEntry, PoolInfo,
   SigbusAction, SignalEvent, SmapsInfo, SysRet, TaskRef, UffdEvent,
 } from './types.js';
 import { PAGE_SHIFT, PAGE_SIZE, type McePolicy, type UffdFeature, type UffdRegisterMode } from './uapi.js';
@@ -89,6 +90,7 @@ export class Kernel {
       mfStats: { total: 0, ignored: 0, failed: 0, delayed: 0, recovered: 0 },
       faults: new Map(params.faults ?? []),
       nextIno: 1,
+      trace: null,
       folioOfPfn,
     };
     const init = new Process(FIRST_PID, params.comm.slice(0, TASK_COMM_LEN - 1), new Mm());
@@ -398,6 +400,16 @@ export class Kernel {
     return base + 2 ** PUD_SHIFT <= vma.end;
   }
 
+  /** Record the kernel path of every entry from now on (`run --trace`); takeTrace() hands it over. */
+  startTrace(): void {
+    this.k.trace ??= new KernelTrace();
+  }
+
+  /** The kernel path recorded since the last call (empty when not tracing). */
+  takeTrace(): string[] {
+    return this.k.trace?.take() ?? [];
+  }
+
   /** Make the next `times` attempts at a named fault-injection point fail (e.g. raw_hwp_page_alloc). */
   failNext(point: FaultPoint, times: number): void {
     this.k.faults.set(point, times);
@@ -502,6 +514,45 @@ export class Kernel {
     const mm = this.thread(task).process.mm;
     const noneSize = mm.findVma(start)?.hstate.size ?? this.k.defaultHstate.size;
     return pageTableRuns(mm.pt, start, end, noneSize);
+  }
+
+  /** The thread's VMAs in address order, each with its page table as a tree of folded runs (for `show`). */
+  vmaViews(task: TaskRef): VmaView[] {
+    const mm = this.thread(task).process.mm;
+    return mm.vmas.map((v) => ({
+      start: v.start,
+      end: v.end,
+      shared: v.shared,
+      anonymous: v.inode.name === 'anon_hugepage',
+      file: v.inode.name === 'anon_hugepage' ? '' : v.inode.name,
+      pgoff: v.pgoffBytes,
+      hugepagesz: v.hstate.size,
+      hgm: v.hgm,
+      uffd: v.uffd === null ? [] : [...v.uffd.modes].sort(),
+      tree: pageTableTree(mm.pt, v.start, v.end),
+    }));
+  }
+
+  /** The hugetlb folio whose head pfn is `pfn` (also free or dissolved ones), for `show`; null if none. */
+  folioView(pfn: number): FolioView | null {
+    const f = this.k.folioOfPfn(pfn);
+    if (f === undefined || f.pfn !== pfn) return null;
+    return {
+      pfn: f.pfn,
+      size: f.size,
+      refcount: f.refcount,
+      mapcount: f.mapcount,
+      subMapcount: f.subMapcount,
+      hwpoison: f.hwpoison,
+      rawHwpUnreliable: f.rawHwpUnreliable,
+      raw_hwp_list: [...f.raw_hwp_list],
+      // struct raw_hwp_page carries the counters only with the RFC (3/7).
+      rawHwpUnmaps: this.k.switches.rfc_pagesize_unmap ? [...f.rawHwpUnmaps].map(([raw, c]) => ({ raw, ...c })) : [],
+      anon: f.anon,
+      inPageCache: f.mapping !== null,
+      free: f.freed,
+      dissolved: f.dissolved,
+    };
   }
 
   /** The folio mapped at addr (present or hwpoison entry), else the page-cache folio behind addr; null if none. */

@@ -12,6 +12,7 @@ import { hex } from './printk.js';
 import type { KernelState } from './state.js';
 import type { SysRet } from './types.js';
 import { MADV, PAGE_SIZE } from './uapi.js';
+import { sysText, trace, traced } from './trace.js';
 
 const OK: SysRet = { ok: true, value: 0 };
 
@@ -22,8 +23,17 @@ export function fdOf(t: Thread, ctx: object): number {
 }
 const fail = (errno: Extract<SysRet, { ok: false }>['errno']): SysRet => ({ ok: false, errno });
 
+/** MADV_* by number, for the trace. */
+const adviceName = (advice: number): string =>
+  Object.entries(MADV).find(([, v]) => v === advice)?.[0] ?? String(advice);
+
 /** do_madvise(): argument checks, then the advice. */
 export function do_madvise(k: KernelState, t: Thread, start: number, lenIn: number, advice: number): SysRet {
+  return traced(k, () => `do_madvise(${hex(start)}, ${hex(lenIn)}, ${adviceName(advice)})`, () => __do_madvise(k, t, start, lenIn, advice), sysText);
+}
+
+/** do_madvise()'s work; do_madvise() records it as one traced call. */
+function __do_madvise(k: KernelState, t: Thread, start: number, lenIn: number, advice: number): SysRet {
   if (!madvise_behavior_valid(k, advice)) return fail('EINVAL');
   if (start % PAGE_SIZE !== 0) return fail('EINVAL');
   const len = Math.ceil(lenIn / PAGE_SIZE) * PAGE_SIZE;
@@ -40,6 +50,7 @@ export function do_madvise(k: KernelState, t: Thread, start: number, lenIn: numb
     const a = Math.max(pos, vma.start);
     const b = Math.min(end, vma.end);
     const r = madvise_vma(k, vma, a, b, advice);
+    trace(k, () => `madvise_vma: VMA=[${hex(vma.start)}, ${hex(vma.end)}) [${hex(a)}, ${hex(b)}): ${sysText(r)}`);
     if (!r.ok) return r;
     pos = b;
   }
@@ -83,10 +94,16 @@ function madvise_vma(k: KernelState, vma: Vma, start: number, end: number, advic
  * hugepage. Flags: MF_COUNT_INCREASED | MF_SW_SIMULATED (+ MF_ACTION_REQUIRED from v6.11).
  */
 function madvise_inject_error(k: KernelState, t: Thread, start: number, end: number): SysRet {
+  return traced(k, () => 'madvise_inject_error', () => __madvise_inject_error(k, t, start, end), sysText);
+}
+
+/** madvise_inject_error()'s work; madvise_inject_error() records it as one traced call. */
+function __madvise_inject_error(k: KernelState, t: Thread, start: number, end: number): SysRet {
   const flags = MF_COUNT_INCREASED | MF_SW_SIMULATED
     | (k.switches.madvise_hwpoison_action_required ? MF_ACTION_REQUIRED : 0);
   for (let addr = start; addr < end;) {
     const page = get_user_pages_fast(k, t, addr);
+    trace(k, () => `get_user_pages_fast(${hex(addr)}): ${typeof page === 'string' ? `-${page}` : 'blocked' in page ? 'blocked in handle_userfault' : `folio ${hex(page.entry.folio.pfn)}, refcount ${page.entry.folio.refcount}`}`);
     if (typeof page === 'string') return fail(page);
     if ('blocked' in page) return { ok: false, errno: 'EINTR', blocked: { uffd: fdOf(t, page.blocked) } };
     const folio = page.entry.folio;

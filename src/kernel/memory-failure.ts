@@ -18,6 +18,7 @@ import type { Thread, Vma } from './mm.js';
 import { alignDown, setSlot, slotEntry } from './pgtable.js';
 import { hex, lx } from './printk.js';
 import { force_sig_mceerr, send_sig_mceerr, send_sigkill } from './signal.js';
+import { retText, shiftText, trace, traced } from './trace.js';
 import type { KernelState } from './state.js';
 import type { Errno } from './types.js';
 
@@ -27,6 +28,13 @@ export const MF_ACTION_REQUIRED = 1 << 1;
 export const MF_MUST_KILL = 1 << 2;
 export const MF_SW_SIMULATED = 1 << 5;
 export const MF_NO_RETRY = 1 << 6;
+
+const MF_FLAG_NAMES: readonly (readonly [number, string])[] = [
+  [MF_COUNT_INCREASED, 'MF_COUNT_INCREASED'], [MF_ACTION_REQUIRED, 'MF_ACTION_REQUIRED'], [MF_MUST_KILL, 'MF_MUST_KILL'],
+  [MF_SW_SIMULATED, 'MF_SW_SIMULATED'], [MF_NO_RETRY, 'MF_NO_RETRY'],
+];
+/** enum mf_flags as names, for the trace. */
+const mfFlags = (flags: number): string => MF_FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n).join('|') || '0';
 
 /** 0 or a negative errno, as memory_failure() returns it. */
 export type MfRet = 0 | Errno;
@@ -87,6 +95,7 @@ function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResul
     k.mfStats[bucket]++;
   }
   pr(k, `${hex(pfn)}: recovery action for ${action_page_types[type]}: ${action_name[result]}`);
+  trace(k, () => `action_result: ${action_page_types[type]}: ${action_name[result]}`);
   return result === 'MF_RECOVERED' || result === 'MF_DELAYED' ? 0 : 'EBUSY';
 }
 
@@ -98,6 +107,19 @@ function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResul
  * again, and an allocation failure returns -ENOMEM.
  */
 function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): 'already' | 'new' | 'nomem' {
+  const r = __hugetlb_set_page_hwpoison(k, folio, raw);
+  trace(k, () => {
+    const l = folio.raw_hwp_list;
+    const more = l.length > 16 ? `, … ${l.length - 16} more` : '';
+    const list = folio.rawHwpUnreliable ? 'unreliable (HPageRawHwpUnreliable)' : `[${l.slice(0, 16).join(', ')}${more}]`;
+    const what = { already: 'raw page already listed', new: 'raw page recorded', nomem: 'raw_hwp_page allocation failed: -ENOMEM' }[r];
+    return `hugetlb_set_page_hwpoison(raw page ${raw}): ${what}; raw_hwp_list ${list}`;
+  });
+  return r;
+}
+
+/** hugetlb_set_page_hwpoison()'s work; hugetlb_set_page_hwpoison() records it as one traced call. */
+function __hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): 'already' | 'new' | 'nomem' {
   const already = folio.hwpoison;
   folio.hwpoison = true;
   if (folio.rawHwpUnreliable) return 'already';
@@ -139,8 +161,12 @@ function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number,
     countIncreased = true;
   } else {
     ret = 'busy';
-    if (!(flags & MF_NO_RETRY)) return ret;
+    if (!(flags & MF_NO_RETRY)) {
+      trace(k, () => `__get_huge_page_for_hwpoison: busy (not migratable, refcount ${folio.refcount}): -EBUSY`);
+      return ret;
+    }
   }
+  trace(k, () => `__get_huge_page_for_hwpoison: ${ret === 'in-use' ? 'in use' : ret}${countIncreased ? `, reference held (refcount ${folio.refcount})` : ''}`);
   const recorded = hugetlb_set_page_hwpoison(k, folio, raw);
   if (recorded !== 'new') {
     if (countIncreased) folio.refcount--;
@@ -198,6 +224,7 @@ function collect_procs(k: KernelState, folio: Folio, forceEarly: boolean): ToKil
       tokill.push({ thread: t, addr, sizeShift: folio.hstate.shift });
     }
   }
+  trace(k, () => tokill.length === 0 ? 'collect_procs: to_kill [] (no process maps it with an early-kill thread)' : `collect_procs: to_kill [${tokill.map((tk) => `${tk.thread.process.comm}:${tk.thread.tid} addr=${hex(tk.addr)} lsb=${tk.sizeShift}`).join(', ')}]`);
   return tokill;
 }
 
@@ -205,6 +232,7 @@ function collect_procs(k: KernelState, folio: Folio, forceEarly: boolean): ToKil
  * kill_procs(): signal the collected threads when forcekill; SIGKILL them when unmapping failed (v6.1).
  */
 function kill_procs(k: KernelState, tokill: readonly ToKill[], forcekill: boolean, fail: boolean, pfn: number, flags: number): void {
+  trace(k, () => `kill_procs: forcekill=${forcekill} fail=${fail}, ${tokill.length} to kill`);
   if (!forcekill) return;
   for (const tk of tokill) {
     const t = tk.thread;
@@ -245,6 +273,7 @@ function try_to_unmap(k: KernelState, folio: Folio): void {
         return slot !== undefined && e !== undefined && e.kind !== 'table' ? [{ start: slot.start, shift: slot.shift, entry: e }] : [];
       })
       : [...pt.leaves(address, address + folio.size)];
+    const unmapped: string[] = [];
     for (const leaf of candidates) {
       const e = leaf.entry;
       if (e.kind !== 'present' || e.folio !== folio) continue;
@@ -254,12 +283,14 @@ function try_to_unmap(k: KernelState, folio: Folio): void {
         if (counts === undefined || counts.nr_actual_unmaps === counts.nr_expected_unmaps) continue;
         counts.nr_actual_unmaps++;
       }
+      if (k.trace !== null) unmapped.push(`${hex(leaf.start)}/${shiftText(leaf.shift)}`);
       const slot = pt.offset(leaf.start, leaf.shift);
       if (slot === undefined) continue;
       if (e.dirty) folio.dirty = true;
       setSlot(slot, { kind: 'hwpoison', pfn: folio.pfn });
       page_remove_rmap(folio, vma, leaf.shift);
     }
+    trace(k, () => `try_to_unmap_one: VMA=[${hex(vma.start)}, ${hex(vma.end)})${selective ? ' (RFC: listed raw pages only)' : ''}: ${unmapped.length === 0 ? 'nothing unmapped' : `hwpoison entry at ${unmapped.join(', ')}`}`);
   }
 }
 
@@ -275,11 +306,15 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
   const h = folio.hstate;
   for (const { vma, address } of rmap_walk(folio)) {
     counts.nr_vmas_mapped++;
-    if (!vma.shared) continue; // !hugetlb_hgm_eligible()
     const range = `VMA=[${hex(vma.start)}, ${hex(vma.end)})`;
+    if (!vma.shared) { // !hugetlb_hgm_eligible()
+      trace(k, () => `try_to_split_huge_mapping: ${range}: not HGM-eligible (private), no unmap expected`);
+      continue;
+    }
     if (!vma.hgm) {
       if (failFault(k, 'hugetlb_enable_hgm_vma')) {
         pr(k, `${hex(pfn)}: failed to enable HGM on eligible ${range}`);
+        trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_enable_hgm_vma failed`);
         continue;
       }
       vma.hgm = true;
@@ -288,6 +323,7 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
     const top = vma.mm.pt.offset(address, h.shift);
     if (top === undefined) {
       pr(k, `${hex(pfn)}: failed to PT-walk with HGM on eligible ${range}`);
+      trace(k, () => `try_to_split_huge_mapping: ${range}: no page table to walk`);
       continue;
     }
     // Posted code: the walk starts at the hugepage's head address (kernel-semantics.md §8.9).
@@ -297,9 +333,11 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
     const r = !covers ? 0 : hugetlb_split_to_shift(vma, slot, poisonedAddr, PAGE_SHIFT, failFault(k, 'hugetlb_split_to_shift'));
     if (r !== 0) {
       pr(k, `${hex(pfn)}: Failed to split huge mapping: vaddr=${hex(poisonedAddr)} in ${range}`);
+      trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift(${hex(poisonedAddr)}, 4K) failed${covers ? '' : ' (the walk from the head does not cover the address)'}`);
       continue;
     }
     counts.nr_expected_unmaps++;
+    trace(k, () => `try_to_split_huge_mapping: ${range}: split to 4K at ${hex(poisonedAddr)}, nr_expected_unmaps ${counts.nr_expected_unmaps}`);
   }
 }
 
@@ -309,9 +347,16 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
  * code lacks the negation and reports them still mapped (switch rfc_posted_unmap_success_check).
  */
 function is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
+  return traced(k, () => 'is_unmapping_successful', () => __is_unmapping_successful(k, folio, raw, pfn), String);
+}
+
+/** is_unmapping_successful()'s work; is_unmapping_successful() records it as one traced call. */
+function __is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
   const notMapped = !folio_mapped(folio);
   if (!k.switches.rfc_pagesize_unmap || folio.mapping === null) {
-    const ok = k.switches.rfc_pagesize_unmap && k.switches.rfc_posted_unmap_success_check ? !notMapped : notMapped;
+    const posted = k.switches.rfc_pagesize_unmap && k.switches.rfc_posted_unmap_success_check;
+    const ok = posted ? !notMapped : notMapped;
+    trace(k, () => `folio_mapped: ${!notMapped} (mapcount ${folio.mapcount}, sub-hugepage entries ${folio.subMapcount})${posted ? '; the posted check lacks the negation' : ''}`);
     if (!ok) pr(k, `${hex(pfn)}: failed to unmap page (mapcount=${folio.mapcount})`);
     return ok;
   }
@@ -321,6 +366,7 @@ function is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn:
     pr(k, `${hex(pfn)}: mapped by ${counts.nr_vmas_mapped} VMAs but ${counts.nr_expected_unmaps} unmappings are expected`);
   }
   const ok = counts.nr_expected_unmaps === counts.nr_actual_unmaps;
+  trace(k, () => `raw page ${raw}: nr_vmas_mapped ${counts.nr_vmas_mapped}, nr_expected_unmaps ${counts.nr_expected_unmaps}, nr_actual_unmaps ${counts.nr_actual_unmaps}`);
   if (!ok) pr(k, `${hex(pfn)}: failed to unmap page (folio_mapcount=${folio.mapcount + folio.subMapcount})`);
   return ok;
 }
@@ -330,7 +376,15 @@ function is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn:
  * Returns whether the folio ended up unmapped. hugetlbfs folios are always dirty, so forcekill holds.
  */
 function hwpoison_user_mappings(k: KernelState, folio: Folio, pfn: number, flags: number): boolean {
-  if (!folio_mapped(folio)) return true; // !page_mapped(): nobody is collected or signalled
+  return traced(k, () => 'hwpoison_user_mappings', () => __hwpoison_user_mappings(k, folio, pfn, flags), String);
+}
+
+/** hwpoison_user_mappings()'s work; hwpoison_user_mappings() records it as one traced call. */
+function __hwpoison_user_mappings(k: KernelState, folio: Folio, pfn: number, flags: number): boolean {
+  if (!folio_mapped(folio)) {
+    trace(k, () => 'folio not mapped: nothing to collect or unmap');
+    return true; // !page_mapped(): nobody is collected or signalled
+  }
   const tokill = collect_procs(k, folio, (flags & MF_ACTION_REQUIRED) !== 0);
   const raw = pfn - folio.pfn;
   if (k.switches.rfc_pagesize_unmap) try_to_split_huge_mapping(k, folio, raw, pfn);
@@ -346,7 +400,11 @@ function hwpoison_user_mappings(k: KernelState, folio: Folio, pfn: number, flags
  * v6.1.192 carries the v6.10 rule (both steps must work; stable backport of 8cf360b9d6a8).
  */
 function __page_handle_poison(k: KernelState, folio: Folio): boolean {
-  if (!folio.freed || !folio.hstate.dissolve(folio)) return false;
+  if (!folio.freed || !folio.hstate.dissolve(folio)) {
+    trace(k, () => `__page_handle_poison: folio ${folio.freed ? 'could not be dissolved' : 'is not free'}`);
+    return false;
+  }
+  trace(k, () => '__page_handle_poison: folio dissolved, raw page taken off the buddy allocator');
   for (const r of folio.raw_hwp_list) k.rawPoisoned.add(folio.pfn + r); // folio_clear_hugetlb_hwpoison(): move the flags
   return true; // take_page_off_buddy() of the raw page succeeds in the model
 }
@@ -357,14 +415,21 @@ function __page_handle_poison(k: KernelState, folio: Folio): boolean {
  * refcount check (has_extra_refcount()).
  */
 function me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
+  return traced(k, () => 'me_huge_page', () => __me_huge_page(k, folio, pfn), (r) => action_name[r]);
+}
+
+/** me_huge_page()'s work; me_huge_page() records it as one traced call. */
+function __me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
   let res: MfResult;
   let extraPins = false;
   if (folio.mapping !== null) {
     res = 'MF_RECOVERED'; // truncate_error_page(): hugetlbfs error_remove_page keeps the folio (v6.1+)
     extraPins = true; // the page cache keeps its reference
+    trace(k, () => 'truncate_error_page: the folio stays in the page cache, poisoned');
   } else {
     folio.mfRefs--;
     put_folio(folio); // the last reference frees the folio to the pool
+    trace(k, () => `put_folio: refcount ${folio.refcount}${folio.freed ? ', freed to the pool' : ''}`);
     // Observed on 6.1.192: an anonymous 1 GiB folio is dissolved, yet the result is Failed (§10).
     const gigantic = folio.hstate.shift > 21;
     res = __page_handle_poison(k, folio) && !(gigantic && k.switches.gigantic_take_off_buddy_fails)
@@ -372,7 +437,11 @@ function me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
       : 'MF_FAILED';
   }
   // RFC 4/7: no refcount check while split entries hold references (nr_expected_unmaps != 0).
-  if ((folio.rawHwpUnmaps.get(pfn - folio.pfn)?.nr_expected_unmaps ?? 0) !== 0) return res;
+  const expected = folio.rawHwpUnmaps.get(pfn - folio.pfn)?.nr_expected_unmaps ?? 0;
+  if (expected !== 0) {
+    trace(k, () => `has_extra_refcount: skipped (RFC: nr_expected_unmaps ${expected})`);
+    return res;
+  }
   if (has_extra_refcount(k, folio, pfn, extraPins)) res = 'MF_FAILED';
   return res;
 }
@@ -380,6 +449,7 @@ function me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
 /** has_extra_refcount(): references beyond memory_failure's own (and the page cache's, with extraPins). */
 function has_extra_refcount(k: KernelState, folio: Folio, pfn: number, extraPins: boolean): boolean {
   const count = folio.refcount - 1 - (extraPins ? 1 : 0);
+  trace(k, () => `has_extra_refcount: refcount ${folio.refcount} - 1 (memory_failure)${extraPins ? ' - 1 (page cache)' : ''} = ${count}`);
   if (count <= 0) return false;
   pr(k, `${hex(pfn)}: ${action_page_types.MF_MSG_HUGE} still referenced by ${count} users`);
   return true;
@@ -406,6 +476,11 @@ function identify_page_state(k: KernelState, folio: Folio, pfn: number): MfRet {
  * hugepage start (v6.1..v6.18). Returns -EHWPOISON if it signalled, -EFAULT otherwise.
  */
 function kill_accessing_process(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
+  return traced(k, () => 'kill_accessing_process', () => __kill_accessing_process(k, folio, pfn, flags), retText);
+}
+
+/** kill_accessing_process()'s work; kill_accessing_process() records it as one traced call. */
+function __kill_accessing_process(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
   const t = k.current;
   if (t === null) return 'EFAULT';
   for (const vma of t.process.mm.vmas) {
@@ -427,11 +502,18 @@ function kill_accessing_process(k: KernelState, folio: Folio, pfn: number, flags
 function try_memory_failure_hugetlb(k: KernelState, pfn: number, flags: number): MfRet | undefined {
   const folio = k.folioOfPfn(pfn);
   if (folio === undefined || !folio.hugetlb) return undefined;
+  return traced(k, () => `try_memory_failure_hugetlb: folio ${hex(folio.pfn)} (${shiftText(folio.hstate.shift)}), raw page ${pfn - folio.pfn}`,
+    () => __try_memory_failure_hugetlb(k, folio, pfn, flags), retText);
+}
+
+/** try_memory_failure_hugetlb()'s work; try_memory_failure_hugetlb() records it as one traced call. */
+function __try_memory_failure_hugetlb(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
   const raw = pfn - folio.pfn;
   for (;;) {
     const res = __get_huge_page_for_hwpoison(k, folio, raw, flags);
     if (res === 'already-poisoned') {
       pr(k, `${hex(pfn)}: already hardware poisoned`);
+      trace(k, () => `already hardware poisoned${flags & MF_ACTION_REQUIRED ? '' : ': -EHWPOISON'}`);
       if (flags & MF_ACTION_REQUIRED) return kill_accessing_process(k, folio, pfn, flags);
       return 'EHWPOISON';
     }
@@ -440,6 +522,7 @@ function try_memory_failure_hugetlb(k: KernelState, pfn: number, flags: number):
         // The first pass already dropped a caller's reference (RFC -ENOMEM): do not drop it twice.
         // Unlike Linux, where this combination cannot arise without the RFC.
         flags = (flags | MF_NO_RETRY) & ~MF_COUNT_INCREASED;
+        trace(k, () => `retry with ${mfFlags(flags)}`);
         continue;
       }
       return action_result(k, pfn, 'MF_MSG_UNKNOWN', 'MF_IGNORED');
@@ -460,7 +543,13 @@ function try_memory_failure_hugetlb(k: KernelState, pfn: number, flags: number):
  * dissolved hugetlb folios: poisoned already (-EHWPOISON) or free buddy pages taken off (Recovered).
  */
 export function memory_failure(k: KernelState, pfn: number, flags: number): MfRet {
+  return traced(k, () => `memory_failure(pfn=${hex(pfn)}, ${mfFlags(flags)})`, () => __memory_failure(k, pfn, flags), retText);
+}
+
+/** memory_failure()'s work; memory_failure() records it as one traced call. */
+function __memory_failure(k: KernelState, pfn: number, flags: number): MfRet {
   if (!k.memory_failure_recovery) {
+    trace(k, () => 'vm.memory_failure_recovery=0: panic');
     k.log.printk(`Kernel panic - not syncing: Memory failure on page ${lx(pfn)}`);
     panic(k);
     return 'EIO';
@@ -470,6 +559,7 @@ export function memory_failure(k: KernelState, pfn: number, flags: number): MfRe
   if (hugetlb !== undefined) return hugetlb;
   if (k.rawPoisoned.has(pfn)) {
     pr(k, `${hex(pfn)}: already hardware poisoned`);
+    trace(k, () => 'raw page of a dissolved folio: already hardware poisoned');
     return 'EHWPOISON';
   }
   k.rawPoisoned.add(pfn);

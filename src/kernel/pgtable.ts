@@ -6,7 +6,7 @@
 // Entry kinds use the kernel's words and are always switched on in the kernel's order: hwpoison,
 // migration, marker, present, none (STYLE.md §8; compare mm/hugetlb.c:hugetlb_change_protection()).
 import type { Folio } from './folio.js';
-import type { EntryKindName, PageTableRun } from './types.js';
+import type { EntryKindName, PageTableRun, PtLevel, PtRun } from './types.js';
 
 export const PTE_SHIFT = 12;
 export const PMD_SHIFT = 21;
@@ -281,4 +281,100 @@ export function pageTableRuns(pt: PageTable, start: number, end: number, noneSiz
   }
   none(pos, end, sizeOfShift(PUD_SHIFT));
   return runs;
+}
+
+const LEVELS: Readonly<Record<number, PtLevel>> = { [PUD_SHIFT]: 'PUD', [PMD_SHIFT]: 'PMD', [PTE_SHIFT]: 'PTE' };
+
+/** Whether leaf b continues a run ending in leaf a (b maps the next `size` bytes the same way). */
+function continuesRun(a: LeafEntry, b: LeafEntry, size: number): boolean {
+  switch (a.kind) {
+    case 'hwpoison':
+    case 'migration':
+      return b.kind === a.kind && b.pfn === a.pfn;
+    case 'marker':
+      return b.kind === 'marker' && b.uffdWp === a.uffdWp && b.poisoned === a.poisoned;
+    case 'present':
+      return b.kind === 'present' && b.folio === a.folio && b.write === a.write && b.dirty === a.dirty &&
+        b.uffdWp === a.uffdWp && b.subpage === a.subpage + size / 2 ** PTE_SHIFT;
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+function leafRun(level: PtLevel, start: number, end: number, size: number, e: LeafEntry, subpage: number): PtRun {
+  const base = { level, start, end, size, count: 1 };
+  switch (e.kind) {
+    case 'hwpoison':
+    case 'migration':
+      return { ...base, kind: e.kind, pfn: e.pfn };
+    case 'marker':
+      return { ...base, kind: 'marker', uffdWp: e.uffdWp, poisoned: e.poisoned };
+    case 'present':
+      return { ...base, kind: 'present', pfn: e.folio.pfn, subpage, write: e.write, dirty: e.dirty, uffdWp: e.uffdWp };
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+/**
+ * The page table over [start, end) as a tree of runs, for `show`: PUD-level runs at the top, each table
+ * expanded into its lower level's runs, runs of equal entries folded (see PtRun). Cost: the entries and
+ * tables that exist, never the bytes covered.
+ */
+export function pageTableTree(pt: PageTable, start: number, end: number): PtRun[] {
+  const entriesIn = (a: number, b: number, size: number): number => Math.ceil(b / size) - Math.floor(a / size);
+  const visit = (table: Map<number, Entry> | undefined, base: number, shift: number, lo: number, hi: number): PtRun[] => {
+    const runs: PtRun[] = [];
+    const level = LEVELS[shift] ?? 'PTE';
+    const size = sizeOfShift(shift);
+    let last: LeafEntry | undefined;
+    const none = (a: number, b: number): void => {
+      if (b <= a) return;
+      const prev = runs[runs.length - 1];
+      if (prev?.kind === 'none' && prev.end === a) runs[runs.length - 1] = { ...prev, end: b, count: entriesIn(prev.start, b, size) };
+      else runs.push({ level, start: a, end: b, size, count: entriesIn(a, b, size), kind: 'none' });
+      last = undefined;
+    };
+    let pos = lo;
+    const indices = table === undefined ? [] : [...table.keys()].sort((x, y) => x - y);
+    for (const i of indices) {
+      const a = base + i * size;
+      if (a + size <= lo || a >= hi) continue;
+      none(pos, Math.max(pos, a));
+      const from = Math.max(a, lo);
+      const to = Math.min(a + size, hi);
+      const e = table!.get(i)!;
+      if (e.kind === 'table') {
+        runs.push({ level, start: from, end: to, size, count: 1, kind: 'table', children: visit(e.slots, a, shift - 9, from, to) });
+        last = undefined;
+      } else {
+        const prev = runs[runs.length - 1];
+        if (last !== undefined && prev !== undefined && prev.end === from && continuesRun(last, e, size)) {
+          runs[runs.length - 1] = { ...prev, end: to, count: prev.count + 1 };
+        } else {
+          const subpage = e.kind === 'present' ? e.subpage + (from - a) / 2 ** PTE_SHIFT : 0;
+          runs.push(leafRun(level, from, to, size, e, subpage));
+        }
+        last = e;
+      }
+      pos = to;
+    }
+    none(pos, hi);
+    return runs;
+  };
+  const out: PtRun[] = [];
+  let pos = start;
+  for (const { base, table } of pt.pudTables(start, end)) {
+    const lo = Math.max(base, start);
+    if (lo > pos) out.push(...visit(undefined, alignDown(pos, sizeOfShift(PUD_SHIFT)), PUD_SHIFT, pos, lo));
+    const hi = Math.min(base + sizeOfShift(PUD_SHIFT + 9), end);
+    out.push(...visit(table, base, PUD_SHIFT, lo, hi));
+    pos = hi;
+  }
+  if (pos < end) out.push(...visit(undefined, alignDown(pos, sizeOfShift(PUD_SHIFT)), PUD_SHIFT, pos, end));
+  return out;
 }

@@ -6,11 +6,19 @@
 // the next schedule of the target thread; for these scenarios both are "before the next step".
 import type { Process, Thread } from './mm.js';
 import type { KernelState } from './state.js';
+import { hex } from './printk.js';
+import { trace } from './trace.js';
 import type { SiCode, SigInfo, SignalEvent } from './types.js';
 
-function send(k: KernelState, t: Thread, info: SigInfo, how: 'forced' | 'queued'): void {
+const DROPPED_WHY = ' (legacy_queue: a SIGBUS is already pending)';
+
+function send(k: KernelState, sender: string, t: Thread, info: SigInfo, how: 'forced' | 'queued'): void {
   const record = (outcome: SignalEvent['outcome']): void => {
     k.signals.push({ pid: t.process.pid, tid: t.tid, info, how, outcome });
+    trace(k, () => {
+      const addr = info.signo === 'SIGKILL' ? '' : ` si_addr=${hex(info.si_addr)}${info.si_addr_lsb !== 0 ? ` lsb=${info.si_addr_lsb}` : ''}`;
+      return `${sender}: ${info.signo} ${info.si_code}${addr} to ${t.process.comm}:${t.tid}: ${outcome}${outcome === 'dropped' ? DROPPED_WHY : ''}`;
+    });
   };
   if (!t.alive) return;
   if (info.signo === 'SIGKILL') {
@@ -68,22 +76,22 @@ export function exitThread(t: Thread): void {
 
 /** force_sig_mceerr(): BUS_MCEERR_AR to the current thread; cannot be blocked. */
 export function force_sig_mceerr(k: KernelState, t: Thread, code: 'BUS_MCEERR_AR', addr: number, lsb: number): void {
-  send(k, t, { signo: 'SIGBUS', si_code: code, si_addr: addr, si_addr_lsb: lsb }, 'forced');
+  send(k, 'force_sig_mceerr', t, { signo: 'SIGBUS', si_code: code, si_addr: addr, si_addr_lsb: lsb }, 'forced');
 }
 
 /** send_sig_mceerr(): BUS_MCEERR_AO (or AR to another thread), queued. */
 export function send_sig_mceerr(k: KernelState, t: Thread, code: 'BUS_MCEERR_AO' | 'BUS_MCEERR_AR', addr: number, lsb: number): void {
-  send(k, t, { signo: 'SIGBUS', si_code: code, si_addr: addr, si_addr_lsb: lsb }, 'queued');
+  send(k, 'send_sig_mceerr', t, { signo: 'SIGBUS', si_code: code, si_addr: addr, si_addr_lsb: lsb }, 'queued');
 }
 
 /** force_sig_fault(): SIGBUS BUS_ADRERR or SIGSEGV at the faulting address. */
 export function force_sig_fault(k: KernelState, t: Thread, signo: 'SIGBUS' | 'SIGSEGV', code: SiCode, addr: number): void {
-  send(k, t, { signo, si_code: code, si_addr: addr, si_addr_lsb: 0 }, 'forced');
+  send(k, 'force_sig_fault', t, { signo, si_code: code, si_addr: addr, si_addr_lsb: 0 }, 'forced');
 }
 
 /** do_send_sig_info(SIGKILL): memory_failure's forcible kill. */
 export function send_sigkill(k: KernelState, t: Thread): void {
-  send(k, t, { signo: 'SIGKILL', si_code: 'SI_KERNEL', si_addr: 0, si_addr_lsb: 0 }, 'forced');
+  send(k, 'do_send_sig_info', t, { signo: 'SIGKILL', si_code: 'SI_KERNEL', si_addr: 0, si_addr_lsb: 0 }, 'forced');
 }
 
 /** Return to user mode: every pending, unblocked SIGBUS runs its handler. */

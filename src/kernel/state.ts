@@ -5,6 +5,7 @@ import type { Hstate } from './hstate.js';
 import type { Process, Thread } from './mm.js';
 import type { KernelLog } from './printk.js';
 import type { Switches } from './profiles.js';
+import type { KernelTrace } from './trace.js';
 import type { SignalEvent } from './types.js';
 
 export interface KernelState {
@@ -37,6 +38,8 @@ export interface KernelState {
   memory_failure_early_kill: boolean;
   /** The next inode number get_next_ino() hands out. */
   nextIno: number;
+  /** The kernel path being recorded for `run --trace`, or null. */
+  trace: KernelTrace | null;
   /** pfn_to_page + page_folio for hugetlb pfns. */
   folioOfPfn(pfn: number): Folio | undefined;
 }

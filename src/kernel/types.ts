@@ -158,3 +158,67 @@ export interface Meminfo {
 export type BytesCheck =
   | { readonly ok: true }
   | { readonly ok: false; readonly addr: number; readonly found: number };
+
+/** A page-table level of x86_64 as `show` names it. */
+export type PtLevel = 'PUD' | 'PMD' | 'PTE';
+
+/**
+ * A run of `count` equal consecutive entries of one page table over [start, end) (clipped to the VMA):
+ * none, the same entry kind and flags, and for present entries consecutive pages of one folio.
+ * A `table` run is always one entry, with the lower level's runs in `children`.
+ */
+export interface PtRun {
+  readonly level: PtLevel;
+  readonly start: number;
+  readonly end: number;
+  /** Bytes one entry of this level maps: 1 GiB (PUD), 2 MiB (PMD), 4 KiB (PTE). */
+  readonly size: number;
+  readonly count: number;
+  readonly kind: EntryKindName | 'table';
+  /** present: the folio's head pfn; hwpoison and migration: the pfn the swap entry holds. */
+  readonly pfn?: number;
+  /** present: the raw page index in the folio of the run's first byte. */
+  readonly subpage?: number;
+  /** present: writable / dirty; present and marker: uffd-wp; marker: PTE_MARKER_POISONED. */
+  readonly write?: boolean;
+  readonly dirty?: boolean;
+  readonly uffdWp?: boolean;
+  readonly poisoned?: boolean;
+  readonly children?: readonly PtRun[];
+}
+
+/** A hugetlb folio as `show` draws it. */
+export interface FolioView {
+  readonly pfn: number;
+  readonly size: number;
+  readonly refcount: number;
+  /** Entire mapcount (hstate-size entries). */
+  readonly mapcount: number;
+  /** HGM: entries smaller than the hstate size that map part of the folio. */
+  readonly subMapcount: number;
+  readonly hwpoison: boolean;
+  readonly rawHwpUnreliable: boolean;
+  readonly raw_hwp_list: readonly number[];
+  /** RFC 3/7: per listed raw page, the unmap counters (absent without the RFC). */
+  readonly rawHwpUnmaps: readonly { readonly raw: number; readonly nr_vmas_mapped: number; readonly nr_expected_unmaps: number; readonly nr_actual_unmaps: number }[];
+  readonly anon: boolean;
+  readonly inPageCache: boolean;
+  /** On the hstate's free list (HPageFreed). */
+  readonly free: boolean;
+  /** Dissolved into buddy pages. */
+  readonly dissolved: boolean;
+}
+
+/** A VMA as `show` draws it (kernel side; the runner adds the test's names). */
+export interface VmaView {
+  readonly start: number;
+  readonly end: number;
+  readonly shared: boolean;
+  readonly anonymous: boolean;
+  readonly file: string;
+  readonly pgoff: number;
+  readonly hugepagesz: number;
+  readonly hgm: boolean;
+  readonly uffd: readonly string[];
+  readonly tree: readonly PtRun[];
+}

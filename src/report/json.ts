@@ -29,6 +29,7 @@ const stepSchema = z.strictObject({
   call: z.string().describe('the call as C would spell it'),
   ret: z.string().describe('its return, or the signal it raised; empty for print/dump/expect'),
   signals: z.array(z.string()).describe('signals the kernel sent during the step'),
+  trace: z.array(z.string()).optional().describe('with --trace: the kernel path the step took, one line per traced call, indented two spaces per depth'),
 }).describe('one executed step (present with -v only)');
 
 const testSchema = z.strictObject({
@@ -83,7 +84,7 @@ function testJson(t: TestResult, opts: ReportOptions): ResultsDocument['streams'
     lines: [...t.lines],
     summary: [...t.summary],
     basis: [...t.basis],
-    steps: opts.verbose ? t.steps.map((s) => ({ index: s.index, line: s.line, call: s.call, ret: s.ret, signals: [...s.signals] })) : [],
+    steps: opts.verbose ? t.steps.map((s) => ({ index: s.index, line: s.line, call: s.call, ret: s.ret, signals: [...s.signals], ...(s.trace !== undefined ? { trace: [...s.trace] } : {}) })) : [],
   };
 }
 

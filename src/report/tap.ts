@@ -58,6 +58,7 @@ export function testLines(t: TestResult, opts: ReportOptions): string[] {
   const flushSteps = (upTo: number): void => {
     for (let s = steps[next]; s !== undefined && s.linesBefore <= upTo; s = steps[++next]) {
       out.push(`# step ${s.index}, line ${s.line}: ${s.call}${s.ret ? ` ${s.ret}` : ''}`);
+      for (const line of s.trace ?? []) out.push(`#   | ${line}`);
       for (const sig of s.signals) out.push(`#   signal: ${sig}`);
     }
   };

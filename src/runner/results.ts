@@ -34,6 +34,8 @@ export interface StepRecord {
   readonly signals: readonly string[];
   /** How many of the test's `lines` had been printed before this step ran (for interleaving). */
   readonly linesBefore: number;
+  /** With --trace: the kernel path the step took, one line per traced call, indented by depth. */
+  readonly trace?: readonly string[];
 }
 
 export interface TestResult {

@@ -4,7 +4,7 @@
 // kernel is an hgmsim bug and is left to propagate to the CLI (exit 70).
 
 import { Kernel } from '../kernel/index.js';
-import type { FolioInfo, MfStats, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
+import type { FolioInfo, MfStats, PtRun, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
 import { MAIN, NON_SYSCALL_STEPS } from '../scenario/names.js';
 import type {
   Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
@@ -18,6 +18,7 @@ import type { EvalEnv, Value } from './eval.js';
 import { mappedSizes, mappingRuns, listText } from './observe.js';
 import { Processes, type Acting, type ProcessEntry } from './processes.js';
 import type { StepRecord, StreamResult, TestResult, TestStatus } from './results.js';
+import type { ShowProcess, ShowState } from './show-state.js';
 import { compareStepExpect } from './step-expect.js';
 import { STEPS } from './steps.js';
 import type { StepSpec } from './steps.js';
@@ -41,6 +42,8 @@ const POISON_SCAN = 4096;
 export interface RunOptions {
   /** Record every step for -v. */
   readonly verbose?: boolean;
+  /** Record every step with the kernel path it took (--trace; implies verbose). */
+  readonly trace?: boolean;
   /** Run only the tests with these names (all when absent). */
   readonly tests?: readonly string[];
   /**
@@ -48,6 +51,11 @@ export interface RunOptions {
    * A violation is an hgmsim bug: it is thrown, and the CLI reports it as an internal error.
    */
   readonly checkInvariants?: boolean;
+  /**
+   * `hgmsim show`: stop the (single) selected test after the step with this -v index, or at its end
+   * when null or past the last step, and hand the state to `take`.
+   */
+  readonly show?: { readonly step: number | null; readonly take: (state: ShowState) => void };
 }
 
 export type StreamRun =
@@ -107,6 +115,7 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
     comm: scenario.name.slice(0, COMM_LEN),
     faults: bootFaults(scenario.kernel),
   });
+  if (opts.trace === true) kernel.startTrace();
   try {
     const fileScope = new Scope();
     fileScope.set('PAGE_SIZE', { value: BigInt(PAGE_SIZE), address: false });
@@ -121,6 +130,7 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
       const task = kernel.spawn();
       const run = new TestRun(scenario, kernel, task, size, new Scope(fileScope), opts);
       const done = run.run(test);
+      opts.show?.take(run.showState(profileName, test.name));
       // Processes do not carry over between tests: main and every process the test forked or spawned.
       for (const p of run.processes.all()) kernel.exit_group(p.main);
       const verdict = verdictFor(scenario, profileName, test.name);
@@ -161,6 +171,7 @@ class TestRun implements StepContext, EvalEnv {
   readonly start: { readonly hardwareCorrupted: number; readonly dmesgLength: number; readonly mfStats: MfStats | null };
   readonly file: string;
   readonly text: string;
+  private readonly scenarioName: string;
   private scope: Scope;
   private readonly lines: string[] = [];
   private readonly steps: StepRecord[] = [];
@@ -175,6 +186,8 @@ class TestRun implements StepContext, EvalEnv {
   private readonly findings = new Set<string>();
   private readonly opsStart: number;
   private executed = 0;
+  /** The last call step run: its -v index, line and call text (for `show`). */
+  private lastCall: ShowState['step'] = null;
 
   readonly hugepagesz: number;
 
@@ -193,6 +206,7 @@ class TestRun implements StepContext, EvalEnv {
     this.scope = scope;
     this.file = scenario.file;
     this.text = scenario.text;
+    this.scenarioName = scenario.name;
     this.opsStart = kernel.ops;
     kernel.takeSignals(); // signals from earlier tests are theirs
     this.start = { hardwareCorrupted: kernel.meminfo().HardwareCorrupted, dmesgLength: kernel.dmesg.length, mfStats: kernel.mfStats() };
@@ -365,6 +379,8 @@ class TestRun implements StepContext, EvalEnv {
 
   private runSteps(steps: readonly Step[]): Stop | undefined {
     for (const step of steps) {
+      const showAt = this.opts.show?.step;
+      if (showAt !== undefined && showAt !== null && this.executed >= showAt) return { status: 'skip', reason: 'stopped for show' };
       switch (step.kind) {
         case 'let':
           this.tick(step);
@@ -418,7 +434,9 @@ class TestRun implements StepContext, EvalEnv {
     }
     const linesBefore = this.lines.length;
     this.injected.clear();
+    this.kernel.takeTrace(); // what ran between steps (process exits) belongs to no step
     const o = spec.run(this, step.args as never);
+    this.lastCall = { index: this.executed, line: step.line, call: `${this.acting.label === MAIN ? '' : `[${this.acting.label}] `}${o.call}` };
     this.reportFindings(step);
     if (o.unsupported !== undefined) throw new ScenarioRuntimeError(errorAt(this, step.span, 'UNSUPPORTED', o.unsupported));
     if (this.opts.checkInvariants === true) {
@@ -442,7 +460,8 @@ class TestRun implements StepContext, EvalEnv {
     const signal: SigInfo | undefined = o.access && !o.access.ok && 'signal' in o.access
       ? o.access.signal
       : events.find((ev) => ev.tid === actingTid && ev.info.signo === 'SIGBUS')?.info;
-    if (this.opts.verbose === true) this.record(step, o, events, linesBefore);
+    const traceLines = this.kernel.takeTrace();
+    if (this.opts.verbose === true || this.opts.trace === true) this.record(step, o, events, linesBefore, traceLines);
 
     if (o.failures && o.failures.length > 0) {
       for (const f of o.failures) this.say(` !!! ${where}: ${f}`);
@@ -493,7 +512,7 @@ class TestRun implements StepContext, EvalEnv {
     return `${info.si_code} si_addr=${this.fmtAddr(info.si_addr)}${lsb}`;
   }
 
-  private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], linesBefore: number): void {
+  private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], linesBefore: number, trace: readonly string[]): void {
     const prefix = this.acting.label === MAIN ? '' : `[${this.acting.label}] `;
     let ret = '';
     if (o.ret) ret = o.ret.ok ? `= ${step.op === 'mmap' ? hex(o.ret.value) : o.ret.value}` : `= -1 ${o.ret.errno} (${STRERROR[o.ret.errno]})`;
@@ -513,7 +532,42 @@ class TestRun implements StepContext, EvalEnv {
         return `${ev.info.signo} ${this.signalText(ev.info)} to ${name === undefined ? '' : `${name} `}${ev.pid}/${ev.tid} (${ev.how}, ${ev.outcome})`;
       }),
       linesBefore,
+      ...(this.opts.trace === true ? { trace } : {}),
     });
+  }
+
+  /** The state `show` draws: the test's processes, their VMAs and page tables, the folios mapped. */
+  showState(profile: string, test: string): ShowState {
+    const pfns = new Set<number>();
+    const collect = (runs: readonly PtRun[]): void => {
+      for (const r of runs) {
+        if (r.children !== undefined) collect(r.children);
+        else if (r.pfn !== undefined && r.kind !== 'migration') pfns.add(r.pfn);
+      }
+    };
+    const processes: ShowProcess[] = this.processes.all().map((p) => {
+      const task = this.processes.liveThread(p.main.pid);
+      const vmas = task === undefined ? [] : this.kernel.vmaViews(task).map((v) => {
+        const own = this.mappings.filter((m) => m.pid === p.main.pid);
+        const named = (own.length > 0 ? own : this.mappings).filter((m) => m.live.some((piece) => piece.start >= v.start && piece.start < v.end));
+        collect(v.tree);
+        return { ...v, names: [...new Set(named.map((m) => m.name))] };
+      });
+      return { name: p.name, pid: p.main.pid, alive: task !== undefined, vmas };
+    });
+    const folios = [...pfns].sort((a, b) => a - b).flatMap((pfn) => this.kernel.folioView(pfn) ?? []);
+    return {
+      file: this.file,
+      scenario: this.scenarioName,
+      size: this.size,
+      profile,
+      test,
+      step: this.lastCall,
+      atEnd: this.opts.show?.step === null || this.opts.show?.step === undefined || this.executed < this.opts.show.step,
+      processes,
+      folios,
+      hardwareCorrupted: this.kernel.meminfo().HardwareCorrupted,
+    };
   }
 
   /**

@@ -1,0 +1,59 @@
+// Words both drawings of `hgmsim show` use (show-text.ts, show-svg.ts): sizes, addresses, a VMA's
+// description, a folio's flags and raw_hwp_list, a present run's raw pages. One spelling for both.
+import type { FolioView, PtRun } from '../kernel/index.js';
+import type { ShowVma } from '../runner/show-state.js';
+
+export const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** 4K, 2M, 1G; bytes in hex for any other size. */
+export function sizeName(bytes: number): string {
+  for (const [unit, scale] of [['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) {
+    if (bytes >= scale && bytes % scale === 0) return `${bytes / scale}${unit}`;
+  }
+  return hex(bytes);
+}
+
+/** Raw 4 KiB pages a run covers. */
+export const rawPages = (r: PtRun): number => Math.max(1, Math.round((r.end - r.start) / 4096));
+
+/** A present run's raw pages in its folio: `+5` or `+1..+511`; empty for other kinds. */
+export function rawRange(r: PtRun): string {
+  if (r.kind !== 'present' || r.subpage === undefined) return '';
+  const pages = rawPages(r);
+  return pages === 1 ? `+${r.subpage}` : `+${r.subpage}..+${r.subpage + pages - 1}`;
+}
+
+/** The VMA described: names, range, sharing, backing file, hugepage size, pgoff, HGM, userfaultfd. */
+export function vmaParts(v: ShowVma): string[] {
+  return [
+    v.names.length > 0 ? v.names.join(',') : 'VMA',
+    `[${hex(v.start)}, ${hex(v.end)})`,
+    v.shared ? 'shared' : 'private',
+    v.anonymous ? 'MAP_ANONYMOUS' : v.file,
+    `hugepagesz=${sizeName(v.hugepagesz)}`,
+    ...(v.pgoff !== 0 ? [`pgoff=${hex(v.pgoff)}`] : []),
+    ...(v.hgm ? ['HGM'] : []),
+    ...(v.uffd.length > 0 ? [`uffd=${v.uffd.join('|')}`] : []),
+  ];
+}
+
+/** The folio's flags: page-cache or anon, hwpoison, free, dissolved. */
+export function folioFlags(f: FolioView): string[] {
+  return [
+    f.inPageCache ? 'page-cache' : f.anon ? 'anon' : '',
+    f.hwpoison ? 'hwpoison' : '',
+    f.free ? 'free' : '',
+    f.dissolved ? 'dissolved' : '',
+  ].filter((x) => x !== '');
+}
+
+/** raw_hwp_list with the RFC's unmap counters where the kernel keeps them. */
+export function rawHwpText(f: FolioView): string {
+  if (f.rawHwpUnreliable) return 'raw_hwp_list=unreliable';
+  const counters = new Map(f.rawHwpUnmaps.map((c) => [c.raw, c] as const));
+  const items = f.raw_hwp_list.map((raw) => {
+    const c = counters.get(raw);
+    return c === undefined ? `${raw}` : `${raw} (vmas ${c.nr_vmas_mapped}, expected ${c.nr_expected_unmaps}, actual ${c.nr_actual_unmaps})`;
+  });
+  return `raw_hwp_list=[${items.join(', ')}]`;
+}

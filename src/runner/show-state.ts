@@ -1,0 +1,53 @@
+// The state `hgmsim show` draws: after one step of one test, every live process of the test with its
+// VMAs, each VMA's page table as a tree of folded runs (PUD -> PMD -> PTE), and the folios those
+// entries map. Built from the Kernel's observation methods; the renderers (report/show-text.ts,
+// report/show-svg.ts) read only this.
+import type { PtRun, FolioView } from '../kernel/index.js';
+
+export interface ShowVma {
+  readonly start: number;
+  readonly end: number;
+  /** Names the test gave with `mmap: {as: P}` that start in this VMA (e.g. ["P"]), in mmap order. */
+  readonly names: readonly string[];
+  /** VM_SHARED. */
+  readonly shared: boolean;
+  /** MAP_ANONYMOUS (the internal hugetlbfs inode) rather than a memfd/hugetlbfs file. */
+  readonly anonymous: boolean;
+  /** The file's name (memfd name), empty for MAP_ANONYMOUS. */
+  readonly file: string;
+  /** vm_pgoff in bytes. */
+  readonly pgoff: number;
+  /** The hstate size of the VMA (2 MiB or 1 GiB). */
+  readonly hugepagesz: number;
+  /** VM_HUGETLB_HGM. */
+  readonly hgm: boolean;
+  /** userfaultfd registration modes, e.g. ["MISSING", "WP"]; empty when not registered. */
+  readonly uffd: readonly string[];
+  /** The top-level runs: PUD-level entries covering [start, end), tables expanded. */
+  readonly tree: readonly PtRun[];
+}
+
+export interface ShowProcess {
+  /** The test's name for the process ("main", a fork's or spawn's `as:`). */
+  readonly name: string;
+  readonly pid: number;
+  readonly alive: boolean;
+  readonly vmas: readonly ShowVma[];
+}
+
+export interface ShowState {
+  readonly file: string;
+  readonly scenario: string;
+  readonly size: '2M' | '1G';
+  readonly profile: string;
+  readonly test: string;
+  /** The step shown: its -v index, YAML line and call; null when the test ran no call step. */
+  readonly step: { readonly index: number; readonly line: number; readonly call: string } | null;
+  /** Whether the state is the test's end (no --step, or --step past the last step). */
+  readonly atEnd: boolean;
+  readonly processes: readonly ShowProcess[];
+  /** Every folio a shown entry maps (present) or names (hwpoison), by head pfn. */
+  readonly folios: readonly FolioView[];
+  /** /proc/meminfo HardwareCorrupted, kB. */
+  readonly hardwareCorrupted: number;
+}
