@@ -13,6 +13,8 @@ const cases = [
   { name: 'every bundled scenario', args: [...cli, 'run', 'scenarios', '--profile', 'all'] },
   { name: 'RFC mirror 2M (hgm-rfc)', args: [...cli, 'run', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '2M'] },
   { name: 'RFC mirror 1G (hgm-rfc)', args: [...cli, 'run', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '1G'] },
+  { name: 'RFC mirror 2M --trace', args: [...cli, 'run', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '2M', '--trace'] },
+  { name: 'show RFC 1G, first poison, SVG', args: [...cli, 'show', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '1G', '--test', 'HGM hwpoison test', '--step', '70', '--svg', '/dev/null'] },
   { name: 'poison storm 10k x 64G', args: [...cli, 'run', 'bench/poison-storm.yaml'] },
 ];
 
@@ -21,8 +23,8 @@ const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 function once(args) {
   const t0 = process.hrtime.bigint();
   const r = timeBin
-    ? spawnSync(timeBin, ['-f', '%M', process.execPath, ...args], { encoding: 'utf8' })
-    : spawnSync(process.execPath, args, { encoding: 'utf8' });
+    ? spawnSync(timeBin, ['-f', '%M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 2 ** 30 })
+    : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 2 ** 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && !(timeBin && r.status === null)) {
     process.stderr.write(r.stdout + r.stderr);

@@ -213,12 +213,20 @@ export interface FolioView {
 export interface VmaView {
   readonly start: number;
   readonly end: number;
+  /** VM_SHARED. */
   readonly shared: boolean;
+  /** MAP_ANONYMOUS (the internal hugetlbfs inode) rather than a memfd/hugetlbfs file. */
   readonly anonymous: boolean;
+  /** The file's name (memfd:NAME), empty for MAP_ANONYMOUS. */
   readonly file: string;
+  /** vm_pgoff in bytes. */
   readonly pgoff: number;
+  /** The VMA's hstate size (2 MiB or 1 GiB). */
   readonly hugepagesz: number;
+  /** VM_HUGETLB_HGM. */
   readonly hgm: boolean;
+  /** userfaultfd registration modes, sorted (e.g. ["MINOR", "MISSING", "WP"]); empty when not registered. */
   readonly uffd: readonly string[];
+  /** PUD-level runs covering [start, end), tables expanded. */
   readonly tree: readonly PtRun[];
 }

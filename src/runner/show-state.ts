@@ -2,29 +2,12 @@
 // VMAs, each VMA's page table as a tree of folded runs (PUD -> PMD -> PTE), and the folios those
 // entries map. Built from the Kernel's observation methods; the renderers (report/show-text.ts,
 // report/show-svg.ts) read only this.
-import type { PtRun, FolioView } from '../kernel/index.js';
+import type { FolioView, VmaView } from '../kernel/index.js';
 
-export interface ShowVma {
-  readonly start: number;
-  readonly end: number;
+/** A VMA as the kernel shows it (flags, the page-table tree), with the names the test gave it. */
+export interface ShowVma extends VmaView {
   /** Names the test gave with `mmap: {as: P}` that start in this VMA (e.g. ["P"]), in mmap order. */
   readonly names: readonly string[];
-  /** VM_SHARED. */
-  readonly shared: boolean;
-  /** MAP_ANONYMOUS (the internal hugetlbfs inode) rather than a memfd/hugetlbfs file. */
-  readonly anonymous: boolean;
-  /** The file's name (memfd name), empty for MAP_ANONYMOUS. */
-  readonly file: string;
-  /** vm_pgoff in bytes. */
-  readonly pgoff: number;
-  /** The hstate size of the VMA (2 MiB or 1 GiB). */
-  readonly hugepagesz: number;
-  /** VM_HUGETLB_HGM. */
-  readonly hgm: boolean;
-  /** userfaultfd registration modes, e.g. ["MISSING", "WP"]; empty when not registered. */
-  readonly uffd: readonly string[];
-  /** The top-level runs: PUD-level entries covering [start, end), tables expanded. */
-  readonly tree: readonly PtRun[];
 }
 
 export interface ShowProcess {
