@@ -903,7 +903,7 @@ t.test('--trace: the kernel records the path of each entry only while tracing', 
       '__get_huge_page_for_hwpoison: busy (not migratable, refcount 2): -EBUSY',
       'retry with MF_SW_SIMULATED|MF_NO_RETRY',
       '__get_huge_page_for_hwpoison: busy',
-      'hugetlb_set_page_hwpoison(raw page 0): raw page already listed; raw_hwp_list [0]',
+      'hugetlb_set_page_hwpoison(raw page 0): raw page already listed: the folio was already poisoned, -EHWPOISON; raw_hwp_list [0]',
       'already hardware poisoned: -EHWPOISON',
     ]);
   });

@@ -9,6 +9,7 @@ import { judge, streamExitStatus } from '../src/runner/verdict.js';
 import { mappedSizes, meminfoLines, sizeName } from '../src/runner/observe.js';
 import { streamLines } from '../src/report/tap.js';
 import type { ShowState } from '../src/runner/show-state.js';
+import { renderShowText } from '../src/report/show-text.js';
 
 function load(text: string): Scenario {
   const r = loadScenario('s.yaml', text);
@@ -618,7 +619,7 @@ t.test('show: the state after a step numbered as -v numbers it, or at the end of
   if (first === undefined) throw new Error('no injection');
   const at = (step: number | null): ShowState => {
     let state: ShowState | undefined;
-    runStream(scenario, '2M', 'hgm-rfc', { tests, show: { step, take: (s) => { state = s; } } });
+    runStream(scenario, '2M', 'hgm-rfc', { show: { test: 'HGM hwpoison test', step, take: (s) => { state = s; } } });
     if (state === undefined) throw new Error('no state');
     return state;
   };
@@ -633,4 +634,53 @@ t.test('show: the state after a step numbered as -v numbers it, or at the end of
   t.equal(end.atEnd, true);
   t.equal(end.step?.index, only(verbose.result).steps.at(-1)?.index, 'the end is after the last step -v prints');
   t.same(at(10 ** 6).step, end.step, 'a step past the end shows the end');
+});
+
+t.test('show: earlier tests run first, a failed test says so, names follow address spaces', async (t) => {
+  const showOf = (text: string, test: string, step: number | null = null): ShowState => {
+    let state: ShowState | undefined;
+    const r = runStream(load(HEAD + text), '2M', 'v6.1', { show: { test, step, take: (s) => { state = s; } } });
+    if (!r.ok || state === undefined) throw new Error('no state');
+    return state;
+  };
+  const two = `tests:
+  - name: first
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: L}
+      - mmap: {as: P, fd: fd, length: L, flags: [MAP_SHARED]}
+      - memset: {addr: P, length: L, value: 1}
+      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_HWPOISON}
+  - name: second
+    steps:
+      - mmap: {as: Q, length: hugepagesz, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB]}
+      - access: {addr: Q, op: read, expect: {value: 7}}
+      - print: never reached
+`;
+  const second = showOf(two, 'second');
+  t.equal(second.hardwareCorrupted, 4, "the first test's poison carries over, as in a run");
+  t.same(second.outcome, { status: 'fail', reason: 'line 15: access expected value=7' });
+  t.equal(second.atEnd, true);
+  t.same(second.step?.index, 2, 'the failing step is the last one run');
+  t.match(renderShowText(second), /\nat the end of the test, after step 2 \(line 15\): access\(Q\+0x0, read\)\nthe test stopped: fail: line 15: access expected value=7\n/);
+  const past = showOf(two, 'first', 99);
+  t.same([past.atEnd, past.requested, past.outcome?.status], [true, 99, 'pass']);
+  t.match(renderShowText(past), /\nstep 99 was not reached\n/);
+  const early = showOf(two, 'first', 2);
+  t.same([early.atEnd, early.outcome, early.step?.index], [false, null, 2]);
+
+  const names = showOf(`tests:
+  - name: t
+    steps:
+      - mmap: {as: P, length: hugepagesz, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB]}
+      - memset: {addr: P, length: hugepagesz, value: 1}
+      - fork: {as: C}
+      - spawn: {as: S}
+      - mmap: {as: R, length: hugepagesz, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB], in: S}
+      - munmap: {addr: P, length: hugepagesz}
+`, 't');
+  const vmaNames = (p: string): string[][] => names.processes.find((x) => x.name === p)?.vmas.map((v) => v.names.map((n) => n.name)) ?? [];
+  t.same(vmaNames('main'), [], 'main unmapped P');
+  t.same(vmaNames('C'), [['P']], "the fork's copy keeps the name its parent gave it");
+  t.same(vmaNames('S'), [['R']], "a spawned process's own mapping at the same address is R, and main's munmap leaves it");
 });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { validateXML } from 'xmllint-wasm';
 import type { PtRun } from '../src/kernel/index.js';
 import { renderShowSvg } from '../src/report/show-svg.js';
+import { renderShowText } from '../src/report/show-text.js';
 import { runStream } from '../src/runner/run.js';
 import type { ShowState } from '../src/runner/show-state.js';
 import { loadScenario } from '../src/scenario/load.js';
@@ -19,7 +20,7 @@ function stateOf(file: string, size: HugepageSize, profile: ProfileName, test: s
   const name = test ?? loaded.scenario.tests[0]?.name;
   if (name === undefined) throw new Error(`${file}: no tests`);
   let state: ShowState | undefined;
-  const r = runStream(loaded.scenario, size, profile, { tests: [name], show: { step, take: (s) => { state = s; } } });
+  const r = runStream(loaded.scenario, size, profile, { show: { test: name, step, take: (s) => { state = s; } } });
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
   if (state === undefined) throw new Error(`${file}: no state`);
   return state;
@@ -171,7 +172,7 @@ t.test('RFC 1G: the first MADV_HWPOISON splits the hugepage down to one red 4K e
   for (const [i, el] of drawn.entries()) {
     const v = vmas[i];
     if (v === undefined) throw new Error('vma');
-    const name = v.names[0] ?? '';
+    const name = v.names[0]?.name ?? '';
     t.test(`VMA ${name}`, async (t) => {
       const runs = byClass(el, 'run');
       const sigs = runs.map(sig);
@@ -361,7 +362,7 @@ t.test('RFC 1G, three poisoned raw pages: boxes grow less so that every run of b
   checkGeometry(t, doc);
   const vmas = state.processes.flatMap((p) => p.vmas);
   for (const [i, el] of byClass(doc, 'vma').entries()) {
-    t.equal(byClass(el, 'run').length, count(vmas[i]?.tree ?? []), `VMA ${vmas[i]?.names.join(',') ?? ''}: every run drawn`);
+    t.equal(byClass(el, 'run').length, count(vmas[i]?.tree ?? []), `VMA ${vmas[i]?.names.map((n) => n.name).join(',') ?? ''}: every run drawn`);
     t.equal(byClass(el, 'run').filter((r) => r.attrs['data-kind'] === 'hwpoison').length, 3);
   }
   t.equal(byClass(doc, 'more-runs').length, 0);
@@ -383,4 +384,29 @@ t.test('v6.1 uffd-wp: a marker and a write-protected present entry', async (t) =
   t.same(marker && texts(marker).slice(1), ['marker 2M', 'uffd-wp']);
   t.equal(marker && boxOf(marker)?.attrs.fill, '#fde7a6');
   t.match(texts(byClass(doc, 'vma')[0] ?? doc)[0] ?? '', /  uffd=WP$/);
+});
+
+t.test('the text tree: a VMA across a 512 GiB boundary, and more rows than a call takes as arguments', async (t) => {
+  const gap = stateOf('gap.yaml', '2M', 'v6.1', null, null, `scenario: gap
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 8}
+let: {B: 0x7f8000000000}
+tests:
+  - name: t
+    steps:
+      - mmap: {as: P, addr: B - 2M, length: 4M, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB, MAP_FIXED]}
+      - mmap: {as: Q, addr: B + 1G, length: 2M, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB, MAP_FIXED]}
+      - access: {addr: Q, op: write, value: 1}
+`);
+  const p = gap.processes[0]?.vmas.find((v) => v.names[0]?.name === 'P');
+  // P's first 2 MiB lie in the PUD table before B (none: no PMD table was needed), its last 2 MiB in
+  // the table Q's fault created after B.
+  t.same(p?.tree.map((r) => [r.level, r.kind, r.end - r.start, r.count]), [['PUD', 'none', 4 * 2 ** 20, 2]], 'the holes of two PUD tables fold into one run');
+  const text = renderShowText(gap).split('\n');
+  t.ok(text.includes('    PUD P+0x0 x2  none 1G'), text.join('\n'));
+
+  const n = 300_000;
+  const runs: PtRun[] = Array.from({ length: n }, (_, i) => ({ level: 'PTE', start: i * 8192, end: i * 8192 + 4096, size: 4096, count: 1, kind: i % 2 ? 'hwpoison' : 'none', pfn: 1 }));
+  const vma = { start: 0, end: n * 8192, shared: true, anonymous: false, file: 'memfd:x', pgoff: 0, hugepagesz: 2 ** 30, hgm: true, uffd: [], tree: runs, names: [] };
+  const big = renderShowText({ ...gap, processes: [{ name: 'main', pid: 1, alive: true, vmas: [vma] }], folios: [] });
+  t.equal(big.split('\n').filter((l) => l.includes('PTE ')).length, n);
 });

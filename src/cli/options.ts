@@ -95,7 +95,7 @@ export const SHOW_OPTIONS: { readonly [K in keyof ShowOptionValues]-?: OptionSpe
   test: { flags: '--test <name>', description: 'the test to show (default: the first)' },
   step: { flags: '--step <n>', description: 'stop after step n, numbered as run -v numbers them (default: the end of the test)', parse: parseStep },
   svg: { flags: '--svg <file>', description: 'also draw the state as SVG into FILE' },
-  json: { flags: '--json', description: 'print the state as JSON instead of the text tree', conflicts: ['svg'] },
+  json: { flags: '--json', description: 'print the state as JSON instead of the text tree' },
   profile: { flags: '--profile <P>', description: "the kernel profile (default: the file's kernel.profile)" },
   hugepagesz: { flags: '--hugepagesz <size>', description: "the hugepage size (default: the first of the file's kernel.hugepagesz)", choices: HUGEPAGE_SIZES },
 };
@@ -116,7 +116,7 @@ export const EXAMPLES: readonly (readonly [string, string])[] = [
   ['hgmsim diff expected.tap actual.tap', 'what differs between two TAP streams (ours, kselftest, runner-nested)'],
   ['hgmsim validate scenarios', 'every error in every file, positioned'],
   ['hgmsim new my-test --template hgm', 'start a scenario: writes my-test.yaml (never overwrites)'],
-  ['hgmsim show scenarios/hugetlb-hgm/rfc.yaml --hugepagesz 1G --test "HGM hwpoison test" --step 65 --svg s.svg', 'the page tables and folios after the first injection, as a text tree and an SVG'],
+  ['hgmsim show scenarios/hugetlb-hgm/rfc.yaml --hugepagesz 1G --test "HGM hwpoison test" --step 70 --svg s.svg', 'the page tables and folios after the first injection, as a text tree and an SVG'],
   ['hgmsim run x.yaml --test "HGM hwpoison test" --trace', 'each step with the kernel path the model took'],
   ['hgmsim profiles', "every profile's switches (kernel.switches in a scenario overrides the boolean ones)"],
 ];

@@ -36,7 +36,7 @@ export function showCommand(file: string, opts: ShowOptionValues, ctx: CommandCo
     throw new ExitError(EXIT.USAGE, `hgmsim: no test '${opts.test ?? ''}' in ${file}${didYouMean(opts.test ?? '', names)}; tests: ${names.join(', ')}`);
   }
   let state: ShowState | undefined;
-  const r = runStream(scenario, size, profile, { tests: [test], show: { step: opts.step ?? null, take: (s) => { state = s; } } });
+  const r = runStream(scenario, size, profile, { show: { test, step: opts.step ?? null, take: (s) => { state = s; } } });
   if (!r.ok) {
     io.err(`${formatRuntimeErrors(r.errors, new Map([[scenario.file, scenario.text]]), ctx.chalk.red).join('\n')}\n`);
     return EXIT.DATAERR;

@@ -50,6 +50,7 @@ function followPresent(mm: Mm, vma: Vma, addr: number, write: boolean): Resolved
  * Returns the resolved entry, or the siginfo the thread received.
  */
 export function do_user_addr_fault(k: KernelState, t: Thread, addr: number, write: boolean): Resolved | SigInfo | Blocked {
+  if (k.trace === null) return __do_user_addr_fault(k, t, addr, write);
   // An access the page tables already allow never enters the kernel: nothing to trace.
   const mm = t.process.mm;
   const vma = mm.findVma(addr);

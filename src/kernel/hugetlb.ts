@@ -45,6 +45,7 @@ type PresentEntry = Extract<Entry, { kind: 'present' }>;
  * a 4 KiB hwpoison entry still reports the hstate index.
  */
 export function hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
+  if (k.trace === null) return __hugetlb_fault(k, mm, vma, address, write); // the hot path: no closures
   return traced(k, () => `hugetlb_fault(${hex(address)}, ${write ? 'write' : 'read'})`, () => __hugetlb_fault(k, mm, vma, address, write), vmFaultText);
 }
 
@@ -88,7 +89,7 @@ function hugetlb_no_page_hwpoison(k: KernelState, vma: Vma, folio: Folio, addres
   const h = vma.hstate;
   const large: VmFault = { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
   if (!k.switches.rfc_pagesize_unmap || !vma.shared) {
-    trace(k, () => `hugetlb_no_page: page-cache folio ${hex(folio.pfn)} is poisoned`);
+    trace(k, () => `hugetlb_no_page: page-cache folio ${hex(folio.pfn)} is poisoned${k.switches.rfc_pagesize_unmap ? ' (private VMA: not HGM-eligible)' : ''}`);
     return large;
   }
   vma.hgm = true; // hugetlb_enable_hgm_vma()
@@ -110,7 +111,10 @@ function hugetlb_no_page_hwpoison(k: KernelState, vma: Vma, folio: Folio, addres
       return { code: 'VM_FAULT_HWPOISON' };
     }
     const next = vma.mm.pt.allocSplit(address, cur.shift - 9, h.shift);
-    if (next === 'EEXIST' || next.shift >= cur.shift) return large;
+    if (next === 'EEXIST' || next.shift >= cur.shift) {
+      trace(k, () => `hugetlb_no_page_hwpoison: cannot split the ${shiftText(cur.shift)} entry at ${hex(cur.start)}`);
+      return large;
+    }
     cur = next;
   }
 }

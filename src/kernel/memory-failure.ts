@@ -107,13 +107,18 @@ function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResul
  * again, and an allocation failure returns -ENOMEM.
  */
 function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): 'already' | 'new' | 'nomem' {
+  if (k.trace === null) return __hugetlb_set_page_hwpoison(k, folio, raw);
+  const wasUnreliable = folio.rawHwpUnreliable;
+  const wasListed = folio.raw_hwp_list.includes(raw);
   const r = __hugetlb_set_page_hwpoison(k, folio, raw);
   trace(k, () => {
     const l = folio.raw_hwp_list;
-    const more = l.length > 16 ? `, … ${l.length - 16} more` : '';
-    const list = folio.rawHwpUnreliable ? 'unreliable (HPageRawHwpUnreliable)' : `[${l.slice(0, 16).join(', ')}${more}]`;
-    const what = { already: 'raw page already listed', new: 'raw page recorded', nomem: 'raw_hwp_page allocation failed: -ENOMEM' }[r];
-    return `hugetlb_set_page_hwpoison(raw page ${raw}): ${what}; raw_hwp_list ${list}`;
+    const list = folio.rawHwpUnreliable ? 'unreliable (HPageRawHwpUnreliable)' : `[${l.slice(0, 16).join(', ')}${l.length > 16 ? `, … ${l.length - 16} more` : ''}]`;
+    const what = wasUnreliable ? 'raw_hwp_list is unreliable: not recorded'
+      : folio.rawHwpUnreliable ? 'raw_hwp_page allocation failed: raw_hwp_list dropped'
+        : wasListed ? 'raw page already listed' : 'raw page recorded';
+    const ret = r === 'nomem' ? ': -ENOMEM' : r === 'already' ? ': the folio was already poisoned, -EHWPOISON' : '';
+    return `hugetlb_set_page_hwpoison(raw page ${raw}): ${what}${ret}; raw_hwp_list ${list}`;
   });
   return r;
 }
@@ -333,11 +338,13 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
     const r = !covers ? 0 : hugetlb_split_to_shift(vma, slot, poisonedAddr, PAGE_SHIFT, failFault(k, 'hugetlb_split_to_shift'));
     if (r !== 0) {
       pr(k, `${hex(pfn)}: Failed to split huge mapping: vaddr=${hex(poisonedAddr)} in ${range}`);
-      trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift(${hex(poisonedAddr)}, 4K) failed${covers ? '' : ' (the walk from the head does not cover the address)'}`);
+      trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift(${hex(poisonedAddr)}, 4K) failed`);
       continue;
     }
     counts.nr_expected_unmaps++;
-    trace(k, () => `try_to_split_huge_mapping: ${range}: split to 4K at ${hex(poisonedAddr)}, nr_expected_unmaps ${counts.nr_expected_unmaps}`);
+    trace(k, () => covers
+      ? `try_to_split_huge_mapping: ${range}: split to 4K at ${hex(poisonedAddr)}, nr_expected_unmaps ${counts.nr_expected_unmaps}`
+      : `try_to_split_huge_mapping: ${range}: the walk from the head stopped at ${shiftText(slot.shift)} ${hex(slot.start)}, which does not cover ${hex(poisonedAddr)}: nothing split, yet nr_expected_unmaps ${counts.nr_expected_unmaps}`);
   }
 }
 
@@ -361,7 +368,10 @@ function __is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pf
     return ok;
   }
   const counts = folio.rawHwpUnmaps.get(raw);
-  if (counts === undefined) return notMapped;
+  if (counts === undefined) {
+    trace(k, () => `raw page ${raw} has no raw_hwp_page (list unreliable): folio_mapped ${!notMapped}`);
+    return notMapped;
+  }
   if (counts.nr_vmas_mapped !== counts.nr_expected_unmaps) {
     pr(k, `${hex(pfn)}: mapped by ${counts.nr_vmas_mapped} VMAs but ${counts.nr_expected_unmaps} unmappings are expected`);
   }
@@ -432,9 +442,10 @@ function __me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
     trace(k, () => `put_folio: refcount ${folio.refcount}${folio.freed ? ', freed to the pool' : ''}`);
     // Observed on 6.1.192: an anonymous 1 GiB folio is dissolved, yet the result is Failed (§10).
     const gigantic = folio.hstate.shift > 21;
-    res = __page_handle_poison(k, folio) && !(gigantic && k.switches.gigantic_take_off_buddy_fails)
-      ? 'MF_RECOVERED'
-      : 'MF_FAILED';
+    const handled = __page_handle_poison(k, folio);
+    const quirk = handled && gigantic && k.switches.gigantic_take_off_buddy_fails;
+    if (quirk) trace(k, () => 'gigantic_take_off_buddy_fails: the 1 GiB folio was dissolved, yet the result is Failed (observed on 6.1.192)');
+    res = handled && !quirk ? 'MF_RECOVERED' : 'MF_FAILED';
   }
   // RFC 4/7: no refcount check while split entries hold references (nr_expected_unmaps != 0).
   const expected = folio.rawHwpUnmaps.get(pfn - folio.pfn)?.nr_expected_unmaps ?? 0;

@@ -329,7 +329,8 @@ export function pageTableTree(pt: PageTable, start: number, end: number): PtRun[
   const entriesIn = (a: number, b: number, size: number): number => Math.ceil(b / size) - Math.floor(a / size);
   const visit = (table: Map<number, Entry> | undefined, base: number, shift: number, lo: number, hi: number): PtRun[] => {
     const runs: PtRun[] = [];
-    const level = LEVELS[shift] ?? 'PTE';
+    const level = LEVELS[shift];
+    if (level === undefined) throw new Error(`no page-table level of shift ${shift}`);
     const size = sizeOfShift(shift);
     let last: LeafEntry | undefined;
     const none = (a: number, b: number): void => {
@@ -340,14 +341,13 @@ export function pageTableTree(pt: PageTable, start: number, end: number): PtRun[
       last = undefined;
     };
     let pos = lo;
-    const indices = table === undefined ? [] : [...table.keys()].sort((x, y) => x - y);
-    for (const i of indices) {
+    const entries = table === undefined ? [] : [...table].sort((x, y) => x[0] - y[0]);
+    for (const [i, e] of entries) {
       const a = base + i * size;
       if (a + size <= lo || a >= hi) continue;
       none(pos, Math.max(pos, a));
       const from = Math.max(a, lo);
       const to = Math.min(a + size, hi);
-      const e = table!.get(i)!;
       if (e.kind === 'table') {
         runs.push({ level, start: from, end: to, size, count: 1, kind: 'table', children: visit(e.slots, a, shift - 9, from, to) });
         last = undefined;
@@ -367,14 +367,25 @@ export function pageTableTree(pt: PageTable, start: number, end: number): PtRun[
     return runs;
   };
   const out: PtRun[] = [];
+  // PUD runs of consecutive PUD tables (and the holes between them) continue one another.
+  const append = (runs: readonly PtRun[]): void => {
+    for (const r of runs) {
+      const prev = out[out.length - 1];
+      if (prev?.kind === 'none' && r.kind === 'none' && prev.end === r.start) {
+        out[out.length - 1] = { ...prev, end: r.end, count: entriesIn(prev.start, r.end, prev.size) };
+      } else {
+        out.push(r);
+      }
+    }
+  };
   let pos = start;
   for (const { base, table } of pt.pudTables(start, end)) {
     const lo = Math.max(base, start);
-    if (lo > pos) out.push(...visit(undefined, alignDown(pos, sizeOfShift(PUD_SHIFT)), PUD_SHIFT, pos, lo));
+    if (lo > pos) append(visit(undefined, alignDown(pos, sizeOfShift(PUD_SHIFT)), PUD_SHIFT, pos, lo));
     const hi = Math.min(base + sizeOfShift(PUD_SHIFT + 9), end);
-    out.push(...visit(table, base, PUD_SHIFT, lo, hi));
+    append(visit(table, base, PUD_SHIFT, lo, hi));
     pos = hi;
   }
-  if (pos < end) out.push(...visit(undefined, alignDown(pos, sizeOfShift(PUD_SHIFT)), PUD_SHIFT, pos, end));
+  if (pos < end) append(visit(undefined, alignDown(pos, sizeOfShift(PUD_SHIFT)), PUD_SHIFT, pos, end));
   return out;
 }

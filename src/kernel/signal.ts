@@ -20,7 +20,10 @@ function send(k: KernelState, sender: string, t: Thread, info: SigInfo, how: 'fo
       return `${sender}: ${info.signo} ${info.si_code}${addr} to ${t.process.comm}:${t.tid}: ${outcome}${outcome === 'dropped' ? DROPPED_WHY : ''}`;
     });
   };
-  if (!t.alive) return;
+  if (!t.alive) {
+    trace(k, () => `${sender}: ${info.signo} ${info.si_code} to ${t.process.comm}:${t.tid}: not sent, the thread is gone`);
+    return;
+  }
   if (info.signo === 'SIGKILL') {
     record('killed');
     killProcess(t.process);

@@ -1,7 +1,8 @@
 // The kernel path a step took, for `run --trace`: like ftrace's function_graph tracer, each modelled
 // function that decides something is entered with its arguments, its callees nest under it, and its
 // return value is appended to its line when it returns. Lines use the kernel function names the model's
-// code is organised by. Off (k.trace === null) it costs one null check: texts are built lazily.
+// code is organised by. Off (k.trace === null) nothing is formatted: a call site costs a null check
+// and the closure that would build its text; hot paths (the fault path) skip even that.
 // Linux: kernel/trace/trace_functions_graph.c is the model for the shape (entry, nesting, return value);
 // what each line says comes from the modelled function it names.
 import type { KernelState } from './state.js';

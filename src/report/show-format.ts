@@ -1,7 +1,7 @@
 // Words both drawings of `hgmsim show` use (show-text.ts, show-svg.ts): sizes, addresses, a VMA's
 // description, a folio's flags and raw_hwp_list, a present run's raw pages. One spelling for both.
 import type { FolioView, PtRun } from '../kernel/index.js';
-import type { ShowVma } from '../runner/show-state.js';
+import type { ShowState, ShowVma } from '../runner/show-state.js';
 
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 
@@ -23,10 +23,17 @@ export function rawRange(r: PtRun): string {
   return pages === 1 ? `+${r.subpage}` : `+${r.subpage}..+${r.subpage + pages - 1}`;
 }
 
+/** An address as -v prints it: NAME+offset in the last named mapping that covers it, else hex. */
+export function addrLabel(v: ShowVma, addr: number): string {
+  let label: ShowVma['names'][number] | undefined;
+  for (const n of v.names) if (addr >= n.start && addr < n.start + n.length) label = n;
+  return label === undefined ? hex(addr) : `${label.name}+${hex(addr - label.start)}`;
+}
+
 /** The VMA described: names, range, sharing, backing file, hugepage size, pgoff, HGM, userfaultfd. */
 export function vmaParts(v: ShowVma): string[] {
   return [
-    v.names.length > 0 ? v.names.join(',') : 'VMA',
+    v.names.length > 0 ? [...new Set(v.names.map((n) => n.name))].join(',') : 'VMA',
     `[${hex(v.start)}, ${hex(v.end)})`,
     v.shared ? 'shared' : 'private',
     v.anonymous ? 'MAP_ANONYMOUS' : v.file,
@@ -56,4 +63,20 @@ export function rawHwpText(f: FolioView): string {
     return c === undefined ? `${raw}` : `${raw} (vmas ${c.nr_vmas_mapped}, expected ${c.nr_expected_unmaps}, actual ${c.nr_actual_unmaps})`;
   });
   return `raw_hwp_list=[${items.join(', ')}]`;
+}
+
+/**
+ * Where in the test the state is: after which step, whether the test ended there (and how, when not
+ * passing), and when --step asked for a step the test never reached.
+ */
+export function stepLines(state: ShowState): string[] {
+  const s = state.step;
+  const at = s === null ? '' : `step ${s.index} (line ${s.line}): ${s.call}`;
+  const out: string[] = [];
+  if (!state.atEnd) out.push(s === null ? `after step ${state.requested ?? 0}, before any call step` : `after ${at}`);
+  else out.push(s === null ? 'at the end of the test (no call step ran)' : `at the end of the test, after ${at}`);
+  if (state.atEnd && state.requested !== null) out.push(`step ${state.requested} was not reached`);
+  const o = state.outcome;
+  if (o !== null && o.status !== 'pass') out.push(`the test stopped: ${o.status}${o.reason !== undefined ? `: ${o.reason}` : ''}`);
+  return out;
 }

@@ -13,7 +13,7 @@
 import type { FolioView, PtRun } from '../kernel/index.js';
 import type { ShowProcess, ShowState, ShowVma } from '../runner/show-state.js';
 import { xmlAttr, xmlText } from './escape.js';
-import { folioFlags, hex, rawHwpText, rawPages, rawRange, sizeName, vmaParts } from './show-format.js';
+import { addrLabel, folioFlags, hex, rawHwpText, rawPages, rawRange, sizeName, stepLines, vmaParts } from './show-format.js';
 
 const MAX_WIDTH = 1400;
 const MIN_WIDTH = 760;
@@ -256,8 +256,7 @@ const vmaHeader = (v: ShowVma): string => vmaParts(v).join('  ');
 
 /** A VMA: header, level names, zooms behind, then the boxes. Boxes are as tall as the VMA's longest label. */
 function drawVma(v: ShowVma, y: number, rawHwp: ReadonlyMap<number, readonly number[]>): { svg: string; height: number; right: number } {
-  const name = v.names[0];
-  const ctx: VmaContext = { at: (addr) => (name === undefined ? hex(addr) : `${name}+${hex(addr - v.start)}`), rawHwp };
+  const ctx: VmaContext = { at: (addr) => addrLabel(v, addr), rawHwp };
   const { rows, unplaced } = bestLayout(v.tree, ctx);
   const lines = Math.max(2, ...rows.flatMap((r) => r.boxes.map((b) => runLabels(b.run, ctx).lines.length)));
   const g: Bands = { top: y + 14, boxH: 8 + (2 + lines) * LINE };
@@ -352,12 +351,8 @@ function drawLegend(y: number): { svg: string; right: number } {
   return { svg: out.join('\n'), right: Math.max(x - 18, MARGIN + textWidth(note)) };
 }
 
-function stepLine(state: ShowState): string {
-  const s = state.step;
-  if (s === null) return state.atEnd ? 'at the end of the test (no call step ran)' : 'before the first step';
-  const at = `step ${s.index} (line ${s.line}): ${s.call}`;
-  return state.atEnd ? `at the end of the test, after ${at}` : `after ${at}`;
-}
+/** Where in the test the state is, on one title line. */
+const stepLine = (state: ShowState): string => stepLines(state).join('; ');
 
 export function renderShowSvg(state: ShowState): string {
   const span = RIGHT - MARGIN;

@@ -4,7 +4,7 @@
 // Addresses inside a VMA the test named print as NAME+0x…, as `-v` prints them.
 import type { FolioView, PtRun } from '../kernel/index.js';
 import type { ShowState, ShowVma } from '../runner/show-state.js';
-import { folioFlags, hex, rawHwpText, rawRange, sizeName, vmaParts } from './show-format.js';
+import { addrLabel, folioFlags, hex, rawHwpText, rawRange, sizeName, stepLines, vmaParts } from './show-format.js';
 
 /** Colours for a terminal; identity functions elsewhere. */
 export interface ShowPaint {
@@ -44,8 +44,7 @@ export function folioLine(f: FolioView): string {
 
 /** One line per run: indented level and address (with the fold count), then what the entries are. */
 function treeLines(v: ShowVma, runs: readonly PtRun[], depth: number, out: { head: string; body: string; run: PtRun }[]): void {
-  const name = v.names[0];
-  const at = (addr: number): string => (name === undefined ? hex(addr) : `${name}+${hex(addr - v.start)}`);
+  const at = (addr: number): string => addrLabel(v, addr);
   for (const r of runs) {
     const head = `${'  '.repeat(depth)}${r.level} ${at(r.start)}${r.count > 1 ? ` x${r.count}` : ''}`;
     const body = r.kind === 'table' ? 'table' : [runKind(r), runTarget(r)].filter((x) => x !== '').join('  ');
@@ -57,8 +56,7 @@ function treeLines(v: ShowVma, runs: readonly PtRun[], depth: number, out: { hea
 export function renderShowText(state: ShowState, paint: ShowPaint = PLAIN): string {
   const out: string[] = [];
   out.push(paint.bold(`${state.scenario} ${state.size}, profile ${state.profile}: ${state.test}`));
-  if (state.step === null) out.push('before the first step');
-  else out.push(`${state.atEnd ? 'at the end, after' : 'after'} step ${state.step.index} (line ${state.step.line}): ${state.step.call}`);
+  out.push(...stepLines(state));
   out.push(`HardwareCorrupted: ${state.hardwareCorrupted} kB`);
   for (const p of state.processes) {
     out.push('', `process ${p.name} (pid ${p.pid})${p.alive ? '' : ' dead'}`);
@@ -67,7 +65,8 @@ export function renderShowText(state: ShowState, paint: ShowPaint = PLAIN): stri
       out.push(`  ${vmaParts(v).join(' ')}`);
       const rows: { head: string; body: string; run: PtRun }[] = [];
       treeLines(v, v.tree, 2, rows);
-      const width = Math.max(...rows.map((row) => row.head.length));
+      // A split 1 GiB hugepage can give hundreds of thousands of rows: never spread them as arguments.
+      const width = rows.reduce((w, row) => Math.max(w, row.head.length), 0);
       for (const { head, body, run } of rows) {
         const painted = run.kind === 'hwpoison' || run.poisoned === true ? paint.poison(body) : run.kind === 'none' ? paint.dim(body) : body;
         out.push(`${head.padEnd(width)}  ${painted}`);

@@ -52,10 +52,11 @@ export interface RunOptions {
    */
   readonly checkInvariants?: boolean;
   /**
-   * `hgmsim show`: stop the (single) selected test after the step with this -v index, or at its end
-   * when null or past the last step, and hand the state to `take`.
+   * `hgmsim show`: run the tests before `test` as a run would (their state carries over), stop `test`
+   * after the step with this -v index, or at its end when null or past the last step, hand the state
+   * to `take`, and run nothing after it. `tests` is ignored.
    */
-  readonly show?: { readonly step: number | null; readonly take: (state: ShowState) => void };
+  readonly show?: { readonly test: string; readonly step: number | null; readonly take: (state: ShowState) => void };
 }
 
 export type StreamRun =
@@ -123,14 +124,18 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
     const env = bootEnv(scenario, kernel, fileScope);
     for (const b of scenario.let) fileScope.set(b.name, evaluate(b.expr, env));
 
-    const selected = opts.tests ? scenario.tests.filter((t) => opts.tests?.includes(t.name)) : scenario.tests;
-    const tests = selected.map((test) => {
+    const show = opts.show;
+    const last = show === undefined ? -1 : scenario.tests.findIndex((t) => t.name === show.test);
+    const selected = show !== undefined ? scenario.tests.slice(0, last + 1)
+      : opts.tests ? scenario.tests.filter((t) => opts.tests?.includes(t.name)) : scenario.tests;
+    const tests = selected.map((test, i) => {
       // Each test runs in a process of its own, as one selftest binary would run each test; the pool,
       // HardwareCorrupted and poisoned folios carry over, mappings and fds do not.
       const task = kernel.spawn();
-      const run = new TestRun(scenario, kernel, task, size, new Scope(fileScope), opts);
+      const showStep = show !== undefined && i === last ? show.step : undefined;
+      const run = new TestRun(scenario, kernel, task, size, new Scope(fileScope), opts, showStep);
       const done = run.run(test);
-      opts.show?.take(run.showState(profileName, test.name));
+      if (show !== undefined && i === last) show.take(run.showState(profileName, test.name, done));
       // Processes do not carry over between tests: main and every process the test forked or spawned.
       for (const p of run.processes.all()) kernel.exit_group(p.main);
       const verdict = verdictFor(scenario, profileName, test.name);
@@ -186,8 +191,9 @@ class TestRun implements StepContext, EvalEnv {
   private readonly findings = new Set<string>();
   private readonly opsStart: number;
   private executed = 0;
-  /** The last call step run: its -v index, line and call text (for `show`). */
+  /** With `show`: the last call step run (its -v index, line and call text), and whether it stopped the test. */
   private lastCall: ShowState['step'] = null;
+  private stoppedForShow = false;
 
   readonly hugepagesz: number;
 
@@ -198,6 +204,8 @@ class TestRun implements StepContext, EvalEnv {
     private readonly size: HugepageSize,
     scope: Scope,
     private readonly opts: RunOptions,
+    /** `show` on this test: stop after this -v step index (null: run to the end); undefined: not shown. */
+    private readonly showStep?: number | null,
   ) {
     this.main = task;
     this.processes = new Processes(kernel, task);
@@ -282,6 +290,7 @@ class TestRun implements StepContext, EvalEnv {
   unmapRange(start: number, length: number): void {
     const end = start + length;
     for (const m of this.mappings) {
+      if (m.pid !== this.task.pid) continue; // another address space (a fork's copy, a spawned process)
       m.live = m.live.flatMap((p) => {
         if (p.end <= start || p.start >= end) return [p];
         const keep: { start: number; end: number }[] = [];
@@ -292,9 +301,16 @@ class TestRun implements StepContext, EvalEnv {
     }
   }
   mappingOf(addr: number): NamedMapping | undefined {
+    // The acting process's own names first: a spawned process may reuse another's addresses.
     let best: NamedMapping | undefined;
+    let bestOwn = false;
     for (const m of this.mappings) {
-      if (addr >= m.start && addr < m.start + m.length && (!best || m.start >= best.start)) best = m;
+      if (addr < m.start || addr >= m.start + m.length) continue;
+      const own = m.pid === this.task.pid;
+      if (!best || (own && !bestOwn) || (own === bestOwn && m.start >= best.start)) {
+        best = m;
+        bestOwn = own;
+      }
     }
     return best;
   }
@@ -379,8 +395,10 @@ class TestRun implements StepContext, EvalEnv {
 
   private runSteps(steps: readonly Step[]): Stop | undefined {
     for (const step of steps) {
-      const showAt = this.opts.show?.step;
-      if (showAt !== undefined && showAt !== null && this.executed >= showAt) return { status: 'skip', reason: 'stopped for show' };
+      if (this.showStep !== undefined && this.showStep !== null && this.executed >= this.showStep) {
+        this.stoppedForShow = true;
+        return { status: 'skip', reason: 'stopped for show' };
+      }
       switch (step.kind) {
         case 'let':
           this.tick(step);
@@ -436,7 +454,7 @@ class TestRun implements StepContext, EvalEnv {
     this.injected.clear();
     this.kernel.takeTrace(); // what ran between steps (process exits) belongs to no step
     const o = spec.run(this, step.args as never);
-    this.lastCall = { index: this.executed, line: step.line, call: `${this.acting.label === MAIN ? '' : `[${this.acting.label}] `}${o.call}` };
+    if (this.showStep !== undefined) this.lastCall = { index: this.executed, line: step.line, call: `${this.acting.label === MAIN ? '' : `[${this.acting.label}] `}${o.call}` };
     this.reportFindings(step);
     if (o.unsupported !== undefined) throw new ScenarioRuntimeError(errorAt(this, step.span, 'UNSUPPORTED', o.unsupported));
     if (this.opts.checkInvariants === true) {
@@ -537,7 +555,7 @@ class TestRun implements StepContext, EvalEnv {
   }
 
   /** The state `show` draws: the test's processes, their VMAs and page tables, the folios mapped. */
-  showState(profile: string, test: string): ShowState {
+  showState(profile: string, test: string, done: { readonly status: TestStatus; readonly reason?: string }): ShowState {
     const pfns = new Set<number>();
     const collect = (runs: readonly PtRun[]): void => {
       for (const r of runs) {
@@ -547,11 +565,16 @@ class TestRun implements StepContext, EvalEnv {
     };
     const processes: ShowProcess[] = this.processes.all().map((p) => {
       const task = this.processes.liveThread(p.main.pid);
+      // A process sees the names of its own mmaps; a fork also those of the address space it copied
+      // (main's and other forks'); a spawned process has an address space of its own.
+      const visible = this.mappings.filter((m) => m.pid === p.main.pid || (p.how === 'fork' && this.processes.byPid(m.pid)?.how !== 'spawn'));
       const vmas = task === undefined ? [] : this.kernel.vmaViews(task).map((v) => {
-        const own = this.mappings.filter((m) => m.pid === p.main.pid);
-        const named = (own.length > 0 ? own : this.mappings).filter((m) => m.live.some((piece) => piece.start >= v.start && piece.start < v.end));
         collect(v.tree);
-        return { ...v, names: [...new Set(named.map((m) => m.name))] };
+        // Its own names while mapped; inherited ones by address (the parent's munmaps are not the child's).
+        const names = visible
+          .filter((m) => (m.pid === p.main.pid ? m.live : [{ start: m.start, end: m.start + m.length }]).some((piece) => piece.start < v.end && v.start < piece.end))
+          .map((m) => ({ name: m.name, start: m.start, length: m.length }));
+        return { ...v, names };
       });
       return { name: p.name, pid: p.main.pid, alive: task !== undefined, vmas };
     });
@@ -563,7 +586,9 @@ class TestRun implements StepContext, EvalEnv {
       profile,
       test,
       step: this.lastCall,
-      atEnd: this.opts.show?.step === null || this.opts.show?.step === undefined || this.executed < this.opts.show.step,
+      requested: this.showStep ?? null,
+      atEnd: !this.stoppedForShow,
+      outcome: this.stoppedForShow ? null : { status: done.status, ...(done.reason !== undefined ? { reason: done.reason } : {}) },
       processes,
       folios,
       hardwareCorrupted: this.kernel.meminfo().HardwareCorrupted,

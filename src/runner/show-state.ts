@@ -6,8 +6,11 @@ import type { FolioView, VmaView } from '../kernel/index.js';
 
 /** A VMA as the kernel shows it (flags, the page-table tree), with the names the test gave it. */
 export interface ShowVma extends VmaView {
-  /** Names the test gave with `mmap: {as: P}` that start in this VMA (e.g. ["P"]), in mmap order. */
-  readonly names: readonly string[];
+  /**
+   * The mappings the test named with `mmap: {as: P}` that overlap this VMA in this process's address
+   * space, in mmap order; an address prints as NAME+offset of the last one that covers it (as -v does).
+   */
+  readonly names: readonly { readonly name: string; readonly start: number; readonly length: number }[];
 }
 
 export interface ShowProcess {
@@ -26,8 +29,12 @@ export interface ShowState {
   readonly test: string;
   /** The step shown: its -v index, YAML line and call; null when the test ran no call step. */
   readonly step: { readonly index: number; readonly line: number; readonly call: string } | null;
-  /** Whether the state is the test's end (no --step, or --step past the last step). */
+  /** The --step asked for (null: the end of the test). */
+  readonly requested: number | null;
+  /** Whether the state is the test's end: it ran out of steps or stopped on its own before --step. */
   readonly atEnd: boolean;
+  /** How the test ended when it did (atEnd); null when show stopped it. */
+  readonly outcome: { readonly status: 'pass' | 'fail' | 'skip'; readonly reason?: string } | null;
   readonly processes: readonly ShowProcess[];
   /** Every folio a shown entry maps (present) or names (hwpoison), by head pfn. */
   readonly folios: readonly FolioView[];
