@@ -608,7 +608,7 @@ t.test('show: the text tree after a step, --json, --svg; usage and input errors'
   const empty = workdir({ 'empty.yaml': 'scenario: x\nkernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 1}\ntests:\n  - name: nothing\n    steps: []\n' });
   const e = hgmsim(['show', 'empty.yaml'], empty);
   t.equal(e.code, 0);
-  t.match(e.out, /before the first step\n[\s\S]*process main \(pid \d+\)\n {2}no hugetlb VMAs/);
+  t.match(e.out, /at the end of the test \(no call step ran\)\n[\s\S]*process main \(pid \d+\)\n {2}no hugetlb VMAs/);
 });
 
 t.test('the README shows what show and --trace print today', async (t) => {
