@@ -627,4 +627,9 @@ t.test('the README shows what show and --trace print today', async (t) => {
   for (const line of showCmd[2]!.split('\n').filter((l) => l !== '' && l.trim() !== '…')) {
     t.ok(out.includes(line), `show prints: ${line.trim()}`);
   }
+  // The picture the README shows is what that command draws today (npm run docs writes it).
+  const dir = workdir({});
+  t.equal(hgmsim([...args, '--svg', join(dir, 'x.svg')], root).code, 0);
+  t.equal(readFileSync(join(dir, 'x.svg'), 'utf8'), readFileSync('docs/show-rfc-1g.svg', 'utf8'), 'docs/show-rfc-1g.svg is current');
+  t.match(readme, /\]\(docs\/show-rfc-1g\.svg\)/, 'the README shows it');
 });
