@@ -452,7 +452,7 @@ class TestRun implements StepContext, EvalEnv {
     }
     const linesBefore = this.lines.length;
     this.injected.clear();
-    this.kernel.takeTrace(); // what ran between steps (process exits) belongs to no step
+    if (this.opts.trace === true) this.kernel.takeTrace(); // what ran between steps (process exits) belongs to no step
     const o = spec.run(this, step.args as never);
     if (this.showStep !== undefined) this.lastCall = { index: this.executed, line: step.line, call: `${this.acting.label === MAIN ? '' : `[${this.acting.label}] `}${o.call}` };
     this.reportFindings(step);
@@ -478,7 +478,7 @@ class TestRun implements StepContext, EvalEnv {
     const signal: SigInfo | undefined = o.access && !o.access.ok && 'signal' in o.access
       ? o.access.signal
       : events.find((ev) => ev.tid === actingTid && ev.info.signo === 'SIGBUS')?.info;
-    const traceLines = this.kernel.takeTrace();
+    const traceLines = this.opts.trace === true ? this.kernel.takeTrace() : [];
     if (this.opts.verbose === true || this.opts.trace === true) this.record(step, o, events, linesBefore, traceLines);
 
     if (o.failures && o.failures.length > 0) {
