@@ -50,6 +50,21 @@ const X86_64_HSTATES: readonly { shift: number; firstPfn: number }[] = [
 ];
 
 const FIRST_PID = 1000;
+
+/** What an observer sees of a folio (folioAt; folioView adds to it). */
+function folioInfo(f: Folio): FolioInfo {
+  return {
+    pfn: f.pfn,
+    size: f.size,
+    refcount: f.refcount,
+    mapcount: f.mapcount,
+    hwpoison: f.hwpoison,
+    rawHwpUnreliable: f.rawHwpUnreliable,
+    raw_hwp_list: [...f.raw_hwp_list],
+    anon: f.anon,
+    inPageCache: f.mapping !== null,
+  };
+}
 const TASK_COMM_LEN = 16;
 
 export class Kernel {
@@ -538,18 +553,10 @@ export class Kernel {
     const f = this.k.folioOfPfn(pfn);
     if (f === undefined || f.pfn !== pfn) return null;
     return {
-      pfn: f.pfn,
-      size: f.size,
-      refcount: f.refcount,
-      mapcount: f.mapcount,
+      ...folioInfo(f),
       subMapcount: f.subMapcount,
-      hwpoison: f.hwpoison,
-      rawHwpUnreliable: f.rawHwpUnreliable,
-      raw_hwp_list: [...f.raw_hwp_list],
       // struct raw_hwp_page carries the counters only with the RFC (3/7).
       rawHwpUnmaps: this.k.switches.rfc_pagesize_unmap ? [...f.rawHwpUnmaps].map(([raw, c]) => ({ raw, ...c })) : [],
-      anon: f.anon,
-      inPageCache: f.mapping !== null,
       free: f.freed,
       dissolved: f.dissolved,
     };
@@ -559,17 +566,7 @@ export class Kernel {
   folioAt(task: TaskRef, addr: number): FolioInfo | null {
     const f = this.backingFolio(task, addr);
     if (f === undefined) return null;
-    return {
-      pfn: f.pfn,
-      size: f.size,
-      refcount: f.refcount,
-      mapcount: f.mapcount,
-      hwpoison: f.hwpoison,
-      rawHwpUnreliable: f.rawHwpUnreliable,
-      raw_hwp_list: [...f.raw_hwp_list],
-      anon: f.anon,
-      inPageCache: f.mapping !== null,
-    };
+    return folioInfo(f);
   }
 
   /** The raw pfn mapped at addr through a present entry; null otherwise. */

@@ -187,22 +187,12 @@ export interface PtRun {
   readonly children?: readonly PtRun[];
 }
 
-/** A hugetlb folio as `show` draws it. */
-export interface FolioView {
-  readonly pfn: number;
-  readonly size: number;
-  readonly refcount: number;
-  /** Entire mapcount (hstate-size entries). */
-  readonly mapcount: number;
+/** A hugetlb folio as `show` draws it: what FolioInfo says, plus HGM's and the RFC's counters and the pool flags. */
+export interface FolioView extends FolioInfo {
   /** HGM: entries smaller than the hstate size that map part of the folio. */
   readonly subMapcount: number;
-  readonly hwpoison: boolean;
-  readonly rawHwpUnreliable: boolean;
-  readonly raw_hwp_list: readonly number[];
-  /** RFC 3/7: per listed raw page, the unmap counters (absent without the RFC). */
+  /** RFC 3/7: per listed raw page, the unmap counters (empty without the RFC). */
   readonly rawHwpUnmaps: readonly { readonly raw: number; readonly nr_vmas_mapped: number; readonly nr_expected_unmaps: number; readonly nr_actual_unmaps: number }[];
-  readonly anon: boolean;
-  readonly inPageCache: boolean;
   /** On the hstate's free list (HPageFreed). */
   readonly free: boolean;
   /** Dissolved into buddy pages. */
