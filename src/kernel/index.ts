@@ -8,5 +8,6 @@ export type { Profile, ProfileName, Switches, FaultPoint, BooleanSwitch } from '
 export { MFD, MAP, PROT, MADV, FALLOC, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
 export type { McePolicy, UffdFeature, UffdRegisterMode } from './uapi.js';
 export { Kernel } from './kernel.js';
+export { sizeName } from './printk.js';
 export type { BootParams } from './kernel.js';
 export type { Violation } from './invariants.js';

@@ -11,5 +11,13 @@ export class KernelLog {
 
 /** "%#lx" as printk prints it: 0x + lower-case hex (0 prints as 0). */
 export const hex = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
+/** A size as the model's texts print it: 4096 → 4K, 2 MiB → 2M, 1 GiB → 1G; other sizes in hex. */
+export function sizeName(bytes: number): string {
+  for (const [unit, scale] of [['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) {
+    if (bytes >= scale && bytes % scale === 0) return `${bytes / scale}${unit}`;
+  }
+  return `0x${bytes.toString(16)}`;
+}
+
 /** "%lx": lower-case hex without a prefix. */
 export const lx = (n: number): string => n.toString(16);

@@ -5,6 +5,7 @@
 // and the closure that would build its text; hot paths (the fault path) skip even that.
 // Linux: kernel/trace/trace_functions_graph.c is the model for the shape (entry, nesting, return value);
 // what each line says comes from the modelled function it names.
+import { sizeName } from './printk.js';
 import type { KernelState } from './state.js';
 
 export class KernelTrace {
@@ -64,5 +65,4 @@ export const sysText = (r: { readonly ok: true; readonly value: number } | { rea
 export const retText = (r: number | string): string => (typeof r === 'string' ? `-${r}` : String(r));
 
 /** An entry size by its shift, as the trace prints it: 4K, 2M, 1G. */
-export const shiftText = (shift: number): string =>
-  (shift >= 30 ? `${2 ** (shift - 30)}G` : shift >= 20 ? `${2 ** (shift - 20)}M` : `${2 ** (shift - 10)}K`);
+export const shiftText = (shift: number): string => sizeName(2 ** shift);

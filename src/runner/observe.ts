@@ -1,18 +1,14 @@
 // Text views of model state for `dump:` and the per-test summary: page-table runs, folios, meminfo.
 // Compare Linux's /proc/meminfo (fs/proc/meminfo.c) and the state lines of src/kernel/README.md.
 
+import { sizeName } from '../kernel/index.js';
 import type { EntryKindName, FolioInfo, Kernel, Meminfo, PageTableRun, TaskRef } from '../kernel/index.js';
 import type { NamedMapping } from './context.js';
 
 const KiB = 1024;
 
-/** 4096 → 4K, 2 MiB → 2M, 1 GiB → 1G; other sizes in bytes (hex). */
-export function sizeName(bytes: number): string {
-  for (const [unit, scale] of [['G', KiB ** 3], ['M', KiB ** 2], ['K', KiB]] as const) {
-    if (bytes >= scale && bytes % scale === 0) return `${bytes / scale}${unit}`;
-  }
-  return `0x${bytes.toString(16)}`;
-}
+/** Sizes print as the kernel model's texts print them (4K, 2M, 1G). */
+export { sizeName };
 
 /** The page-table level whose leaf maps `size` bytes on x86_64. */
 export function levelName(size: number): string {
