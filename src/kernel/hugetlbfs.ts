@@ -13,6 +13,9 @@ import type { Vma } from './mm.js';
 import { put_folio, unmap_hugepage_range } from './hugetlb.js';
 import type { Errno } from './types.js';
 
+/** The name of the internal hugetlbfs inode behind a MAP_ANONYMOUS|MAP_HUGETLB mapping. */
+export const ANON_HUGEPAGE = 'anon_hugepage';
+
 export class Inode {
   /** i_size in bytes. */
   size = 0;

@@ -8,7 +8,7 @@ import { checkInvariants, type Violation } from './invariants.js';
 import { do_madvise } from './madvise.js';
 import { do_user_addr_fault } from './fault.js';
 import { copy_process } from './fork.js';
-import { hugetlbfs_fallocate, hugetlbfs_read_iter, HugetlbFile } from './hugetlbfs.js';
+import { ANON_HUGEPAGE, hugetlbfs_fallocate, hugetlbfs_read_iter, HugetlbFile } from './hugetlbfs.js';
 import { hard_offline_page_store, hwpoison_inject, kill_me_maybe } from './hwpoison-inject.js';
 import { fdOf } from './madvise.js';
 import { pagemap, smaps } from './proc.js';
@@ -538,8 +538,8 @@ export class Kernel {
       start: v.start,
       end: v.end,
       shared: v.shared,
-      anonymous: v.inode.name === 'anon_hugepage',
-      file: v.inode.name === 'anon_hugepage' ? '' : v.inode.name,
+      anonymous: v.inode.name === ANON_HUGEPAGE,
+      file: v.inode.name === ANON_HUGEPAGE ? '' : v.inode.name,
       pgoff: v.pgoffBytes,
       hugepagesz: v.hstate.size,
       hgm: v.hgm,

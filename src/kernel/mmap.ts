@@ -6,7 +6,7 @@
 // returns -EINVAL here (unlike Linux, which would hand out ordinary memory).
 import type { Hstate } from './hstate.js';
 import { unmap_hugepage_range } from './hugetlb.js';
-import { evict_inode, HugetlbFile, hugetlb_reserve_pages_shared, hugetlb_vmtruncate, Inode } from './hugetlbfs.js';
+import { ANON_HUGEPAGE, evict_inode, HugetlbFile, hugetlb_reserve_pages_shared, hugetlb_vmtruncate, Inode } from './hugetlbfs.js';
 import { ResvMap, Vma, type Process } from './mm.js';
 import type { KernelState } from './state.js';
 import type { Errno, SysRet } from './types.js';
@@ -72,7 +72,7 @@ export function mmap(
     const h = hstateFor(k, flags);
     if (h === undefined) return fail('EINVAL');
     length = Math.ceil(length / h.size) * h.size;
-    inode = new Inode(k.nextIno++, h, 'anon_hugepage');
+    inode = new Inode(k.nextIno++, h, ANON_HUGEPAGE);
     offset = 0;
   } else {
     const file = p.fds.get(fd);
