@@ -33,6 +33,7 @@ const stream = (over: Partial<StreamResult> = {}): StreamResult => ({
   scenario: 'x',
   size: '2M',
   profile: 'v6.1',
+  spent: 0,
   switches: [],
   tests: [test({ name: 'first', outcome: 'pass' })],
   exitStatus: 0,
@@ -297,13 +298,13 @@ t.test('junit: valid against the vendored JUnit XSD (xmllint-wasm)', async (t) =
   t.equal(bad.valid, false, 'a testcase without classname is invalid');
 });
 
-t.test('json: schemaVersion 1, the result records, valid against its zod shape', async (t) => {
+t.test('json: schemaVersion 2, the result records, valid against its zod shape', async (t) => {
   const text = renderJson(mixed());
   const doc = JSON.parse(text) as unknown;
   const parsed = resultsDocumentSchema.safeParse(doc);
   t.ok(parsed.success, parsed.success ? 'valid' : JSON.stringify(parsed.error.issues));
   if (!parsed.success) return;
-  t.equal(parsed.data.schemaVersion, 1);
+  t.equal(parsed.data.schemaVersion, 2);
   t.equal(parsed.data.exitStatus, 1);
   t.same(parsed.data.totals, { pass: 3, fail: 1, xfail: 1, xpass: 1, skip: 2, error: 0 });
   const f = parsed.data.streams[0]?.tests[1];
@@ -322,7 +323,7 @@ t.test('json: schema/results.schema.json is the one the zod shape generates', as
   t.equal(committed, resultsJsonSchemaText(), 'run `npm run schema` after changing src/report/json.ts');
   const schema = JSON.parse(committed) as { $schema: string; required: string[] };
   t.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
-  t.same(schema.required, ['schemaVersion', 'tool', 'exitStatus', 'totals', 'streams']);
+  t.same(schema.required, ['schemaVersion', 'tool', 'exitStatus', 'totals', 'staleGoldens', 'streams']);
 });
 
 t.test('ktap: KTAP version 1, one nested subtest per stream', async (t) => {

@@ -1,23 +1,24 @@
 // Goldens: `<scenario>.<size>.<profile>.tap` next to the scenario file, each exactly the flat TAP of one
 // stream (what `run FILE --profile P --hugepagesz S` prints). Compared by --check, written only by
 // --update-golden, atomically (temp file + rename), and never while a result departs from its verdict.
+// A golden no stream writes any more (its scenario, size or profile is gone) is stale: --check reports
+// it, --update-golden removes it. Recorded kernel TAP (`<scenario>.<size>.kernel-<release>.tap`) is not
+// a golden.
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { renderTap } from '../report/tap.js';
-import type { StreamResult } from '../runner/results.js';
+import type { GoldenStatus, StreamResult } from '../runner/results.js';
+import { HUGEPAGE_SIZES } from '../scenario/types.js';
 import { SCENARIO_SUFFIX } from './files.js';
 
-export function goldenPath(s: StreamResult): string {
+export function goldenPath(s: Pick<StreamResult, 'file' | 'size' | 'profile'>): string {
   return join(dirname(s.file), `${basename(s.file, SCENARIO_SUFFIX)}.${s.size}.${s.profile}.tap`);
 }
 
 export const goldenText = (s: StreamResult): string => renderTap([s]);
 
-export type GoldenCheck =
-  | { readonly kind: 'same'; readonly path: string }
-  | { readonly kind: 'missing'; readonly path: string }
-  | { readonly kind: 'different'; readonly path: string; readonly line: number; readonly expected: string; readonly actual: string; readonly text: string };
+export type GoldenCheck = GoldenStatus;
 
 /** The first line where two texts differ (1-based), with both sides; `<end of file>` past an end. */
 export function firstDifference(expected: string, actual: string): { line: number; expected: string; actual: string } | null {
@@ -29,13 +30,76 @@ export function firstDifference(expected: string, actual: string): { line: numbe
   }
 }
 
-export function checkGolden(s: StreamResult, cwd: string): GoldenCheck {
+/** How the stream compares with its golden; with the golden's text when it differs (for a semantic diff). */
+export function checkGolden(s: StreamResult, cwd: string): { status: GoldenStatus; text?: string } {
   const path = goldenPath(s);
   const abs = resolve(cwd, path);
-  if (!existsSync(abs)) return { kind: 'missing', path };
+  if (!existsSync(abs)) return { status: { kind: 'missing', path } };
   const text = readFileSync(abs, 'utf8');
-  const diff = firstDifference(text, goldenText(s));
-  return diff ? { kind: 'different', path, ...diff, text } : { kind: 'same', path };
+  const actual = goldenText(s);
+  const diff = firstDifference(text, actual);
+  return diff ? { status: { kind: 'different', path, ...diff, test: testAtLine(actual, diff.line) }, text } : { status: { kind: 'same', path } };
+}
+
+/** `<base>.<size>.<profile>.tap`: base, size and profile, or null for another name. */
+const GOLDEN_NAME = new RegExp(`^(.+)\\.(${HUGEPAGE_SIZES.join('|')})\\.([^/]+)\\.tap$`);
+
+/** Whether a `.tap` file's name is a golden's (recorded kernel TAP is not), and of which scenario base name. */
+function goldenBase(name: string, bases: readonly string[]): string | null {
+  for (const b of bases) {
+    const rest = name.startsWith(`${b}.`) ? name.slice(b.length) : null;
+    if (rest !== null && new RegExp(`^\\.(${HUGEPAGE_SIZES.join('|')})\\.(?!kernel-)[^/]+\\.tap$`).test(rest)) return b;
+  }
+  const m = GOLDEN_NAME.exec(name);
+  return m && !(m[3] ?? '').startsWith('kernel-') ? (m[1] ?? null) : null;
+}
+
+/** Every `.tap` file under a folder (symbolic links to folders are not followed), as absolute paths. */
+function tapFilesUnder(dir: string, out: string[]): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) tapFilesUnder(p, out);
+    else if (e.name.endsWith('.tap')) out.push(p);
+  }
+}
+
+/**
+ * The goldens in what the run covers that no stream of `expected` (golden paths relative to cwd) writes:
+ * under a folder named on the command line, every golden; beside a file named, that file's goldens.
+ * Sorted, relative to cwd.
+ */
+export function findStaleGoldens(paths: readonly string[], cwd: string, expected: ReadonlySet<string>): string[] {
+  const stale = new Set<string>();
+  const consider = (abs: string, bases: readonly string[], only?: string): void => {
+    const base = goldenBase(basename(abs), bases);
+    if (base === null || (only !== undefined && base !== only)) return;
+    const rel = relative(cwd, abs);
+    if (!expected.has(rel)) stale.add(rel);
+  };
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    const st = statSync(abs, { throwIfNoEntry: false });
+    if (st?.isDirectory()) {
+      const found: string[] = [];
+      tapFilesUnder(abs, found);
+      for (const f of found) consider(f, scenarioBases(dirname(f)));
+    } else if (st?.isFile()) {
+      const base = scenarioBase(basename(abs));
+      const dir = dirname(abs);
+      for (const name of readdirSync(dir)) if (name.endsWith('.tap')) consider(join(dir, name), [base], base);
+    }
+  }
+  return [...stale].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** A scenario file's name without its suffix. */
+function scenarioBase(name: string): string {
+  return name.endsWith('.yml') ? name.slice(0, -4) : basename(name, SCENARIO_SUFFIX);
+}
+
+/** The base names of the scenario files in a folder, longest first (so `a.b` wins over `a`). */
+function scenarioBases(dir: string): string[] {
+  return readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).map(scenarioBase).sort((a, b) => b.length - a.length);
 }
 
 const RESULT_LINE = /^(?:not )?ok \d+ (.*?)(?: # (?:SKIP|XFAIL|XPASS)\b.*)?$/;

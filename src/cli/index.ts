@@ -1,10 +1,15 @@
 // Entry point (bin/hgmsim.js imports this): runs the CLI on the real process and exits with its status.
-// A closed stdout (`hgmsim run | head`) ends quietly: EPIPE is not an error worth a stack trace.
+// A closed stdout (`hgmsim run | head`) ends quietly: nothing more is written to it, and the run still
+// ends with the status it computed, so a failing gate is never turned into 0 by a pipe.
 
 import { runCli } from './main.js';
 
+let stdoutClosed = false;
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
+  if (e.code === 'EPIPE') {
+    stdoutClosed = true;
+    return;
+  }
   process.stderr.write(`hgmsim: cannot write to stdout: ${e.message}\n`);
   process.exit(74); // EX_IOERR
 });
@@ -13,7 +18,7 @@ const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   out: (text) => {
-    process.stdout.write(text);
+    if (!stdoutClosed) process.stdout.write(text);
   },
   err: (text) => {
     process.stderr.write(text);

@@ -48,8 +48,8 @@ export const RUN_OPTIONS: { readonly [K in keyof RunOptionValues]-?: OptionSpec 
   test: { flags: '--test <name>', description: 'run only the test with this name (repeatable)', repeatable: true, conflicts: ['check', 'updateGolden', 'shard'] },
   verbose: { flags: '-v, --verbose', description: 'one # line per step: the call, its return, the signals it delivered' },
   trace: { flags: '--trace', description: "-v plus, under each step, the kernel path the model took ('#   | ' lines: memory_failure's classification, splits, unmaps, refcount check, signals sent or dropped)" },
-  check: { flags: '--check', description: 'compare each stream with its golden <scenario>.<size>.<profile>.tap; a difference exits 1', conflicts: ['updateGolden'] },
-  updateGolden: { flags: '--update-golden', description: 'write every golden (atomically); refused while a result departs from its verdict' },
+  check: { flags: '--check', description: 'compare every golden <scenario>.<size>.<profile>.tap beside the scenarios (their streams run whatever --profile/--hugepagesz say); a difference, a missing or a stale golden exits 1 and shows in every format', conflicts: ['updateGolden'] },
+  updateGolden: { flags: '--update-golden', description: 'write every golden of the streams run and remove stale ones, all or nothing; refused while a result departs from its verdict' },
   format: { flags: '--format <format>', description: 'output format on stdout', choices: FORMAT_NAMES, default: 'tap' },
   junit: { flags: '--junit <file>', description: 'also write a JUnit XML report to FILE' },
   json: { flags: '--json <file>', description: 'also write the JSON report (schema/results.schema.json) to FILE' },
@@ -60,6 +60,7 @@ export const RUN_OPTIONS: { readonly [K in keyof RunOptionValues]-?: OptionSpec 
 export interface ListOptionValues {
   readonly profile?: string;
   readonly hugepagesz?: '2M' | '1G';
+  readonly check?: boolean;
   readonly shard?: Shard;
   readonly json?: boolean;
 }
@@ -68,6 +69,7 @@ export interface ListOptionValues {
 export const LIST_OPTIONS: { readonly [K in keyof ListOptionValues]-?: OptionSpec } = {
   profile: profileSpec,
   hugepagesz: hugepageszSpec,
+  check: { flags: '--check', description: 'what run --check covers: also every stream with a golden (each listed size under every profile the verdicts name)' },
   shard: shardSpec,
   json: { flags: '--json', description: 'one JSON array of {file, test, size, profile} instead of lines' },
 };

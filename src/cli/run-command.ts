@@ -2,23 +2,27 @@
 // (or the part of them one shard names), print the report on stdout, then judge: results against
 // verdicts, and with --check or --update-golden, streams against their goldens.
 
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PROFILE_NAMES, isProfileName } from '../kernel/index.js';
 import { renderDiff, diffTap } from '../report/diff.js';
 import { renderGithubAnnotations } from '../report/github.js';
 import { REPORTERS } from '../report/index.js';
+import type { ReportOptions } from '../report/index.js';
 import { readTap } from '../report/tap-read.js';
-import { ghData, ghProperty } from '../report/escape.js';
-import type { StreamResult } from '../runner/results.js';
-import type { RunOptions } from '../runner/run.js';
+import { TapWriter } from '../report/tap.js';
+import { bootProfile, switchChanges } from '../runner/boot.js';
+import type { GoldenStatus, StreamResult } from '../runner/results.js';
+import { STREAM_BUDGET } from '../runner/run.js';
+import type { RunOptions, StreamBudget } from '../runner/run.js';
+import { runExitStatus } from '../report/problems.js';
 import { streamExitStatus } from '../runner/verdict.js';
 import { didYouMean } from '../scenario/suggest.js';
 import type { HugepageSize, ProfileName, Scenario, ScenarioError } from '../scenario/types.js';
 import { EXIT, ExitError } from './exit.js';
 import type { ExitCode } from './exit.js';
-import { checkGolden, goldenText, testAtLine, writeGolden } from './golden.js';
-import type { GoldenCheck } from './golden.js';
+import { DEFAULT_PATH } from './files.js';
+import { checkGolden, findStaleGoldens, goldenPath, goldenText, writeGolden } from './golden.js';
 import type { CommandContext } from './io.js';
 import { formatRuntimeErrors, loadPaths } from './load.js';
 import type { RunOptionValues } from './options.js';
@@ -44,11 +48,27 @@ export function profilesFor(scenario: Scenario, option: string | undefined): Pro
   return out;
 }
 
-/** 1 when a stream fails or XPASSes against its verdicts, else 4 when one skips unexpectedly, else 0. */
-export function runExitStatus(streams: readonly StreamResult[]): ExitCode {
-  if (streams.some((s) => s.exitStatus === 1)) return EXIT.FAIL;
-  if (streams.some((s) => s.exitStatus === 4)) return EXIT.SKIP;
-  return EXIT.OK;
+/** Which sizes and profiles of a file a run (or list) covers. */
+export interface StreamSelection {
+  sizes(s: Scenario): readonly HugepageSize[];
+  profiles(s: Scenario): readonly ProfileName[];
+}
+
+/**
+ * --hugepagesz and --profile pick the streams; under --check every stream with a golden is added (each
+ * listed size under every profile the verdicts name), so no golden goes unchecked whatever they say.
+ */
+export function streamSelection(opts: { readonly profile?: string | undefined; readonly hugepagesz?: HugepageSize | undefined; readonly check?: boolean | undefined }): StreamSelection {
+  if (opts.check !== true) {
+    return { sizes: (s) => (opts.hugepagesz ? [opts.hugepagesz] : s.kernel.hugepagesz), profiles: (s) => profilesFor(s, opts.profile) };
+  }
+  return {
+    sizes: (s) => s.kernel.hugepagesz,
+    profiles: (s) => {
+      const named = new Set([...profilesFor(s, opts.profile), ...profilesFor(s, 'all')]);
+      return PROFILE_NAMES.filter((p) => named.has(p as ProfileName)) as ProfileName[];
+    },
+  };
 }
 
 /** One stream to run: what to run, what of it to report, and whether its golden is this run's to judge. */
@@ -62,14 +82,14 @@ interface PlannedStream extends StreamJob {
 /** The streams of a run, in sequential order: file, then size, then profile. */
 function planStreams(scenarios: readonly Scenario[], opts: RunOptionValues): PlannedStream[] {
   const base: RunOptions = { verbose: opts.verbose === true || opts.trace === true, trace: opts.trace === true, checkInvariants: process.env.HGMSIM_CHECK_INVARIANTS === '1' };
-  const sizesFor = (s: Scenario): readonly HugepageSize[] => (opts.hugepagesz ? [opts.hugepagesz] : s.kernel.hugepagesz);
+  const { sizes: sizesFor, profiles: profilesOf } = streamSelection({ ...opts, check: opts.check === true || opts.updateGolden === true });
   const wanted = opts.test;
   const shard = opts.shard;
   // Under --shard: the tests of each stream in this shard, and the streams whose first list line is here.
   const mine = new Map<string, Set<string>>();
   const owned = new Set<string>();
   if (shard) {
-    const entries = listEntries(scenarios, sizesFor, (s) => profilesFor(s, opts.profile));
+    const entries = listEntries(scenarios, sizesFor, profilesOf);
     const seen = new Set<string>();
     entries.forEach((e, k) => {
       const key = streamKey(e.file, e.size, e.profile);
@@ -85,7 +105,7 @@ function planStreams(scenarios: readonly Scenario[], opts: RunOptionValues): Pla
   for (const scenario of scenarios) {
     if (wanted && !scenario.tests.some((t) => wanted.includes(t.name))) continue;
     for (const size of sizesFor(scenario)) {
-      for (const profile of profilesFor(scenario, opts.profile)) {
+      for (const profile of profilesOf(scenario)) {
         if (!shard) {
           out.push({ scenario, size, profile, opts: { ...base, ...(wanted ? { tests: wanted } : {}) }, golden: true });
           continue;
@@ -93,7 +113,7 @@ function planStreams(scenarios: readonly Scenario[], opts: RunOptionValues): Pla
         const key = streamKey(scenario.file, size, profile);
         const report = mine.get(key);
         if (!report) continue;
-        const golden = owned.has(key) && opts.check === true;
+        const golden = owned.has(key) && (opts.check === true || opts.updateGolden === true);
         // Run from the first test so each reported test sees the state a full run gives it; stop after
         // the last one reported, unless the whole stream is needed for its golden.
         const names = scenario.tests.map((t) => t.name);
@@ -110,7 +130,14 @@ function planStreams(scenarios: readonly Scenario[], opts: RunOptionValues): Pla
 function reported(s: StreamResult, report: ReadonlySet<string> | undefined): StreamResult {
   if (!report) return s;
   const tests = s.tests.filter((t) => report.has(t.name));
-  return { ...s, tests, exitStatus: streamExitStatus(tests) };
+  return { ...s, tests, exitStatus: s.error ? 1 : streamExitStatus(tests) };
+}
+
+/** How many tests of a planned stream its report shows (the plan line is printed before they run). */
+function reportedCount(p: PlannedStream): number {
+  const names = p.scenario.tests.map((t) => t.name);
+  const shown = p.report ?? (p.opts.tests ? new Set(p.opts.tests) : null);
+  return shown ? names.filter((n) => shown.has(n)).length : names.length;
 }
 
 /** Writes a report file atomically (temp file beside it, then rename). */
@@ -128,28 +155,45 @@ function writeReport(path: string, text: string, cwd: string): void {
 /** Lines of a golden's semantic diff printed before the rest is cut (the summary line is always printed). */
 const GOLDEN_DIFF_LINES = 24;
 
-/** Reports a golden that differs or is missing on stderr (and as an annotation in GitHub Actions). */
-function reportGolden(s: StreamResult, c: Exclude<GoldenCheck, { kind: 'same' }>, ctx: CommandContext, annotations: string[]): void {
+/** Explains a golden that differs or is missing on stderr, with the head of a semantic diff. */
+function explainGolden(s: StreamResult, g: GoldenStatus, goldenTextWas: string | undefined, ctx: CommandContext): void {
   const { io, chalk } = ctx;
   const what = `${s.file} ${s.size} ${s.profile}`;
-  if (c.kind === 'missing') {
-    io.err(`${chalk.red('hgmsim: golden missing:')} ${c.path} (${what}); write it with --update-golden\n`);
-    annotations.push(`::error file=${ghProperty(s.file)},title=${ghProperty('golden missing')}::${ghData(`${c.path} (${what})`)}\n`);
+  if (g.kind === 'same') return;
+  if (g.kind === 'missing') {
+    io.err(`${chalk.red('hgmsim: golden missing:')} ${g.path} (${what}); write it with --update-golden\n`);
     return;
   }
-  const actual = goldenText(s);
-  const test = testAtLine(actual, c.line);
-  io.err(`${chalk.red('hgmsim: golden differs:')} ${c.path} (${what}), ${test}, first difference at line ${c.line}\n` +
-    `  expected: ${c.expected}\n  actual:   ${c.actual}\n`);
-  const expectedTap = readTap(c.text);
-  const actualTap = readTap(actual);
+  io.err(`${chalk.red('hgmsim: golden differs:')} ${g.path} (${what}), ${g.test}, first difference at line ${g.line}\n` +
+    `  expected: ${g.expected}\n  actual:   ${g.actual}\n`);
+  const expectedTap = goldenTextWas === undefined ? null : readTap(goldenTextWas);
+  const actualTap = readTap(goldenText(s));
   if (expectedTap && actualTap) {
-    const diff = renderDiff(c.path, '(this run)', diffTap(expectedTap, actualTap)).trimEnd().split('\n');
+    const diff = renderDiff(g.path, '(this run)', diffTap(expectedTap, actualTap)).trimEnd().split('\n');
     // The head of the diff, and its summary line, which names every test that differs.
     const shown = diff.length > GOLDEN_DIFF_LINES + 1 ? [...diff.slice(0, GOLDEN_DIFF_LINES), `… ${diff.length - GOLDEN_DIFF_LINES - 1} more lines`, diff.at(-1) ?? ''] : diff;
     io.err(shown.map((l) => `  ${l}\n`).join(''));
   }
-  annotations.push(`::error file=${ghProperty(c.path)},line=${c.line},title=${ghProperty(`golden differs: ${what}, ${test}`)}::${ghData(`expected: ${c.expected}\nactual:   ${c.actual}`)}\n`);
+}
+
+/** Model operations a whole run may spend, all streams together (each also has STREAM_BUDGET). */
+export const RUN_BUDGET = 50_000_000;
+
+/** The budget of the next stream: its own, or what is left of the run's when that is less. */
+function nextBudget(spent: number): StreamBudget {
+  const left = Math.max(0, RUN_BUDGET - spent);
+  return left < STREAM_BUDGET ? { ops: left, of: { kind: 'run', limit: RUN_BUDGET } } : { ops: STREAM_BUDGET, of: { kind: 'stream' } };
+}
+
+/** Every golden path the scenarios' streams write: each listed size under every profile the verdicts name. */
+function expectedGoldens(scenarios: readonly Scenario[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of scenarios) {
+    for (const size of s.kernel.hugepagesz) {
+      for (const profile of profilesFor(s, 'all')) out.add(goldenPath({ file: s.file, size, profile }));
+    }
+  }
+  return out;
 }
 
 export async function runCommand(paths: readonly string[], opts: RunOptionValues, ctx: CommandContext): Promise<ExitCode> {
@@ -157,6 +201,11 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
   const got = loadPaths(paths, ctx);
   if (typeof got === 'number') return got;
   const { loaded } = got;
+  const gate = opts.check === true || opts.updateGolden === true;
+  if (gate && loaded.scenarios.length === 0) {
+    const where = (paths.length ? paths : [DEFAULT_PATH]).join(', ');
+    throw new ExitError(EXIT.NOINPUT, `hgmsim: ${opts.check ? '--check' : '--update-golden'}: no scenario files (*.yaml, *.yml) under ${where}; a gate over nothing is not a pass`);
+  }
 
   const wanted = opts.test;
   if (wanted) {
@@ -167,48 +216,76 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
   }
 
   const planned = planStreams(loaded.scenarios, opts);
-  const runs = await runStreams(planned, opts.jobs ?? 1);
-  const full: { stream: StreamResult; plan: PlannedStream }[] = [];
-  const runtimeErrors: ScenarioError[] = [];
-  runs.forEach((r, i) => {
-    if (r.ok) full.push({ stream: r.result, plan: planned[i]! });
-    else runtimeErrors.push(...r.errors);
-  });
-  if (runtimeErrors.length > 0) {
-    const texts = new Map(loaded.scenarios.map((s) => [s.file, s.text]));
-    io.err(`${formatRuntimeErrors(runtimeErrors, texts, chalk.red).join('\n')}\n`);
-    return EXIT.DATAERR;
-  }
-  const streams = full.map(({ stream, plan }) => reported(stream, plan.report));
-  const reportOpts = { verbose: opts.verbose === true || opts.trace === true };
+  // Stale goldens are judged once per run: by shard 1 under --shard.
+  const stale = gate && (opts.shard === undefined || opts.shard.index === 1)
+    ? findStaleGoldens(paths.length ? paths : [DEFAULT_PATH], io.cwd, expectedGoldens(loaded.scenarios))
+    : [];
+  const reportOpts: ReportOptions = { verbose: opts.verbose === true || opts.trace === true, ...(opts.check ? { check: true, stale } : {}) };
+  const writer = opts.format === 'tap' && (planned.length > 0 || (opts.check === true && stale.length > 0))
+    ? new TapWriter((text) => io.out(text), { streams: planned.length, check: opts.check === true, stale: opts.check ? stale : [] }, reportOpts)
+    : null;
 
-  if (streams.length > 0) io.out(REPORTERS[opts.format](streams, reportOpts));
-  else if (opts.format !== 'tap') io.out(REPORTERS[opts.format]([], reportOpts));
-  else io.out(opts.shard ? 'TAP version 13\n1..0 # SKIP empty shard\n' : 'TAP version 13\n1..0 # SKIP no scenario files\n');
+  const streams: StreamResult[] = [];
+  const runtimeErrors: ScenarioError[] = [];
+  const goldenTexts = new Map<number, string>();
+  let spent = 0;
+  await runStreams(planned, opts.jobs ?? 1, {
+    budget: () => nextBudget(spent),
+    start: (i) => {
+      const p = planned[i]!;
+      writer?.startStream({ scenario: p.scenario.name, size: p.size, profile: p.profile, switches: switchChanges(bootProfile(p.scenario.kernel, p.profile)) }, reportedCount(p));
+    },
+    test: (i, t) => {
+      const report = planned[i]!.report;
+      if (!report || report.has(t.name)) writer?.test(t);
+    },
+    done: (i, run) => {
+      const p = planned[i]!;
+      spent += run.result.spent;
+      if (!run.ok) runtimeErrors.push(...run.errors);
+      let stream = reported(run.result, p.report);
+      if (opts.check === true && p.golden && !stream.error) {
+        const c = checkGolden(stream, io.cwd);
+        if (c.text !== undefined) goldenTexts.set(i, c.text);
+        stream = { ...stream, golden: c.status };
+      }
+      streams.push(stream);
+      writer?.endStream(stream);
+    },
+  });
+  writer?.end();
+  if (opts.format !== 'tap') io.out(REPORTERS[opts.format](streams, reportOpts));
+  else if (!writer) io.out(opts.shard ? 'TAP version 13\n1..0 # SKIP empty shard\n' : 'TAP version 13\n1..0 # SKIP no scenario files\n');
   if (opts.junit !== undefined) writeReport(opts.junit, REPORTERS.junit(streams, reportOpts), io.cwd);
   if (opts.json !== undefined) writeReport(opts.json, REPORTERS.json(streams, reportOpts), io.cwd);
 
-  const annotations: string[] = [];
-  let status = runExitStatus(streams);
-  if (opts.check) {
-    for (const { stream, plan } of full) {
-      if (!plan.golden) continue;
-      const c = checkGolden(stream, io.cwd);
-      if (c.kind === 'same') continue;
-      status = EXIT.FAIL;
-      reportGolden(stream, c, ctx, annotations);
-    }
+  // People read stderr: each author error with its source line, each golden problem with a diff.
+  if (runtimeErrors.length > 0) {
+    const texts = new Map(loaded.scenarios.map((s) => [s.file, s.text]));
+    io.err(`${formatRuntimeErrors(runtimeErrors, texts, chalk.red).join('\n')}\n`);
   }
-  if (io.env['GITHUB_ACTIONS'] === 'true' && opts.format === 'tap') io.out(renderGithubAnnotations(streams) + annotations.join(''));
+  streams.forEach((s, i) => {
+    if (s.golden) explainGolden(s, s.golden, goldenTexts.get(i), ctx);
+  });
+  if (opts.check) for (const path of stale) io.err(`${chalk.red('hgmsim: stale golden:')} ${path}: no stream of this run writes it (its scenario, size or profile is gone); --update-golden removes it\n`);
+  if (io.env['GITHUB_ACTIONS'] === 'true') io.err(renderGithubAnnotations(streams, opts.check ? stale : []));
 
+  const status = runExitStatus(streams, opts.check ? stale.length : 0);
   if (opts.updateGolden) {
-    const departing = streams.flatMap((s) => s.tests.filter((t) => t.departure !== 'none').map((t) => `${s.file} ${s.size} ${s.profile}: ${t.name} (expected ${t.expected}, got ${t.status})`));
+    const departing = streams.flatMap((s) => [
+      ...(s.error ? [`${s.file} ${s.size} ${s.profile}: stopped by ${s.error.code} at line ${s.error.line}`] : []),
+      ...s.tests.filter((t) => t.departure !== 'none').map((t) => `${s.file} ${s.size} ${s.profile}: ${t.name} (expected ${t.expected}, got ${t.status})`),
+    ]);
     if (departing.length > 0) {
       io.err(`${chalk.red('hgmsim: refusing to update goldens:')} ${departing.length} result(s) depart from their verdicts:\n` +
         departing.map((d) => `  ${d}\n`).join(''));
       return status === EXIT.OK ? EXIT.FAIL : status;
     }
     for (const s of streams) io.err(`hgmsim: wrote ${writeGolden(s, io.cwd)}\n`);
+    for (const path of stale) {
+      unlinkSync(resolve(io.cwd, path));
+      io.err(`hgmsim: removed stale golden ${path}\n`);
+    }
   }
   return status;
 }

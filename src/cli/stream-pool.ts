@@ -1,11 +1,13 @@
 // Running streams, in order or in parallel (`run --jobs N`): N worker threads (stream-worker.ts) take
-// streams from one queue; each result lands at its stream's index, so the output order is the
-// sequential order whatever finishes first. Streams are independent (each boots a fresh kernel), so
-// the results are the same records a sequential run gives.
+// streams from one queue. Whatever finishes first, the caller hears of streams in the sequential order:
+// `start`, then each test, then `done`, so output can be streamed as it becomes known (test by test when
+// sequential, stream by stream with workers). Streams are independent (each boots a fresh kernel), so
+// the records are the ones a sequential run gives.
 
 import { Worker } from 'node:worker_threads';
 import { runStream } from '../runner/run.js';
-import type { RunOptions, StreamRun } from '../runner/run.js';
+import type { RunOptions, StreamBudget, StreamRun } from '../runner/run.js';
+import type { TestResult } from '../runner/results.js';
 import type { HugepageSize, ProfileName, Scenario } from '../scenario/types.js';
 import type { StreamReply, StreamTask } from './stream-worker.js';
 
@@ -16,16 +18,42 @@ export interface StreamJob {
   readonly opts: RunOptions;
 }
 
+/** What the caller hears of stream `i`, in stream order. */
+export interface StreamEvents {
+  /** The budget stream `i` may spend, asked for when it is dispatched. */
+  budget(i: number): StreamBudget;
+  start(i: number): void;
+  test(i: number, t: TestResult): void;
+  done(i: number, run: StreamRun): void;
+}
+
 const WORKER_URL = new URL('./stream-worker.js', import.meta.url);
 
-export async function runStreams(jobs: readonly StreamJob[], threads: number): Promise<StreamRun[]> {
-  if (threads <= 1 || jobs.length <= 1) return jobs.map((j) => runStream(j.scenario, j.size, j.profile, j.opts));
-  const results: StreamRun[] = new Array<StreamRun>(jobs.length);
+export async function runStreams(jobs: readonly StreamJob[], threads: number, on: StreamEvents): Promise<void> {
+  if (threads <= 1 || jobs.length <= 1) {
+    jobs.forEach((j, i) => {
+      on.start(i);
+      on.done(i, runStream(j.scenario, j.size, j.profile, { ...j.opts, budget: on.budget(i), onTest: (t) => on.test(i, t) }));
+    });
+    return;
+  }
+  // Finished streams wait here until every stream before them has been handed on.
+  const finished = new Map<number, StreamRun>();
+  let handed = 0;
+  const handOn = (): void => {
+    for (let run = finished.get(handed); run !== undefined; run = finished.get(handed)) {
+      finished.delete(handed);
+      on.start(handed);
+      for (const t of run.result.tests) on.test(handed, t);
+      on.done(handed, run);
+      handed++;
+    }
+  };
   const workers: Worker[] = [];
   let next = 0;
   const send = (w: Worker, id: number): void => {
     const j = jobs[id]!;
-    const task: StreamTask = { id, file: j.scenario.file, text: j.scenario.text, size: j.size, profile: j.profile, opts: j.opts };
+    const task: StreamTask = { id, file: j.scenario.file, text: j.scenario.text, size: j.size, profile: j.profile, opts: { ...j.opts, budget: on.budget(id) } };
     try {
       w.postMessage({ ...task, scenario: j.scenario });
     } catch (e) {
@@ -46,7 +74,8 @@ export async function runStreams(jobs: readonly StreamJob[], threads: number): P
       w.on('message', (r: StreamReply) => {
         if ('error' in r) reject(new Error(`stream ${r.id} failed in a worker: ${r.error}`));
         else {
-          results[r.id] = r.run;
+          finished.set(r.id, r.run);
+          handOn();
           feed();
         }
       });
@@ -62,5 +91,4 @@ export async function runStreams(jobs: readonly StreamJob[], threads: number): P
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return results;
 }

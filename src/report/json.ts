@@ -7,10 +7,12 @@
 import { z } from 'zod';
 import type { Departure, Outcome, StreamResult, TestResult, TestStatus } from '../runner/results.js';
 import type { VerdictResult } from '../scenario/types.js';
+import { runExitStatus } from './problems.js';
 import { countOutcomes } from './tap.js';
 import type { ReportOptions } from './tap.js';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+/** 2: streams carry `golden` and `error`, the run `staleGoldens`; exitStatus may be 65. */
+export const RESULTS_SCHEMA_VERSION = 2;
 
 /** Every member of the union T, checked at compile time (a missing one does not compile). */
 const allOf = <T extends string>() =>
@@ -49,6 +51,23 @@ const testSchema = z.strictObject({
 
 const exitStatus = z.union([z.literal(0), z.literal(1), z.literal(4)]);
 
+const goldenSchema = z.strictObject({
+  status: z.enum(['same', 'missing', 'different']),
+  path: z.string().describe('the golden file, relative to the working directory'),
+  line: count.optional().describe('different: 1-based line of the first difference'),
+  test: z.string().optional().describe('different: the part of the stream that line belongs to (test "NAME", the header, the totals)'),
+  expected: z.string().optional().describe("different: the golden's line"),
+  actual: z.string().optional().describe("different: this run's line ('<end of file>' past an end)"),
+}).describe('with --check: how the stream compares with its golden');
+
+const errorSchema = z.strictObject({
+  file: z.string(),
+  line: count,
+  col: count,
+  code: z.string().describe('the error code (docs/errors.md)'),
+  message: z.string(),
+}).describe('an author error that stopped the stream; tests holds those that finished before it');
+
 const streamSchema = z.strictObject({
   file: z.string().describe('the scenario file, relative to the working directory'),
   scenario: z.string(),
@@ -56,6 +75,8 @@ const streamSchema = z.strictObject({
   profile: z.string().describe('kernel profile'),
   switches: z.array(z.strictObject({ name: z.string(), value: z.boolean() })).describe("switches that differ from the profile's defaults"),
   exitStatus: exitStatus.describe("the stream's own exit status, as the kselftest runner reads a binary's"),
+  golden: goldenSchema.optional(),
+  error: errorSchema.optional(),
   tests: z.array(testSchema),
 });
 
@@ -64,8 +85,10 @@ const totalsSchema = z.strictObject({ pass: count, fail: count, xfail: count, xp
 export const resultsDocumentSchema = z.strictObject({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.literal('hgmsim'),
-  exitStatus: exitStatus.describe('1 when a result fails or XPASSes against its verdict, else 4 when one skips unexpectedly, else 0'),
+  exitStatus: z.union([z.literal(0), z.literal(1), z.literal(4), z.literal(65)])
+    .describe("the run's exit status: 65 when an author error stopped a stream; else 1 when a result fails or XPASSes against its verdict or a golden differs, is missing or is stale; else 4 when one skips unexpectedly; else 0"),
   totals: totalsSchema.describe('outcomes over every test of every stream'),
+  staleGoldens: z.array(z.string()).describe('with --check: goldens no stream of the run writes (their scenario, size or profile is gone)'),
   streams: z.array(streamSchema).describe('one per file × hugepage size × profile, in run order'),
 }).describe('The results of one hgmsim run');
 
@@ -88,13 +111,21 @@ function testJson(t: TestResult, opts: ReportOptions): ResultsDocument['streams'
   };
 }
 
+type GoldenJson = NonNullable<ResultsDocument['streams'][number]['golden']>;
+
+function goldenJson(g: NonNullable<StreamResult['golden']>): GoldenJson {
+  if (g.kind !== 'different') return { status: g.kind, path: g.path };
+  return { status: g.kind, path: g.path, line: g.line, test: g.test, expected: g.expected, actual: g.actual };
+}
+
 export function resultsDocument(streams: readonly StreamResult[], opts: ReportOptions = {}): ResultsDocument {
-  const exit = streams.some((s) => s.exitStatus === 1) ? 1 : streams.some((s) => s.exitStatus === 4) ? 4 : 0;
+  const stale = opts.stale ?? [];
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: 'hgmsim',
-    exitStatus: exit,
+    exitStatus: runExitStatus(streams, stale.length),
     totals: countOutcomes(streams.flatMap((s) => s.tests)),
+    staleGoldens: [...stale],
     streams: streams.map((s) => ({
       file: s.file,
       scenario: s.scenario,
@@ -102,6 +133,8 @@ export function resultsDocument(streams: readonly StreamResult[], opts: ReportOp
       profile: s.profile,
       switches: s.switches.map((w) => ({ name: w.name, value: w.value })),
       exitStatus: s.exitStatus,
+      ...(s.golden ? { golden: goldenJson(s.golden) } : {}),
+      ...(s.error ? { error: { file: s.error.file, line: s.error.line, col: s.error.col, code: s.error.code, message: s.error.message } } : {}),
       tests: s.tests.map((t) => testJson(t, opts)),
     })),
   };

@@ -5,43 +5,43 @@
 // parsers that do not know a directive). Every stream nests, even a single one, so consumers see one shape.
 
 import type { StreamResult } from '../runner/results.js';
-import { countOutcomes, escapeDescription, resultLine, streamName, testLines, totalsLine } from './tap.js';
+import { escapeControls, streamProblems } from './problems.js';
+import { escapeDescription, streamLines, streamName, totalsLine } from './tap.js';
 import type { Counts, ReportOptions } from './tap.js';
 
 const INDENT = '    ';
 
-/** `ok N NAME`, `ok N NAME # SKIP`, `not ok N NAME`, from the stream's own exit status. */
+/** `ok N NAME`, `ok N NAME # SKIP`, `not ok N NAME # why`, from the stream's status, error and golden. */
 function streamResultLine(n: number, s: StreamResult): string {
   const name = escapeDescription(streamName(s));
-  switch (s.exitStatus) {
-    case 0: return `ok ${n} ${name}`;
-    case 4: return `ok ${n} ${name} # SKIP unexpected skip`;
-    case 1: return `not ok ${n} ${name}`;
-  }
+  const p = streamProblems(s);
+  // A plain failure is `not ok` alone, as KUnit prints it; an error or a golden problem says which.
+  const why = p.notes.filter((w) => w !== 'exit=1');
+  if (p.notes.length > 0) return `not ok ${n} ${name}${why.length > 0 ? ` # ${why.join('; ')}` : ''}`;
+  return p.skip ? `ok ${n} ${name} # SKIP unexpected skip` : `ok ${n} ${name}`;
 }
 
 function subtest(s: StreamResult, opts: ReportOptions): string[] {
-  const out = ['KTAP version 1', `# Subtest: ${streamName(s)}`, `# hgmsim ${s.scenario} ${s.size}, profile ${s.profile}`];
-  if (s.switches.length > 0) out.push(`# switches: ${s.switches.map((w) => `${w.name}=${w.value}`).join(', ')}`);
-  out.push(`1..${s.tests.length}`);
-  s.tests.forEach((t, i) => {
-    for (const line of testLines(t, opts)) out.push(line); // may be huge under -v: never spread
-    out.push(resultLine(i + 1, t));
-  });
-  out.push(totalsLine(countOutcomes(s.tests)));
+  // The stream's own TAP less its version line: KTAP's version line and KUnit's subtest line stand there.
+  const out = ['KTAP version 1', `# Subtest: ${streamName(s)}`];
+  const own = streamLines(s, opts);
+  for (let i = 1; i < own.length; i++) out.push(own[i] ?? ''); // may be huge under -v: never spread
   return out.map((l) => `${INDENT}${l}`);
 }
 
 export function renderKtap(streams: readonly StreamResult[], opts: ReportOptions = {}): string {
-  const out = ['KTAP version 1', `1..${streams.length}`];
-  const runner: Counts = { pass: 0, fail: 0, xfail: 0, xpass: 0, skip: 0, error: 0 };
+  const stale = opts.stale ?? [];
+  const out = ['KTAP version 1', `1..${streams.length + stale.length}`];
+  const runner: Counts = { pass: 0, fail: stale.length, xfail: 0, xpass: 0, skip: 0, error: 0 };
   streams.forEach((s, i) => {
     for (const line of subtest(s, opts)) out.push(line);
     out.push(streamResultLine(i + 1, s));
-    if (s.exitStatus === 0) runner.pass++;
-    else if (s.exitStatus === 4) runner.skip++;
-    else runner.fail++;
+    const p = streamProblems(s);
+    if (p.notes.length > 0) runner.fail++;
+    else if (p.skip) runner.skip++;
+    else runner.pass++;
   });
+  stale.forEach((path, i) => out.push(`not ok ${streams.length + i + 1} golden: ${escapeDescription(path)} # stale`));
   out.push(totalsLine(runner));
-  return `${out.join('\n')}\n`;
+  return `${out.map(escapeControls).join('\n')}\n`;
 }

@@ -6,7 +6,7 @@
 // - `steps` is empty unless the run was asked for them (-v);
 // - `outcome` and `departure` follow from `status` and `expected` by the table in verdict.ts.
 
-import type { HugepageSize, VerdictResult } from '../scenario/types.js';
+import type { HugepageSize, ScenarioError, VerdictResult } from '../scenario/types.js';
 
 /** What the test did on its own, before comparing with the verdict. */
 export type TestStatus = 'pass' | 'fail' | 'skip';
@@ -73,7 +73,32 @@ export interface StreamResult {
   readonly size: HugepageSize;
   readonly profile: string;
   readonly switches: readonly SwitchChange[];
+  /** The tests run and reported; with `error`, those that finished before it. */
   readonly tests: readonly TestResult[];
-  /** The stream's own exit status, as the kselftest runner reads a binary's: 0, 1 (fail/xpass) or 4 (only skips). */
+  /**
+   * The stream's own exit status, as the kselftest runner reads a binary's: 0, 1 (fail/xpass, or an
+   * author error stopped it) or 4 (only skips).
+   */
   readonly exitStatus: 0 | 1 | 4;
+  /** Model operations the stream spent (its tests' steps plus the kernel's own operations). */
+  readonly spent: number;
+  /** An author error that stopped the stream (a bad value, the budget): positioned, as load errors are. */
+  readonly error?: ScenarioError;
+  /** With --check: how the stream's TAP compares with its golden (set by the CLI after the run). */
+  readonly golden?: GoldenStatus;
 }
+
+/** A stream's golden under --check: the same, missing, or differing from its first differing line on. */
+export type GoldenStatus =
+  | { readonly kind: 'same'; readonly path: string }
+  | { readonly kind: 'missing'; readonly path: string }
+  | {
+    readonly kind: 'different';
+    readonly path: string;
+    /** 1-based line of the first difference, and both sides of it (`<end of file>` past an end). */
+    readonly line: number;
+    readonly expected: string;
+    readonly actual: string;
+    /** Which part of the stream the line belongs to: `test "NAME"`, `the header` or `the totals`. */
+    readonly test: string;
+  };

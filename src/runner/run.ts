@@ -29,6 +29,16 @@ export const HUGEPAGE_BYTES: { readonly [S in HugepageSize]: number } = { '2M': 
 export const PAGE_SIZE = 4096;
 /** Model operations one test may spend: steps executed plus the kernel's own operation count. */
 export const STEP_BUDGET = 1_000_000;
+/** Model operations one stream (every test of a file under one size and profile) may spend. */
+export const STREAM_BUDGET = 4_000_000;
+
+/** What a stream may spend: its own budget, or less when the run it belongs to has less left. */
+export interface StreamBudget {
+  /** Model operations the stream may spend in all. */
+  readonly ops: number;
+  /** Whose limit that is, for the error: the stream's own (STREAM_BUDGET) or the run's remainder. */
+  readonly of: { readonly kind: 'stream' } | { readonly kind: 'run'; readonly limit: number };
+}
 /** TASK_COMM_LEN - 1. */
 const COMM_LEN = 15;
 /** Folios and raw pages per folio the summary lists before it counts the rest. */
@@ -57,11 +67,24 @@ export interface RunOptions {
    * to `take`, and run nothing after it. `tests` is ignored.
    */
   readonly show?: { readonly test: string; readonly step: number | null; readonly take: (state: ShowState) => void };
+  /** The stream's budget (default: STREAM_BUDGET of its own). */
+  readonly budget?: StreamBudget;
+  /** Called with each test's result as soon as it is judged (streamed output). */
+  readonly onTest?: (result: TestResult) => void;
 }
 
+/**
+ * A stream's result; with an author error, the tests that finished before it and the error (the
+ * result then carries it as `error` too, so reporters show it where the stream stands).
+ */
 export type StreamRun =
   | { readonly ok: true; readonly result: StreamResult }
-  | { readonly ok: false; readonly errors: readonly ScenarioError[] };
+  | { readonly ok: false; readonly errors: readonly ScenarioError[]; readonly result: StreamResult };
+
+/** A stream's budget and what its finished tests spent of it. */
+interface Spending extends StreamBudget {
+  spent: number;
+}
 
 /** Names visible to expressions; a loop body or iteration gets a child scope. */
 class Scope {
@@ -117,6 +140,12 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
     faults: bootFaults(scenario.kernel),
   });
   if (opts.trace === true) kernel.startTrace();
+  const budget: Spending = { ...(opts.budget ?? { ops: STREAM_BUDGET, of: { kind: 'stream' } }), spent: 0 };
+  const tests: TestResult[] = [];
+  const stream = (error?: ScenarioError): StreamResult => ({
+    file: scenario.file, scenario: scenario.name, size, profile: profileName, switches: switchChanges(profile), tests,
+    exitStatus: error ? 1 : streamExitStatus(tests), spent: budget.spent, ...(error ? { error } : {}),
+  });
   try {
     const fileScope = new Scope();
     fileScope.set('PAGE_SIZE', { value: BigInt(PAGE_SIZE), address: false });
@@ -128,13 +157,14 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
     const last = show === undefined ? -1 : scenario.tests.findIndex((t) => t.name === show.test);
     const selected = show !== undefined ? scenario.tests.slice(0, last + 1)
       : opts.tests ? scenario.tests.filter((t) => opts.tests?.includes(t.name)) : scenario.tests;
-    const tests = selected.map((test, i) => {
+    for (const [i, test] of selected.entries()) {
       // Each test runs in a process of its own, as one selftest binary would run each test; the pool,
       // HardwareCorrupted and poisoned folios carry over, mappings and fds do not.
       const task = kernel.spawn();
       const showStep = show !== undefined && i === last ? show.step : undefined;
-      const run = new TestRun(scenario, kernel, task, size, new Scope(fileScope), opts, showStep);
+      const run = new TestRun(scenario, kernel, task, size, new Scope(fileScope), opts, budget, showStep);
       const done = run.run(test);
+      budget.spent += run.spent;
       if (show !== undefined && i === last) show.take(run.showState(profileName, test.name, done));
       // Processes do not carry over between tests: main and every process the test forked or spawned.
       for (const p of run.processes.all()) kernel.exit_group(p.main);
@@ -154,14 +184,12 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
         basis: [...scenario.basis, ...test.basis],
         steps: done.steps,
       };
-      return result;
-    });
-    return {
-      ok: true,
-      result: { file: scenario.file, scenario: scenario.name, size, profile: profileName, switches: switchChanges(profile), tests, exitStatus: streamExitStatus(tests) },
-    };
+      tests.push(result);
+      opts.onTest?.(result);
+    }
+    return { ok: true, result: stream() };
   } catch (e) {
-    if (e instanceof ScenarioRuntimeError) return { ok: false, errors: [e.error] };
+    if (e instanceof ScenarioRuntimeError) return { ok: false, errors: [e.error], result: stream(e.error) };
     throw e;
   }
 }
@@ -204,6 +232,8 @@ class TestRun implements StepContext, EvalEnv {
     private readonly size: HugepageSize,
     scope: Scope,
     private readonly opts: RunOptions,
+    /** The stream's budget, with what the tests before this one spent. */
+    private readonly budget: Spending,
     /** `show` on this test: stop after this -v step index (null: run to the end); undefined: not shown. */
     private readonly showStep?: number | null,
   ) {
@@ -384,12 +414,24 @@ class TestRun implements StepContext, EvalEnv {
     }
   }
 
+  /** Model operations this test has spent: steps executed plus the kernel's own operations. */
+  get spent(): number {
+    return this.executed + (this.kernel.ops - this.opsStart);
+  }
+
   // --- the interpreter ---
   private tick(step: Step): void {
     this.executed++;
-    if (this.executed + (this.kernel.ops - this.opsStart) > STEP_BUDGET) {
+    const spent = this.spent;
+    if (spent > STEP_BUDGET) {
       throw new ScenarioRuntimeError(errorAt(this, step.span, 'STEP_BUDGET',
         `this test exceeds the budget of ${STEP_BUDGET} model operations`));
+    }
+    const b = this.budget;
+    if (b.spent + spent > b.ops) {
+      throw new ScenarioRuntimeError(b.of.kind === 'stream'
+        ? errorAt(this, step.span, 'STREAM_BUDGET', `this stream (${this.scenarioName} ${this.size}) exceeds the budget of ${b.ops} model operations for all its tests`)
+        : errorAt(this, step.span, 'RUN_BUDGET', `the run exceeds its budget of ${b.of.limit} model operations for all streams together`));
     }
   }
 

@@ -27,3 +27,4 @@ export function streamExitStatus(tests: readonly Pick<TestResult, 'departure'>[]
   if (tests.some((t) => t.departure === 'skip')) return 4;
   return 0;
 }
+

@@ -343,6 +343,8 @@ export type ScenarioErrorCode =
   | 'DUPLICATE_NAME'
   | 'OUT_OF_RANGE' // a value outside [0, 2^64), division by zero, log2 of 0
   | 'STEP_BUDGET' // more than 10^6 model operations in one test
+  | 'STREAM_BUDGET' // more than 4 * 10^6 model operations in one stream (all tests of a file, one size and profile)
+  | 'RUN_BUDGET' // more than the run's budget of model operations, all streams together
   | 'BAD_VERDICT' // a verdict naming an unknown test or profile
   | 'NOT_ADDRESS' // pfn()/phys() of an address with no present entry, and similar runtime lookups
   | 'UNSUPPORTED'; // a valid-looking construct this version does not model yet
