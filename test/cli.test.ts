@@ -1,7 +1,7 @@
 // The CLI as users run it: `node bin/hgmsim.js …` (the test script builds dist/ first), every exit
 // status reachable, stdout pure TAP, stderr human text without stack traces. Plus the pure helpers.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import t from 'tap';
@@ -287,7 +287,7 @@ t.test('--format ktap, junit and json on stdout; --junit and --json write report
   t.equal(readFileSync(join(dir, 'out/r.xml'), 'utf8'), (await cli(['run', '--format', 'junit'], cwd)).out);
   t.equal(readFileSync(join(dir, 'r.json'), 'utf8'), (await cli(['run', '--format', 'json'], cwd)).out);
   const doc = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { schemaVersion: number; streams: { size: string }[] };
-  t.equal(doc.schemaVersion, 1);
+  t.equal(doc.schemaVersion, 2);
   t.same(doc.streams.map((s) => s.size), ['2M', '1G']);
   t.match((await cli(['run', '--format', 'ktap'], cwd)).out, /^KTAP version 1\n1\.\.2\n {4}KTAP version 1\n {4}# Subtest: good 2M \[v6\.1\]\n/);
   const bad = await cli(['run', '--junit', 'no/such/dir/r.xml'], cwd);
@@ -296,14 +296,15 @@ t.test('--format ktap, junit and json on stdout; --junit and --json write report
   t.equal((await cli(['run', '--format', 'xml'], cwd)).code, 64);
 });
 
-t.test('GITHUB_ACTIONS=true: ::error annotations after the TAP, at the failing step\'s YAML line', async (t) => {
+t.test('GITHUB_ACTIONS=true: ::error annotations on stderr (the log), never in the TAP, at the failing step\'s YAML line', async (t) => {
   const cwd = workdir({ 'f.yaml': FAILING });
   const r = await cli(['run', 'f.yaml', '--hugepagesz', '2M'], cwd, { GITHUB_ACTIONS: 'true' });
   t.equal(r.code, 1);
-  t.match(r.out, /\n# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:1 error:0\n::error file=f\.yaml,line=13,title=good 2M \[v6\.1\]%3A poison::expected pass, got fail: line 13: HardwareCorrupted: expected \+8 kB, got \+4 kB\n$/);
-  t.ok(r.out.endsWith('\n'));
-  t.notMatch((await cli(['run', 'f.yaml', '--hugepagesz', '2M'], cwd)).out, /::error/, 'not outside GitHub Actions');
-  t.notMatch((await cli(['run', 'f.yaml', '--hugepagesz', '2M', '--format', 'json'], cwd, { GITHUB_ACTIONS: 'true' })).out, /::error/, 'not in JSON');
+  t.match(r.out, /\n# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:1 error:0\n$/, 'stdout ends with the TAP totals');
+  t.notMatch(r.out, /::error/, 'no workflow command in the TAP');
+  t.equal(r.err, '::error file=f.yaml,line=13,title=good 2M [v6.1]%3A poison::expected pass, got fail: line 13: HardwareCorrupted: expected +8 kB, got +4 kB\n');
+  t.notMatch((await cli(['run', 'f.yaml', '--hugepagesz', '2M'], cwd)).err, /::error/, 'not outside GitHub Actions');
+  t.match((await cli(['run', 'f.yaml', '--hugepagesz', '2M', '--format', 'json'], cwd, { GITHUB_ACTIONS: 'true' })).err, /^::error/, 'with JSON on stdout too');
 });
 
 t.test('list: FILE<TAB>TEST<TAB>SIZE<TAB>PROFILE, sorted by code unit, no header', async (t) => {
@@ -332,9 +333,10 @@ t.test('list: FILE<TAB>TEST<TAB>SIZE<TAB>PROFILE, sorted by code unit, no header
 
 t.test('shards 1..n of the bundled list are disjoint and cover it; run --shard runs exactly them', async (t) => {
   const root = resolve('.');
-  const all = (await cli(['list'], root)).out.split('\n').filter(Boolean);
+  // run --check covers every stream with a golden; list --check names the same lines.
+  const all = (await cli(['list', '--check'], root)).out.split('\n').filter(Boolean);
   t.ok(all.length >= 10, `${all.length} lines`);
-  const full = (await cli(['run', 'scenarios'], root)).out;
+  const full = (await cli(['run', 'scenarios', '--check'], root)).out;
   const resultOf = (out: string, test: string, stream: string): string | undefined => {
     const block = out.split(/\n(?=# selftests: hgmsim: )/).find((b) => b.startsWith(`# selftests: hgmsim: ${stream}\n`) || b.includes(`\n# selftests: hgmsim: ${stream}\n`));
     return block?.split('\n').find((l) => new RegExp(`^# (?:not )?ok \\d+ ${test.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?: #|$)`).test(l))?.replace(/ok \d+ /, 'ok N ');
@@ -342,13 +344,14 @@ t.test('shards 1..n of the bundled list are disjoint and cover it; run --shard r
   for (const n of [1, 3, 4]) {
     const seen: string[] = [];
     for (let i = 1; i <= n; i++) {
-      const mine = (await cli(['list', '--shard', `${i}/${n}`], root)).out.split('\n').filter(Boolean);
+      const mine = (await cli(['list', '--check', '--shard', `${i}/${n}`], root)).out.split('\n').filter(Boolean);
       t.same(mine, all.filter((_l, k) => k % n === i - 1), `shard ${i}/${n} is lines k with k mod ${n} = ${i - 1}`);
       seen.push(...mine);
       if (n !== 3) continue;
       const run = await cli(['run', 'scenarios', '--shard', `${i}/${n}`, '--check'], root);
       t.equal(run.code, 0, run.err);
       const points = run.out.split('\n').filter((l) => /^# (not )?ok \d+ /.test(l));
+      t.notMatch(run.out, /^not ok/m, 'every stream and golden of the shard is ok');
       t.equal(points.length, mine.length, `run --shard ${i}/${n} reports its ${mine.length} tests`);
       for (const line of mine) {
         const [file, test, size, profile] = line.split('\t') as [string, string, string, string];
@@ -408,7 +411,7 @@ t.test('run --check after a changed step names the test, size, profile and line;
   t.match(check.err, /golden differs: scenarios\/mainline\/second-poison\.2M\.v6\.1\.tap \(scenarios\/mainline\/second-poison\.yaml 2M v6\.1\), test "a second MADV_HWPOISON in the same hugepage", first difference at line 4\n  expected: # sigbus: 1 BUS_MCEERR_AR si_addr=P\+0x80000 si_addr_lsb=21\n  actual: {3}# sigbus: 1 BUS_MCEERR_AR si_addr=P\+0x40000 si_addr_lsb=21\n/);
   t.match(check.err, /\n {2}@@ a second MADV_HWPOISON in the same hugepage \(# lines\)\n {2}- # sigbus: 1 BUS_MCEERR_AR si_addr=P\+0x80000 si_addr_lsb=21\n {2}\+ # sigbus: 1 BUS_MCEERR_AR si_addr=P\+0x40000 si_addr_lsb=21\n {2}1 test differs: a second MADV_HWPOISON in the same hugepage \(# lines\)\n/);
   t.match(check.err, /golden differs: scenarios\/mainline\/second-poison\.1G\.v6\.1\.tap \(scenarios\/mainline\/second-poison\.yaml 1G v6\.1\), test "a second MADV_HWPOISON in the same hugepage", first difference at line 4\n/);
-  t.match(check.out, /\n::error file=scenarios\/mainline\/second-poison\.2M\.v6\.1\.tap,line=4,title=golden differs%3A scenarios\/mainline\/second-poison\.yaml 2M v6\.1%2C test "a second MADV_HWPOISON in the same hugepage"::expected: # sigbus/);
+  t.match(check.err, /\n::error file=scenarios\/mainline\/second-poison\.2M\.v6\.1\.tap,line=4,title=golden differs%3A scenarios\/mainline\/second-poison\.yaml 2M v6\.1%2C test "a second MADV_HWPOISON in the same hugepage"::expected: # sigbus/);
   const shard = await cli(['run', '--check', '--shard', '2/2'], cwd);
   t.equal(shard.code, 1, 'the shard owning a stream checks its golden');
   const up = await cli(['run', '--update-golden'], cwd);
@@ -482,13 +485,18 @@ t.test('the README workflow\'s gate command passes on every shard and writes its
   const out = mkdtempSync(join(tmpdir(), 'hgmsim-junit-'));
   const total = Number(m[2]);
   let tests = 0;
+  let goldens = 0;
   for (let i = 1; i <= total; i++) {
     const args = m[1]!.replaceAll('${{ matrix.shard }}', String(i)).split(' ').map((a) => (a.endsWith('.xml') ? join(out, a) : a));
     const r = await cli(args, resolve('.'));
     t.equal(r.code, 0, `shard ${i}/${total}: ${r.err}`);
-    tests += Number(/<testsuites name="hgmsim" tests="(\d+)"/.exec(readFileSync(join(out, `junit-${i}.xml`), 'utf8'))?.[1]);
+    const xml = readFileSync(join(out, `junit-${i}.xml`), 'utf8');
+    tests += Number(/<testsuites name="hgmsim" tests="(\d+)"/.exec(xml)?.[1]) - (xml.match(/ name="golden" /g) ?? []).length;
+    goldens += (xml.match(/ name="golden" /g) ?? []).length;
   }
-  t.equal(tests, (await cli(['list'], resolve('.'))).out.split('\n').filter(Boolean).length, 'the shards\' JUnit reports hold every listed test once');
+  const listed = (await cli(['list', '--check'], resolve('.'))).out.split('\n').filter(Boolean);
+  t.equal(tests, listed.length, 'the shards\' JUnit reports hold every listed test once');
+  t.equal(goldens, new Set(listed.map((l) => l.split('\t').filter((_, k) => k !== 1).join('\t'))).size, 'and a golden testcase per stream, each checked by one shard');
 });
 
 t.test('a long golden diff is cut after its head, keeping the summary line', async (t) => {
@@ -632,4 +640,175 @@ t.test('the README shows what show and --trace print today', async (t) => {
   t.equal(hgmsim([...args, '--svg', join(dir, 'x.svg')], root).code, 0);
   t.equal(readFileSync(join(dir, 'x.svg'), 'utf8'), readFileSync('docs/show-rfc-1g.svg', 'utf8'), 'docs/show-rfc-1g.svg is current');
   t.match(readme, /\]\(docs\/show-rfc-1g\.svg\)/, 'the README shows it');
+});
+
+// --- a gate that never lies: the verdict is the same in every output (issue "A gate that never lies") ---
+
+/** GOOD with its verdicts naming hgm-rfc too, so its goldens span two profiles. */
+const TWO_PROFILES = GOOD.replace('verdicts: {v6.1: {split: skip}}', 'verdicts: {v6.1: {split: skip}, hgm-rfc: {split: skip}}');
+
+t.test('gate: a golden that differs or is missing fails TAP, JUnit and JSON alike, not only stderr', async (t) => {
+  const cwd = workdir({ 'scenarios/good.yaml': GOOD });
+  t.equal((await cli(['run', '--update-golden'], cwd)).code, 0);
+  const path = join(cwd, 'scenarios/good.2M.v6.1.tap');
+  writeFileSync(path, readFileSync(path, 'utf8').replace('ok 1 poison', 'ok 1 poisoned'));
+  rmSync(join(cwd, 'scenarios/good.1G.v6.1.tap'));
+  const r = await cli(['run', '--check', '--junit', 'j.xml', '--json', 'j.json'], cwd);
+  t.equal(r.code, 1);
+  t.match(r.out, /\n# golden differs: scenarios\/good\.2M\.v6\.1\.tap, test "poison", first difference at line \d+\n#   expected: ok 1 poisoned\n#   actual:   ok 1 poison\nnot ok 1 selftests: hgmsim: good 2M \[v6\.1\] # golden differs\n/);
+  t.match(r.out, /\n# golden missing: scenarios\/good\.1G\.v6\.1\.tap; write it with --update-golden\nnot ok 2 selftests: hgmsim: good 1G \[v6\.1\] # golden missing\n/);
+  t.match(r.out, /\n# Totals: pass:0 fail:2 /);
+  const xml = readFileSync(join(cwd, 'j.xml'), 'utf8');
+  t.match(xml, /<testsuites name="hgmsim" tests="6" failures="2" errors="0"/, 'two golden testcases fail');
+  t.match(xml, /<testcase classname="good 2M \[v6\.1\]" name="golden" file="scenarios\/good\.2M\.v6\.1\.tap" line="\d+" time="0">\n +<failure message="golden differs: scenarios\/good\.2M\.v6\.1\.tap, test &quot;poison&quot;, line \d+" type="golden">/);
+  t.match(xml, /name="golden" file="scenarios\/good\.1G\.v6\.1\.tap" time="0">\n +<failure message="golden missing/);
+  const doc = JSON.parse(readFileSync(join(cwd, 'j.json'), 'utf8')) as { exitStatus: number; streams: { golden?: { status: string; path: string; line?: number } }[] };
+  t.equal(doc.exitStatus, 1, 'the JSON states the exit status the run has');
+  t.match(doc.streams.map((s) => s.golden), [{ status: 'different', path: 'scenarios/good.2M.v6.1.tap', expected: 'ok 1 poisoned' }, { status: 'missing', path: 'scenarios/good.1G.v6.1.tap' }]);
+  for (const format of ['ktap', 'junit', 'json']) {
+    const f = await cli(['run', '--check', '--format', format], cwd);
+    t.equal(f.code, 1, `${format}: exit 1`);
+    t.match(f.out, format === 'ktap' ? /\nnot ok 1 good 2M \[v6\.1\] # golden differs\n/ : format === 'junit' ? /type="golden"/ : /"status": "different"/, `${format} on stdout says so`);
+  }
+  t.equal((await cli(['run', '--update-golden'], cwd)).code, 0);
+  const same = await cli(['run', '--check', '--json', 'j.json'], cwd);
+  t.equal(same.code, 0);
+  t.match(same.out, /\nok 1 selftests: hgmsim: good 2M \[v6\.1\]\n/);
+  t.match(JSON.parse(readFileSync(join(cwd, 'j.json'), 'utf8')), { exitStatus: 0, streams: [{ golden: { status: 'same' } }, { golden: { status: 'same' } }] });
+});
+
+t.test('gate: a closed stdout keeps the status the run computed (a failure is not turned into 0)', async (t) => {
+  const cwd = workdir({ 'f.yaml': FAILING });
+  // bash's pipefail gives the pipeline hgmsim's own status; head closes the pipe after one line.
+  const r = spawnSync('/bin/bash', ['-c', `set -o pipefail; node ${BIN} run f.yaml --hugepagesz 2M -v | head -n 1`], { cwd, encoding: 'utf8' });
+  t.equal(r.status, 1, 'the failing run still exits 1');
+  t.equal(r.stdout, 'TAP version 13\n');
+  t.equal(r.stderr, '', 'quietly');
+  const ok = spawnSync('/bin/bash', ['-c', `set -o pipefail; node ${BIN} run f.yaml --hugepagesz 2M --test split | head -n 1`], { cwd, encoding: 'utf8' });
+  t.equal(ok.status, 0, 'a passing run still exits 0');
+});
+
+t.test('gate: --check or --update-golden over zero scenario files is an error (66); *.yml files are scenarios', async (t) => {
+  const cwd = workdir({ 'empty/README': 'x' });
+  for (const flag of ['--check', '--update-golden']) {
+    const r = await cli(['run', 'empty', flag], cwd);
+    t.equal(r.code, 66, `${flag} over nothing`);
+    t.match(r.err, new RegExp(`^hgmsim: ${flag}: no scenario files \\(\\*\\.yaml, \\*\\.yml\\) under empty; a gate over nothing is not a pass\\n$`));
+  }
+  t.equal((await cli(['run', 'empty'], cwd)).code, 0, 'a plain run of nothing still skips');
+});
+
+t.test('gate: a stale golden (file, size or profile gone) fails --check in every format and --update-golden removes it', async (t) => {
+  const cwd = workdir({ 'scenarios/good.yaml': GOOD, 'scenarios/keep.2M.kernel-6.1.0-26-amd64.tap': 'TAP version 13\n1..0\n' });
+  t.equal((await cli(['run', '--update-golden'], cwd)).code, 0);
+  const golden = readFileSync(join(cwd, 'scenarios/good.2M.v6.1.tap'), 'utf8');
+  writeFileSync(join(cwd, 'scenarios/gone.2M.v6.1.tap'), golden); // its scenario file is gone
+  writeFileSync(join(cwd, 'scenarios/good.2M.hgm-v2.tap'), golden); // a profile its verdicts do not name
+  writeFileSync(join(cwd, 'scenarios/good.2M.no-such-profile.tap'), golden); // a profile that does not exist
+  writeFileSync(join(cwd, 'scenarios/good.yaml'), GOOD.replace('hugepagesz: [2M, 1G]', 'hugepagesz: [2M]')); // a size gone
+  const stale = ['scenarios/gone.2M.v6.1.tap', 'scenarios/good.1G.v6.1.tap', 'scenarios/good.2M.hgm-v2.tap', 'scenarios/good.2M.no-such-profile.tap'].sort();
+  const r = await cli(['run', '--check', '--json', 'j.json', '--junit', 'j.xml'], cwd);
+  t.equal(r.code, 1);
+  stale.forEach((path, i) => t.match(r.out, new RegExp(`\\nnot ok ${i + 2} golden: ${path.replace(/\./g, '\\.')} # stale\\n`), `${path} is a failing test point`));
+  t.match(r.out, /^TAP version 13\n1\.\.5\n/, 'the plan counts them');
+  t.match(r.err, /stale golden: scenarios\/gone\.2M\.v6\.1\.tap: no stream of this run writes it/);
+  t.notMatch(r.out, /kernel-6\.1\.0/, 'recorded kernel TAP is not a golden');
+  t.same((JSON.parse(readFileSync(join(cwd, 'j.json'), 'utf8')) as { staleGoldens: string[] }).staleGoldens, stale);
+  t.match(readFileSync(join(cwd, 'j.xml'), 'utf8'), /<testsuite name="hgmsim: stale goldens" tests="4" failures="4"/);
+  t.equal((await cli(['run', 'scenarios/good.yaml', '--check'], cwd)).code, 1, 'a file named on its own: its own stale goldens count');
+  const up = await cli(['run', '--update-golden'], cwd);
+  t.equal(up.code, 0, up.err);
+  for (const path of stale) t.match(up.err, new RegExp(`removed stale golden ${path.replace(/\./g, '\\.')}\\n`));
+  t.same(readdirSync(join(cwd, 'scenarios')).sort(), ['good.2M.v6.1.tap', 'good.yaml', 'keep.2M.kernel-6.1.0-26-amd64.tap']);
+  t.equal((await cli(['run', '--check'], cwd)).code, 0);
+});
+
+t.test('gate: --check compares every golden beside a scenario, whatever --profile and --hugepagesz say', async (t) => {
+  const cwd = workdir({ 'scenarios/good.yaml': TWO_PROFILES });
+  const up = await cli(['run', '--update-golden'], cwd);
+  t.equal(up.code, 0, up.err);
+  t.equal(readdirSync(join(cwd, 'scenarios')).filter((f) => f.endsWith('.tap')).length, 4, '--update-golden writes every golden the verdicts name');
+  const path = join(cwd, 'scenarios/good.1G.hgm-rfc.tap');
+  writeFileSync(path, readFileSync(path, 'utf8').replace('ok 1 poison', 'ok 1 poisoned'));
+  for (const args of [[], ['--profile', 'v6.1'], ['--hugepagesz', '2M'], ['--profile', 'v6.1', '--hugepagesz', '2M']]) {
+    const r = await cli(['run', '--check', ...args], cwd);
+    t.equal(r.code, 1, `--check ${args.join(' ')} still sees the hgm-rfc 1G golden`);
+    t.match(r.out, /not ok \d selftests: hgmsim: good 1G \[hgm-rfc\] # golden differs/);
+  }
+  t.equal((await cli(['list', '--check'], cwd)).out.split('\n').filter(Boolean).length, 8, 'list --check names what run --check runs');
+});
+
+t.test('gate: an author error at run time stops its stream only: the others run, every format names it, exit 65', async (t) => {
+  const bad = GOOD.replace('scenario: good', 'scenario: bad').replace('      - expect: {HardwareCorrupted: +4 kB}', '      - print: "{pfn(P + 2 * hugepagesz)}"');
+  const cwd = workdir({ 'a-bad.yaml': bad, 'b-good.yaml': GOOD });
+  const r = await cli(['run', '.', '--junit', 'j.xml', '--json', 'j.json'], cwd);
+  t.equal(r.code, 65);
+  t.match(r.out, /\n# Bail out! a-bad\.yaml:13:18: NOT_ADDRESS [^\n]*\nnot ok 1 selftests: hgmsim: bad 2M \[v6\.1\] # error: a-bad\.yaml:13:18 NOT_ADDRESS\n/);
+  t.match(r.out, /\nok 3 selftests: hgmsim: good 2M \[v6\.1\]\n/, 'the other streams ran');
+  t.match(r.out, /\nok 4 selftests: hgmsim: good 1G \[v6\.1\]\n/);
+  t.match(r.err, /^a-bad\.yaml:13:18: NOT_ADDRESS /m);
+  t.match(readFileSync(join(cwd, 'j.xml'), 'utf8'), /<testcase classname="bad 2M \[v6\.1\]" name="\(scenario error\)" file="a-bad\.yaml" line="13" time="0">\n +<error message="a-bad\.yaml:13:18: NOT_ADDRESS/);
+  const doc = JSON.parse(readFileSync(join(cwd, 'j.json'), 'utf8')) as { exitStatus: number; streams: { file: string; size: string; profile: string; error?: { code: string; line: number } }[] };
+  t.equal(doc.exitStatus, 65);
+  t.match(doc.streams[0], { file: 'a-bad.yaml', size: '2M', profile: 'v6.1', error: { code: 'NOT_ADDRESS', line: 13, col: 18 } });
+  t.equal(doc.streams[2]?.error, undefined);
+  const flat = await cli(['run', 'a-bad.yaml', '--hugepagesz', '2M'], cwd);
+  t.equal(flat.code, 65);
+  t.match(flat.out, /\n# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:0 error:0\nBail out! a-bad\.yaml:13:18: NOT_ADDRESS /, 'a flat stream bails out');
+  t.match((await cli(['run', '.', '--format', 'ktap'], cwd)).out, /\nnot ok 1 bad 2M \[v6\.1\] # error: a-bad\.yaml:13:18 NOT_ADDRESS\n/);
+  const jobs = await cli(['run', '.', '--jobs', '2'], cwd);
+  t.equal(jobs.out, r.out, '--jobs 2 reports the same');
+  const up = await cli(['run', '.', '--update-golden'], cwd);
+  t.equal(up.code, 65);
+  t.match(up.err, /refusing to update goldens: 2 result\(s\) depart[^\n]*\n {2}a-bad\.yaml 2M v6\.1: stopped by NOT_ADDRESS at line 13\n {2}a-bad\.yaml 1G v6\.1: stopped by NOT_ADDRESS at line 13\n/);
+});
+
+t.test('gate: budgets per stream and per run end a long input quickly, positioned; TAP is streamed test by test', async (t) => {
+  const loop = (i: number): string => `  - name: t${i}\n    steps:\n      - for: {k: 1 .. 990000}\n        do:\n          - let: {z: k}\n`;
+  const head = 'scenario: long\nkernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 2}\ntests:\n';
+  const cwd = workdir({ 'long.yaml': head + Array.from({ length: 300 }, (_, i) => loop(i)).join('') });
+  const r = hgmsim(['run', 'long.yaml'], cwd);
+  t.equal(r.code, 65);
+  t.match(r.out, /^TAP version 13\n# hgmsim long 2M, profile v6\.1\n1\.\.300\nok 1 t0\nok 2 t1\nok 3 t2\nok 4 t3\n# Totals: pass:4 [^\n]*\nBail out! long\.yaml:\d+:13: STREAM_BUDGET this stream \(long 2M\) exceeds the budget of 4000000 model operations for all its tests\n$/);
+  // Streamed: the first results are on stdout while the run goes on; an interrupt leaves them.
+  const child = spawn(process.execPath, [BIN, 'run', 'long.yaml'], { cwd, env: { ...process.env, NO_COLOR: '' } });
+  let seen = '';
+  await new Promise<void>((done) => {
+    child.stdout.on('data', (d: Buffer) => {
+      seen += d.toString();
+      // SIGKILL: children of the test runner inherit a signal mask that blocks SIGINT and SIGTERM.
+      if (seen.includes('ok 1 t0\n') && !child.killed) child.kill('SIGKILL');
+    });
+    child.on('close', () => done());
+  });
+  t.match(seen, /^TAP version 13\n# hgmsim long 2M, profile v6\.1\n1\.\.300\nok 1 t0\n/, 'the first test was printed before the run ended');
+  t.notMatch(seen, /Bail out!/, 'interrupted before the budget ran out');
+});
+
+t.test('gate: the run budget bounds all streams together (runStream under a small budget)', async (t) => {
+  const { loadScenario } = await import('../src/scenario/load.js');
+  const { runStream } = await import('../src/runner/run.js');
+  const s = loadScenario('x.yaml', GOOD).scenario;
+  t.ok(s);
+  if (!s) return;
+  const full = runStream(s, '2M', 'v6.1');
+  t.ok(full.ok);
+  t.ok(full.result.spent > 10, `the stream spends ${full.result.spent} operations`);
+  const short = runStream(s, '2M', 'v6.1', { budget: { ops: full.result.spent - 1, of: { kind: 'run', limit: 123 } } });
+  t.notOk(short.ok);
+  t.match(short.result.error, { code: 'RUN_BUDGET', message: 'the run exceeds its budget of 123 model operations for all streams together' });
+  t.equal(short.result.tests.length, 1, 'the test that finished before the budget ran out is kept');
+});
+
+t.test('gate: control bytes in test names and print text are escaped in TAP and KTAP', async (t) => {
+  const text = GOOD.replace('- name: split', '- name: "split\\u0007\\u001b[2J"').replace('{v6.1: {split: skip}}', '{v6.1: {"split\\u0007\\u001b[2J": skip}}')
+    .replace('      - madvise: {addr: P, length: PAGE_SIZE', '      - print: "red \\u001b[31m\\u202e"\n      - madvise: {addr: P, length: PAGE_SIZE');
+  const cwd = workdir({ 'c.yaml': text });
+  for (const format of ['tap', 'ktap']) {
+    const r = await cli(['run', 'c.yaml', '--format', format], cwd);
+    t.equal(r.code, 0, r.err);
+    t.notMatch(r.out, /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/, `${format}: no control byte reaches stdout`);
+    t.match(r.out, /ok 2 split\\x07\\x1b\[2J # SKIP/, `${format}: the name shows its bytes`);
+    t.match(r.out, / \.\.\. red \\x1b\[31m\\u202e\n/, `${format}: the print text shows its bytes`);
+  }
 });

@@ -228,6 +228,8 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
   const streams: StreamResult[] = [];
   const runtimeErrors: ScenarioError[] = [];
   const goldenTexts = new Map<number, string>();
+  /** The whole stream behind each golden that is not the same (what explainGolden diffs against). */
+  const goldenActual = new Map<number, StreamResult>();
   let spent = 0;
   await runStreams(planned, opts.jobs ?? 1, {
     budget: () => nextBudget(spent),
@@ -244,10 +246,12 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
       spent += run.result.spent;
       if (!run.ok) runtimeErrors.push(...run.errors);
       let stream = reported(run.result, p.report);
-      if (opts.check === true && p.golden && !stream.error) {
-        const c = checkGolden(stream, io.cwd);
-        if (c.text !== undefined) goldenTexts.set(i, c.text);
+      // The golden is the whole stream's TAP (a shard reports only its tests of it).
+      if (opts.check === true && p.golden && !run.result.error) {
+        const c = checkGolden(run.result, io.cwd);
+        if (c.text !== undefined) goldenTexts.set(streams.length, c.text);
         stream = { ...stream, golden: c.status };
+        if (c.status.kind !== 'same') goldenActual.set(streams.length, run.result);
       }
       streams.push(stream);
       writer?.endStream(stream);
@@ -265,7 +269,7 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
     io.err(`${formatRuntimeErrors(runtimeErrors, texts, chalk.red).join('\n')}\n`);
   }
   streams.forEach((s, i) => {
-    if (s.golden) explainGolden(s, s.golden, goldenTexts.get(i), ctx);
+    if (s.golden) explainGolden(goldenActual.get(i) ?? s, s.golden, goldenTexts.get(i), ctx);
   });
   if (opts.check) for (const path of stale) io.err(`${chalk.red('hgmsim: stale golden:')} ${path}: no stream of this run writes it (its scenario, size or profile is gone); --update-golden removes it\n`);
   if (io.env['GITHUB_ACTIONS'] === 'true') io.err(renderGithubAnnotations(streams, opts.check ? stale : []));

@@ -17,9 +17,10 @@ export function renderGithubAnnotations(streams: readonly StreamResult[], stale:
     const e = s.error;
     if (e) out.push(`::error file=${ghProperty(e.file)},line=${e.line},col=${e.col},title=${ghProperty(`${streamName(s)}: ${e.code}`)}::${ghData(e.message)}\n`);
     const g = s.golden;
-    if (g?.kind === 'missing') out.push(`::error file=${ghProperty(s.file)},title=${ghProperty('golden missing')}::${ghData(`${g.path} (${streamName(s)}); write it with --update-golden`)}\n`);
+    const what = `${s.file} ${s.size} ${s.profile}`;
+    if (g?.kind === 'missing') out.push(`::error file=${ghProperty(s.file)},title=${ghProperty('golden missing')}::${ghData(`${g.path} (${what}); write it with --update-golden`)}\n`);
     if (g?.kind === 'different') {
-      out.push(`::error file=${ghProperty(g.path)},line=${g.line},title=${ghProperty(`golden differs: ${streamName(s)}, ${g.test}`)}::${ghData(`expected: ${g.expected}\nactual:   ${g.actual}`)}\n`);
+      out.push(`::error file=${ghProperty(g.path)},line=${g.line},title=${ghProperty(`golden differs: ${what}, ${g.test}`)}::${ghData(`expected: ${g.expected}\nactual:   ${g.actual}`)}\n`);
     }
     for (const t of s.tests) {
       if (t.departure === 'none') continue;
