@@ -2,6 +2,7 @@
 // A closed stdout (`hgmsim run | head`) ends quietly: EPIPE is not an error worth a stack trace.
 
 import { runCli } from './main.js';
+import { TAP_MAX_BYTES } from './read.js';
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
@@ -20,7 +21,12 @@ const code = await runCli(process.argv.slice(2), {
   },
   readStdin: async () => {
     const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    let size = 0;
+    for await (const chunk of process.stdin) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size > TAP_MAX_BYTES) break; // over diff's limit: it is refused, the rest need not be held
+    }
     return Buffer.concat(chunks).toString('utf8');
   },
 });
