@@ -1,15 +1,18 @@
 // Goldens: `<scenario>.<size>.<profile>.tap` next to the scenario file, each exactly the flat TAP of one
 // stream (what `run FILE --profile P --hugepagesz S` prints). Compared by --check, written only by
-// --update-golden, atomically (temp file + rename), and never while a result departs from its verdict.
+// --update-golden, all or nothing (write.ts commitFiles), and never while a result departs from its
+// verdict. `x.yaml` and `x.yml` have the same goldens (files.ts refuses both in one folder).
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { renderTap } from '../report/tap.js';
 import type { StreamResult } from '../runner/results.js';
-import { SCENARIO_SUFFIX } from './files.js';
+import { scenarioStem } from './files.js';
+import { readInputFile, TAP_MAX_BYTES } from './read.js';
+import { commitFiles } from './write.js';
 
 export function goldenPath(s: StreamResult): string {
-  return join(dirname(s.file), `${basename(s.file, SCENARIO_SUFFIX)}.${s.size}.${s.profile}.tap`);
+  return join(dirname(s.file), `${scenarioStem(s.file)}.${s.size}.${s.profile}.tap`);
 }
 
 export const goldenText = (s: StreamResult): string => renderTap([s]);
@@ -31,9 +34,8 @@ export function firstDifference(expected: string, actual: string): { line: numbe
 
 export function checkGolden(s: StreamResult, cwd: string): GoldenCheck {
   const path = goldenPath(s);
-  const abs = resolve(cwd, path);
-  if (!existsSync(abs)) return { kind: 'missing', path };
-  const text = readFileSync(abs, 'utf8');
+  const text = readGolden(resolve(cwd, path), path);
+  if (text === null) return { kind: 'missing', path };
   const diff = firstDifference(text, goldenText(s));
   return diff ? { kind: 'different', path, ...diff, text } : { kind: 'same', path };
 }
@@ -55,12 +57,24 @@ export function testAtLine(text: string, line: number): string {
   return 'the totals';
 }
 
-/** Write one golden atomically: a temp file beside it, then rename over. */
-export function writeGolden(s: StreamResult, cwd: string): string {
-  const path = goldenPath(s);
-  const abs = resolve(cwd, path);
-  const tmp = `${abs}.tmp-${process.pid}`;
-  writeFileSync(tmp, goldenText(s));
-  renameSync(tmp, abs);
-  return path;
+/** A golden's text, null when it does not exist; one that cannot be read is an ExitError (66, 74, 65). */
+function readGolden(abs: string, path: string): string | null {
+  let exists: boolean;
+  try {
+    exists = statSync(abs, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    exists = true; // a loop or a file in the path: readInputFile says which
+  }
+  return exists ? readInputFile(abs, path, TAP_MAX_BYTES) : null;
+}
+
+/**
+ * Writes the golden of every stream and deletes `stale` (paths relative to cwd), all or nothing: every
+ * golden is staged first, then all are renamed into place (write.ts commitFiles). Returns the paths
+ * written, in stream order. A failure is an ExitError (73, or 74 for an I/O error) and changes nothing.
+ */
+export async function writeGoldens(streams: readonly StreamResult[], cwd: string, stale: readonly string[] = []): Promise<string[]> {
+  const writes = streams.map((s) => ({ path: goldenPath(s), text: goldenText(s) }));
+  await commitFiles(writes, stale, { cwd });
+  return writes.map((w) => w.path);
 }

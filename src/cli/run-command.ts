@@ -2,8 +2,6 @@
 // (or the part of them one shard names), print the report on stdout, then judge: results against
 // verdicts, and with --check or --update-golden, streams against their goldens.
 
-import { renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { PROFILE_NAMES, isProfileName } from '../kernel/index.js';
 import { renderDiff, diffTap } from '../report/diff.js';
 import { renderGithubAnnotations } from '../report/github.js';
@@ -17,7 +15,7 @@ import { didYouMean } from '../scenario/suggest.js';
 import type { HugepageSize, ProfileName, Scenario, ScenarioError } from '../scenario/types.js';
 import { EXIT, ExitError } from './exit.js';
 import type { ExitCode } from './exit.js';
-import { checkGolden, goldenText, testAtLine, writeGolden } from './golden.js';
+import { checkGolden, goldenText, testAtLine, writeGoldens } from './golden.js';
 import type { GoldenCheck } from './golden.js';
 import type { CommandContext } from './io.js';
 import { formatRuntimeErrors, loadPaths } from './load.js';
@@ -25,6 +23,7 @@ import type { RunOptionValues } from './options.js';
 import { listEntries, selectShard, shardOfLine, streamKey } from './shard.js';
 import { runStreams } from './stream-pool.js';
 import type { StreamJob } from './stream-pool.js';
+import { writeOutputFile } from './write.js';
 
 /** The profiles a file runs under: --profile's list, 'all', or the file's kernel.profile. */
 export function profilesFor(scenario: Scenario, option: string | undefined): ProfileName[] {
@@ -113,16 +112,9 @@ function reported(s: StreamResult, report: ReadonlySet<string> | undefined): Str
   return { ...s, tests, exitStatus: streamExitStatus(tests) };
 }
 
-/** Writes a report file atomically (temp file beside it, then rename). */
+/** Writes a report file: atomically when it is a regular file, through when a device, FIFO or symlink (write.ts). */
 function writeReport(path: string, text: string, cwd: string): void {
-  const abs = resolve(cwd, path);
-  const tmp = `${abs}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, abs);
-  } catch (e) {
-    throw new ExitError(EXIT.CANTCREAT, `hgmsim: ${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  writeOutputFile(path, text, cwd);
 }
 
 /** Lines of a golden's semantic diff printed before the rest is cut (the summary line is always printed). */
@@ -208,7 +200,7 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
         departing.map((d) => `  ${d}\n`).join(''));
       return status === EXIT.OK ? EXIT.FAIL : status;
     }
-    for (const s of streams) io.err(`hgmsim: wrote ${writeGolden(s, io.cwd)}\n`);
+    for (const path of await writeGoldens(streams, io.cwd)) io.err(`hgmsim: wrote ${path}\n`);
   }
   return status;
 }
