@@ -54,7 +54,7 @@ export const RUN_OPTIONS: { readonly [K in keyof RunOptionValues]-?: OptionSpec 
   junit: { flags: '--junit <file>', description: 'also write a JUnit XML report to FILE' },
   json: { flags: '--json <file>', description: 'also write the JSON report (schema/results.schema.json) to FILE' },
   shard: { ...shardSpec, conflicts: ['updateGolden'] },
-  jobs: { flags: '--jobs <n>', description: 'run streams in n worker threads; the output order stays the same', parse: parseJobs },
+  jobs: { flags: '--jobs <n>', description: 'run streams in n worker threads (silently capped at the CPU cores, os.availableParallelism(), and at the streams); the output order stays the same', parse: parseJobs },
 };
 
 export interface ListOptionValues {

@@ -1,8 +1,10 @@
 // Running streams, in order or in parallel (`run --jobs N`): N worker threads (stream-worker.ts) take
 // streams from one queue; each result lands at its stream's index, so the output order is the
 // sequential order whatever finishes first. Streams are independent (each boots a fresh kernel), so
-// the results are the same records a sequential run gives.
+// the results are the same records a sequential run gives. No more workers start than there are
+// streams or CPU cores (os.availableParallelism()), whatever --jobs asks: more would only cost memory.
 
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { runStream } from '../runner/run.js';
 import type { RunOptions, StreamRun } from '../runner/run.js';
@@ -18,8 +20,22 @@ export interface StreamJob {
 
 const WORKER_URL = new URL('./stream-worker.js', import.meta.url);
 
-export async function runStreams(jobs: readonly StreamJob[], threads: number): Promise<StreamRun[]> {
-  if (threads <= 1 || jobs.length <= 1) return jobs.map((j) => runStream(j.scenario, j.size, j.profile, j.opts));
+/** The workers a run starts for --jobs `requested`: at most one per stream and one per core, at least 1. */
+export function workerCount(requested: number, streams: number, cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(requested, streams, cores));
+}
+
+export interface PoolDeps {
+  /** CPU cores (default: os.availableParallelism()). */
+  readonly cores?: number;
+  /** Starts one worker (default: stream-worker.js of this package); tests count them. */
+  readonly createWorker?: () => Worker;
+}
+
+export async function runStreams(jobs: readonly StreamJob[], requested: number, deps: PoolDeps = {}): Promise<StreamRun[]> {
+  const threads = workerCount(requested, jobs.length, deps.cores);
+  if (threads <= 1) return jobs.map((j) => runStream(j.scenario, j.size, j.profile, j.opts));
+  const createWorker = deps.createWorker ?? ((): Worker => new Worker(WORKER_URL));
   const results: StreamRun[] = new Array<StreamRun>(jobs.length);
   const workers: Worker[] = [];
   let next = 0;
@@ -57,7 +73,7 @@ export async function runStreams(jobs: readonly StreamJob[], threads: number): P
       feed();
     });
   try {
-    for (let i = 0; i < Math.min(threads, jobs.length); i++) workers.push(new Worker(WORKER_URL));
+    for (let i = 0; i < threads; i++) workers.push(createWorker());
     await Promise.all(workers.map(serve));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
