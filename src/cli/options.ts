@@ -100,8 +100,15 @@ export const SHOW_OPTIONS: { readonly [K in keyof ShowOptionValues]-?: OptionSpe
   hugepagesz: { flags: '--hugepagesz <size>', description: "the hugepage size (default: the first of the file's kernel.hugepagesz)", choices: HUGEPAGE_SIZES },
 };
 
-export const GLOBAL_OPTIONS: { readonly color: OptionSpec } = {
-  color: { flags: '--color <when>', description: "colour for people: stderr, and diff's output (never in TAP, KTAP, JUnit or JSON); NO_COLOR is honoured in auto", choices: COLOR_MODES, default: 'auto' },
+export const GLOBAL_OPTIONS: { readonly color: OptionSpec; readonly noColor: OptionSpec } = {
+  color: {
+    flags: '--color <when>',
+    description: "colour for people: stderr, and diff's output (never in TAP, KTAP, JUnit or JSON). auto: colour on a terminal, " +
+      'unless NO_COLOR is set (not empty); FORCE_COLOR=1|2|3 colours even off a terminal, FORCE_COLOR=0 never; always and never override both',
+    choices: COLOR_MODES,
+    default: 'auto',
+  },
+  noColor: { flags: '--no-color', description: 'the same as --color never' },
 };
 
 export const EXAMPLES: readonly (readonly [string, string])[] = [
