@@ -292,7 +292,7 @@ t.test('--format ktap, junit and json on stdout; --junit and --json write report
   t.match((await cli(['run', '--format', 'ktap'], cwd)).out, /^KTAP version 1\n1\.\.2\n {4}KTAP version 1\n {4}# Subtest: good 2M \[v6\.1\]\n/);
   const bad = await cli(['run', '--junit', 'no/such/dir/r.xml'], cwd);
   t.equal(bad.code, 73);
-  t.equal(bad.err, 'hgmsim: no/such/dir/r.xml: cannot write (ENOENT)\n');
+  t.equal(bad.err, 'hgmsim: no/such/dir/r.xml: cannot write: no such file or directory (ENOENT)\n');
   t.equal((await cli(['run', '--format', 'xml'], cwd)).code, 64);
 });
 

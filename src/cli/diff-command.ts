@@ -1,33 +1,33 @@
 // `hgmsim diff EXPECTED ACTUAL`: reads two TAP texts (a path, or `-` for stdin), prints what differs
 // (src/report/diff.ts) on stdout, coloured on a terminal, and exits 0 when they are the same, 1 when they
-// differ, 65 when either is not TAP, 66 when a file is missing.
+// differ, 65 when either is not TAP (or larger than 64 MiB, or nested deeper than MAX_TAP_NESTING), 66
+// when a file is missing or not a regular file.
 
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { diffTap, renderDiff } from '../report/diff.js';
 import type { DiffPaint } from '../report/diff.js';
-import { readTap } from '../report/tap-read.js';
+import { MAX_TAP_NESTING, readTap, tapNesting } from '../report/tap-read.js';
 import type { TapLevel } from '../report/tap-read.js';
 import { stdoutChalk } from './color.js';
 import { EXIT, ExitError } from './exit.js';
 import type { ExitCode } from './exit.js';
 import type { CommandContext } from './io.js';
+import { readInputFile, sizeText, TAP_MAX_BYTES } from './read.js';
 
 async function readInput(path: string, ctx: CommandContext): Promise<string> {
   if (path === '-') {
     if (!ctx.io.readStdin) throw new ExitError(EXIT.USAGE, 'hgmsim: diff: no stdin to read');
-    return ctx.io.readStdin();
+    const text = await ctx.io.readStdin();
+    const size = Buffer.byteLength(text);
+    if (size > TAP_MAX_BYTES) throw new ExitError(EXIT.DATAERR, `hgmsim: <stdin>: larger than the ${sizeText(TAP_MAX_BYTES)} limit (${size} bytes or more); not read`);
+    return text;
   }
-  try {
-    return readFileSync(resolve(ctx.io.cwd, path), 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ExitError(EXIT.NOINPUT, `hgmsim: ${path}: no such file or directory`);
-    throw new ExitError(EXIT.NOINPUT, `hgmsim: ${path}: cannot read (${code ?? 'error'})`);
-  }
+  return readInputFile(resolve(ctx.io.cwd, path), path, TAP_MAX_BYTES);
 }
 
 function readTapOrFail(name: string, text: string): TapLevel {
+  const depth = tapNesting(text);
+  if (depth > MAX_TAP_NESTING) throw new ExitError(EXIT.DATAERR, `hgmsim: ${name}: TAP nested ${depth} levels deep; at most ${MAX_TAP_NESTING} are read`);
   const tap = readTap(text);
   if (!tap) throw new ExitError(EXIT.DATAERR, `hgmsim: ${name}: not TAP (no version line, plan or test point)`);
   return tap;

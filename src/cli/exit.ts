@@ -14,6 +14,7 @@ export const EXIT = {
   NOINPUT: 66,
   SOFTWARE: 70,
   CANTCREAT: 73,
+  IOERR: 74,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -23,10 +24,11 @@ export const EXIT_TABLE: readonly (readonly [ExitCode, string])[] = [
   [EXIT.FAIL, 'a result fails or XPASSes against its verdict, or a golden differs (diff: the streams differ)'],
   [EXIT.SKIP, 'the only departures are unexpected skips'],
   [EXIT.USAGE, 'usage error (unknown option, bad value)'],
-  [EXIT.DATAERR, 'invalid scenario (every error printed as file:line:col), or input to diff that is not TAP'],
-  [EXIT.NOINPUT, 'a file or directory does not exist'],
+  [EXIT.DATAERR, 'invalid scenario (every error printed as file:line:col), a scenario file over 1 MiB, or input to diff that is not TAP (or over 64 MiB, or nested over 16 levels)'],
+  [EXIT.NOINPUT, 'a file or folder is missing or cannot be read (a symlink loop, a folder where a file belongs, a device, FIFO or socket)'],
   [EXIT.SOFTWARE, 'internal error: a bug in hgmsim'],
-  [EXIT.CANTCREAT, 'a file cannot be written: a report (--junit, --json), or new\'s FILE (it exists: never overwritten)'],
+  [EXIT.CANTCREAT, 'a file cannot be written: a report (--junit, --json), a golden, show --svg\'s FILE, or new\'s FILE (it exists: never overwritten)'],
+  [EXIT.IOERR, 'an I/O error reading or writing a file (EIO, no space left, quota exceeded)'],
 ];
 
 /** An expected way to end: a status and a message for stderr (already formatted, may be empty). */

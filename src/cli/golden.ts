@@ -1,19 +1,22 @@
 // Goldens: `<scenario>.<size>.<profile>.tap` next to the scenario file, each exactly the flat TAP of one
 // stream (what `run FILE --profile P --hugepagesz S` prints). Compared by --check, written only by
-// --update-golden, atomically (temp file + rename), and never while a result departs from its verdict.
-// A golden no stream writes any more (its scenario, size or profile is gone) is stale: --check reports
-// it, --update-golden removes it. Recorded kernel TAP (`<scenario>.<size>.kernel-<release>.tap`) is not
-// a golden.
+// --update-golden, all or nothing (write.ts commitFiles), and never while a result departs from its
+// verdict. `x.yaml` and `x.yml` have the same goldens (files.ts refuses both in one folder). A golden no
+// stream writes any more (its scenario, size or profile is gone) is stale: --check reports it,
+// --update-golden removes it. Recorded kernel TAP (`<scenario>.<size>.kernel-<release>.tap`) is not a
+// golden.
 
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { renderTap } from '../report/tap.js';
 import type { GoldenStatus, StreamResult } from '../runner/results.js';
 import { HUGEPAGE_SIZES } from '../scenario/types.js';
-import { SCENARIO_SUFFIX } from './files.js';
+import { hasScenarioSuffix, scenarioStem } from './files.js';
+import { readInputFile, TAP_MAX_BYTES } from './read.js';
+import { commitFiles } from './write.js';
 
 export function goldenPath(s: Pick<StreamResult, 'file' | 'size' | 'profile'>): string {
-  return join(dirname(s.file), `${basename(s.file, SCENARIO_SUFFIX)}.${s.size}.${s.profile}.tap`);
+  return join(dirname(s.file), `${scenarioStem(s.file)}.${s.size}.${s.profile}.tap`);
 }
 
 export const goldenText = (s: StreamResult): string => renderTap([s]);
@@ -33,9 +36,8 @@ export function firstDifference(expected: string, actual: string): { line: numbe
 /** How the stream compares with its golden; with the golden's text when it differs (for a semantic diff). */
 export function checkGolden(s: StreamResult, cwd: string): { status: GoldenStatus; text?: string } {
   const path = goldenPath(s);
-  const abs = resolve(cwd, path);
-  if (!existsSync(abs)) return { status: { kind: 'missing', path } };
-  const text = readFileSync(abs, 'utf8');
+  const text = readGolden(resolve(cwd, path), path);
+  if (text === null) return { status: { kind: 'missing', path } };
   const actual = goldenText(s);
   const diff = firstDifference(text, actual);
   return diff ? { status: { kind: 'different', path, ...diff, test: testAtLine(actual, diff.line) }, text } : { status: { kind: 'same', path } };
@@ -84,7 +86,7 @@ export function findStaleGoldens(paths: readonly string[], cwd: string, expected
       tapFilesUnder(abs, found);
       for (const f of found) consider(f, scenarioBases(dirname(f)));
     } else if (st?.isFile()) {
-      const base = scenarioBase(basename(abs));
+      const base = scenarioStem(basename(abs));
       const dir = dirname(abs);
       for (const name of readdirSync(dir)) if (name.endsWith('.tap')) consider(join(dir, name), [base], base);
     }
@@ -92,14 +94,9 @@ export function findStaleGoldens(paths: readonly string[], cwd: string, expected
   return [...stale].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** A scenario file's name without its suffix. */
-function scenarioBase(name: string): string {
-  return name.endsWith('.yml') ? name.slice(0, -4) : basename(name, SCENARIO_SUFFIX);
-}
-
 /** The base names of the scenario files in a folder, longest first (so `a.b` wins over `a`). */
 function scenarioBases(dir: string): string[] {
-  return readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).map(scenarioBase).sort((a, b) => b.length - a.length);
+  return readdirSync(dir).filter(hasScenarioSuffix).map(scenarioStem).sort((a, b) => b.length - a.length);
 }
 
 const RESULT_LINE = /^(?:not )?ok \d+ (.*?)(?: # (?:SKIP|XFAIL|XPASS)\b.*)?$/;
@@ -119,12 +116,24 @@ export function testAtLine(text: string, line: number): string {
   return 'the totals';
 }
 
-/** Write one golden atomically: a temp file beside it, then rename over. */
-export function writeGolden(s: StreamResult, cwd: string): string {
-  const path = goldenPath(s);
-  const abs = resolve(cwd, path);
-  const tmp = `${abs}.tmp-${process.pid}`;
-  writeFileSync(tmp, goldenText(s));
-  renameSync(tmp, abs);
-  return path;
+/** A golden's text, null when it does not exist; one that cannot be read is an ExitError (66, 74, 65). */
+function readGolden(abs: string, path: string): string | null {
+  let exists: boolean;
+  try {
+    exists = statSync(abs, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    exists = true; // a loop or a file in the path: readInputFile says which
+  }
+  return exists ? readInputFile(abs, path, TAP_MAX_BYTES) : null;
+}
+
+/**
+ * Writes the golden of every stream and deletes `stale` (paths relative to cwd), all or nothing: every
+ * golden is staged first, then all are renamed into place (write.ts commitFiles). Returns the paths
+ * written, in stream order. A failure is an ExitError (73, or 74 for an I/O error) and changes nothing.
+ */
+export async function writeGoldens(streams: readonly StreamResult[], cwd: string, stale: readonly string[] = []): Promise<string[]> {
+  const writes = streams.map((s) => ({ path: goldenPath(s), text: goldenText(s) }));
+  await commitFiles(writes, stale, { cwd });
+  return writes.map((w) => w.path);
 }

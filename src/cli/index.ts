@@ -3,6 +3,7 @@
 // ends with the status it computed, so a failing gate is never turned into 0 by a pipe.
 
 import { runCli } from './main.js';
+import { TAP_MAX_BYTES } from './read.js';
 
 let stdoutClosed = false;
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -25,7 +26,12 @@ const code = await runCli(process.argv.slice(2), {
   },
   readStdin: async () => {
     const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    let size = 0;
+    for await (const chunk of process.stdin) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size > TAP_MAX_BYTES) break; // over diff's limit: it is refused, the rest need not be held
+    }
     return Buffer.concat(chunks).toString('utf8');
   },
 });

@@ -1,14 +1,14 @@
 // `hgmsim new FILE [--template basic|hgm|uffd-wp|read]`: write a commented scenario to start from
-// (templates.ts). `.yaml` is added when FILE lacks it; an existing file is never overwritten (the
+// (templates.ts). `.yaml` is added when FILE ends in neither .yaml nor .yml; an existing file is never overwritten (the
 // file is created with O_EXCL). The first line points the YAML language server at the installed
 // package's schema/scenario.schema.json, relative to the new file.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, ExitError } from './exit.js';
 import type { ExitCode } from './exit.js';
-import { SCENARIO_SUFFIX } from './files.js';
+import { hasScenarioSuffix, SCENARIO_SUFFIX, scenarioStem } from './files.js';
 import type { CommandContext } from './io.js';
 import type { NewOptionValues } from './options.js';
 import { NAME_PLACEHOLDER, TEMPLATES } from './templates.js';
@@ -16,14 +16,14 @@ import { NAME_PLACEHOLDER, TEMPLATES } from './templates.js';
 /** schema/scenario.schema.json of the package this module belongs to (dist/cli/ or src/cli/ → ../../). */
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema/scenario.schema.json', import.meta.url));
 
-/** FILE with `.yaml` added when it does not end so. */
+/** FILE with `.yaml` added when it ends in neither `.yaml` nor `.yml`. */
 export function scenarioPath(file: string): string {
-  return file.endsWith(SCENARIO_SUFFIX) ? file : `${file}${SCENARIO_SUFFIX}`;
+  return hasScenarioSuffix(file) ? file : `${file}${SCENARIO_SUFFIX}`;
 }
 
-/** The scenario name for a file: its base name without `.yaml`, quoted when it is not a plain word. */
+/** The scenario name for a file: its base name without `.yaml`/`.yml`, quoted when it is not a plain word. */
 function yamlName(file: string): string {
-  const name = basename(file, SCENARIO_SUFFIX) || 'scenario';
+  const name = scenarioStem(file) || 'scenario';
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) ? name : JSON.stringify(name);
 }
 

@@ -54,7 +54,7 @@ export const RUN_OPTIONS: { readonly [K in keyof RunOptionValues]-?: OptionSpec 
   junit: { flags: '--junit <file>', description: 'also write a JUnit XML report to FILE' },
   json: { flags: '--json <file>', description: 'also write the JSON report (schema/results.schema.json) to FILE' },
   shard: { ...shardSpec, conflicts: ['updateGolden'] },
-  jobs: { flags: '--jobs <n>', description: 'run streams in n worker threads; the output order stays the same', parse: parseJobs },
+  jobs: { flags: '--jobs <n>', description: 'run streams in n worker threads (silently capped at the CPU cores, os.availableParallelism(), and at the streams); the output order stays the same', parse: parseJobs },
 };
 
 export interface ListOptionValues {
@@ -102,8 +102,15 @@ export const SHOW_OPTIONS: { readonly [K in keyof ShowOptionValues]-?: OptionSpe
   hugepagesz: { flags: '--hugepagesz <size>', description: "the hugepage size (default: the first of the file's kernel.hugepagesz)", choices: HUGEPAGE_SIZES },
 };
 
-export const GLOBAL_OPTIONS: { readonly color: OptionSpec } = {
-  color: { flags: '--color <when>', description: "colour for people: stderr, and diff's output (never in TAP, KTAP, JUnit or JSON); NO_COLOR is honoured in auto", choices: COLOR_MODES, default: 'auto' },
+export const GLOBAL_OPTIONS: { readonly color: OptionSpec; readonly noColor: OptionSpec } = {
+  color: {
+    flags: '--color <when>',
+    description: "colour for people: stderr, and diff's output (never in TAP, KTAP, JUnit or JSON). auto: colour on a terminal, " +
+      'unless NO_COLOR is set (not empty); FORCE_COLOR=1|2|3 colours even off a terminal, FORCE_COLOR=0 never; always and never override both',
+    choices: COLOR_MODES,
+    default: 'auto',
+  },
+  noColor: { flags: '--no-color', description: 'the same as --color never' },
 };
 
 export const EXAMPLES: readonly (readonly [string, string])[] = [

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { STEPS, STEP_NAMES } from '../runner/steps.js';
-import { stderrChalk } from './color.js';
+import { colorMode, stderrChalk } from './color.js';
 import type { ColorMode } from './color.js';
 import { EXIT_TABLE } from './exit.js';
 import type { ExitCode } from './exit.js';
@@ -59,7 +59,7 @@ export function stepsHelp(): string {
 export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
   const program = new Command('hgmsim');
   const context = (cmd: Command): CommandContext => {
-    const mode = (cmd.optsWithGlobals() as { color?: ColorMode }).color ?? 'auto';
+    const mode = colorMode((cmd.optsWithGlobals() as { color?: ColorMode | false }).color);
     return { io, chalk: stderrChalk(mode, io.env), color: mode };
   };
   program
@@ -67,6 +67,7 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .version(version(), '--version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addOption(toOption(GLOBAL_OPTIONS.color))
+    .addOption(toOption(GLOBAL_OPTIONS.noColor))
     .exitOverride()
     .showHelpAfterError('(hgmsim --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
@@ -75,7 +76,7 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
   const run = program
     .command('run')
     .description('run scenarios and print kselftest-shaped TAP on stdout')
-    .argument('[paths...]', 'scenario files or directories, searched for *.yaml (default: ./scenarios)')
+    .argument('[paths...]', 'scenario files or directories, searched for *.yaml and *.yml (default: ./scenarios)')
     .addHelpText('after', stepsHelp());
   for (const spec of Object.values(RUN_OPTIONS)) run.addOption(toOption(spec));
   run.action(async (paths: string[], opts: RunOptionValues, cmd: Command) => {
@@ -126,7 +127,7 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
 
   const create = program
     .command('new')
-    .description('write a commented scenario to start from; adds .yaml when FILE lacks it, never overwrites (exit 73)')
+    .description('write a commented scenario to start from; adds .yaml when FILE ends in neither .yaml nor .yml, never overwrites (exit 73)')
     .argument('<file>', 'the scenario file to create');
   for (const spec of Object.values(NEW_OPTIONS)) create.addOption(toOption(spec));
   create.action((file: string, opts: NewOptionValues, cmd: Command) => {

@@ -2,8 +2,6 @@
 // (or the part of them one shard names), print the report on stdout, then judge: results against
 // verdicts, and with --check or --update-golden, streams against their goldens.
 
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { PROFILE_NAMES, isProfileName } from '../kernel/index.js';
 import { renderDiff, diffTap } from '../report/diff.js';
 import { renderGithubAnnotations } from '../report/github.js';
@@ -22,13 +20,14 @@ import type { HugepageSize, ProfileName, Scenario, ScenarioError } from '../scen
 import { EXIT, ExitError } from './exit.js';
 import type { ExitCode } from './exit.js';
 import { DEFAULT_PATH } from './files.js';
-import { checkGolden, findStaleGoldens, goldenPath, goldenText, writeGolden } from './golden.js';
+import { checkGolden, findStaleGoldens, goldenPath, goldenText, writeGoldens } from './golden.js';
 import type { CommandContext } from './io.js';
 import { formatRuntimeErrors, loadPaths } from './load.js';
 import type { RunOptionValues } from './options.js';
 import { listEntries, selectShard, shardOfLine, streamKey } from './shard.js';
 import { runStreams } from './stream-pool.js';
 import type { StreamJob } from './stream-pool.js';
+import { writeOutputFile } from './write.js';
 
 /** The profiles a file runs under: --profile's list, 'all', or the file's kernel.profile. */
 export function profilesFor(scenario: Scenario, option: string | undefined): ProfileName[] {
@@ -140,16 +139,9 @@ function reportedCount(p: PlannedStream): number {
   return shown ? names.filter((n) => shown.has(n)).length : names.length;
 }
 
-/** Writes a report file atomically (temp file beside it, then rename). */
+/** Writes a report file: atomically when it is a regular file, through when a device, FIFO or symlink (write.ts). */
 function writeReport(path: string, text: string, cwd: string): void {
-  const abs = resolve(cwd, path);
-  const tmp = `${abs}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, abs);
-  } catch (e) {
-    throw new ExitError(EXIT.CANTCREAT, `hgmsim: ${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  writeOutputFile(path, text, cwd);
 }
 
 /** Lines of a golden's semantic diff printed before the rest is cut (the summary line is always printed). */
@@ -285,11 +277,9 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
         departing.map((d) => `  ${d}\n`).join(''));
       return status === EXIT.OK ? EXIT.FAIL : status;
     }
-    for (const s of streams) io.err(`hgmsim: wrote ${writeGolden(s, io.cwd)}\n`);
-    for (const path of stale) {
-      unlinkSync(resolve(io.cwd, path));
-      io.err(`hgmsim: removed stale golden ${path}\n`);
-    }
+    // All or nothing: every golden is staged before the first rename; stale ones go after the renames.
+    for (const path of await writeGoldens(streams, io.cwd, stale)) io.err(`hgmsim: wrote ${path}\n`);
+    for (const path of stale) io.err(`hgmsim: removed stale golden ${path}\n`);
   }
   return status;
 }

@@ -3,8 +3,6 @@
 // the state: the text tree on stdout (report/show-text.ts), or JSON, and an SVG with --svg
 // (report/show-svg.ts).
 
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { renderShowSvg } from '../report/show-svg.js';
 import { renderShowText } from '../report/show-text.js';
 import { runStream } from '../runner/run.js';
@@ -17,6 +15,7 @@ import type { CommandContext } from './io.js';
 import { formatRuntimeErrors, loadPaths } from './load.js';
 import type { ShowOptionValues } from './options.js';
 import { profilesFor } from './run-command.js';
+import { writeOutputFile } from './write.js';
 
 export function showCommand(file: string, opts: ShowOptionValues, ctx: CommandContext): ExitCode {
   const { io } = ctx;
@@ -47,13 +46,6 @@ export function showCommand(file: string, opts: ShowOptionValues, ctx: CommandCo
     const c = stdoutChalk(ctx.color, io.env);
     io.out(renderShowText(state, { poison: c.red, dim: c.dim, bold: c.bold }));
   }
-  if (opts.svg !== undefined) {
-    const out = resolve(io.cwd, opts.svg);
-    try {
-      writeFileSync(out, renderShowSvg(state));
-    } catch (e) {
-      throw new ExitError(EXIT.CANTCREAT, `hgmsim: ${opts.svg}: cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
+  if (opts.svg !== undefined) writeOutputFile(opts.svg, renderShowSvg(state), io.cwd);
   return EXIT.OK;
 }

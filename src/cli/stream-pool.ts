@@ -2,8 +2,10 @@
 // streams from one queue. Whatever finishes first, the caller hears of streams in the sequential order:
 // `start`, then each test, then `done`, so output can be streamed as it becomes known (test by test when
 // sequential, stream by stream with workers). Streams are independent (each boots a fresh kernel), so
-// the records are the ones a sequential run gives.
+// the records are the ones a sequential run gives. No more workers start than there are streams or CPU
+// cores (os.availableParallelism()), whatever --jobs asks: more would only cost memory.
 
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { runStream } from '../runner/run.js';
 import type { RunOptions, StreamBudget, StreamRun } from '../runner/run.js';
@@ -29,8 +31,21 @@ export interface StreamEvents {
 
 const WORKER_URL = new URL('./stream-worker.js', import.meta.url);
 
-export async function runStreams(jobs: readonly StreamJob[], threads: number, on: StreamEvents): Promise<void> {
-  if (threads <= 1 || jobs.length <= 1) {
+/** The workers a run starts for --jobs `requested`: at most one per stream and one per core, at least 1. */
+export function workerCount(requested: number, streams: number, cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(requested, streams, cores));
+}
+
+export interface PoolDeps {
+  /** CPU cores (default: os.availableParallelism()). */
+  readonly cores?: number;
+  /** Starts one worker (default: stream-worker.js of this package); tests count them. */
+  readonly createWorker?: () => Worker;
+}
+
+export async function runStreams(jobs: readonly StreamJob[], requested: number, on: StreamEvents, deps: PoolDeps = {}): Promise<void> {
+  const threads = workerCount(requested, jobs.length, deps.cores);
+  if (threads <= 1) {
     jobs.forEach((j, i) => {
       on.start(i);
       on.done(i, runStream(j.scenario, j.size, j.profile, { ...j.opts, budget: on.budget(i), onTest: (t) => on.test(i, t) }));
@@ -86,7 +101,8 @@ export async function runStreams(jobs: readonly StreamJob[], threads: number, on
       feed();
     });
   try {
-    for (let i = 0; i < Math.min(threads, jobs.length); i++) workers.push(new Worker(WORKER_URL));
+    const createWorker = deps.createWorker ?? ((): Worker => new Worker(WORKER_URL));
+    for (let i = 0; i < threads; i++) workers.push(createWorker());
     await Promise.all(workers.map(serve));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -42,6 +42,36 @@ const NAME_DIRECTIVES: readonly { readonly re: RegExp; readonly status: (ok: boo
 
 const VERSION_LINE = /^(?:TAP version \d+|KTAP version \d+)$/;
 
+/**
+ * Streams nested deeper than this (runner nesting, `# ` per level, or indented subtests) are not read
+ * as streams: the kselftest runner nests two or three deep, and each level re-reads the text below it.
+ */
+export const MAX_TAP_NESTING = 16;
+
+/** Lines that open a nested stream: a version line or an indented `# Subtest:`, after any `# ` prefixes. */
+const NESTED_HEAD = /^(?:TAP version \d+|KTAP version \d+|\s*# Subtest:)/;
+
+/**
+ * How deep the streams of a text nest, in one pass and without parsing: the most `# ` prefixes before a
+ * version line, or the deepest 4-space indentation of a TAP line. diff refuses texts deeper than
+ * MAX_TAP_NESTING before reading them.
+ */
+export function tapNesting(text: string): number {
+  let deepest = 0;
+  for (const line of text.split('\n')) {
+    let rest = line;
+    let hashes = 0;
+    while (rest.startsWith('# ')) {
+      rest = rest.slice(2);
+      hashes++;
+    }
+    const indent = /^ */.exec(rest)?.[0].length ?? 0;
+    if (hashes > 0 && NESTED_HEAD.test(rest)) deepest = Math.max(deepest, hashes);
+    if (indent >= 4 && /^\s*(?:(?:not )?ok\b|\d+\.\.\d+|# Subtest:|K?TAP version)/.test(rest)) deepest = Math.max(deepest, hashes + Math.floor(indent / 4));
+  }
+  return deepest;
+}
+
 interface Assert {
   ok: boolean;
   id?: number;
@@ -62,18 +92,18 @@ function classify(a: Assert): { name: string; status: PointStatus; reason: strin
 }
 
 /** Splits a point's comments into its own lines and the child stream they carry (runner nesting). */
-function splitChild(lines: readonly string[]): { own: string[]; child?: TapLevel } {
-  const start = lines.findIndex((l) => l.startsWith('# ') && VERSION_LINE.test(l.slice(2)));
+function splitChild(lines: readonly string[], depth: number): { own: string[]; child?: TapLevel } {
+  const start = depth >= MAX_TAP_NESTING ? -1 : lines.findIndex((l) => l.startsWith('# ') && VERSION_LINE.test(l.slice(2)));
   if (start < 0) return { own: [...lines] };
   const childLines = lines.slice(start).map((l) => (l === '#' ? '' : l.startsWith('# ') ? l.slice(2) : l));
-  const child = readLevel(`${childLines.join('\n')}\n`);
+  const child = readLevel(`${childLines.join('\n')}\n`, depth + 1);
   return { own: lines.slice(0, start), ...(child ? { child } : {}) };
 }
 
 /** Lines that make a text TAP: a version line, a plan, a test point or a bail out, unindented. */
 const TAP_LINE = /^(?:TAP version \d+\s*$|\d+\.\.\d+|(?:not )?ok\b|Bail out!)/;
 
-function readLevel(text: string): TapLevel | null {
+function readLevel(text: string, depth: number): TapLevel | null {
   const input = text.split('\n');
   if (!input.some((l) => TAP_LINE.test(l))) return null;
   // tap-parser adds lines of its own when the input ends (`TAP version 14`, `1..0 # no tests found`,
@@ -107,7 +137,7 @@ function readLevel(text: string): TapLevel | null {
     bailout = reason;
   });
   parser.on('assert', (a: Assert) => {
-    const { own, child } = splitChild(pending);
+    const { own, child } = splitChild(pending, depth);
     pending = [];
     points.push({ id: a.id ?? points.length + 1, ok: a.ok, ...classify(a), comments: own, ...(child ? { child } : {}) });
   });
@@ -117,7 +147,7 @@ function readLevel(text: string): TapLevel | null {
 
 /** The TAP tree of a text, or null when the text is not TAP (no version line, plan or test point). */
 export function readTap(text: string): TapLevel | null {
-  return readLevel(text.replace(/\r\n/g, '\n'));
+  return readLevel(text.replace(/\r\n/g, '\n'), 0);
 }
 
 /** The directive word each status prints with (kselftest's spelling); none for pass and fail. */
