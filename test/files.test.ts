@@ -452,3 +452,84 @@ t.test('item 18: --no-color is --color never; --color documents NO_COLOR and FOR
 });
 
 t.teardown(() => removeLiveTemps());
+
+// --- robustness: hostile inputs end quickly with a status, never a stack trace -------------------------
+
+/** mulberry32, so a failing input can be replayed from its seed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** HGMSIM_ROBUST_LONG=1: bigger inputs and more seeded ones (minutes); the default run takes seconds. */
+const LONG = process.env['HGMSIM_ROBUST_LONG'] === '1';
+const ROBUST_SEED = 20261203;
+/** Every input must end within this, with one of these statuses. */
+const DEADLINE_MS = 5000;
+const STATUSES = [0, 1, 4, 65, 66, 73, 74];
+
+const HEAD = 'scenario: r\nkernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 2}\n';
+
+/** Hostile scenario texts, by name: alias bombs and chains, deep nesting, huge numbers, long loops. */
+function hostileScenarios(rand: () => number): Record<string, string> {
+  const n = LONG ? 20_000 : 4_000;
+  const bomb = ['a0: &a0 [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`)].join('\n');
+  const chain = Array.from({ length: n }, (_, i) => (i === 0 ? 'c0: &c0 1' : `c${i}: &c${i} [*c${i - 1}]`)).join('\n');
+  const flat = `anchor: &x {print: "x"}\n${HEAD}tests:\n  - name: t\n    steps:\n${'      - *x\n'.repeat(n)}`;
+  const loops = (tests: number): string => `${HEAD}tests:\n${Array.from({ length: tests }, (_, i) => `  - name: t${i}\n    steps:\n      - for: {k: 1 .. 990000}\n        do:\n          - let: {z: k}\n`).join('')}`;
+  const deep = `${'['.repeat(LONG ? 100_000 : 5_000)}${']'.repeat(LONG ? 100_000 : 5_000)}\n`;
+  const random = Array.from({ length: LONG ? 200 : 20 }, () => {
+    const parts = ['&a', '*a', '[', ']', '{', '}', ': ', '- ', '\n  ', 'print: "{', '}"', '1 << 70', '0 - 1', 'log2(0)', '9'.repeat(40), 'tests', 'steps', 'for: {k: 1 .. 99999999}', '\u0000', '\u001b[2J', '"', "'", '#', '|', '>'];
+    return HEAD + Array.from({ length: 40 }, () => parts[Math.floor(rand() * parts.length)]).join('');
+  });
+  const out: Record<string, string> = {
+    'alias-bomb.yaml': bomb, 'alias-chain.yaml': chain, 'aliases-flat.yaml': flat,
+    'loops-300-tests.yaml': loops(LONG ? 300 : 8), 'deep-nesting.yaml': deep,
+    'huge-number.yaml': `${HEAD}tests:\n  - name: t\n    steps:\n      - mmap: {as: P, length: ${'9'.repeat(5000)}, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB]}\n`,
+  };
+  random.forEach((text, i) => { out[`random-${i}.yaml`] = text; });
+  return out;
+}
+
+function runBounded(args: string[], cwd: string): { code: number | null; err: string; ms: number; signal: NodeJS.Signals | null } {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: DEADLINE_MS, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024 });
+  return { code: r.status, err: r.stderr ?? '', ms: Number(process.hrtime.bigint() - start) / 1e6, signal: r.signal };
+}
+
+t.test(`robustness: hostile scenarios, non-regular files and file-system errors end with a status, no stack trace (seed ${ROBUST_SEED}${LONG ? ', long' : ''})`, async (t) => {
+  const files = hostileScenarios(seeded(ROBUST_SEED));
+  const cwd = workdir(files);
+  // Non-regular files and file-system errors beside them.
+  spawnSync('mkfifo', [join(cwd, 'fifo.yaml')]);
+  symlinkSync('loop-b', join(cwd, 'loop-a'));
+  symlinkSync('loop-a', join(cwd, 'loop-b'));
+  mkdirSync(join(cwd, 'golden-dir'));
+  writeFileSync(join(cwd, 'golden-dir/g.yaml'), SCENARIO.replace('hugepagesz: [2M, 1G]', 'hugepagesz: [2M]'));
+  mkdirSync(join(cwd, 'golden-dir/g.2M.v6.1.tap')); // a golden path that is a folder
+  const runs: [string, string[]][] = [
+    ...Object.keys(files).flatMap((f): [string, string[]][] => [[`validate ${f}`, ['validate', f]], [`run ${f}`, ['run', f]]]),
+    ['run /dev/zero', ['run', '/dev/zero']],
+    ['validate fifo.yaml', ['validate', 'fifo.yaml']],
+    ['run loop-a', ['run', 'loop-a']],
+    ['run --check golden-dir', ['run', '--check', 'golden-dir']],
+    ['run --update-golden golden-dir', ['run', '--update-golden', 'golden-dir']],
+    ['run --json . (a folder)', ['run', 'huge-number.yaml', '--json', 'golden-dir']],
+  ];
+  const failures: string[] = [];
+  const slowest: [number, string][] = [];
+  for (const [what, args] of runs) {
+    const r = runBounded(args, cwd);
+    slowest.push([r.ms, what]);
+    if (r.signal !== null) failures.push(`${what}: did not end within ${DEADLINE_MS} ms (killed)`);
+    else if (!STATUSES.includes(r.code ?? -1)) failures.push(`${what}: exit ${r.code}: ${r.err.slice(0, 400)}`);
+    else if (/internal error|\n\s+at [^\n]*:\d+:\d+\)?\n/.test(r.err)) failures.push(`${what}: a stack trace: ${r.err.slice(0, 400)}`);
+  }
+  t.comment(`slowest: ${slowest.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([ms, w]) => `${w} ${Math.round(ms)} ms`).join(', ')}`);
+  t.same(failures, [], `${runs.length} inputs, each ended with ${STATUSES.join('/')} and no stack trace (replay: seed ${ROBUST_SEED}${LONG ? ', HGMSIM_ROBUST_LONG=1' : ''})`);
+});
