@@ -449,7 +449,8 @@ t.test('load: hostile YAML gives positioned errors and never throws', async (t) 
     laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(', ')}]`);
   }
   const bomb = loadScenario('s.yaml', `${laughs.join('\n')}\n`);
-  t.match(bomb.errors, [{ code: 'YAML_SYNTAX', line: 2, col: 8, message: /RESOURCE_EXHAUSTION/ }], 'alias bomb');
+  // Positioned at the alias whose expansion passes the limit (f: 9^5 nodes so far).
+  t.match(bomb.errors, [{ code: 'YAML_SYNTAX', line: 6, col: 8, message: /RESOURCE_EXHAUSTION/ }], 'alias bomb');
 
   const deep = loadScenario('s.yaml', `scenario: ${'['.repeat(10000)}${']'.repeat(10000)}\n`);
   t.match(deep.errors, [{ code: 'YAML_SYNTAX', line: 1, col: 74, message: /nested deeper than 64/ }], '10k nested flow seqs');
@@ -470,6 +471,42 @@ t.test('load: hostile YAML gives positioned errors and never throws', async (t) 
   const huge = withSteps(`close: {fd: "${'('.repeat(5000)}1${')'.repeat(5000)}"}`);
   t.same(codes(huge), [['BAD_EXPR', 6, 22]], 'deep expression');
   t.same(codes(withSteps(`print: "${'{'.repeat(3)}"`)).map((c) => c[0]), ['BAD_EXPR']);
+});
+
+/** `a0: &a0 1`, then `aI: &aI [*aI-1, *aI-1]` (each level doubles the expansion: an alias bomb). */
+const aliasChain = (n: number): string =>
+  `${Array.from({ length: n }, (_, i) => (i === 0 ? 'a0: &a0 1' : `a${i}: &a${i} [*a${i - 1}, *a${i - 1}]`)).join('\n')}\n`;
+/** A valid scenario whose file-level `let` binds n names to one anchored value. */
+const aliasFlat = (n: number): string =>
+  `${HEAD}let:\n  A: &a 1\n${Array.from({ length: n }, (_, i) => `  B${i}: *a\n`).join('')}tests: []\n`;
+const timed = <T>(f: () => T): { value: T; ms: number } => {
+  const t0 = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - t0 };
+};
+
+t.test('load: thousands of aliases load (or are refused) in one linear pass', async (t) => {
+  for (const n of [4000, 8000]) {
+    const flat = aliasFlat(n);
+    const r = timed(() => loadScenario('s.yaml', flat));
+    t.same(r.value.errors, [], `${n} aliases of one scalar (${flat.length} chars): no error`);
+    t.equal(r.value.scenario?.let.length, n + 1, 'every binding built');
+    t.ok(r.ms < 1000, `${n} aliases loaded in ${r.ms.toFixed(0)} ms`);
+
+    const chain = aliasChain(n);
+    const c = timed(() => loadScenario('s.yaml', chain));
+    t.match(c.value.errors, [{ code: 'YAML_SYNTAX', line: 16, col: 18, message: /RESOURCE_EXHAUSTION\) aliases expand to more than 100000 nodes/ }],
+      `a chain of ${n} doubling aliases is an alias bomb, refused at the alias that passes the limit`);
+    t.ok(c.ms < 1000, `refused in ${c.ms.toFixed(0)} ms`);
+  }
+  // A long chain that does not explode (each anchor aliases the one before once) loads as far as YAML goes.
+  const linear = `${Array.from({ length: 8000 }, (_, i) => (i === 0 ? 'a0: &a0 1' : `a${i}: &a${i} [*a${i - 1}]`)).join('\n')}\n`;
+  const l = timed(() => loadScenario('s.yaml', linear));
+  t.ok(l.value.errors.every((e) => e.code !== 'YAML_SYNTAX' || /RESOURCE_EXHAUSTION/.test(e.message)), 'only schema errors, or the expansion limit');
+  t.ok(l.ms < 1000, `8000 chained aliases: ${l.ms.toFixed(0)} ms`);
+  t.same(codes('a: *x\n'), [['YAML_SYNTAX', 1, 4]], 'an alias with no anchor before it');
+  t.match(loadScenario('s.yaml', 'a: *x\n').errors[0]?.message, /BAD_ALIAS/);
+  t.same(codes(`${HEAD}tests: []\nscenario: a\nkernel: {}\n`), [['YAML_SYNTAX', 4, 1], ['YAML_SYNTAX', 5, 1]], 'every repeated key');
 });
 
 t.test('errors: formatError prints the line and a caret', async (t) => {
