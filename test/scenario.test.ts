@@ -537,6 +537,27 @@ t.test('errors: formatError prints the line and a caret', async (t) => {
   t.equal(formatError(errorAt({ file: 'f', text: 'a\n' }, { start: 99, end: 120 }, 'BAD_VALUE', 'past the end'), 'a\n').split('\n')[0], 'f:2:1: BAD_VALUE past the end');
 });
 
+t.test('errors: control bytes in echoed source lines and quoted names are shown escaped', async (t) => {
+  const text = withSteps('mmap\x1b[2J\x07: {as: P}', 'close: {fd: fd\u202e}', 'munmap: {addr: 1, length: 1, on_error:\tskip, x\x9b: 1}');
+  const r = loadScenario('s.yaml', text);
+  const shown = r.errors.map((e) => formatError(e, text)).join('\n');
+  t.notMatch(shown, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/, 'no control byte reaches the terminal');
+  const [step, name, field] = r.errors.map((e) => formatError(e, text).split('\n'));
+  t.same(step, [
+    's.yaml:6:9: UNKNOWN_STEP unknown step "mmap\\x1b[2J\\x07"',
+    '      - mmap\\x1b[2J\\x07: {as: P}',
+    `        ^${'~'.repeat('mmap\\x1b[2J\\x07'.length - 1)}`,
+  ], 'the caret covers the escaped spelling');
+  t.match(name?.[0], /^s\.yaml:7:\d+: BAD_EXPR unexpected character "\\u202e" in expression$/);
+  t.equal(name?.[1], '      - close: {fd: fd\\u202e}');
+  t.equal(name?.[2]?.indexOf('^'), name?.[1]?.indexOf('\\u202e'), 'caret under the escaped character');
+  t.match(field?.[0], /unknown field "x\\x9b" in "munmap"/);
+  t.match(field?.[1], /on_error:\tskip, x\\x9b: 1/, 'a tab stays a tab in the source line');
+  t.equal(field?.[2]?.indexOf('^'), field?.[1]?.indexOf('x\\x9b'), 'the caret stays aligned after a tab');
+  const typo = withSteps('memfd_create: {as: fd}', 'close: {fd: "f\\x1bd"}');
+  t.notMatch(loadScenario('s.yaml', typo).errors.map((e) => e.message).join('\n'), /\x1b/, 'did-you-mean quotes escaped');
+});
+
 t.test('errors: errorAt positions a runtime failure like a load error', async (t) => {
   const text = withSteps('memset: {addr: 0, length: "4K / (1 - 1)", value: 0}');
   const s = load(text);

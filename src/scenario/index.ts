@@ -2,7 +2,7 @@
 
 export * from './types.js';
 export { loadScenario, type LoadResult } from './load.js';
-export { errorAt, errorFromFailure, formatError, sortErrors, type ErrorSource, type ExprFailure } from './errors.js';
+export { errorAt, errorFromFailure, escapeControls, formatError, sortErrors, type ErrorSource, type ExprFailure } from './errors.js';
 export { evalExpr, exprNames, isAddressExpr, parseExpr, parseRange, U64_LIMIT, type EvalResult, type ExprEnv } from './expr.js';
 export { formatAddress, formatInterp, parseInterp } from './interp.js';
 export * from './names.js';
