@@ -423,6 +423,42 @@ t.test('load: invalid inputs, each error with its code and position', async (t) 
   for (const [name, text, want] of cases) t.same(codes(text), want, name);
 });
 
+t.test('load: every error of a file in one pass, verdicts and kernel fields included; list items named like flags[1]', async (t) => {
+  const text = [
+    'scenario: s',
+    'kernel: {profile: v6.2, hugepagesz: [2M, 2M], nr_hugepages: 99999}',
+    'let: {A: [1], B: 2}',
+    'verdicts:',
+    '  v61: {default: xfail}',
+    '  v6.1: {tst: pass, default: {result: skip, because: x}}',
+    'tests:',
+    '  - name: t',
+    '    steps:',
+    '      - let: {C: "1 +", D: 4K}',
+    '      - mmap: {as: P, length: B + D + C, flags: [MAP_SHARED, MAP_SHARD]}',
+    '      - expect: {raw_hwp_list: {of: P, is: [0, [1]]}}',
+    '',
+  ].join('\n');
+  const errors = loadScenario('s.yaml', text).errors;
+  t.same(errors.map((e) => [e.code, e.line, e.col]), [
+    ['BAD_VALUE', 2, 19], // profile
+    ['BAD_VALUE', 2, 42], // 2M listed twice, found although the profile is bad
+    ['UNSUPPORTED', 2, 61], // the pool
+    ['BAD_TYPE', 3, 10], // A; B still binds
+    ['BAD_VERDICT', 5, 3], // unknown profile, found although its verdict value is bad
+    ['BAD_VALUE', 5, 18],
+    ['BAD_VERDICT', 6, 10], // unknown test
+    ['UNKNOWN_FIELD', 6, 45],
+    ['BAD_EXPR', 10, 22], // C still binds
+    ['BAD_VALUE', 11, 62],
+    ['BAD_TYPE', 12, 48],
+  ]);
+  const messages = errors.map((e) => e.message);
+  t.match(messages[9], /^"MAP_SHARD" is not a valid value for flags\[1\] \(did you mean "MAP_SHARED"\?\)$/);
+  t.match(messages[10], /^is\[1\] expects an integer or an expression string, got a list$/);
+  t.notOk(messages.some((m) => /undefined name/.test(m)), 'a binding with a bad value still binds its name');
+});
+
 t.test('load: messages carry suggestions', async (t) => {
   const msg = (text: string): string => loadScenario('s.yaml', text).errors.map((e) => e.message).join('\n');
   t.match(msg(withSteps('madvise: {addr: 1, length: 1, advice: MADV_HWPOSION}')), /did you mean "MADV_HWPOISON"/);

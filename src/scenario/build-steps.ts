@@ -7,7 +7,7 @@ import type { ExprBuilder } from './build-exprs.js';
 import { dropUndefined } from './build-exprs.js';
 import { parseRange } from './expr.js';
 import { MAIN, NON_SYSCALL_STEPS, STEP_KEYS } from './names.js';
-import { letStepSchema, makeForItemSchema, stepArgSchemas } from './schema.js';
+import { makeForItemSchema, stepArgSchemas } from './schema.js';
 import { Scope, type BindingKind } from './scope.js';
 import { didYouMean } from './suggest.js';
 import type { CallStep, Expr, ForStep, Span, Step, StepArgs, StepName, TaskName } from './types.js';
@@ -73,9 +73,10 @@ export class StepBuilder {
     const argPath = [...path, name];
     const args = item[name];
     if (name === 'let') {
-      const bindings = checkValue(src, letStepSchema, args, argPath);
-      if (!bindings) return undefined;
-      return { kind: 'let', ...this.common(path, name), bindings: this.x.lets(bindings, argPath, scope) };
+      const before = src.errors.length;
+      const bindings = this.x.lets(args, argPath, scope);
+      if (src.errors.length > before) return undefined;
+      return { kind: 'let', ...this.common(path, name), bindings };
     }
     const step = this.callStep(name as StepName, args, argPath, scope, this.common(path, name));
     return extra.length > 0 ? undefined : step;
@@ -110,7 +111,7 @@ export class StepBuilder {
       variable = name;
       scope.define(src, name, 'loop', src.keySpan([...forPath, name]));
     }
-    const lets = this.x.lets(d?.let, [...path, 'let'], scope);
+    const lets = this.x.lets(item.let, [...path, 'let'], scope);
     const body = this.steps(Array.isArray(d?.do) ? d.do : [], [...path, 'do'], scope);
     if (!checked?.ok || !from || !to) return undefined;
     return { kind: 'for', ...this.common(path, 'for'), var: variable, from, to, let: lets, body };

@@ -372,6 +372,9 @@ export const verdictSchema = z
   ])
   .describe('pass | skip | fail, or {result, why}');
 
+/** One profile's verdicts: `default` and/or test names. */
+export const profileVerdictsSchema = z.record(z.string(), verdictSchema).describe('default and/or test name → verdict');
+
 export const kernelSchema = z
   .strictObject({
     profile: z.enum(PROFILE_NAMES).describe('Kernel profile the file runs against by default'),
@@ -413,7 +416,7 @@ export const makeScenarioShape = <T extends z.ZodType>(test: T) => ({
   kernel: kernelSchema,
   let: letMap.optional(),
   verdicts: z
-    .record(z.string(), z.record(z.string(), verdictSchema).describe('default and/or test name → verdict'))
+    .record(z.string(), profileVerdictsSchema)
     .describe('Expected result per profile and test')
     .optional(),
   tests: z.array(test).describe('The tests, in order'),
