@@ -4,10 +4,11 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
-import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, STEP_EXAMPLES } from '../src/runner/docs.js';
+import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, SIGNALS_EXAMPLE, STEP_EXAMPLES } from '../src/runner/docs.js';
+import { PROFILES } from '../src/kernel/profiles.js';
 import { runStream } from '../src/runner/run.js';
 import { STEPS } from '../src/runner/steps.js';
-import { STEP_NAMES } from '../src/scenario/names.js';
+import { STEP_NAMES, UFFD_FEATURES, UFFD_FEATURES_BY_PROFILE } from '../src/scenario/names.js';
 import { errorAt, formatError } from '../src/scenario/errors.js';
 import { evalExpr, isAddressExpr, parseExpr, parseRange, type ExprEnv } from '../src/scenario/expr.js';
 import { formatInterp, parseInterp } from '../src/scenario/interp.js';
@@ -515,6 +516,8 @@ const aliasChain = (n: number): string =>
 /** A valid scenario whose file-level `let` binds n names to one anchored value. */
 const aliasFlat = (n: number): string =>
   `${HEAD}let:\n  A: &a 1\n${Array.from({ length: n }, (_, i) => `  B${i}: *a\n`).join('')}tests: []\n`;
+/** Before the linear pass, 4,000 aliases took 22–37 s and 8,000 never finished; now ~0.3 s on an idle machine. */
+const ALIAS_LOAD_MS = 2000;
 const timed = <T>(f: () => T): { value: T; ms: number } => {
   const t0 = performance.now();
   const value = f();
@@ -527,19 +530,19 @@ t.test('load: thousands of aliases load (or are refused) in one linear pass', as
     const r = timed(() => loadScenario('s.yaml', flat));
     t.same(r.value.errors, [], `${n} aliases of one scalar (${flat.length} chars): no error`);
     t.equal(r.value.scenario?.let.length, n + 1, 'every binding built');
-    t.ok(r.ms < 1000, `${n} aliases loaded in ${r.ms.toFixed(0)} ms`);
+    t.ok(r.ms < ALIAS_LOAD_MS, `${n} aliases loaded in ${r.ms.toFixed(0)} ms`);
 
     const chain = aliasChain(n);
     const c = timed(() => loadScenario('s.yaml', chain));
     t.match(c.value.errors, [{ code: 'YAML_SYNTAX', line: 16, col: 18, message: /RESOURCE_EXHAUSTION\) aliases expand to more than 100000 nodes/ }],
       `a chain of ${n} doubling aliases is an alias bomb, refused at the alias that passes the limit`);
-    t.ok(c.ms < 1000, `refused in ${c.ms.toFixed(0)} ms`);
+    t.ok(c.ms < ALIAS_LOAD_MS, `refused in ${c.ms.toFixed(0)} ms`);
   }
   // A long chain that does not explode (each anchor aliases the one before once) loads as far as YAML goes.
   const linear = `${Array.from({ length: 8000 }, (_, i) => (i === 0 ? 'a0: &a0 1' : `a${i}: &a${i} [*a${i - 1}]`)).join('\n')}\n`;
   const l = timed(() => loadScenario('s.yaml', linear));
   t.ok(l.value.errors.every((e) => e.code !== 'YAML_SYNTAX' || /RESOURCE_EXHAUSTION/.test(e.message)), 'only schema errors, or the expansion limit');
-  t.ok(l.ms < 1000, `8000 chained aliases: ${l.ms.toFixed(0)} ms`);
+  t.ok(l.ms < ALIAS_LOAD_MS, `8000 chained aliases: ${l.ms.toFixed(0)} ms`);
   t.same(codes('a: *x\n'), [['YAML_SYNTAX', 1, 4]], 'an alias with no anchor before it');
   t.match(loadScenario('s.yaml', 'a: *x\n').errors[0]?.message, /BAD_ALIAS/);
   t.same(codes(`${HEAD}tests: []\nscenario: a\nkernel: {}\n`), [['YAML_SYNTAX', 4, 1], ['YAML_SYNTAX', 5, 1]], 'every repeated key');
@@ -744,10 +747,43 @@ t.test('docs: the committed docs/scenarios.md is the generated one, with every s
     t.match(committed, `\`\`\`yaml\n${STEP_EXAMPLES[name]}\n\`\`\``, `${name}: its example`);
   }
   // The examples, read top to bottom, are one valid test.
-  const items = [...STEP_NAMES.map((n) => STEP_EXAMPLES[n]), LET_EXAMPLE, FOR_EXAMPLE];
+  const items = [...STEP_NAMES.map((n) => STEP_EXAMPLES[n]), LET_EXAMPLE, FOR_EXAMPLE, SIGNALS_EXAMPLE];
   const text = `${HEAD}tests:\n  - name: t\n    steps:\n${items.map((i) => i.replace(/^/gm, '      ')).join('\n')}\n`;
   const r = loadScenario('s.yaml', text);
   t.same(r.errors.map((e) => formatError(e, text)), [], 'the examples load');
+});
+
+t.test('newcomer fixes: signals entries documented, expect beside a step, expect.value, uffd features no kernel has', async (t) => {
+  const doc = readFileSync(new URL('../docs/scenarios.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('#### `signals` entries'));
+  t.match(section, /^#### `signals` entries\n\n`signals` maps a process name/, 'expect.signals entries have a section');
+  t.match(section, /\| `sigbus` \| `BUS_ADRERR`.* \| yes \|.*\n\| `si_addr` \|.*\n\| `si_addr_lsb` \|.*\n\| `sigkill` \| `true` \| yes \|/, 'their fields');
+  t.match(section, `\`\`\`yaml\n${SIGNALS_EXAMPLE}\n\`\`\``, 'and an example');
+  t.same(codes(withSteps('fork: {as: C}', 'spawn: {as: Q}', 'mmap: {as: P, length: 2M, flags: [MAP_SHARED]}', SIGNALS_EXAMPLE.slice(2))), [], 'the example loads');
+
+  const beside = `${HEAD}tests:\n  - name: t\n    steps:\n      - madvise: {addr: 1, length: 1, advice: MADV_HWPOISON}\n        expect: {ret: 0}\n`;
+  const [hint] = loadScenario('s.yaml', beside).errors;
+  t.match(hint, { code: 'UNKNOWN_FIELD', line: 7, col: 9 });
+  t.match(hint?.message, /"expect" is not part of it; move it inside the step's own map: "- madvise: \{…, expect: \{ret: 0\}\}"/);
+  t.notMatch(hint?.message, /start a new list item/, 'not the hint for a second step');
+  const onError = `${HEAD}tests:\n  - name: t\n    steps:\n      - close: {fd: 1}\n        on_error: skip\n`;
+  t.match(loadScenario('s.yaml', onError).errors[0]?.message, /move it inside the step's own map: "- close: \{…, on_error: skip\}"/);
+
+  t.same(codes(withSteps('madvise: {addr: 1, length: 1, advice: MADV_HWPOISON, expect: {value: 1}}')), [['UNKNOWN_FIELD', 6, 71]], 'expect.value on madvise');
+  t.same(codes(withSteps('uffd_read: {uffd: 1, expect: {value: 1}}')), [['UNKNOWN_FIELD', 6, 39]], 'expect.value on uffd_read');
+  t.same(codes(withSteps('access: {addr: 1, op: read, expect: {value: 1}}')), [], 'expect.value on access');
+
+  const wp = withSteps('userfaultfd: {as: u, features: [SIGBUS, WP_UNPOPULATED]}');
+  const [feature] = loadScenario('s.yaml', wp).errors;
+  t.match(feature, { code: 'UNSUPPORTED', line: 6, col: 49 }, 'rejected at load time, at the feature');
+  t.match(feature?.message, /UFFD_FEATURE_WP_UNPOPULATED is offered by no modelled kernel \(profiles v6\.1, hgm-v2, hgm-rfc\)/);
+  for (const f of UFFD_FEATURES) {
+    const offered = Object.values(PROFILES).some((p) => p.switches.uffd_features.includes(f));
+    t.equal(codes(withSteps(`userfaultfd: {as: u, features: [${f}]}`)).length, offered ? 0 : 1, `${f}: ${offered ? 'offered by some profile' : 'offered by none'}`);
+  }
+  for (const p of Object.values(PROFILES)) {
+    t.same([...UFFD_FEATURES_BY_PROFILE[p.name]].sort(), [...p.switches.uffd_features].sort(), `${p.name}: the scenario's table is the kernel's`);
+  }
 });
 
 // --- robustness: mutants of the bundled scenarios never crash the loader or the runner ---
