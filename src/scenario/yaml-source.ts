@@ -244,7 +244,9 @@ class PlainBuilder {
       this.duplicateKey(`(DUPLICATE_KEY) map keys must be unique: "${key}" is already a key of this map`, { start: r?.[0] ?? 0, end: r?.[1] ?? 0 });
     }
     seen.add(key);
-    Object.defineProperty(obj, key, { value: v.value, writable: true, enumerable: true, configurable: true });
+    // `__proto__` is the one inherited accessor: define it as an own property instead of setting the prototype.
+    if (key === '__proto__') Object.defineProperty(obj, key, { value: v.value, writable: true, enumerable: true, configurable: true });
+    else obj[key] = v.value;
     return k.size + v.size;
   }
 
