@@ -10,7 +10,7 @@ import { runStream } from '../src/runner/run.js';
 import { STEPS } from '../src/runner/steps.js';
 import { STEP_NAMES, UFFD_FEATURES, UFFD_FEATURES_BY_PROFILE } from '../src/scenario/names.js';
 import { errorAt, formatError } from '../src/scenario/errors.js';
-import { evalExpr, isAddressExpr, parseExpr, parseRange, type ExprEnv } from '../src/scenario/expr.js';
+import { evalExpr, isAddressExpr, parseExpr, parseRange, RUN_TIME, type ExprEnv } from '../src/scenario/expr.js';
 import { formatInterp, parseInterp } from '../src/scenario/interp.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { scenarioJsonSchemaText } from '../src/scenario/schema.js';
@@ -460,6 +460,58 @@ t.test('load: every error of a file in one pass, verdicts and kernel fields incl
   t.notOk(messages.some((m) => /undefined name/.test(m)), 'a binding with a bad value still binds its name');
 });
 
+/** A file listing both hugepage sizes, its steps starting at line 6, column 9. */
+const bothSizes = (...steps: string[]): string =>
+  `scenario: s\nkernel: {profile: v6.1, hugepagesz: [2M, 1G]}\ntests:\n  - name: t\n    steps:\n${steps.map((st) => `      - ${st}\n`).join('')}`;
+const errorsOf = (text: string): [string, number, number, string][] =>
+  loadScenario('s.yaml', text).errors.map((e) => [e.code, e.line, e.col, e.message]);
+
+t.test('validate evaluates what is known before a run: constants, let, every listed size, loops with constant bounds', async (t) => {
+  const mmap = 'mmap: {as: P, length: 2M, flags: [MAP_SHARED]}';
+  t.same(errorsOf(withSteps('let: {a: 4K / (2M - 2M), b: 7 % (1 - 1), c: log2(PAGE_SIZE - 4K), d: 1 << 64, e: 3 - 4}')), [
+    ['OUT_OF_RANGE', 6, 23, 'division by zero (4096 / 0)'],
+    ['OUT_OF_RANGE', 6, 41, 'division by zero (7 % 0)'],
+    ['OUT_OF_RANGE', 6, 53, 'log2(0) is undefined'],
+    ['OUT_OF_RANGE', 6, 78, '1 << 64 is outside [0, 2^64)'],
+    ['OUT_OF_RANGE', 6, 90, '3 - 4 = -1 is outside [0, 2^64)'],
+  ], 'division and modulo by zero, log2(0), a shift past 64 bits, a negative value');
+  t.same(errorsOf(`${HEAD}let: {H: hugepagesz, L: H - 4M}\ntests: []\n`), [['OUT_OF_RANGE', 3, 25, '2097152 - 4194304 = -2097152 is outside [0, 2^64)']],
+    'a file-level let, per size');
+  t.same(errorsOf(bothSizes(mmap, 'memset: {addr: P, length: 4M - hugepagesz, value: 0}', 'let: {x: 1 << (hugepagesz >> 24)}')), [
+    ['OUT_OF_RANGE', 7, 35, '4194304 - 1073741824 = -1069547520 is outside [0, 2^64) (with hugepagesz = 1G)'],
+    ['OUT_OF_RANGE', 8, 18, '1 << 64 is outside [0, 2^64) (with hugepagesz = 1G)'],
+  ], 'a negative length and a shift past 64 bits that only the second listed size reaches');
+  t.same(errorsOf(bothSizes(mmap, 'memset: {addr: P, length: hugepagesz - 1G, value: 0, when: {hugepagesz: [1G]}}')), [],
+    'a step that runs only at 1G is evaluated only at 1G');
+  t.same(errorsOf(withSteps('for: {k: 1 .. 3}\n        let: {x: 2 - k}\n        do: []')), [['OUT_OF_RANGE', 7, 18, '2 - 3 = -1 is outside [0, 2^64) (with k = 3)']],
+    'a loop with constant bounds, each iteration');
+  t.same(errorsOf(withSteps('for: {k: 1 .. log2(hugepagesz) - 21}\n        do:\n          - let: {x: 1 / (k - k)}')), [], 'a loop the run never enters');
+  t.same(errorsOf(withSteps('for: {k: 0 .. 1000000000}\n        do:\n          - let: {x: k / 0, y: k - 1}')), [['OUT_OF_RANGE', 8, 26, 'division by zero (… / 0)']],
+    'a loop too long to unroll: its variable is unknown, a division by zero is not');
+
+  t.same(errorsOf(withSteps(mmap, 'memfd_create: {as: fd}', 'let: {a: P - 1G, b: fd - 5, c: HardwareCorrupted - 4, d: pfn(P) - 1, e: main - 99}')), [],
+    'run-time values are skipped, not guessed');
+  t.same(errorsOf(withSteps(mmap, 'print: "{P / (PAGE_SIZE - 4K)}"')), [['OUT_OF_RANGE', 7, 22, 'division by zero (… / 0)']], 'even beside a run-time value');
+  t.same(errorsOf(`${HEAD}let: {P: 1}\ntests:\n  - name: t\n    steps:\n      - ${mmap}\n      - let: {x: P - 2}\n`), [],
+    'a name bound by as: shadows a file-level let of the same name');
+
+  const big = withSteps('memfd_create: {as: fd, flags: [MFD_HUGETLB]}', 'ftruncate: {fd: fd, length: 1 << 60}', mmap,
+    'memset: {addr: P, length: 0xfffffffffffffff0, value: 1}', 'print: "{1 << 60}"', 'let: {big: 1 << 63}');
+  t.same(errorsOf(big), [
+    ['OUT_OF_RANGE', 7, 37, '1152921504606846976 is too large for the model (at most 2^53 - 1)'],
+    ['OUT_OF_RANGE', 9, 35, '18446744073709551600 is too large for the model (at most 2^53 - 1)'],
+  ], 'step arguments stay below 2^53 (print holes and let values may use [0, 2^64))');
+
+  // validate and run agree: the same value, known only during a run, fails the run with the same message.
+  const late = withSteps('memfd_create: {as: fd, flags: [MFD_HUGETLB]}', 'ftruncate: {fd: fd, length: HugePages_Total * 0 + (1 << 60)}');
+  const run = runStream(load(late), '2M', 'v6.1');
+  t.same(run.ok ? [] : run.errors.map((e) => [e.code, e.message]), [['OUT_OF_RANGE', '1152921504606846976 is too large for the model (at most 2^53 - 1)']]);
+  const ok = runStream(load(withSteps('let: {x: 1 << 63}', 'print: "{x + (1 << 62)}"')), '2M', 'v6.1');
+  t.ok(ok.ok && ok.result.tests[0]?.status === 'pass', 'what validate accepts runs');
+  t.match(evalExpr({ kind: 'name', name: 'P', span: { start: 0, end: 1 } }, { lookup: () => RUN_TIME, pfn: () => RUN_TIME, phys: () => RUN_TIME }),
+    { ok: false, code: 'UNDEFINED_NAME' }, 'evalExpr never returns an unknown value');
+});
+
 t.test('load: messages carry suggestions', async (t) => {
   const msg = (text: string): string => loadScenario('s.yaml', text).errors.map((e) => e.message).join('\n');
   t.match(msg(withSteps('madvise: {addr: 1, length: 1, advice: MADV_HWPOSION}')), /did you mean "MADV_HWPOISON"/);
@@ -598,14 +650,15 @@ t.test('errors: control bytes in echoed source lines and quoted names are shown 
 });
 
 t.test('errors: errorAt positions a runtime failure like a load error', async (t) => {
-  const text = withSteps('memset: {addr: 0, length: "4K / (1 - 1)", value: 0}');
+  // P is known only during a run: validate leaves the division to the run (test env: P = 0x7f0000000000).
+  const text = withSteps('mmap: {as: P, length: 2M, flags: [MAP_SHARED]}', 'memset: {addr: 0, length: "4K / (P - P)", value: 0}');
   const s = load(text);
-  const step = call(stepsOf(s)[0]);
+  const step = call(stepsOf(s)[1]);
   if (step.op !== 'memset') throw new Error('memset');
   const r = evalExpr(step.args.length, env());
   if (r.ok) throw new Error('division by zero expected');
   const e = errorAt(s, r.span, r.code, r.message);
-  t.match(e, { file: 's.yaml', line: 6, col: 41, code: 'OUT_OF_RANGE' });
+  t.match(e, { file: 's.yaml', line: 7, col: 41, code: 'OUT_OF_RANGE' });
   t.equal(formatError(e, text).split('\n')[2], `${' '.repeat(40)}^~~~~~~`);
 });
 
@@ -931,7 +984,10 @@ t.test('robustness finds, kept as cases: a self-containing alias and a pool too 
   t.same(codes('scenario: s\nkernel: {profile: v6.1, nr_hugepages: 0x7fffffffffffffff}\ntests: []\n'), [['UNSUPPORTED', 2, 39]]);
   t.same(codes('scenario: s\nkernel: {profile: v6.1, nr_hugepages: {1G: 16385}}\ntests: []\n'), [['UNSUPPORTED', 2, 44]]);
   t.same(codes('scenario: s\nkernel: {profile: v6.1, nr_hugepages: 16384}\ntests: []\n'), [], 'the largest pool modelled');
-  for (const step of ['nr_hugepages: {count: 1 << 40}', 'sysctl: {name: vm.nr_hugepages, value: 16385}']) {
+  // A constant count is refused by validate (at the count); one read from the model, by the run (at the step).
+  t.same(codes(withSteps('nr_hugepages: {count: 1 << 40}')), [['UNSUPPORTED', 6, 31]], 'a constant pool too large');
+  t.same(codes(withSteps('sysctl: {name: vm.nr_hugepages, value: 16385}')), [['UNSUPPORTED', 6, 48]], 'a constant sysctl too large');
+  for (const step of ['nr_hugepages: {count: HugePages_Total << 40}', 'sysctl: {name: vm.nr_hugepages, value: HugePages_Total + 16377}']) {
     const r = runStream(load(withSteps(step)), '2M', 'v6.1');
     t.same(r.ok ? [] : r.errors.map((e) => [e.code, e.line, e.col]), [['UNSUPPORTED', 6, 9]], step);
   }

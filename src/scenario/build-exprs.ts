@@ -15,8 +15,11 @@ import type {
 } from './types.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
-/** Stands in for a piece that failed; never reaches a returned Scenario. */
-const placeholder = (path: Path, src: YamlSource): Expr => ({ kind: 'lit', value: 0n, span: src.nodeSpan(path) });
+/**
+ * Stands in for a piece that failed; never reaches a returned Scenario. A name no scope binds, so that
+ * the static check (precheck.ts) reads it as unknown rather than as a value it could misjudge.
+ */
+const placeholder = (path: Path, src: YamlSource): Expr => ({ kind: 'name', name: '', span: src.nodeSpan(path) });
 
 type Raw = Readonly<Record<string, unknown>>;
 

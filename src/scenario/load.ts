@@ -1,6 +1,7 @@
 // The loader: scenario file text → typed Scenario, or every error found, positioned. Stages, in order:
 // read the YAML safely (yaml-source.ts), check each part's shape against schema.ts, build the AST with
-// expressions parsed and names checked in program order (build-*.ts), check verdicts. Every part is
+// expressions parsed and names checked in program order (build-*.ts), check verdicts, then evaluate
+// what can be known before a run, for each listed hugepage size (precheck.ts). Every part is
 // checked field by field, so that one bad field never hides the errors of another (a bad kernel
 // profile does not hide a verdict naming an unknown test). Never throws on user input; the Scenario is
 // returned only when no error was found.
@@ -9,6 +10,7 @@ import * as z from 'zod';
 import { ExprBuilder } from './build-exprs.js';
 import { buildKernel, buildTests, buildVerdicts, rawTestNames } from './build-file.js';
 import { sortErrors } from './errors.js';
+import { precheck } from './precheck.js';
 import { kernelSchema, makeScenarioShape } from './schema.js';
 import { Scope } from './scope.js';
 import type { Scenario, ScenarioError } from './types.js';
@@ -45,6 +47,7 @@ export function loadScenario(file: string, text: string): LoadResult {
   const testItems = d.tests ?? [];
   const tests = buildTests(src, testItems, fileScope);
   const verdicts = buildVerdicts(src, d.verdicts ?? {}, rawTestNames(testItems));
+  precheck(src, kernel?.hugepagesz ?? [], lets, tests);
   const errors = sortErrors(src.errors);
   if (errors.length > 0 || !top.ok || !kernelFields?.ok || !kernel || d.scenario === undefined) return { errors };
   const scenario: Scenario = {
