@@ -2,7 +2,17 @@
 // on the same machine. Targets (issue 2): the 2 x 1 GiB byte check well under a second; memory that
 // does not grow with the hugepage size. Numbers go in closing notes, never into tests.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// Hostile inputs (issue "A gate that never lies"): 300 tests of 990,000-iteration loops, which the
+// stream budget stops (exit 65), and 8,000 aliases, which load in one pass.
+const hostile = mkdtempSync(join(tmpdir(), 'hgmsim-bench-'));
+const HEAD = 'scenario: b\nkernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 2}\n';
+const loopsFile = join(hostile, 'loops.yaml');
+writeFileSync(loopsFile, `${HEAD}tests:\n${Array.from({ length: 300 }, (_, i) => `  - name: t${i}\n    steps:\n      - for: {k: 1 .. 990000}\n        do:\n          - let: {z: k}\n`).join('')}`);
+const aliasText = `${HEAD}let:\n  A: &a 1\n${Array.from({ length: 8000 }, (_, i) => `  B${i}: *a\n`).join('')}tests: []\n`;
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const cli = ['bin/hgmsim.js'];
@@ -16,17 +26,18 @@ const cases = [
   { name: 'RFC mirror 2M --trace', args: [...cli, 'run', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '2M', '--trace'] },
   { name: 'show RFC 1G, first poison, SVG', args: [...cli, 'show', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '1G', '--test', 'HGM hwpoison test', '--step', '70', '--svg', '/dev/null'] },
   { name: 'poison storm 10k x 64G', args: [...cli, 'run', 'bench/poison-storm.yaml'] },
+  { name: '300 x 990k loops (budget)', args: [...cli, 'run', loopsFile], status: 65 },
 ];
 
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-function once(args) {
+function once(args, status = 0) {
   const t0 = process.hrtime.bigint();
   const r = timeBin
     ? spawnSync(timeBin, ['-f', '%M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 2 ** 30 })
     : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 2 ** 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0 && !(timeBin && r.status === null)) {
+  if (r.status !== status && !(timeBin && r.status === null)) {
     process.stderr.write(r.stdout + r.stderr);
     throw new Error(`${args.join(' ')} exited ${r.status}`);
   }
@@ -37,7 +48,7 @@ function once(args) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 for (const c of cases) {
-  const runs = Array.from({ length: RUNS }, () => once(c.args));
+  const runs = Array.from({ length: RUNS }, () => once(c.args, c.status));
   rows.push({ name: c.name, ms: median(runs.map((r) => r.ms)), rssMb: median(runs.map((r) => r.rssKb)) / 1024 });
 }
 const base = rows[0];
@@ -63,3 +74,11 @@ for (const size of ['1G', '2M']) {
   }));
   console.log(`${`model only, 2 x ${size}`.padEnd(24)} ${ms.toFixed(1).padStart(6)} ms  (runStream in-process)`);
 }
+
+const aliasMs = median(Array.from({ length: RUNS }, () => {
+  const t0 = process.hrtime.bigint();
+  const r = loadScenario('aliases.yaml', aliasText);
+  if (r.errors.length > 0) throw new Error('the alias bench file does not load');
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}));
+console.log(`${'load, 8000 aliases'.padEnd(24)} ${aliasMs.toFixed(1).padStart(6)} ms  (loadScenario in-process)`);

@@ -6,8 +6,8 @@
 import * as z from 'zod';
 import { NON_SYSCALL_STEPS, STEP_NAMES } from '../scenario/names.js';
 import {
-  kernelSchema, letStepSchema, makeForItemSchema, makeScenarioShape, makeTestSchema, stepArgSchemas,
-  syscallCommon, verdictSchema,
+  kernelSchema, letStepSchema, makeForItemSchema, makeScenarioShape, makeTestSchema, signalEntrySchema,
+  stepArgSchemas, syscallCommon, verdictSchema,
 } from '../scenario/schema.js';
 import type { StepName } from '../scenario/types.js';
 import { STEPS } from './steps.js';
@@ -55,6 +55,10 @@ export const STEP_EXAMPLES: { readonly [K in StepName]: string } = {
 /** The examples of the two structural items, also loaded by the test (after the step examples). */
 export const LET_EXAMPLE = '- let: {off: 128 * PAGE_SIZE}';
 export const FOR_EXAMPLE = '- for: {k: 1 .. 3}\n  let: {size: hugepagesz >> k}\n  do:\n    - memset: {addr: P, length: size, value: k}';
+
+/** The shape of `expect: {signals: …}` entries, also loaded by the test (after the step examples). */
+export const SIGNALS_EXAMPLE =
+  '- expect: {signals: {main: [{sigbus: BUS_MCEERR_AR, si_addr: P + 0x3000}], C: [{sigbus: BUS_MCEERR_AO, si_addr: P, si_addr_lsb: 21}, {sigkill: true}], Q: []}}';
 
 /** The description a schema carries, looking through optional/default wrappers. */
 function describe(s: z.ZodType): string {
@@ -132,7 +136,27 @@ function stepSection(name: StepName): string[] {
     out.push(`Value: ${typeText(schema)} — ${describe(schema)}.`, '');
   }
   out.push('```yaml', STEP_EXAMPLES[name], '```', '');
+  if (name === 'expect') out.push(...signalsSection());
   return out;
+}
+
+/** `expect.signals`: a list per process name, each entry one signal, `{sigbus, …}` or `{sigkill: true}`. */
+function signalsSection(): string[] {
+  const [bus, kill] = signalEntrySchema.options;
+  return [
+    '#### `signals` entries',
+    '',
+    '`signals` maps a process name (`main`, or one bound by `fork`/`spawn`) to the list of signals it received in',
+    'this test, in order and exactly (an empty list: none; a dropped signal is left out). Each entry is one',
+    `signal: ${cell(describe(signalEntrySchema))}.`,
+    '',
+    ...table([...fieldRows(bus.shape as Record<string, z.ZodType>), ...fieldRows(kill.shape as Record<string, z.ZodType>)]),
+    '',
+    '```yaml',
+    SIGNALS_EXAMPLE,
+    '```',
+    '',
+  ];
 }
 
 /** docs/scenarios.md exactly as committed. */
@@ -195,7 +219,7 @@ export function scenarioDocsText(): string {
     '',
     '### Fields every syscall step takes',
     '',
-    `Every step but ${NON_SYSCALL_STEPS.map(code).join(', ')} also takes these (\`expect\` is ${cell(describe(syscallCommon.expect)).replace(/^W/, 'w')}; \`uffd_read\` adds its own fields to it).`,
+    `Every step but ${NON_SYSCALL_STEPS.map(code).join(', ')} also takes these (\`expect\` is ${cell(describe(syscallCommon.expect)).replace(/^W/, 'w')}; \`access\` and \`uffd_read\` add their own fields to it).`,
     '',
     ...table(fieldRows(syscallCommon)),
     '',

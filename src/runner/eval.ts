@@ -3,8 +3,8 @@
 // test's scope, model names (MODEL_NAMES) read live from the kernel, pfn()/phys() through its page tables.
 // A failed evaluation becomes a positioned ScenarioRuntimeError (an author error, exit 65).
 
-import { errorAt, errorFromFailure } from '../scenario/errors.js';
-import { evalExpr, isAddressExpr } from '../scenario/expr.js';
+import { errorFromFailure } from '../scenario/errors.js';
+import { evalExpr, isAddressExpr, modelNumberFailure } from '../scenario/expr.js';
 import type { ExprEnv } from '../scenario/expr.js';
 import { formatInterp } from '../scenario/interp.js';
 import type { Expr, Interp, ModelName, Span } from '../scenario/types.js';
@@ -56,11 +56,10 @@ export function evaluate(expr: Expr, env: EvalEnv): Value {
   return { value: r.value, address: isAddressExpr(expr, isAddressName(env)) };
 }
 
-/** A BigInt as a Number; addresses and lengths the model takes are below 2^53. */
+/** A BigInt as a Number; addresses and lengths the model takes are below 2^53 (validate checks known ones). */
 export function toNumber(env: EvalEnv, span: Span, v: bigint): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new ScenarioRuntimeError(errorAt(env, span, 'OUT_OF_RANGE', `${v} is too large for the model (at most 2^53 - 1)`));
-  }
+  const tooLarge = modelNumberFailure(v, span);
+  if (tooLarge) throw new ScenarioRuntimeError(errorFromFailure(env, tooLarge));
   return Number(v);
 }
 

@@ -6,7 +6,8 @@
 import { exprNames, parseExpr, U64_LIMIT } from './expr.js';
 import { parseInterp } from './interp.js';
 import { MF_STAT_NAMES, PAGEMAP_BITS, SMAPS_FIELDS } from './names.js';
-import { KB_AMOUNT_PATTERN, KB_EXPR_PATTERN } from './schema.js';
+import { KB_AMOUNT_PATTERN, KB_EXPR_PATTERN, letStepSchema } from './schema.js';
+import { checkValue } from './validate.js';
 import type { Scope } from './scope.js';
 import { didYouMean } from './suggest.js';
 import type {
@@ -14,8 +15,11 @@ import type {
 } from './types.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
-/** Stands in for a piece that failed; never reaches a returned Scenario. */
-const placeholder = (path: Path, src: YamlSource): Expr => ({ kind: 'lit', value: 0n, span: src.nodeSpan(path) });
+/**
+ * Stands in for a piece that failed; never reaches a returned Scenario. A name no scope binds, so that
+ * the static check (precheck.ts) reads it as unknown rather than as a value it could misjudge.
+ */
+const placeholder = (path: Path, src: YamlSource): Expr => ({ kind: 'name', name: '', span: src.nodeSpan(path) });
 
 type Raw = Readonly<Record<string, unknown>>;
 
@@ -64,11 +68,20 @@ export class ExprBuilder {
     return r.interp;
   }
 
-  /** `let` bindings in order; each may use the ones before it, each binds in `scope`. */
-  lets(raw: Raw | undefined, path: Path, scope: Scope): LetBinding[] {
+  /**
+   * `let` bindings in order; each may use the ones before it, each binds in `scope`. Each binding is
+   * checked on its own: a bad one is reported and still binds its name (no "undefined name" later).
+   */
+  lets(raw: unknown, path: Path, scope: Scope): LetBinding[] {
+    if (raw === undefined) return [];
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      checkValue(this.src, letStepSchema, raw, path);
+      return [];
+    }
     const out: LetBinding[] = [];
-    for (const [name, value] of Object.entries(raw ?? {})) {
-      const expr = this.expr(value, [...path, name], scope);
+    for (const [name, value] of Object.entries(raw)) {
+      const ok = checkValue(this.src, letStepSchema, { [name]: value }, path) !== undefined;
+      const expr = ok ? this.expr(value, [...path, name], scope) : placeholder([...path, name], this.src);
       scope.define(this.src, name, 'let', this.src.keySpan([...path, name]));
       out.push({ name, expr });
     }

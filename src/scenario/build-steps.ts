@@ -6,11 +6,11 @@ import * as z from 'zod';
 import type { ExprBuilder } from './build-exprs.js';
 import { dropUndefined } from './build-exprs.js';
 import { parseRange } from './expr.js';
-import { MAIN, NON_SYSCALL_STEPS, STEP_KEYS } from './names.js';
-import { letStepSchema, makeForItemSchema, stepArgSchemas } from './schema.js';
+import { MAIN, NON_SYSCALL_STEPS, profilesOffering, STEP_KEYS } from './names.js';
+import { makeForItemSchema, stepArgSchemas } from './schema.js';
 import { Scope, type BindingKind } from './scope.js';
 import { didYouMean } from './suggest.js';
-import type { CallStep, Expr, ForStep, Span, Step, StepArgs, StepName, TaskName } from './types.js';
+import { PROFILE_NAMES, type CallStep, type Expr, type ForStep, type Span, type Step, type StepArgs, type StepName, type TaskName } from './types.js';
 import { checkFields, checkValue, describeValue } from './validate.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
@@ -63,19 +63,21 @@ export class StepBuilder {
       return undefined;
     }
     for (const key of extra) {
-      const why = STEP_KEYS.includes(key)
-        ? `; start a new list item ("- ${key}: ...") for another step`
-        : key === 'expect' || key === 'on_error'
-          ? `; put it inside the "${name}:" map`
+      const why = key === 'expect' || key === 'on_error'
+        ? `; move it inside the step's own map: "- ${name}: {…, ${key}: ${key === 'expect' ? '{ret: 0}' : 'skip'}}"` +
+          (key === 'expect' ? ' (a standalone expect step is a list item of its own)' : '')
+        : STEP_KEYS.includes(key)
+          ? `; start a new list item ("- ${key}: ...") for another step`
           : '';
       src.report('UNKNOWN_FIELD', `a step has exactly one key, "${name}"; "${key}" is not part of it${why}`, src.keySpan([...path, key]));
     }
     const argPath = [...path, name];
     const args = item[name];
     if (name === 'let') {
-      const bindings = checkValue(src, letStepSchema, args, argPath);
-      if (!bindings) return undefined;
-      return { kind: 'let', ...this.common(path, name), bindings: this.x.lets(bindings, argPath, scope) };
+      const before = src.errors.length;
+      const bindings = this.x.lets(args, argPath, scope);
+      if (src.errors.length > before) return undefined;
+      return { kind: 'let', ...this.common(path, name), bindings };
     }
     const step = this.callStep(name as StepName, args, argPath, scope, this.common(path, name));
     return extra.length > 0 ? undefined : step;
@@ -110,7 +112,7 @@ export class StepBuilder {
       variable = name;
       scope.define(src, name, 'loop', src.keySpan([...forPath, name]));
     }
-    const lets = this.x.lets(d?.let, [...path, 'let'], scope);
+    const lets = this.x.lets(item.let, [...path, 'let'], scope);
     const body = this.steps(Array.isArray(d?.do) ? d.do : [], [...path, 'do'], scope);
     if (!checked?.ok || !from || !to) return undefined;
     return { kind: 'for', ...this.common(path, 'for'), var: variable, from, to, let: lets, body };
@@ -248,7 +250,7 @@ export class StepBuilder {
         built = { fd: req('fd'), mode: (d.mode ?? []) as StepArgs['fallocate']['mode'], offset: req('offset'), length: req('length') };
         break;
       case 'userfaultfd':
-        built = { as: d.as as string, features: (d.features ?? []) as StepArgs['userfaultfd']['features'] };
+        built = { as: d.as as string, features: this.uffdFeatures(d.features, [...path, 'features']) };
         break;
       case 'uffdio_register':
         built = { uffd: req('uffd'), addr: req('addr'), length: req('length'), mode: (d.mode ?? []) as StepArgs['uffdio_register']['mode'] };
@@ -280,6 +282,20 @@ export class StepBuilder {
       kind: 'call', op, args: built, expect, on_error: syscall ? (d.on_error as 'skip' | undefined) : undefined, when, in: acting, ...common,
     });
     return step as CallStep;
+  }
+
+  /**
+   * UFFDIO_API features: one that no profile offers is a construct no modelled kernel has (it would
+   * be EINVAL everywhere); one that only some profiles offer stays a modelled EINVAL on the others.
+   */
+  private uffdFeatures(raw: unknown, path: Path): StepArgs['userfaultfd']['features'] {
+    const features = (raw ?? []) as StepArgs['userfaultfd']['features'];
+    features.forEach((f, i) => {
+      if (profilesOffering(f).length > 0) return;
+      this.src.report('UNSUPPORTED', `UFFD_FEATURE_${f} is offered by no modelled kernel (profiles ${PROFILE_NAMES.join(', ')}); ` +
+        'UFFDIO_API would fail with EINVAL under every profile', this.src.nodeSpan([...path, i]));
+    });
+    return features;
   }
 
   /** `pfn_of`: exactly one of {fd, offset} and free_hugepage. */

@@ -42,7 +42,26 @@ function clampSpan(span: Span, length: number): Span {
   return { start, end: Math.max(start, Math.min(span.end, length)) };
 }
 
-/** A positioned ScenarioError at `span` of `source` (a Scenario, or a file name and its text). */
+/** C0 controls but tab, DEL, C1 controls, and the bidi embeddings, overrides and isolates. */
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_OR_TAB = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+const escapeChar = (c: string): string => {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
+
+/**
+ * `s` with the characters that could drive a terminal or reorder what it shows (ESC, CR, BEL, C1,
+ * U+202E …) spelled visibly as `\x1b`, `\u202e`; a tab stays a tab when `keepTab` (source lines).
+ */
+export function escapeControls(s: string, keepTab = false): string {
+  return s.replace(keepTab ? CONTROL : CONTROL_OR_TAB, escapeChar);
+}
+
+/**
+ * A positioned ScenarioError at `span` of `source` (a Scenario, or a file name and its text). The
+ * message may quote the author's text (names, keys, values): its control characters are escaped.
+ */
 export function errorAt(
   source: ErrorSource,
   span: Span,
@@ -52,7 +71,7 @@ export function errorAt(
 ): ScenarioError {
   const s = clampSpan(span, source.text.length);
   const pos = (lineCounter ?? lineCounterFor(source.text)).linePos(s.start);
-  return { code, message, file: source.file, line: Math.max(1, pos.line), col: Math.max(1, pos.col), span: s };
+  return { code, message: escapeControls(message), file: source.file, line: Math.max(1, pos.line), col: Math.max(1, pos.col), span: s };
 }
 
 /** The ScenarioError for a failed evaluation (evalExpr / formatInterp) in `source`. */
@@ -64,11 +83,12 @@ const MAX_COLUMNS = 80;
 
 /**
  * `file:line:col: CODE message`, the source line and a caret line (`^~~~` under the span's part on
- * that line). Lines longer than 80 columns are trimmed around the caret with `…`. `color` styles the
- * caret line (the CLI passes a chalk function on a terminal). No trailing newline.
+ * that line). Lines longer than 80 columns are trimmed around the caret with `…`. Control characters
+ * are shown escaped (escapeControls), the caret still under the span. `color` styles the caret line
+ * (the CLI passes a chalk function on a terminal). No trailing newline.
  */
 export function formatError(e: ScenarioError, text: string, color: (s: string) => string = (s) => s): string {
-  const head = `${e.file}:${e.line}:${e.col}: ${e.code} ${e.message}`;
+  const head = escapeControls(`${e.file}:${e.line}:${e.col}: ${e.code} ${e.message}`);
   const start = Math.max(0, Math.min(e.span.start, text.length));
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   let lineEnd = text.indexOf('\n', start);
@@ -86,9 +106,11 @@ export function formatError(e: ScenarioError, text: string, color: (s: string) =
     line = line.slice(from, from + MAX_COLUMNS);
     caretAt -= from;
   }
-  const pad = (prefix + line.slice(0, caretAt)).replace(/[^\t]/g, ' ');
-  const marks = '^' + '~'.repeat(Math.max(0, Math.min(width, line.length - caretAt) - 1));
-  return `${head}\n${prefix}${line}${suffix}\n${pad}${color(marks)}`;
+  const before = escapeControls(line.slice(0, caretAt), true);
+  const marked = escapeControls(line.slice(caretAt, caretAt + width), true);
+  const pad = (prefix + before).replace(/[^\t]/g, ' ');
+  const marks = '^' + '~'.repeat(Math.max(0, marked.length - 1));
+  return `${head}\n${prefix}${escapeControls(line, true)}${suffix}\n${pad}${color(marks)}`;
 }
 
 /** Errors in file order (stable for equal offsets), each problem once (same code, span and message). */

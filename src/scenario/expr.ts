@@ -266,18 +266,40 @@ export function parseRange(source: string, base: number): { ok: true; from: Expr
   return { ok: true, from: from.expr, to: to.expr };
 }
 
+/**
+ * A value known only during a run (a mapping address, an fd, a model value, pfn()): what a static
+ * evaluation (precheck.ts) gets for such a name. The evaluator then skips what depends on it instead of
+ * guessing, and still reports what fails whatever it is (`x / 0`).
+ */
+export const RUN_TIME: unique symbol = Symbol('known only during a run');
+export type RunTime = typeof RUN_TIME;
+
 /** What an evaluation may read: names, and the model's address translations (a string = error message). */
 export interface ExprEnv {
-  lookup(name: string): bigint | undefined;
-  pfn(addr: bigint): bigint | string;
-  phys(addr: bigint): bigint | string;
+  lookup(name: string): bigint | RunTime | undefined;
+  pfn(addr: bigint): bigint | string | RunTime;
+  phys(addr: bigint): bigint | string | RunTime;
 }
 
 export type EvalResult = { ok: true; value: bigint } | ExprFailure;
+/** An evaluation that may meet run-time values: a value, a failure, or RUN_TIME. */
+export type PartialResult = EvalResult | RunTime;
 
 const inRange = (v: bigint): boolean => v >= 0n && v < U64_LIMIT;
 const outOfRange = (what: string, v: bigint, span: Span): ExprFailure =>
   fail('OUT_OF_RANGE', `${what} = ${v} is outside [0, 2^64)`, span);
+
+/**
+ * The largest value a step argument may take: the model handles addresses, lengths and counts as
+ * numbers (DESIGN.md: addresses are below 2^53), so a step's arguments and expected values are below
+ * 2^53, while expressions, `let` values and print holes may use all of [0, 2^64).
+ */
+export const MODEL_NUMBER_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The failure for a step argument above MODEL_NUMBER_MAX, or undefined when it fits. */
+export function modelNumberFailure(v: bigint, span: Span): ExprFailure | undefined {
+  return v > MODEL_NUMBER_MAX ? fail('OUT_OF_RANGE', `${v} is too large for the model (at most 2^53 - 1)`, span) : undefined;
+}
 
 function applyBinary(op: BinaryOp, a: bigint, b: bigint, span: Span, rightSpan: Span): EvalResult {
   let v: bigint;
@@ -303,39 +325,56 @@ function applyBinary(op: BinaryOp, a: bigint, b: bigint, span: Span, rightSpan: 
 
 /** Evaluate in BigInt; names are read through env at the time of the call. */
 export function evalExpr(expr: Expr, env: ExprEnv): EvalResult {
+  const r = evalPartial(expr, env);
+  return r === RUN_TIME ? fail('UNDEFINED_NAME', 'a value known only during a run was read before it', expr.span) : r;
+}
+
+/**
+ * The evaluator, for runs and for static checks alike: RUN_TIME where the value depends on something
+ * env only knows during a run. Operands are evaluated left to right; the first failure wins.
+ */
+export function evalPartial(expr: Expr, env: ExprEnv): PartialResult {
   switch (expr.kind) {
     case 'lit':
       return inRange(expr.value) ? { ok: true, value: expr.value } : outOfRange('number', expr.value, expr.span);
     case 'name': {
       const v = env.lookup(expr.name);
+      if (v === RUN_TIME) return RUN_TIME;
       if (v === undefined) return fail('UNDEFINED_NAME', `undefined name "${expr.name}"`, expr.span);
       return inRange(v) ? { ok: true, value: v } : outOfRange(expr.name, v, expr.span);
     }
     case 'neg': {
-      const a = evalExpr(expr.arg, env);
-      if (!a.ok || a.value === 0n) return a;
+      const a = evalPartial(expr.arg, env);
+      if (a === RUN_TIME || !a.ok || a.value === 0n) return a;
       return outOfRange(`-${a.value}`, -a.value, expr.span);
     }
     case 'binary': {
-      const a = evalExpr(expr.left, env);
-      if (!a.ok) return a;
-      const b = evalExpr(expr.right, env);
-      if (!b.ok) return b;
+      const a = evalPartial(expr.left, env);
+      if (a !== RUN_TIME && !a.ok) return a;
+      const b = evalPartial(expr.right, env);
+      if (b !== RUN_TIME && !b.ok) return b;
+      if (a === RUN_TIME || b === RUN_TIME) {
+        // Whatever the left operand is, dividing by a known zero fails.
+        const byZero = b !== RUN_TIME && b.value === 0n && (expr.op === '/' || expr.op === '%');
+        return byZero ? fail('OUT_OF_RANGE', `division by zero (… ${expr.op} 0)`, expr.right.span) : RUN_TIME;
+      }
       return applyBinary(expr.op, a.value, b.value, expr.span, expr.right.span);
     }
     case 'call': {
       const values: bigint[] = [];
+      let runTime = false;
       for (const arg of expr.args) {
-        const r = evalExpr(arg, env);
-        if (!r.ok) return r;
-        values.push(r.value);
+        const r = evalPartial(arg, env);
+        if (r === RUN_TIME) runTime = true;
+        else if (!r.ok) return r;
+        else values.push(r.value);
       }
-      return applyCall(expr.fn, values, expr.span, env);
+      return runTime ? RUN_TIME : applyCall(expr.fn, values, expr.span, env);
     }
   }
 }
 
-function applyCall(fn: FunctionName, values: readonly bigint[], span: Span, env: ExprEnv): EvalResult {
+function applyCall(fn: FunctionName, values: readonly bigint[], span: Span, env: ExprEnv): PartialResult {
   const first = values[0] ?? 0n;
   switch (fn) {
     case 'log2':
@@ -348,6 +387,7 @@ function applyCall(fn: FunctionName, values: readonly bigint[], span: Span, env:
     case 'pfn':
     case 'phys': {
       const r = fn === 'pfn' ? env.pfn(first) : env.phys(first);
+      if (r === RUN_TIME) return RUN_TIME;
       if (typeof r === 'string') return fail('NOT_ADDRESS', r, span);
       return inRange(r) ? { ok: true, value: r } : outOfRange(`${fn}(0x${first.toString(16)})`, r, span);
     }

@@ -3,7 +3,7 @@
 // live in types.ts; each list here is checked at compile time to hold every member of its type.
 
 import type {
-  EntryKind, ErrnoName, FallocFlag, MadviseAdvice, MapFlag, MceKillPolicy, MfdFlag, MfStatName, PagemapBit, ProtFlag,
+  EntryKind, ErrnoName, ProfileName, FallocFlag, MadviseAdvice, MapFlag, MceKillPolicy, MfdFlag, MfStatName, PagemapBit, ProtFlag,
   SigbusActionName, SigbusCode, SmapsField, StepName, SysctlName, UffdEventName, UffdFeatureName, UffdModeName,
   VerdictResult,
 } from './types.js';
@@ -58,6 +58,25 @@ export const BOOLEAN_SWITCH_NAMES = [
 ] as const;
 /** `kernel.faults`: the kernel's fault-injection points (src/kernel/profiles.ts FAULT_POINTS); meta-tested equal. */
 export const FAULT_POINT_NAMES = ['raw_hwp_page_alloc', 'hugetlb_enable_hgm_vma', 'hugetlb_split_to_shift'] as const;
+
+/**
+ * The UFFD_FEATURE_* names UFFDIO_API accepts, per profile (src/kernel/profiles.ts `uffd_features`); the
+ * scenario folder does not import the kernel, test/scenario.test.ts keeps the two equal.
+ */
+const UFFD_FEATURES_6_1: readonly UffdFeatureName[] = [
+  'EVENT_FORK', 'MISSING_HUGETLBFS', 'MISSING_SHMEM', 'SIGBUS', 'THREAD_ID', 'MINOR_HUGETLBFS',
+  'EXACT_ADDRESS', 'WP_HUGETLBFS_SHMEM', 'PAGEFAULT_FLAG_WP',
+];
+export const UFFD_FEATURES_BY_PROFILE: { readonly [P in ProfileName]: readonly UffdFeatureName[] } = {
+  'v6.1': UFFD_FEATURES_6_1,
+  'hgm-v2': UFFD_FEATURES_6_1,
+  'hgm-rfc': UFFD_FEATURES_6_1,
+};
+
+/** The profiles whose UFFDIO_API accepts `feature`, in profile order. */
+export function profilesOffering(feature: UffdFeatureName): ProfileName[] {
+  return (Object.keys(UFFD_FEATURES_BY_PROFILE) as ProfileName[]).filter((p) => UFFD_FEATURES_BY_PROFILE[p].includes(feature));
+}
 
 /** Call steps, in the order the schema and docs list them. */
 export const STEP_NAMES = everyOf<StepName>()([

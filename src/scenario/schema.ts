@@ -40,10 +40,14 @@ export const stepExpectSchema = z
     sigbus: z.enum([...SIGBUS_CODES, 'none']).describe('The SIGBUS raised in the acting thread, or none').optional(),
     si_addr: expr('Expected si_addr of that SIGBUS').optional(),
     si_addr_lsb: expr('Expected si_addr_lsb of that SIGBUS').optional(),
-    value: expr('access read: the byte read').optional(),
     blocked: z.boolean().describe('access/memset/mce: the fault waits for a userfaultfd monitor').optional(),
   })
   .describe("What the step's own call returns and raises");
+
+/** access's own `expect`: the byte a read returned is a result no other step has. */
+const accessExpectSchema = stepExpectSchema
+  .extend({ value: expr('op read: the byte read').optional() })
+  .describe("What the access returns and raises: the common fields and value, the byte a read returned");
 
 const uffdReadExpectSchema = stepExpectSchema
   .extend({
@@ -70,7 +74,7 @@ const kbField = (description: string) =>
     .describe(`${description}, as smaps prints it: "2048 kB" or "{H / 1024} kB"`).optional();
 const countField = (description: string) =>
   expr(`${description}: N (absolute) or "+N" (change since the test started)`).optional();
-const signalEntry = z
+export const signalEntrySchema = z
   .union([
     z.strictObject({
       sigbus: z.enum(SIGBUS_CODES).describe('The SIGBUS si_code'),
@@ -125,7 +129,7 @@ export const stateExpectSchema = z
     mapcount: ofIs('The folio mapcount').optional(),
     dmesg: z.array(z.string()).describe('Each string appears in some kernel log line of this test').optional(),
     signals: z
-      .record(name('A process name (main included)'), z.array(signalEntry).describe('In order; dropped signals are left out'))
+      .record(name('A process name (main included)'), z.array(signalEntrySchema).describe('In order; dropped signals are left out'))
       .describe('The SIGBUS/SIGKILL signals each named process received in this test, exactly')
       .optional(),
     alive: processList('These processes are alive'),
@@ -189,6 +193,7 @@ export const stepArgSchemas = {
       value: expr('write: the byte stored').optional(),
       in_thread: z.literal('new').describe('Touch from a fresh thread (test_sigbus)').optional(),
       ...syscallCommon,
+      expect: accessExpectSchema.optional(),
     })
     .describe('One load or store of one byte'),
   memset: z
@@ -372,6 +377,9 @@ export const verdictSchema = z
   ])
   .describe('pass | skip | fail, or {result, why}');
 
+/** One profile's verdicts: `default` and/or test names. */
+export const profileVerdictsSchema = z.record(z.string(), verdictSchema).describe('default and/or test name → verdict');
+
 export const kernelSchema = z
   .strictObject({
     profile: z.enum(PROFILE_NAMES).describe('Kernel profile the file runs against by default'),
@@ -413,7 +421,7 @@ export const makeScenarioShape = <T extends z.ZodType>(test: T) => ({
   kernel: kernelSchema,
   let: letMap.optional(),
   verdicts: z
-    .record(z.string(), z.record(z.string(), verdictSchema).describe('default and/or test name → verdict'))
+    .record(z.string(), profileVerdictsSchema)
     .describe('Expected result per profile and test')
     .optional(),
   tests: z.array(test).describe('The tests, in order'),

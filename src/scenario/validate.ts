@@ -74,6 +74,16 @@ export function describeValue(v: unknown): string {
 
 type Issue = z.core.$ZodIssue;
 
+/** How the field at `path` reads in a message: `"length"`, a list item as `flags[1]`, `is[0][2]`. */
+export function fieldName(path: Path): string {
+  let i = path.length - 1;
+  let index = '';
+  for (; i >= 0 && typeof path[i] === 'number'; i--) index = `[${String(path[i])}]${index}`;
+  if (i < 0) return index === '' ? 'the file' : `item ${index}`;
+  const key = String(path[i]);
+  return index === '' ? `"${key}"` : `${key}${index}`;
+}
+
 /** Report zod issues for `value` (found at `base` in the file) validated against `schema`. */
 export function reportIssues(src: YamlSource, issues: readonly Issue[], schema: z.ZodType, base: Path, value: unknown): void {
   for (const issue of issues) reportIssue(src, issue, schema, base, value, []);
@@ -85,7 +95,7 @@ function reportIssue(src: YamlSource, issue: Issue, schema: z.ZodType, base: Pat
   const actual = valueAt(value, rel);
   const at = src.nodeSpan(path);
   const report = (code: ScenarioErrorCode, message: string, span = at): void => src.report(code, message, span);
-  const field = path.length > 0 ? `"${String(path[path.length - 1])}"` : 'the file';
+  const field = fieldName(path);
   switch (issue.code) {
     case 'invalid_union': {
       const union = schemaAt(schema, rel);
@@ -138,7 +148,7 @@ function reportIssue(src: YamlSource, issue: Issue, schema: z.ZodType, base: Pat
     }
     case 'invalid_key': {
       const inner = issue.issues[0];
-      return report('BAD_VALUE', `"${String(path[path.length - 1])}" ${inner?.message ?? 'is not a valid key'}`, src.keySpan(path));
+      return report('BAD_VALUE', `${field} ${inner?.message ?? 'is not a valid key'}`, src.keySpan(path));
     }
     case 'invalid_format':
       return report('BAD_VALUE', `${describeValue(actual).replace(/^the string /, '')} ${issue.message}`);
