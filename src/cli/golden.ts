@@ -46,11 +46,13 @@ export function checkGolden(s: StreamResult, cwd: string): { status: GoldenStatu
 /** `<base>.<size>.<profile>.tap`: base, size and profile, or null for another name. */
 const GOLDEN_NAME = new RegExp(`^(.+)\\.(${HUGEPAGE_SIZES.join('|')})\\.([^/]+)\\.tap$`);
 
+/** What follows a scenario's base name in one of its goldens' names (recorded kernel TAP excluded). */
+const GOLDEN_REST = new RegExp(`^\\.(${HUGEPAGE_SIZES.join('|')})\\.(?!kernel-)[^/]+\\.tap$`);
+
 /** Whether a `.tap` file's name is a golden's (recorded kernel TAP is not), and of which scenario base name. */
 function goldenBase(name: string, bases: readonly string[]): string | null {
   for (const b of bases) {
-    const rest = name.startsWith(`${b}.`) ? name.slice(b.length) : null;
-    if (rest !== null && new RegExp(`^\\.(${HUGEPAGE_SIZES.join('|')})\\.(?!kernel-)[^/]+\\.tap$`).test(rest)) return b;
+    if (name.startsWith(`${b}.`) && GOLDEN_REST.test(name.slice(b.length))) return b;
   }
   const m = GOLDEN_NAME.exec(name);
   return m && !(m[3] ?? '').startsWith('kernel-') ? (m[1] ?? null) : null;
