@@ -12,5 +12,6 @@ export { Kernel } from './kernel.js';
 export { sizeName } from './printk.js';
 export type { BootParams } from './kernel.js';
 export type { Syscalls, SysctlName } from './syscalls.js';
-export type { Views } from './views.js';
+export type { Views, FolioView, VmaView } from './views.js';
+export type { PageTableRun, PtLevel, PtRun } from './ptdump.js';
 export type { Violation } from './invariants.js';

@@ -8,15 +8,49 @@ import { rmap_walk } from './hugetlb.js';
 import { ANON_HUGEPAGE, HugetlbFile } from './hugetlbfs.js';
 import { checkInvariants, type Violation } from './invariants.js';
 import type { Mm, Process } from './mm.js';
-import { entryKind, pageTableRuns, pageTableTree, PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry, type LeafEntry } from './pgtable.js';
+import { PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry, type LeafEntry } from './pgtable.js';
 import { pagemap, smaps } from './proc.js';
+import { entryKind, pageTableRuns, pageTableTree, type PageTableRun, type PtRun } from './ptdump.js';
 import type { KernelState } from './state.js';
 import { find_task } from './task.js';
 import type {
-  BytesCheck, FolioInfo, FolioView, MappingInfo, Meminfo, MfStats, PageTableRun, PagemapEntry, PoolInfo, SignalEvent,
-  SmapsInfo, TaskRef, VmaView,
+  BytesCheck, FolioInfo, MappingInfo, Meminfo, MfStats, PagemapEntry, PoolInfo, SignalEvent, SmapsInfo, TaskRef,
 } from './types.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
+
+/** A hugetlb folio as `show` draws it: what FolioInfo says, plus HGM's and the RFC's counters and the pool flags. */
+export interface FolioView extends FolioInfo {
+  /** HGM: entries smaller than the hstate size that map part of the folio. */
+  readonly subMapcount: number;
+  /** RFC 3/7: per listed raw page, the unmap counters (empty without the RFC). */
+  readonly rawHwpUnmaps: readonly { readonly raw: number; readonly nr_vmas_mapped: number; readonly nr_expected_unmaps: number; readonly nr_actual_unmaps: number }[];
+  /** On the hstate's free list (HPageFreed). */
+  readonly free: boolean;
+  /** Dissolved into buddy pages. */
+  readonly dissolved: boolean;
+}
+
+/** A VMA as `show` draws it (kernel side; the runner adds the test's names). */
+export interface VmaView {
+  readonly start: number;
+  readonly end: number;
+  /** VM_SHARED. */
+  readonly shared: boolean;
+  /** MAP_ANONYMOUS (the internal hugetlbfs inode) rather than a memfd/hugetlbfs file. */
+  readonly anonymous: boolean;
+  /** The file's name (memfd:NAME), empty for MAP_ANONYMOUS. */
+  readonly file: string;
+  /** vm_pgoff in bytes. */
+  readonly pgoff: number;
+  /** The VMA's hstate size (2 MiB or 1 GiB). */
+  readonly hugepagesz: number;
+  /** VM_HUGETLB_HGM. */
+  readonly hgm: boolean;
+  /** userfaultfd registration modes, sorted (e.g. ["MINOR", "MISSING", "WP"]); empty when not registered. */
+  readonly uffd: readonly string[];
+  /** PUD-level runs covering [start, end), tables expanded. */
+  readonly tree: readonly PtRun[];
+}
 
 /** What an observer sees of a folio (folioAt; folioView adds to it). */
 function folioInfo(f: Folio): FolioInfo {
