@@ -13,7 +13,7 @@ import type { FaultPoint, Profile } from './profiles.js';
 import { exitThread } from './signal.js';
 import type { KernelState } from './state.js';
 import { Syscalls } from './syscalls.js';
-import { alloc_pid, find_task, reapDead } from './task.js';
+import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import { KernelTrace } from './trace.js';
 import type { TaskRef } from './types.js';
 import { PAGE_SIZE } from './uapi.js';
@@ -125,7 +125,7 @@ export class Kernel {
 
   /** pthread_create: a new thread in task's process. */
   clone_thread(task: TaskRef): TaskRef {
-    const creator = find_task(this.k, task);
+    const creator = find_task_by_vpid(this.k, task);
     const p = creator.process;
     const tid = alloc_pid(this.k);
     const t = new Thread(p, tid);
@@ -137,7 +137,7 @@ export class Kernel {
 
   /** pthread_exit / the thread returns. */
   exit_thread(task: TaskRef): void {
-    const t = find_task(this.k, task);
+    const t = find_task_by_vpid(this.k, task);
     exitThread(t);
     t.process.threads.delete(t.tid);
     reapDead(this.k);

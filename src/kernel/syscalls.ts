@@ -12,7 +12,7 @@ import type { Process, Thread } from './mm.js';
 import { close, do_munmap, ftruncate, memfd_create, mmap } from './mmap.js';
 import { deliverPending, unblockSigbus } from './signal.js';
 import type { KernelState } from './state.js';
-import { alloc_pid, find_task, reapDead } from './task.js';
+import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import type { AccessResult, Errno, SigbusAction, SysRet, TaskRef, UffdEvent } from './types.js';
 import { PAGE_SIZE, type McePolicy, type UffdFeature, type UffdRegisterMode } from './uapi.js';
 import {
@@ -31,7 +31,7 @@ export class Syscalls {
    * Preconditions: the thread is alive (the runner never acts as a dead thread; doing so is a bug).
    */
   private enter<T>(task: TaskRef, fn: (t: Thread, p: Process) => T): T {
-    const t = find_task(this.k, task);
+    const t = find_task_by_vpid(this.k, task);
     if (!t.alive) throw new Error(`thread ${task.tid} is dead`);
     this.k.current = t;
     try {

@@ -7,8 +7,8 @@ import type { Thread } from './mm.js';
 import type { KernelState } from './state.js';
 import type { TaskRef } from './types.js';
 
-/** find_task_by_vpid() for a thread; a missing one is a bug in the caller (hgmsim), not an errno. */
-export function find_task(k: KernelState, task: TaskRef): Thread {
+/** kernel/pid.c:find_task_by_vpid() for a thread of a process; a missing one is an hgmsim bug, not an errno. */
+export function find_task_by_vpid(k: KernelState, task: TaskRef): Thread {
   const t = k.processes.get(task.pid)?.threads.get(task.tid);
   if (t === undefined) throw new Error(`no thread ${task.pid}/${task.tid}`);
   return t;

@@ -12,7 +12,7 @@ import { PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry, type LeafEntry } from './
 import { pagemap, smaps } from './proc.js';
 import { entryKind, pageTableRuns, pageTableTree, type PageTableRun, type PtRun } from './ptdump.js';
 import type { KernelState } from './state.js';
-import { find_task } from './task.js';
+import { find_task_by_vpid } from './task.js';
 import type {
   BytesCheck, FolioInfo, MappingInfo, Meminfo, MfStats, PagemapEntry, PoolInfo, SignalEvent, SmapsInfo, TaskRef,
 } from './types.js';
@@ -72,7 +72,7 @@ export class Views {
 
   /** A task's mm; a dead process's is empty (reaped), not an error. */
   private mm(task: TaskRef): Mm {
-    return find_task(this.k, task).process.mm;
+    return find_task_by_vpid(this.k, task).process.mm;
   }
 
   /**
@@ -186,7 +186,7 @@ export class Views {
 
   /** The pfn of the page-cache page at a file offset (for pfn injectors on pages nobody maps); null if none. */
   pfnOfFile(task: TaskRef, fd: number, offset: number): number | null {
-    const f = find_task(this.k, task).process.fds.get(fd);
+    const f = find_task_by_vpid(this.k, task).process.fds.get(fd);
     if (!(f instanceof HugetlbFile)) return null;
     const size = f.inode.hstate.size;
     const folio = f.inode.pageCache.get(Math.floor(offset / size));
