@@ -9,7 +9,7 @@ import { internalErrorMessage, relativizePaths } from '../src/cli/exit.js';
 import { collectScenarioFiles } from '../src/cli/files.js';
 import { firstDifference, testAtLine } from '../src/cli/golden.js';
 import { runCli } from '../src/cli/main.js';
-import { PROFILE_NAMES, PROFILES } from '../src/kernel/profiles.js';
+import { PROFILE_NAMES, PROFILES } from '../src/kernel/index.js';
 
 const BIN = resolve('bin/hgmsim.js');
 

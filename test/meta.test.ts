@@ -1,10 +1,10 @@
 // Meta-tests: the conventions that keep the architecture honest (STYLE.md §1, §5, §15).
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Errno } from '../src/kernel/types.js';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { Errno } from '../src/kernel/index.js';
 import type { ErrnoName } from '../src/scenario/types.js';
-import { FAULT_POINTS, PROFILES, PROFILE_NAMES as KERNEL_PROFILES } from '../src/kernel/profiles.js';
+import { FAULT_POINTS, PROFILES, PROFILE_NAMES as KERNEL_PROFILES } from '../src/kernel/index.js';
 import { BOOLEAN_SWITCH_NAMES, FAULT_POINT_NAMES } from '../src/scenario/names.js';
 import { PROFILE_NAMES as SCENARIO_PROFILES } from '../src/scenario/types.js';
 
@@ -35,6 +35,33 @@ t.test('the pipeline runs one way (STYLE.md "What hgmsim takes", 1)', async (t) 
       if (spec.includes('/runner/') || spec.includes('/kernel/')) {
         t.ok(typeOnly, `${f} imports ${spec}: report takes result types only`);
       }
+    }
+  }
+});
+
+/**
+ * Where a module imported by `from` resolves, relative to the repository root (bare specifiers as given).
+ * Sources import with .js; the file they mean is the .ts beside it.
+ */
+const target = (from: string, spec: string): string =>
+  (spec.startsWith('.') ? relative('.', resolve(dirname(from), spec)).replace(/\.js$/, '.ts') : spec);
+
+/**
+ * Kernel internals a test may import directly: tests of a kernel module's own behaviour, named here one
+ * by one. Everything else outside src/kernel goes through src/kernel/index.ts.
+ */
+const KERNEL_DEEP_IMPORTS_ALLOWED: ReadonlyMap<string, readonly string[]> = new Map([
+  ['test/kernel.test.ts', ['src/kernel/contents.ts']], // ByteMap, the sparse folio contents
+]);
+
+t.test('src/kernel/index.ts is the only way into the kernel', async (t) => {
+  const outside = [...files('src'), ...files('test')].filter((f) => !f.startsWith(join('src', 'kernel')));
+  t.ok(outside.length > 0, 'there are files outside src/kernel to check');
+  for (const f of outside) {
+    for (const { spec } of importsOf(f)) {
+      const to = target(f, spec);
+      if (!to.startsWith('src/kernel/') || to === 'src/kernel/index.ts') continue;
+      t.ok(KERNEL_DEEP_IMPORTS_ALLOWED.get(f)?.includes(to), `${f} imports ${spec}: import the kernel through src/kernel/index.js`);
     }
   }
 });

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, SIGNALS_EXAMPLE, STEP_EXAMPLES } from '../src/runner/docs.js';
-import { PROFILES } from '../src/kernel/profiles.js';
+import { PROFILES } from '../src/kernel/index.js';
 import { runStream } from '../src/runner/run.js';
 import { STEPS } from '../src/runner/steps.js';
 import { STEP_NAMES, UFFD_FEATURES, UFFD_FEATURES_BY_PROFILE } from '../src/scenario/names.js';

@@ -50,14 +50,14 @@ function followPresent(mm: Mm, vma: Vma, addr: number, write: boolean): Resolved
  * Returns the resolved entry, or the siginfo the thread received.
  */
 export function do_user_addr_fault(k: KernelState, t: Thread, addr: number, write: boolean): Resolved | SigInfo | Blocked {
-  if (k.trace === null) return __do_user_addr_fault(k, t, addr, write);
+  if (k.trace === null) return do_user_addr_fault_untraced(k, t, addr, write);
   // An access the page tables already allow never enters the kernel: nothing to trace.
   const mm = t.process.mm;
   const vma = mm.findVma(addr);
   const allowed = vma !== undefined && (write ? vma.prot.write : vma.prot.read);
   const hit = allowed ? followPresent(mm, vma, addr, write) : undefined;
   if (hit !== undefined) return hit;
-  return traced(k, () => `do_user_addr_fault(${hex(addr)}, ${write ? 'write' : 'read'})`, () => __do_user_addr_fault(k, t, addr, write), accessText);
+  return traced(k, () => `do_user_addr_fault(${hex(addr)}, ${write ? 'write' : 'read'})`, () => do_user_addr_fault_untraced(k, t, addr, write), accessText);
 }
 
 /** What an access ended in, for the trace. */
@@ -68,7 +68,7 @@ function accessText(r: Resolved | SigInfo | Blocked): string {
 }
 
 /** do_user_addr_fault()'s work; do_user_addr_fault() records it as one traced call. */
-function __do_user_addr_fault(k: KernelState, t: Thread, addr: number, write: boolean): Resolved | SigInfo | Blocked {
+function do_user_addr_fault_untraced(k: KernelState, t: Thread, addr: number, write: boolean): Resolved | SigInfo | Blocked {
   const mm = t.process.mm;
   const vma = mm.findVma(addr);
   if (vma === undefined) return bad_area(k, t, addr, 'SEGV_MAPERR');

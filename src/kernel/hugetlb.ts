@@ -45,12 +45,12 @@ type PresentEntry = Extract<Entry, { kind: 'present' }>;
  * a 4 KiB hwpoison entry still reports the hstate index.
  */
 export function hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
-  if (k.trace === null) return __hugetlb_fault(k, mm, vma, address, write); // the hot path: no closures
-  return traced(k, () => `hugetlb_fault(${hex(address)}, ${write ? 'write' : 'read'})`, () => __hugetlb_fault(k, mm, vma, address, write), vmFaultText);
+  if (k.trace === null) return hugetlb_fault_untraced(k, mm, vma, address, write); // the hot path: no closures
+  return traced(k, () => `hugetlb_fault(${hex(address)}, ${write ? 'write' : 'read'})`, () => hugetlb_fault_untraced(k, mm, vma, address, write), vmFaultText);
 }
 
 /** hugetlb_fault()'s work; hugetlb_fault() records it as one traced call. */
-function __hugetlb_fault(k: KernelState, mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
+function hugetlb_fault_untraced(k: KernelState, mm: Mm, vma: Vma, address: number, write: boolean): VmFault {
   const h = vma.hstate;
   const haddr = alignDown(address, h.size);
   const slot = mm.pt.descend(mm.pt.alloc(haddr, h.shift), address);

@@ -20,11 +20,11 @@ const writeResult = (ret: ReturnType<typeof memory_failure>): SysRet =>
 
 /** echo PFN > /sys/kernel/debug/hwpoison/corrupt-pfn: memory_failure(pfn, MF_SW_SIMULATED). */
 export function hwpoison_inject(k: KernelState, pfn: number): SysRet {
-  return traced(k, () => `hwpoison_inject(pfn=${hex(pfn)})`, () => __hwpoison_inject(k, pfn), sysText);
+  return traced(k, () => `hwpoison_inject(pfn=${hex(pfn)})`, () => hwpoison_inject_untraced(k, pfn), sysText);
 }
 
 /** hwpoison_inject()'s work; hwpoison_inject() records it as one traced call. */
-function __hwpoison_inject(k: KernelState, pfn: number): SysRet {
+function hwpoison_inject_untraced(k: KernelState, pfn: number): SysRet {
   // Unlike Linux, pfns outside the model's hugetlb memory are refused (-ENXIO, as for !pfn_valid()).
   if (!pfn_valid(k, pfn)) return { ok: false, errno: 'ENXIO' };
   k.log.printk(`Injecting memory failure at pfn ${hex(pfn)}`);
@@ -33,11 +33,11 @@ function __hwpoison_inject(k: KernelState, pfn: number): SysRet {
 
 /** echo PHYS > /sys/devices/system/memory/hard_offline_page: memory_failure(pfn, 0), a "real" error. */
 export function hard_offline_page_store(k: KernelState, phys: number): SysRet {
-  return traced(k, () => `hard_offline_page_store(${hex(phys)})`, () => __hard_offline_page_store(k, phys), sysText);
+  return traced(k, () => `hard_offline_page_store(${hex(phys)})`, () => hard_offline_page_store_untraced(k, phys), sysText);
 }
 
 /** hard_offline_page_store()'s work; hard_offline_page_store() records it as one traced call. */
-function __hard_offline_page_store(k: KernelState, phys: number): SysRet {
+function hard_offline_page_store_untraced(k: KernelState, phys: number): SysRet {
   const pfn = Math.floor(phys / PAGE_SIZE);
   if (!pfn_valid(k, pfn)) return { ok: false, errno: 'ENXIO' };
   k.hw_memory_failure = true;
@@ -50,11 +50,11 @@ function __hard_offline_page_store(k: KernelState, phys: number): SysRet {
  * (-EHWPOISON), "Memory error not recovered" and a plain SIGBUS (SI_KERNEL).
  */
 export function kill_me_maybe(k: KernelState, t: Thread, phys: number): void {
-  traced(k, () => `kill_me_maybe(${hex(phys)})`, () => __kill_me_maybe(k, t, phys));
+  traced(k, () => `kill_me_maybe(${hex(phys)})`, () => kill_me_maybe_untraced(k, t, phys));
 }
 
 /** kill_me_maybe()'s work; kill_me_maybe() records it as one traced call. */
-function __kill_me_maybe(k: KernelState, t: Thread, phys: number): void {
+function kill_me_maybe_untraced(k: KernelState, t: Thread, phys: number): void {
   k.log.printk(`mce: Uncorrected hardware memory error in user-access at ${lx(phys)}`);
   k.hw_memory_failure = true;
   const ret = memory_failure(k, Math.floor(phys / PAGE_SIZE), MF_ACTION_REQUIRED);

@@ -1,5 +1,6 @@
 // The kernel model's entry points: what a process can do (syscalls, loads and stores) and what an
 // observer can see (page tables, folios, meminfo, dmesg, signals). One Kernel is one boot.
+// This file is the only way into the kernel from other folders (test/meta.test.ts checks it).
 // Linux: the syscall layer (mm/mmap.c, mm/madvise.c, mm/memfd.c, fs/open.c) and the fault entry
 // (arch/x86/mm/fault.c => mm/memory.c:handle_mm_fault() => mm/hugetlb.c:hugetlb_fault()).
 export * from './types.js';
@@ -10,4 +11,7 @@ export type { McePolicy, UffdFeature, UffdRegisterMode } from './uapi.js';
 export { Kernel } from './kernel.js';
 export { sizeName } from './printk.js';
 export type { BootParams } from './kernel.js';
+export type { Syscalls, SysctlName } from './syscalls.js';
+export type { Views, FolioView, VmaView } from './views.js';
+export type { PageTableRun, PtLevel, PtRun } from './ptdump.js';
 export type { Violation } from './invariants.js';

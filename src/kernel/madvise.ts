@@ -29,11 +29,11 @@ const adviceName = (advice: number): string =>
 
 /** do_madvise(): argument checks, then the advice. */
 export function do_madvise(k: KernelState, t: Thread, start: number, lenIn: number, advice: number): SysRet {
-  return traced(k, () => `do_madvise(${hex(start)}, ${hex(lenIn)}, ${adviceName(advice)})`, () => __do_madvise(k, t, start, lenIn, advice), sysText);
+  return traced(k, () => `do_madvise(${hex(start)}, ${hex(lenIn)}, ${adviceName(advice)})`, () => do_madvise_untraced(k, t, start, lenIn, advice), sysText);
 }
 
 /** do_madvise()'s work; do_madvise() records it as one traced call. */
-function __do_madvise(k: KernelState, t: Thread, start: number, lenIn: number, advice: number): SysRet {
+function do_madvise_untraced(k: KernelState, t: Thread, start: number, lenIn: number, advice: number): SysRet {
   if (!madvise_behavior_valid(k, advice)) return fail('EINVAL');
   if (start % PAGE_SIZE !== 0) return fail('EINVAL');
   const len = Math.ceil(lenIn / PAGE_SIZE) * PAGE_SIZE;
@@ -94,11 +94,11 @@ function madvise_vma(k: KernelState, vma: Vma, start: number, end: number, advic
  * hugepage. Flags: MF_COUNT_INCREASED | MF_SW_SIMULATED (+ MF_ACTION_REQUIRED from v6.11).
  */
 function madvise_inject_error(k: KernelState, t: Thread, start: number, end: number): SysRet {
-  return traced(k, () => 'madvise_inject_error', () => __madvise_inject_error(k, t, start, end), sysText);
+  return traced(k, () => 'madvise_inject_error', () => madvise_inject_error_untraced(k, t, start, end), sysText);
 }
 
 /** madvise_inject_error()'s work; madvise_inject_error() records it as one traced call. */
-function __madvise_inject_error(k: KernelState, t: Thread, start: number, end: number): SysRet {
+function madvise_inject_error_untraced(k: KernelState, t: Thread, start: number, end: number): SysRet {
   const flags = MF_COUNT_INCREASED | MF_SW_SIMULATED
     | (k.switches.madvise_hwpoison_action_required ? MF_ACTION_REQUIRED : 0);
   for (let addr = start; addr < end;) {

@@ -107,10 +107,10 @@ function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResul
  * again, and an allocation failure returns -ENOMEM.
  */
 function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): 'already' | 'new' | 'nomem' {
-  if (k.trace === null) return __hugetlb_set_page_hwpoison(k, folio, raw);
+  if (k.trace === null) return hugetlb_set_page_hwpoison_untraced(k, folio, raw);
   const wasUnreliable = folio.rawHwpUnreliable;
   const wasListed = folio.raw_hwp_list.includes(raw);
-  const r = __hugetlb_set_page_hwpoison(k, folio, raw);
+  const r = hugetlb_set_page_hwpoison_untraced(k, folio, raw);
   trace(k, () => {
     const l = folio.raw_hwp_list;
     const list = folio.rawHwpUnreliable ? 'unreliable (HPageRawHwpUnreliable)' : `[${l.slice(0, 16).join(', ')}${l.length > 16 ? `, … ${l.length - 16} more` : ''}]`;
@@ -124,7 +124,7 @@ function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): '
 }
 
 /** hugetlb_set_page_hwpoison()'s work; hugetlb_set_page_hwpoison() records it as one traced call. */
-function __hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): 'already' | 'new' | 'nomem' {
+function hugetlb_set_page_hwpoison_untraced(k: KernelState, folio: Folio, raw: number): 'already' | 'new' | 'nomem' {
   const already = folio.hwpoison;
   folio.hwpoison = true;
   if (folio.rawHwpUnreliable) return 'already';
@@ -354,11 +354,11 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
  * code lacks the negation and reports them still mapped (switch rfc_posted_unmap_success_check).
  */
 function is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
-  return traced(k, () => 'is_unmapping_successful', () => __is_unmapping_successful(k, folio, raw, pfn), String);
+  return traced(k, () => 'is_unmapping_successful', () => is_unmapping_successful_untraced(k, folio, raw, pfn), String);
 }
 
 /** is_unmapping_successful()'s work; is_unmapping_successful() records it as one traced call. */
-function __is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
+function is_unmapping_successful_untraced(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
   const notMapped = !folio_mapped(folio);
   if (!k.switches.rfc_pagesize_unmap || folio.mapping === null) {
     const posted = k.switches.rfc_pagesize_unmap && k.switches.rfc_posted_unmap_success_check;
@@ -386,11 +386,11 @@ function __is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pf
  * Returns whether the folio ended up unmapped. hugetlbfs folios are always dirty, so forcekill holds.
  */
 function hwpoison_user_mappings(k: KernelState, folio: Folio, pfn: number, flags: number): boolean {
-  return traced(k, () => 'hwpoison_user_mappings', () => __hwpoison_user_mappings(k, folio, pfn, flags), String);
+  return traced(k, () => 'hwpoison_user_mappings', () => hwpoison_user_mappings_untraced(k, folio, pfn, flags), String);
 }
 
 /** hwpoison_user_mappings()'s work; hwpoison_user_mappings() records it as one traced call. */
-function __hwpoison_user_mappings(k: KernelState, folio: Folio, pfn: number, flags: number): boolean {
+function hwpoison_user_mappings_untraced(k: KernelState, folio: Folio, pfn: number, flags: number): boolean {
   if (!folio_mapped(folio)) {
     trace(k, () => 'folio not mapped: nothing to collect or unmap');
     return true; // !page_mapped(): nobody is collected or signalled
@@ -425,11 +425,11 @@ function __page_handle_poison(k: KernelState, folio: Folio): boolean {
  * refcount check (has_extra_refcount()).
  */
 function me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
-  return traced(k, () => 'me_huge_page', () => __me_huge_page(k, folio, pfn), (r) => action_name[r]);
+  return traced(k, () => 'me_huge_page', () => me_huge_page_untraced(k, folio, pfn), (r) => action_name[r]);
 }
 
 /** me_huge_page()'s work; me_huge_page() records it as one traced call. */
-function __me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
+function me_huge_page_untraced(k: KernelState, folio: Folio, pfn: number): MfResult {
   let res: MfResult;
   let extraPins = false;
   if (folio.mapping !== null) {
@@ -487,11 +487,11 @@ function identify_page_state(k: KernelState, folio: Folio, pfn: number): MfRet {
  * hugepage start (v6.1..v6.18). Returns -EHWPOISON if it signalled, -EFAULT otherwise.
  */
 function kill_accessing_process(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
-  return traced(k, () => 'kill_accessing_process', () => __kill_accessing_process(k, folio, pfn, flags), retText);
+  return traced(k, () => 'kill_accessing_process', () => kill_accessing_process_untraced(k, folio, pfn, flags), retText);
 }
 
 /** kill_accessing_process()'s work; kill_accessing_process() records it as one traced call. */
-function __kill_accessing_process(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
+function kill_accessing_process_untraced(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
   const t = k.current;
   if (t === null) return 'EFAULT';
   for (const vma of t.process.mm.vmas) {
@@ -514,11 +514,11 @@ function try_memory_failure_hugetlb(k: KernelState, pfn: number, flags: number):
   const folio = k.folioOfPfn(pfn);
   if (folio === undefined || !folio.hugetlb) return undefined;
   return traced(k, () => `try_memory_failure_hugetlb: folio ${hex(folio.pfn)} (${shiftText(folio.hstate.shift)}), raw page ${pfn - folio.pfn}`,
-    () => __try_memory_failure_hugetlb(k, folio, pfn, flags), retText);
+    () => try_memory_failure_hugetlb_untraced(k, folio, pfn, flags), retText);
 }
 
 /** try_memory_failure_hugetlb()'s work; try_memory_failure_hugetlb() records it as one traced call. */
-function __try_memory_failure_hugetlb(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
+function try_memory_failure_hugetlb_untraced(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
   const raw = pfn - folio.pfn;
   for (;;) {
     const res = __get_huge_page_for_hwpoison(k, folio, raw, flags);
@@ -554,11 +554,11 @@ function __try_memory_failure_hugetlb(k: KernelState, folio: Folio, pfn: number,
  * dissolved hugetlb folios: poisoned already (-EHWPOISON) or free buddy pages taken off (Recovered).
  */
 export function memory_failure(k: KernelState, pfn: number, flags: number): MfRet {
-  return traced(k, () => `memory_failure(pfn=${hex(pfn)}, ${mfFlags(flags)})`, () => __memory_failure(k, pfn, flags), retText);
+  return traced(k, () => `memory_failure(pfn=${hex(pfn)}, ${mfFlags(flags)})`, () => memory_failure_untraced(k, pfn, flags), retText);
 }
 
 /** memory_failure()'s work; memory_failure() records it as one traced call. */
-function __memory_failure(k: KernelState, pfn: number, flags: number): MfRet {
+function memory_failure_untraced(k: KernelState, pfn: number, flags: number): MfRet {
   if (!k.memory_failure_recovery) {
     trace(k, () => 'vm.memory_failure_recovery=0: panic');
     k.log.printk(`Kernel panic - not syncing: Memory failure on page ${lx(pfn)}`);

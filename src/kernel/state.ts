@@ -36,6 +36,8 @@ export interface KernelState {
   readonly faults: Map<string, number>;
   /** sysctl vm.memory_failure_early_kill. */
   memory_failure_early_kill: boolean;
+  /** The next pid or tid alloc_pid() hands out (processes and threads share the space). */
+  nextPid: number;
   /** The next inode number get_next_ino() hands out. */
   nextIno: number;
   /** The kernel path being recorded for `run --trace`, or null. */

@@ -111,15 +111,6 @@ export interface MappingInfo {
   readonly start: number;
 }
 
-/** Runs of equal consecutive entries over a range, for `dump` and the summary line. */
-export interface PageTableRun {
-  readonly start: number;
-  readonly end: number;
-  readonly size: number;
-  readonly kind: EntryKindName;
-  readonly count: number;
-}
-
 export interface FolioInfo {
   readonly pfn: number; // head pfn
   readonly size: number;
@@ -158,65 +149,3 @@ export interface Meminfo {
 export type BytesCheck =
   | { readonly ok: true }
   | { readonly ok: false; readonly addr: number; readonly found: number };
-
-/** A page-table level of x86_64 as `show` names it. */
-export type PtLevel = 'PUD' | 'PMD' | 'PTE';
-
-/**
- * A run of `count` equal consecutive entries of one page table over [start, end) (clipped to the VMA):
- * none, the same entry kind and flags, and for present entries consecutive pages of one folio.
- * A `table` run is always one entry, with the lower level's runs in `children`.
- */
-export interface PtRun {
-  readonly level: PtLevel;
-  readonly start: number;
-  readonly end: number;
-  /** Bytes one entry of this level maps: 1 GiB (PUD), 2 MiB (PMD), 4 KiB (PTE). */
-  readonly size: number;
-  readonly count: number;
-  readonly kind: EntryKindName | 'table';
-  /** present: the folio's head pfn; hwpoison and migration: the pfn the swap entry holds. */
-  readonly pfn?: number;
-  /** present: the raw page index in the folio of the run's first byte. */
-  readonly subpage?: number;
-  /** present: writable / dirty; present and marker: uffd-wp; marker: PTE_MARKER_POISONED. */
-  readonly write?: boolean;
-  readonly dirty?: boolean;
-  readonly uffdWp?: boolean;
-  readonly poisoned?: boolean;
-  readonly children?: readonly PtRun[];
-}
-
-/** A hugetlb folio as `show` draws it: what FolioInfo says, plus HGM's and the RFC's counters and the pool flags. */
-export interface FolioView extends FolioInfo {
-  /** HGM: entries smaller than the hstate size that map part of the folio. */
-  readonly subMapcount: number;
-  /** RFC 3/7: per listed raw page, the unmap counters (empty without the RFC). */
-  readonly rawHwpUnmaps: readonly { readonly raw: number; readonly nr_vmas_mapped: number; readonly nr_expected_unmaps: number; readonly nr_actual_unmaps: number }[];
-  /** On the hstate's free list (HPageFreed). */
-  readonly free: boolean;
-  /** Dissolved into buddy pages. */
-  readonly dissolved: boolean;
-}
-
-/** A VMA as `show` draws it (kernel side; the runner adds the test's names). */
-export interface VmaView {
-  readonly start: number;
-  readonly end: number;
-  /** VM_SHARED. */
-  readonly shared: boolean;
-  /** MAP_ANONYMOUS (the internal hugetlbfs inode) rather than a memfd/hugetlbfs file. */
-  readonly anonymous: boolean;
-  /** The file's name (memfd:NAME), empty for MAP_ANONYMOUS. */
-  readonly file: string;
-  /** vm_pgoff in bytes. */
-  readonly pgoff: number;
-  /** The VMA's hstate size (2 MiB or 1 GiB). */
-  readonly hugepagesz: number;
-  /** VM_HUGETLB_HGM. */
-  readonly hgm: boolean;
-  /** userfaultfd registration modes, sorted (e.g. ["MINOR", "MISSING", "WP"]); empty when not registered. */
-  readonly uffd: readonly string[];
-  /** PUD-level runs covering [start, end), tables expanded. */
-  readonly tree: readonly PtRun[];
-}
