@@ -1,0 +1,60 @@
+// The step registry: a step is one definition (scenario/steps/) plus its handler (runner/steps/), and
+// everything else — the schema's step items, docs/scenarios.md, --help, the builder — follows from it.
+import t from 'tap';
+import * as z from 'zod';
+import { scenarioDocsText } from '../src/runner/docs.js';
+import { RUNS } from '../src/runner/steps/index.js';
+import { stepsHelp } from '../src/cli/program.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { scenarioJsonSchema } from '../src/scenario/schema.js';
+import { STEP_DEFS, STEP_NAMES, STEPS } from '../src/scenario/steps/index.js';
+import type { CallStep, Scenario } from '../src/scenario/types.js';
+
+function load(text: string): Scenario {
+  const r = loadScenario('s.yaml', text);
+  if (!r.scenario) throw new Error(r.errors.map((e) => `${e.line}:${e.col} ${e.code} ${e.message}`).join('\n'));
+  return r.scenario;
+}
+
+t.test('the registry names every step once, and schema, docs, help and runner list the same steps', async (t) => {
+  t.same(Object.values(STEP_DEFS).map((d) => d.name), STEP_NAMES, 'each key is its definition\'s name');
+  t.same(Object.keys(RUNS), STEP_NAMES, 'every step has a handler, in registry order');
+  // The editor schema's step items: one single-key object per step, then let and for.
+  const json = JSON.stringify(scenarioJsonSchema());
+  for (const name of STEP_NAMES) t.match(json, `"properties":{"${name}":`, `${name}: a step item in the JSON Schema`);
+  const docs = scenarioDocsText();
+  const documented = [...docs.slice(docs.indexOf('\n## Steps\n')).matchAll(/^### `([a-z_]+)`$/gm)].map((m) => m[1]);
+  t.same(documented, STEP_NAMES, 'docs/scenarios.md lists the steps in registry order');
+  const help = stepsHelp();
+  for (const name of STEP_NAMES) t.match(help, new RegExp(`^\\s+${name}\\s+${STEPS[name].describe.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'), `${name} in --help`);
+});
+
+t.test('traits, not names: syscall steps take the common fields, observers do not', async (t) => {
+  for (const name of STEP_NAMES) {
+    const schema = STEPS[name].schema;
+    const shape = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+    t.equal(shape.includes('on_error'), STEPS[name].traits.syscall, `${name}: on_error iff syscall`);
+  }
+  t.same(STEP_NAMES.filter((n) => !STEPS[n].traits.syscall), ['print', 'dump', 'expect']);
+  t.same(STEP_NAMES.filter((n) => STEPS[n].traits.touchesMemory === true), ['access', 'memset', 'mce']);
+  t.same(STEP_NAMES.filter((n) => STEPS[n].traits.returnsAddress === true), ['mmap']);
+});
+
+t.test('the builder walks the schema: expressions parsed, other fields kept, as: bound by its trait', async (t) => {
+  const s = load(`scenario: s
+kernel: {profile: v6.1}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - madvise: {addr: P + 4K, length: PAGE_SIZE, advice: MADV_HWPOISON, on_error: skip}
+      - dump: {mapping: P, meminfo: true}
+`);
+  const steps = s.tests[0]?.steps as readonly CallStep[];
+  t.match(steps[1], { op: 'mmap', args: { as: 'P', length: { kind: 'lit', value: 2n * 1024n * 1024n }, fd: { kind: 'name', name: 'fd' }, flags: ['MAP_SHARED'] } });
+  t.notOk(steps[1] && 'addr' in steps[1].args, 'an absent optional expression stays absent');
+  t.match(steps[2], { op: 'madvise', on_error: 'skip', args: { addr: { kind: 'binary', op: '+' }, advice: 'MADV_HWPOISON' } });
+  t.match(steps[3], { op: 'dump', args: { mapping: { kind: 'name', name: 'P' }, meminfo: true } });
+  t.notOk(steps[3] && 'on_error' in steps[3], 'an observer takes no on_error');
+});
