@@ -3,6 +3,7 @@
 import t from 'tap';
 import * as z from 'zod';
 import { scenarioDocsText } from '../src/runner/docs.js';
+import { runStream } from '../src/runner/run.js';
 import { RUNS } from '../src/runner/steps/index.js';
 import { stepsHelp } from '../src/cli/program.js';
 import { loadScenario } from '../src/scenario/load.js';
@@ -57,4 +58,33 @@ tests:
   t.match(steps[2], { op: 'madvise', on_error: 'skip', args: { addr: { kind: 'binary', op: '+' }, advice: 'MADV_HWPOISON' } });
   t.match(steps[3], { op: 'dump', args: { mapping: { kind: 'name', name: 'P' }, meminfo: true } });
   t.notOk(steps[3] && 'on_error' in steps[3], 'an observer takes no on_error');
+});
+
+t.test('exit, the step added in one definition: the acting process exits, later steps in it fail', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: child exits
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 1}
+      - fork: {as: C}
+      - exit: {status: 3, in: C}
+      - expect: {alive: [main], dead: [C], signals: {C: []}, bytes: {addr: P, length: 2M, value: 1}}
+  - name: a step in the exited process
+    steps:
+      - spawn: {as: Q}
+      - exit: {in: Q}
+      - close: {fd: 0, in: Q}
+`;
+  const r = runStream(load(text), '2M', 'v6.1', { verbose: true, checkInvariants: true });
+  t.ok(r.ok);
+  const [exited, after] = r.result.tests;
+  t.equal(exited?.status, 'pass', exited?.lines.join('\n') ?? '');
+  t.match(exited?.steps.map((s) => s.call), [/^memfd_create/, /^ftruncate/, /^mmap/, /^memset/, 'fork()', '[C] _exit(3)', 'expect']);
+  t.equal(after?.status, 'fail');
+  t.equal(after?.reason, 'process Q is dead');
+  t.match(loadScenario('s.yaml', text.replace('exit: {status: 3, in: C}', 'exit: {status: 3, code: 1}')).errors, [{ code: 'UNKNOWN_FIELD' }]);
 });

@@ -5,6 +5,7 @@ import { close, fallocate, ftruncate, memfd_create, pread, pwrite, read } from '
 import { access, madvise, memset, mmap, munmap } from './memory.js';
 import { dump, expect, print } from './observers.js';
 import { fork, prctl, sigaction, sigprocmask, spawn, thread } from './tasks.js';
+import { exit } from './exit.js';
 import { nr_hugepages, sysctl } from './system.js';
 import { corrupt_pfn, hard_offline_page, mce, pfn_of } from './injectors.js';
 import { uffd_read, uffdio_continue, uffdio_register, uffdio_unregister, uffdio_writeprotect, userfaultfd } from './uffd.js';
@@ -15,7 +16,7 @@ export type { StepRun } from './run.js';
 
 export const RUNS: { readonly [K in StepName]: StepRun<K> } = {
   memfd_create, ftruncate, mmap, munmap, close, access, memset, madvise, print, dump, expect,
-  fork, spawn, thread, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
+  fork, spawn, thread, exit, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
   corrupt_pfn, hard_offline_page, pfn_of, mce,
   pread, read, pwrite, fallocate,
   userfaultfd, uffdio_register, uffdio_unregister, uffdio_continue, uffdio_writeprotect, uffd_read,

@@ -7,6 +7,7 @@ import { access, madvise, memset, mmap, munmap } from './memory.js';
 import { dump, print } from './observers.js';
 import { expect } from './expect.js';
 import { fork, prctl, sigaction, sigprocmask, spawn, thread } from './tasks.js';
+import { exit } from './exit.js';
 import { nr_hugepages, sysctl } from './system.js';
 import { corrupt_pfn, hard_offline_page, mce, pfn_of } from './injectors.js';
 import { uffd_read, uffdio_continue, uffdio_register, uffdio_unregister, uffdio_writeprotect, userfaultfd } from './uffd.js';
@@ -15,7 +16,7 @@ import type { AnyStepDef, ArgsOf } from './define.js';
 /** Keyed by the name each definition carries (checked below), in docs order. */
 export const STEP_DEFS = {
   memfd_create, ftruncate, mmap, munmap, close, access, memset, madvise, print, dump, expect,
-  fork, spawn, thread, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
+  fork, spawn, thread, exit, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
   corrupt_pfn, hard_offline_page, pfn_of, mce,
   pread, read, pwrite, fallocate,
   userfaultfd, uffdio_register, uffdio_unregister, uffdio_continue, uffdio_writeprotect, uffd_read,
