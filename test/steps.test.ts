@@ -4,10 +4,12 @@ import t from 'tap';
 import * as z from 'zod';
 import { scenarioDocsText } from '../src/runner/docs.js';
 import { runStream } from '../src/runner/run.js';
+import { CHECKS } from '../src/runner/expect/index.js';
 import { RUNS } from '../src/runner/steps/index.js';
 import { stepsHelp } from '../src/cli/program.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { scenarioJsonSchema } from '../src/scenario/schema.js';
+import { EXPECT_FIELD_DEFS, EXPECT_FIELD_NAMES, EXPECT_FIELDS, stateExpectSchema } from '../src/scenario/expect/index.js';
 import { STEP_DEFS, STEP_NAMES, STEPS } from '../src/scenario/steps/index.js';
 import type { CallStep, Scenario } from '../src/scenario/types.js';
 
@@ -87,4 +89,30 @@ tests:
   t.equal(after?.status, 'fail');
   t.equal(after?.reason, 'process Q is dead');
   t.match(loadScenario('s.yaml', text.replace('exit: {status: 3, in: C}', 'exit: {status: 3, code: 1}')).errors, [{ code: 'UNKNOWN_FIELD' }]);
+});
+
+t.test('expect: fields are one registry too: schema, builder, comparison and docs follow it', async (t) => {
+  t.same(Object.values(EXPECT_FIELDS).map((d) => d.name), EXPECT_FIELD_NAMES, 'each key is its definition\'s name');
+  t.same(Object.keys(CHECKS), EXPECT_FIELD_NAMES, 'every field has a comparison, in registry order');
+  t.same(Object.keys(stateExpectSchema.shape), [...EXPECT_FIELD_NAMES, 'in'], 'the expect step takes every field, and in:');
+  const docs = scenarioDocsText();
+  const section = docs.slice(docs.indexOf('### `expect`'), docs.indexOf('#### `signals` entries'));
+  for (const name of EXPECT_FIELD_NAMES) t.match(section, `| \`${name}\` |`, `${name} documented`);
+  t.same(EXPECT_FIELD_NAMES.filter((n) => EXPECT_FIELD_DEFS[n].readsMm),
+    ['raw_hwp_list', 'mapping', 'bytes', 'refcount', 'mapcount', 'smaps', 'pagemap'], 'the fields that need a live mm');
+  const s = load(`scenario: s
+kernel: {profile: v6.1}
+tests:
+  - name: t
+    steps:
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED, MAP_ANONYMOUS, MAP_HUGETLB]}
+      - expect: {mapping: {at: P + 4K, kind: none}, HardwareCorrupted: +4 kB, mf_stats: {total: "+1"}, smaps: {at: P, Size: "{2M / 1024} kB"}}
+`);
+  const e = s.tests[0]?.steps[1];
+  t.match(e, { kind: 'call', op: 'expect', args: {
+    mapping: { at: { kind: 'binary' }, kind: 'none' },
+    HardwareCorrupted: { delta: true, kB: 4n },
+    mf_stats: { total: { delta: true, value: { kind: 'lit', value: 1n } } },
+    smaps: { at: { kind: 'name', name: 'P' }, Size: { kind: 'binary', op: '/' } },
+  } });
 });

@@ -11,7 +11,7 @@ import { STEP_NAMES, STEPS } from './steps/index.js';
 import { HUGEPAGE_SIZES, PROFILE_NAMES } from './types.js';
 
 export { KB_AMOUNT_PATTERN, KB_EXPR_PATTERN, stepExpectSchema, syscallCommon } from './fields.js';
-export { signalEntrySchema, stateExpectSchema } from './steps/expect.js';
+export { signalEntrySchema, stateExpectSchema } from './expect/index.js';
 
 /** `let:` as a step. */
 export const letStepSchema = letMap;

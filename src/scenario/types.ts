@@ -133,31 +133,8 @@ export type MfStatName = 'total' | 'ignored' | 'failed' | 'delayed' | 'recovered
 export type SmapsField = 'Size' | 'KernelPageSize' | 'Shared_Hugetlb' | 'Private_Hugetlb' | 'HugetlbPudMapped' | 'HugetlbPmdMapped' | 'HugetlbPteMapped';
 export type PagemapBit = 'present' | 'swapped' | 'file_shared' | 'exclusive' | 'uffd_wp';
 
-/** A standalone `expect:` step: assertions on model state the C tests cannot see. */
-export interface StateExpect {
-  readonly raw_hwp_list?: { readonly of: Expr; readonly is: readonly Expr[] };
-  readonly mapping?: { readonly at: Expr; readonly size?: Expr; readonly kind?: EntryKind; readonly uffd_wp?: boolean };
-  readonly HardwareCorrupted?: KbAmount;
-  readonly bytes?: { readonly addr: Expr; readonly length: Expr; readonly value: Expr };
-  readonly pool?: {
-    readonly total?: Expr; readonly free?: Expr; readonly resv?: Expr; readonly surplus?: Expr;
-  };
-  readonly refcount?: { readonly of: Expr; readonly is: Expr };
-  readonly mapcount?: { readonly of: Expr; readonly is: Expr };
-  /** Each string must appear as a substring of some kernel log line printed during this test. */
-  readonly dmesg?: readonly string[];
-  /** Per process name: the SIGBUS/SIGKILL signals it received in this test, in order (dropped ones left out). */
-  readonly signals?: ReadonlyMap<string, readonly SignalExpect[]>;
-  /** Process names that are alive / dead (killed by a signal). */
-  readonly alive?: readonly string[];
-  readonly dead?: readonly string[];
-  /** /proc/PID/smaps of the VMA at an address; values in kB (`"2048 kB"` or `"{H / 1024} kB"`), absolute. */
-  readonly smaps?: { readonly at: Expr } & { readonly [F in SmapsField]?: Expr };
-  /** /proc/PID/pagemap of the 4 KiB page at an address. */
-  readonly pagemap?: { readonly at: Expr; readonly pfn?: Expr } & { readonly [B in PagemapBit]?: boolean };
-  /** Per-node memory-failure stats: `3` absolute, `+1` since the test started. */
-  readonly mf_stats?: { readonly [S in MfStatName]?: CountExpect };
-}
+/** A standalone `expect:` step's assertions: derived from the expect-field registry (expect/index.ts). */
+export type { ExpectFieldName, StateExpect } from './expect/index.js';
 
 /** Arguments per step name and the step names: derived from the step registry (steps/index.ts). */
 export type { StepArgs, StepName } from './steps/index.js';

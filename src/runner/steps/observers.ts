@@ -1,7 +1,7 @@
 // Observer steps: print, dump and expect say or compare things; they call nothing.
 
 import { folioLine, mappingRuns, meminfoLines, runLines } from '../observe.js';
-import { checkState } from '../state-expect.js';
+import { checkState } from '../expect/index.js';
 import type { StepRun } from './run.js';
 
 export const print: StepRun<'print'> = (ctx, a) => {
