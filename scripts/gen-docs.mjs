@@ -1,5 +1,5 @@
 // `npm run docs`: write docs/scenarios.md, the scenario language generated from the zod schemas'
-// descriptions (src/scenario/schema.ts) and the step table (src/runner/steps.ts), and
+// descriptions (src/scenario/schema.ts) and the step registry (src/scenario/steps/), and
 // docs/show-rfc-1g.svg, the README's picture of `hgmsim show` (the RFC's 1 GiB hwpoison test after its
 // first injection). Run after `npm run build`; the tests fail when a committed file differs from what
 // this writes.

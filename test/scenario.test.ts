@@ -7,8 +7,8 @@ import t from 'tap';
 import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, SIGNALS_EXAMPLE, STEP_EXAMPLES } from '../src/runner/docs.js';
 import { PROFILES } from '../src/kernel/index.js';
 import { runStream } from '../src/runner/run.js';
-import { STEPS } from '../src/runner/steps.js';
-import { STEP_NAMES, UFFD_FEATURES, UFFD_FEATURES_BY_PROFILE } from '../src/scenario/names.js';
+import { UFFD_FEATURES, UFFD_FEATURES_BY_PROFILE } from '../src/scenario/names.js';
+import { STEP_NAMES, STEPS } from '../src/scenario/steps/index.js';
 import { errorAt, formatError } from '../src/scenario/errors.js';
 import { evalExpr, isAddressExpr, parseExpr, parseRange, RUN_TIME, type ExprEnv } from '../src/scenario/expr.js';
 import { formatInterp, parseInterp } from '../src/scenario/interp.js';
@@ -787,9 +787,9 @@ t.test('docs: every error code has a sentence in docs/errors.md', async (t) => {
 
 t.test('docs: the committed docs/scenarios.md is the generated one, with every step and a loading example each', async (t) => {
   const committed = readFileSync(new URL('../docs/scenarios.md', import.meta.url), 'utf8');
-  t.equal(committed, scenarioDocsText(), 'run `npm run docs` after changing src/scenario/schema.ts or src/runner/steps.ts');
+  t.equal(committed, scenarioDocsText(), 'run `npm run docs` after changing src/scenario/schema.ts or src/scenario/steps/');
   for (const name of STEP_NAMES) {
-    t.match(committed, `### \`${name}\`\n\n${STEPS[name].description}\n`, `${name}: its one-line meaning`);
+    t.match(committed, `### \`${name}\`\n\n${STEPS[name].describe}\n`, `${name}: its one-line meaning`);
     t.match(committed, `\`\`\`yaml\n${STEP_EXAMPLES[name]}\n\`\`\``, `${name}: its example`);
   }
   // The examples, read top to bottom, are one valid test.

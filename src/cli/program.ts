@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { STEPS, STEP_NAMES } from '../runner/steps.js';
+import { STEPS, STEP_NAMES } from '../scenario/steps/index.js';
 import { colorMode, stderrChalk } from './color.js';
 import type { ColorMode } from './color.js';
 import { EXIT_TABLE } from './exit.js';
@@ -52,7 +52,7 @@ export function helpTrailer(): string {
 }
 
 export function stepsHelp(): string {
-  return ['', 'Scenario steps:', columns(STEP_NAMES.map((n) => [n, STEPS[n].description] as const)), ''].join('\n');
+  return ['', 'Scenario steps:', columns(STEP_NAMES.map((n) => [n, STEPS[n].describe] as const)), ''].join('\n');
 }
 
 /** The program; the chosen command's exit status is handed to `done`. */

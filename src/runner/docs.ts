@@ -1,56 +1,27 @@
-// docs/scenarios.md, generated (scripts/gen-docs.mjs, `npm run docs`): the scenario language from its two
-// sources of truth — the zod schemas' .describe() texts (scenario/schema.ts) and the step table's
-// one-line meanings (steps.ts) — plus one example per step. test/scenario.test.ts fails when the
+// docs/scenarios.md, generated (scripts/gen-docs.mjs, `npm run docs`): the scenario language from its
+// sources of truth — the zod schemas' .describe() texts (scenario/schema.ts) and the step registry
+// (scenario/steps/: each step's schema, one-line meaning, example and traits). test/scenario.test.ts fails when the
 // committed file differs from scenarioDocsText(), and loads every example.
 
 import * as z from 'zod';
-import { NON_SYSCALL_STEPS, STEP_NAMES } from '../scenario/names.js';
 import {
   kernelSchema, letStepSchema, makeForItemSchema, makeScenarioShape, makeTestSchema, signalEntrySchema,
-  stepArgSchemas, syscallCommon, verdictSchema,
+  syscallCommon, verdictSchema,
 } from '../scenario/schema.js';
+import { STEP_NAMES, STEPS } from '../scenario/steps/index.js';
 import type { StepName } from '../scenario/types.js';
-import { STEPS } from './steps.js';
 
 /**
- * One line of YAML per step, in STEP_NAMES order. Read top to bottom they form one valid test (the
- * names each example uses are bound by an earlier one); test/scenario.test.ts loads them so.
+ * One line of YAML per step, in registry order (each definition's `example`). Read top to bottom they
+ * form one valid test (the names each example uses are bound by an earlier one); test/scenario.test.ts
+ * loads them so.
  */
-export const STEP_EXAMPLES: { readonly [K in StepName]: string } = {
-  memfd_create: '- memfd_create: {as: fd, name: hugetlb_tmp, flags: [MFD_HUGETLB]}',
-  ftruncate: '- ftruncate: {fd: fd, length: 2 * hugepagesz}',
-  mmap: '- mmap: {as: P, length: 2 * hugepagesz, flags: [MAP_SHARED], fd: fd}',
-  munmap: '- munmap: {addr: P + hugepagesz, length: hugepagesz}',
-  close: '- close: {fd: fd}',
-  access: '- access: {addr: P + 0x3000, op: read, in_thread: new, expect: {sigbus: BUS_MCEERR_AR, si_addr: P + 0x3000}}',
-  memset: '- memset: {addr: P, length: hugepagesz, value: 1}',
-  madvise: '- madvise: {addr: P + 0x3000, length: PAGE_SIZE, advice: MADV_HWPOISON}',
-  print: '- print: "primary mapping: {P}, #HWPOISON pages = {HardwareCorrupted / 4}"',
-  dump: '- dump: {mapping: P, length: hugepagesz}',
-  expect: '- expect: {raw_hwp_list: {of: P, is: [3]}, mapping: {at: P, size: hugepagesz, kind: hwpoison}, HardwareCorrupted: +4 kB}',
-  fork: '- fork: {as: C}',
-  spawn: '- spawn: {as: Q}',
-  thread: '- thread: {as: T}',
-  sigaction: '- sigaction: {SIGBUS: exit_thread}',
-  sigprocmask: '- sigprocmask: {block: [SIGBUS], in: T}',
-  prctl: '- prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY, in: C}',
-  sysctl: '- sysctl: {name: vm.memory_failure_early_kill, value: 1}',
-  nr_hugepages: '- nr_hugepages: {count: 16, size: 2M}',
-  corrupt_pfn: '- corrupt_pfn: {pfn: pfn(P + 0x5000)}',
-  hard_offline_page: '- hard_offline_page: {phys: phys(P + 0x6000)}',
-  pfn_of: '- pfn_of: {as: free0, free_hugepage: 0}',
-  mce: '- mce: {addr: P + 0x7000, in: C}',
-  pread: '- pread: {fd: fd, length: PAGE_SIZE, offset: 0x3000, expect: {errno: EIO}}',
-  read: '- read: {fd: fd, length: 16}',
-  pwrite: '- pwrite: {fd: fd, length: 16, offset: 0, expect: {errno: EINVAL}}',
-  fallocate: '- fallocate: {fd: fd, mode: [FALLOC_FL_PUNCH_HOLE, FALLOC_FL_KEEP_SIZE], offset: 0, length: hugepagesz}',
-  userfaultfd: '- userfaultfd: {as: uffd, features: [SIGBUS, EXACT_ADDRESS, EVENT_FORK]}',
-  uffdio_register: '- uffdio_register: {uffd: uffd, addr: P, length: hugepagesz, mode: [MISSING, WP]}',
-  uffdio_unregister: '- uffdio_unregister: {uffd: uffd, addr: P, length: hugepagesz}',
-  uffdio_continue: '- uffdio_continue: {uffd: uffd, addr: P, length: hugepagesz, on_error: skip}',
-  uffdio_writeprotect: '- uffdio_writeprotect: {uffd: uffd, addr: P, length: hugepagesz, wp: true}',
-  uffd_read: '- uffd_read: {uffd: uffd, expect: {errno: EAGAIN}}',
-};
+export const STEP_EXAMPLES: { readonly [K in StepName]: string } = Object.fromEntries(
+  STEP_NAMES.map((n) => [n, STEPS[n].example]),
+) as { readonly [K in StepName]: string };
+
+/** Steps that take no `expect:` / `on_error:` of their own (no syscall), in registry order. */
+const NON_SYSCALL_STEPS = STEP_NAMES.filter((n) => !STEPS[n].traits.syscall);
 
 /** The examples of the two structural items, also loaded by the test (after the step examples). */
 export const LET_EXAMPLE = '- let: {off: 128 * PAGE_SIZE}';
@@ -124,10 +95,11 @@ const table = (rows: readonly string[]): string[] =>
 const isCommon = (key: string, s: z.ZodType): boolean => (syscallCommon as Readonly<Record<string, z.ZodType>>)[key] === s;
 
 function stepSection(name: StepName): string[] {
-  const schema: z.ZodType = stepArgSchemas[name];
+  const def = STEPS[name];
+  const schema: z.ZodType = def.schema;
   const obj = objectOf(schema);
-  const common = !NON_SYSCALL_STEPS.includes(name);
-  const out = [`### \`${name}\``, '', STEPS[name].description, ''];
+  const common = def.traits.syscall;
+  const out = [`### \`${name}\``, '', def.describe, ''];
   if (obj) {
     out.push(...table(fieldRows(obj.shape as Record<string, z.ZodType>, '', (k, s) => common && isCommon(k, s))), '');
     const shared = Object.entries(obj.shape as Record<string, z.ZodType>).filter(([k, s]) => isCommon(k, s)).map(([k]) => code(k));
@@ -135,7 +107,7 @@ function stepSection(name: StepName): string[] {
   } else {
     out.push(`Value: ${typeText(schema)} — ${describe(schema)}.`, '');
   }
-  out.push('```yaml', STEP_EXAMPLES[name], '```', '');
+  out.push('```yaml', def.example, '```', '');
   if (name === 'expect') out.push(...signalsSection());
   return out;
 }
@@ -167,7 +139,7 @@ export function scenarioDocsText(): string {
   const lines = [
     '# Scenario language',
     '',
-    '<!-- Generated by `npm run docs` (scripts/gen-docs.mjs) from src/scenario/schema.ts and src/runner/steps.ts; do not edit. -->',
+    '<!-- Generated by `npm run docs` (scripts/gen-docs.mjs) from src/scenario/schema.ts and the step registry src/scenario/steps/; do not edit. -->',
     '',
     'A scenario file mirrors one selftest binary: a few named tests, each a list of steps. Values marked',
     '*expression* take an integer or a string expression: units (`4K`, `2M`, `1G`), names (`PAGE_SIZE`,',

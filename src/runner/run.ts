@@ -5,7 +5,8 @@
 
 import { Kernel } from '../kernel/index.js';
 import type { FolioInfo, MfStats, PtRun, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
-import { MAIN, NON_SYSCALL_STEPS } from '../scenario/names.js';
+import { MAIN } from '../scenario/names.js';
+import { STEPS } from '../scenario/steps/index.js';
 import type {
   Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
 } from '../scenario/types.js';
@@ -20,8 +21,7 @@ import { Processes, type Acting, type ProcessEntry } from './processes.js';
 import type { StepRecord, StreamResult, TestResult, TestStatus } from './results.js';
 import type { ShowProcess, ShowState } from './show-state.js';
 import { compareStepExpect } from './step-expect.js';
-import { STEPS } from './steps.js';
-import type { StepSpec } from './steps.js';
+import { RUNS, type StepRun } from './steps/index.js';
 import { STRERROR } from './strerror.js';
 import { judge, streamExitStatus, verdictFor } from './verdict.js';
 
@@ -478,8 +478,10 @@ class TestRun implements StepContext, EvalEnv {
   }
 
   private runCall(step: Extract<Step, { kind: 'call' }>): Stop | undefined {
-    // The table is keyed by step name; the union of per-name specs cannot be called with a union of args.
-    const spec = STEPS[step.op] as unknown as StepSpec<StepName>;
+    // RUNS is keyed by step name and step.args was built by the same name's definition; TypeScript
+    // cannot correlate the two unions, so the handler is called through the erased signature.
+    const run = RUNS[step.op] as StepRun<StepName>;
+    const traits = STEPS[step.op].traits;
     const where = `line ${step.line}`;
     const acting = this.processes.resolve(step.in);
     if (typeof acting === 'string') {
@@ -495,7 +497,7 @@ class TestRun implements StepContext, EvalEnv {
     const linesBefore = this.lines.length;
     this.injected.clear();
     if (this.opts.trace === true) this.kernel.takeTrace(); // what ran between steps (process exits) belongs to no step
-    const o = spec.run(this, step.args as never);
+    const o = run(this, step.args);
     if (this.showStep !== undefined) this.lastCall = { index: this.executed, line: step.line, call: `${this.acting.label === MAIN ? '' : `[${this.acting.label}] `}${o.call}` };
     this.reportFindings(step);
     if (o.unsupported !== undefined) throw new ScenarioRuntimeError(errorAt(this, step.span, 'UNSUPPORTED', o.unsupported));
@@ -542,13 +544,13 @@ class TestRun implements StepContext, EvalEnv {
       return { status: step.on_error === 'skip' ? 'skip' : 'fail', reason: text, line: step.line };
     }
     if (step.expect) {
-      const m = compareStepExpect(this, step.expect, o, signal, step.op === 'mmap');
+      const m = compareStepExpect(this, step.expect, o, signal, traits.returnsAddress === true);
       if (m) {
         this.say(` !!! ${where}: ${step.op} expected ${m.expected}, got ${m.actual}`);
         return { status: 'fail', reason: `${where}: ${step.op} expected ${m.expected}`, line: step.line };
       }
     }
-    if ((step.op === 'access' || step.op === 'memset' || step.op === 'mce') && signal && step.expect?.sigbus === undefined) {
+    if (traits.touchesMemory === true && signal && step.expect?.sigbus === undefined) {
       const text = `unexpected ${signal.signo} ${signal.si_code} si_addr=${this.fmtAddr(signal.si_addr)}`;
       this.say(` !!! ${text} (${where})`);
       return { status: 'fail', reason: text, line: step.line };
@@ -562,7 +564,8 @@ class TestRun implements StepContext, EvalEnv {
    */
   private deadText(step: Extract<Step, { kind: 'call' }>): string | undefined {
     if (this.kernel.alive(this.task)) return undefined;
-    if (NON_SYSCALL_STEPS.includes(step.op) && !readsMm(step)) return undefined;
+    const { syscall, readsMm } = STEPS[step.op].traits;
+    if (!syscall && readsMm?.(step.args) !== true) return undefined;
     const { process, label } = this.acting;
     return this.processes.alive(process) ? `thread ${label} is dead` : `process ${process.name} is dead`;
   }
@@ -575,7 +578,7 @@ class TestRun implements StepContext, EvalEnv {
   private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], linesBefore: number, trace: readonly string[]): void {
     const prefix = this.acting.label === MAIN ? '' : `[${this.acting.label}] `;
     let ret = '';
-    if (o.ret) ret = o.ret.ok ? `= ${step.op === 'mmap' ? hex(o.ret.value) : o.ret.value}` : `= -1 ${o.ret.errno} (${STRERROR[o.ret.errno]})`;
+    if (o.ret) ret = o.ret.ok ? `= ${STEPS[step.op].traits.returnsAddress === true ? hex(o.ret.value) : o.ret.value}` : `= -1 ${o.ret.errno} (${STRERROR[o.ret.errno]})`;
     else if (o.access) {
       ret = o.access.ok ? `= ${o.access.value}`
         : 'blocked' in o.access ? `blocked on userfaultfd ${o.access.uffd}`
@@ -694,14 +697,3 @@ class TestRun implements StepContext, EvalEnv {
     return out;
   }
 }
-
-/** Whether an observer step (expect, dump) reads the acting process's page tables or memory. */
-function readsMm(step: Extract<Step, { kind: 'call' }>): boolean {
-  if (step.op === 'expect') {
-    const a = step.args;
-    return [a.raw_hwp_list, a.mapping, a.bytes, a.refcount, a.mapcount, a.smaps, a.pagemap].some((x) => x !== undefined);
-  }
-  if (step.op === 'dump') return step.args.mapping !== undefined || step.args.raw_hwp_list !== undefined;
-  return false;
-}
-

@@ -1,18 +1,16 @@
 // Turning validated YAML values into typed AST pieces with spans: expressions (integers or strings),
-// print interpolations, `let` bindings, a step's own `expect:` and the `expect:` step's assertions.
+// print interpolations, `let` bindings, a step's own `expect:`, and the pieces `expect:` fields use
+// (kB amounts, counts, process names; the fields themselves are built by expect/).
 // Names are checked against the scope as they are met. A piece that fails reports its error and
 // becomes a placeholder: the loader returns a Scenario only when no error was reported.
 
 import { exprNames, parseExpr, U64_LIMIT } from './expr.js';
 import { parseInterp } from './interp.js';
-import { MF_STAT_NAMES, PAGEMAP_BITS, SMAPS_FIELDS } from './names.js';
-import { KB_AMOUNT_PATTERN, KB_EXPR_PATTERN, letStepSchema } from './schema.js';
+import { KB_AMOUNT_PATTERN, KB_EXPR_PATTERN, letMap as letStepSchema } from './fields.js';
 import { checkValue } from './validate.js';
 import type { Scope } from './scope.js';
 import { didYouMean } from './suggest.js';
-import type {
-  CountExpect, Expr, Interp, KbAmount, LetBinding, SignalExpect, SigbusCode, StateExpect, StepExpect,
-} from './types.js';
+import type { CountExpect, Expr, Interp, KbAmount, LetBinding, StepExpect } from './types.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
 /**
@@ -139,7 +137,7 @@ export class ExprBuilder {
   }
 
   /** Process names (signals keys, alive, dead): defined, and processes. */
-  private processName(name: string, span: { start: number; end: number }, scope: Scope): void {
+  processName(name: string, span: { start: number; end: number }, scope: Scope): void {
     const kind = scope.lookup(name);
     if (kind === undefined) {
       this.src.report('UNDEFINED_NAME', `undefined process "${name}"${didYouMean(name, scope.visibleOf(['process']))}`, span);
@@ -154,86 +152,6 @@ export class ExprBuilder {
     const kB = BigInt(m?.[2] ?? '0');
     if (kB >= U64_LIMIT) this.src.report('OUT_OF_RANGE', `${kB} kB is outside [0, 2^64)`, span);
     return { delta: m?.[1] === '+', kB, span };
-  }
-
-  stateExpect(raw: Raw, path: Path, scope: Scope): StateExpect {
-    const sub = (key: string): Raw | undefined => raw[key] as Raw | undefined;
-    const at = (key: string): Path => [...path, key];
-    const req = (obj: Raw, key: string, p: Path): Expr => this.reqExpr(obj, key, p, scope);
-    const opt = (obj: Raw, key: string, p: Path): Expr | undefined => this.optExpr(obj, key, p, scope);
-    const hwp = sub('raw_hwp_list');
-    const mapping = sub('mapping');
-    const bytes = sub('bytes');
-    const pool = sub('pool');
-    const refcount = sub('refcount');
-    const mapcount = sub('mapcount');
-    const hc = raw.HardwareCorrupted;
-    const signals = sub('signals');
-    const smaps = sub('smaps');
-    const pagemap = sub('pagemap');
-    const mf = sub('mf_stats');
-    const names = (key: 'alive' | 'dead'): string[] | undefined => {
-      const list = raw[key] as string[] | undefined;
-      list?.forEach((n, i) => this.processName(n, this.src.nodeSpan([...at(key), i]), scope));
-      return list;
-    };
-    return dropUndefined({
-      raw_hwp_list: hwp && {
-        of: req(hwp, 'of', at('raw_hwp_list')),
-        is: ((hwp.is as unknown[] | undefined) ?? []).map((v, i) => this.expr(v, [...at('raw_hwp_list'), 'is', i], scope)),
-      },
-      mapping: mapping && dropUndefined({
-        at: req(mapping, 'at', at('mapping')),
-        size: opt(mapping, 'size', at('mapping')),
-        kind: mapping.kind as NonNullable<StateExpect['mapping']>['kind'],
-        uffd_wp: mapping.uffd_wp as boolean | undefined,
-      }),
-      HardwareCorrupted: typeof hc === 'string' ? this.kbAmount(hc, at('HardwareCorrupted')) : undefined,
-      bytes: bytes && {
-        addr: req(bytes, 'addr', at('bytes')),
-        length: req(bytes, 'length', at('bytes')),
-        value: req(bytes, 'value', at('bytes')),
-      },
-      pool: pool && dropUndefined({
-        total: opt(pool, 'total', at('pool')),
-        free: opt(pool, 'free', at('pool')),
-        resv: opt(pool, 'resv', at('pool')),
-        surplus: opt(pool, 'surplus', at('pool')),
-      }),
-      refcount: refcount && { of: req(refcount, 'of', at('refcount')), is: req(refcount, 'is', at('refcount')) },
-      mapcount: mapcount && { of: req(mapcount, 'of', at('mapcount')), is: req(mapcount, 'is', at('mapcount')) },
-      dmesg: raw.dmesg as string[] | undefined,
-      signals: signals && new Map(Object.entries(signals).map(([proc, list]) => {
-        const p = [...at('signals'), proc];
-        this.processName(proc, this.src.keySpan(p), scope);
-        return [proc, (list as Raw[]).map((entry, i) => this.signalExpect(entry, [...p, i], scope))];
-      })),
-      alive: names('alive'),
-      dead: names('dead'),
-      smaps: smaps && {
-        at: req(smaps, 'at', at('smaps')),
-        ...Object.fromEntries(SMAPS_FIELDS.filter((f) => typeof smaps[f] === 'string')
-          .map((f) => [f, this.kbExpr(smaps[f] as string, [...at('smaps'), f], scope)])),
-      },
-      pagemap: pagemap && dropUndefined({
-        at: req(pagemap, 'at', at('pagemap')),
-        pfn: opt(pagemap, 'pfn', at('pagemap')),
-        ...Object.fromEntries(PAGEMAP_BITS.filter((b) => typeof pagemap[b] === 'boolean').map((b) => [b, pagemap[b] as boolean])),
-      }),
-      mf_stats: mf && Object.fromEntries(MF_STAT_NAMES.filter((f) => mf[f] !== undefined)
-        .map((f) => [f, this.countExpect(mf[f], [...at('mf_stats'), f], scope)])),
-    });
-  }
-
-  private signalExpect(entry: Raw, path: Path, scope: Scope): SignalExpect {
-    const span = this.src.nodeSpan(path);
-    if (entry.sigkill === true) return { sigkill: true, span };
-    return dropUndefined({
-      sigbus: entry.sigbus as SigbusCode,
-      si_addr: this.optExpr(entry, 'si_addr', path, scope),
-      si_addr_lsb: this.optExpr(entry, 'si_addr_lsb', path, scope),
-      span,
-    });
   }
 }
 

@@ -6,11 +6,13 @@ import * as z from 'zod';
 import type { ExprBuilder } from './build-exprs.js';
 import { dropUndefined } from './build-exprs.js';
 import { parseRange } from './expr.js';
-import { MAIN, NON_SYSCALL_STEPS, profilesOffering, STEP_KEYS } from './names.js';
-import { makeForItemSchema, stepArgSchemas } from './schema.js';
+import { buildFields } from './build-walk.js';
+import { MAIN } from './names.js';
+import { makeForItemSchema } from './schema.js';
+import { STEP_KEYS, STEPS } from './steps/index.js';
 import { Scope, type BindingKind } from './scope.js';
 import { didYouMean } from './suggest.js';
-import { PROFILE_NAMES, type CallStep, type Expr, type ForStep, type Span, type Step, type StepArgs, type StepName, type TaskName } from './types.js';
+import { HUGEPAGE_SIZES, type CallStep, type Expr, type ForStep, type HugepageSize, type Span, type Step, type StepName, type TaskName } from './types.js';
 import { checkFields, checkValue, describeValue } from './validate.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
@@ -18,10 +20,11 @@ const forItemShape = makeForItemSchema(z.unknown()).shape;
 type Raw = Readonly<Record<string, unknown>>;
 const isMap = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** The kind of name each step's `as:` binds (memfd_create, userfaultfd, uffd_read: an fd-like value). */
-const AS_KINDS: Partial<Record<StepName, BindingKind>> = {
-  mmap: 'address', fork: 'process', spawn: 'process', thread: 'thread', pfn_of: 'number',
-};
+/** `when: {hugepagesz: [...]}`, validated by the common schema. */
+function whenOf(value: unknown): CallStep['when'] {
+  if (!isMap(value) || !Array.isArray(value.hugepagesz)) return undefined;
+  return { hugepagesz: value.hugepagesz.filter((s): s is HugepageSize => HUGEPAGE_SIZES.includes(s as HugepageSize)) };
+}
 
 export class StepBuilder {
   private readonly src: YamlSource;
@@ -137,180 +140,43 @@ export class StepBuilder {
   ): CallStep | undefined {
     const src = this.src;
     const x = this.x;
-    if (op === 'print') {
-      const text = checkValue(src, stepArgSchemas.print, args, path);
-      if (text === undefined) return undefined;
-      return { kind: 'call', op, args: { text: x.interp(text, path, scope) }, ...common };
+    const def = STEPS[op];
+    const shape = def.schema instanceof z.ZodObject ? (def.schema.shape as Readonly<Record<string, z.ZodType>>) : undefined;
+    let data: Raw = {};
+    let ok = true;
+    let value: unknown;
+    if (shape) {
+      const checked = checkFields(src, shape, args, path, `"${op}"`);
+      if (!checked) return undefined;
+      ({ ok, data } = checked);
+      value = data;
+    } else {
+      value = checkValue(src, def.schema, args, path);
+      if (value === undefined) return undefined;
     }
-    const schema = stepArgSchemas[op];
-    const checked = checkFields(src, schema.shape, args, path, `"${op}"`);
-    if (!checked) return undefined;
-    const d = checked.data as Raw;
-    const req = (key: string): Expr => x.reqExpr(d, key, path, scope);
-    const opt = (key: string): Expr | undefined => x.optExpr(d, key, path, scope);
-    let built: StepArgs[StepName];
-    switch (op) {
-      case 'memfd_create':
-        built = dropUndefined({ as: d.as as string, name: d.name as string | undefined, flags: d.flags as StepArgs['memfd_create']['flags'] });
-        break;
-      case 'ftruncate':
-        built = { fd: req('fd'), length: req('length') };
-        break;
-      case 'mmap':
-        built = dropUndefined({
-          as: d.as as string,
-          addr: opt('addr'),
-          length: req('length'),
-          prot: d.prot as StepArgs['mmap']['prot'],
-          flags: (d.flags ?? []) as StepArgs['mmap']['flags'],
-          fd: opt('fd'),
-          offset: opt('offset'),
-        });
-        break;
-      case 'munmap':
-        built = { addr: req('addr'), length: req('length') };
-        break;
-      case 'close':
-        built = { fd: req('fd') };
-        break;
-      case 'access':
-        built = dropUndefined({
-          addr: req('addr'),
-          op: d.op as StepArgs['access']['op'],
-          value: opt('value'),
-          in_thread: d.in_thread as StepArgs['access']['in_thread'],
-        });
-        break;
-      case 'memset':
-        built = { addr: req('addr'), length: req('length'), value: req('value') };
-        break;
-      case 'madvise':
-        built = { addr: req('addr'), length: req('length'), advice: d.advice as StepArgs['madvise']['advice'] };
-        break;
-      case 'dump':
-        built = dropUndefined({
-          mapping: opt('mapping'),
-          raw_hwp_list: opt('raw_hwp_list'),
-          length: opt('length'),
-          meminfo: d.meminfo as boolean | undefined,
-          dmesg: d.dmesg as boolean | undefined,
-        });
-        break;
-      case 'expect':
-        built = x.stateExpect(d, path, scope);
-        break;
-      case 'fork':
-        built = dropUndefined({ as: d.as as string, reader: opt('reader') });
-        break;
-      case 'spawn':
-      case 'thread':
-        built = { as: d.as as string };
-        break;
-      case 'sigaction':
-        built = { SIGBUS: d.SIGBUS as StepArgs['sigaction']['SIGBUS'] };
-        break;
-      case 'sigprocmask': {
-        const given = (['block', 'unblock'] as const).filter((k) => (args as Raw)[k] !== undefined);
-        if (given.length !== 1) {
-          src.report('BAD_VALUE', `"sigprocmask" takes exactly one of block, unblock (got ${given.length === 0 ? 'neither' : 'both'})`, src.nodeSpan(path));
-        }
-        const how = given[0] ?? 'block';
-        built = { how, signals: (d[how] ?? []) as StepArgs['sigprocmask']['signals'] };
-        break;
-      }
-      case 'prctl':
-        built = { PR_MCE_KILL: d.PR_MCE_KILL as StepArgs['prctl']['PR_MCE_KILL'] };
-        break;
-      case 'sysctl':
-        built = { name: d.name as StepArgs['sysctl']['name'], value: req('value') };
-        break;
-      case 'nr_hugepages':
-        built = dropUndefined({ count: req('count'), size: d.size as StepArgs['nr_hugepages']['size'] });
-        break;
-      case 'corrupt_pfn':
-        built = { pfn: req('pfn') };
-        break;
-      case 'hard_offline_page':
-        built = { phys: req('phys') };
-        break;
-      case 'pfn_of':
-        built = this.pfnOf(d, args as Raw, path, scope);
-        break;
-      case 'mce':
-        built = { addr: req('addr') };
-        break;
-      case 'pread':
-      case 'pwrite':
-        built = { fd: req('fd'), length: req('length'), offset: req('offset') };
-        break;
-      case 'read':
-        built = { fd: req('fd'), length: req('length') };
-        break;
-      case 'fallocate':
-        built = { fd: req('fd'), mode: (d.mode ?? []) as StepArgs['fallocate']['mode'], offset: req('offset'), length: req('length') };
-        break;
-      case 'userfaultfd':
-        built = { as: d.as as string, features: this.uffdFeatures(d.features, [...path, 'features']) };
-        break;
-      case 'uffdio_register':
-        built = { uffd: req('uffd'), addr: req('addr'), length: req('length'), mode: (d.mode ?? []) as StepArgs['uffdio_register']['mode'] };
-        break;
-      case 'uffdio_unregister':
-      case 'uffdio_continue':
-        built = { uffd: req('uffd'), addr: req('addr'), length: req('length') };
-        break;
-      case 'uffdio_writeprotect':
-        built = { uffd: req('uffd'), addr: req('addr'), length: req('length'), wp: d.wp as boolean };
-        break;
-      case 'uffd_read':
-        built = dropUndefined({ uffd: req('uffd'), as: d.as as string | undefined });
-        break;
-    }
-    const syscall = !NON_SYSCALL_STEPS.includes(op);
-    const expectRaw = syscall ? (d.expect as Raw | undefined) : undefined;
+    const given = (key: string): boolean => isMap(args) && args[key] !== undefined;
+    const built = def.build
+      ? def.build({ src, x, scope, path, data: value, given, generic: () => buildFields(x, shape ?? {}, data, path, scope) })
+      : buildFields(x, shape ?? {}, data, path, scope);
+    const { syscall, binds = 'fd' } = def.traits;
+    const expectRaw = syscall && isMap(data.expect) ? data.expect : undefined;
     const expect = expectRaw && x.stepExpect(expectRaw, [...path, 'expect'], scope);
-    const acting = typeof d.in === 'string' ? this.taskName(d.in, [...path, 'in'], scope) : undefined;
+    const acting = typeof data.in === 'string' ? this.taskName(data.in, [...path, 'in'], scope) : undefined;
     // `as:` binds from this step on: after the step's own expressions were checked. A thread belongs to
-    // the process the `thread` step acted in.
-    if (typeof d.as === 'string') {
-      const owner = op === 'thread' ? acting?.process ?? MAIN : undefined;
-      scope.define(src, d.as, AS_KINDS[op] ?? 'fd', src.nodeSpan([...path, 'as']), owner);
+    // the process the step that made it acted in.
+    if (typeof data.as === 'string') {
+      const owner = binds === 'thread' ? acting?.process ?? MAIN : undefined;
+      scope.define(src, data.as, binds, src.nodeSpan([...path, 'as']), owner);
     }
-    if (!checked.ok) return undefined;
-    const when = syscall ? (d.when as CallStep['when']) : undefined;
+    if (!ok) return undefined;
     const step = dropUndefined({
-      kind: 'call', op, args: built, expect, on_error: syscall ? (d.on_error as 'skip' | undefined) : undefined, when, in: acting, ...common,
+      kind: 'call', op, args: built, expect,
+      on_error: syscall && data.on_error === 'skip' ? 'skip' : undefined,
+      when: syscall ? whenOf(data.when) : undefined,
+      in: acting, ...common,
     });
+    // The registry erases each step's argument type; the definition named `op` built these arguments.
     return step as CallStep;
-  }
-
-  /**
-   * UFFDIO_API features: one that no profile offers is a construct no modelled kernel has (it would
-   * be EINVAL everywhere); one that only some profiles offer stays a modelled EINVAL on the others.
-   */
-  private uffdFeatures(raw: unknown, path: Path): StepArgs['userfaultfd']['features'] {
-    const features = (raw ?? []) as StepArgs['userfaultfd']['features'];
-    features.forEach((f, i) => {
-      if (profilesOffering(f).length > 0) return;
-      this.src.report('UNSUPPORTED', `UFFD_FEATURE_${f} is offered by no modelled kernel (profiles ${PROFILE_NAMES.join(', ')}); ` +
-        'UFFDIO_API would fail with EINVAL under every profile', this.src.nodeSpan([...path, i]));
-    });
-    return features;
-  }
-
-  /** `pfn_of`: exactly one of {fd, offset} and free_hugepage. */
-  private pfnOf(d: Raw, raw: Raw, path: Path, scope: Scope): StepArgs['pfn_of'] {
-    const x = this.x;
-    const as = d.as as string;
-    const file = raw.fd !== undefined || raw.offset !== undefined;
-    if (file === (raw.free_hugepage !== undefined)) {
-      this.src.report('BAD_VALUE', '"pfn_of" takes either fd and offset, or free_hugepage', this.src.nodeSpan(path));
-    }
-    if (!file && d.free_hugepage !== undefined) return { as, free_hugepage: x.reqExpr(d, 'free_hugepage', path, scope) };
-    for (const key of ['fd', 'offset']) {
-      if (file && raw[key] === undefined) this.src.report('MISSING_FIELD', `missing field "${key}" (pfn_of with a file takes fd and offset)`, this.src.nodeSpan(path));
-    }
-    return { as, fd: x.reqExpr(d, 'fd', path, scope), offset: x.reqExpr(d, 'offset', path, scope) };
   }
 
   /**

@@ -4,7 +4,7 @@
 
 import type {
   EntryKind, ErrnoName, ProfileName, FallocFlag, MadviseAdvice, MapFlag, MceKillPolicy, MfdFlag, MfStatName, PagemapBit, ProtFlag,
-  SigbusActionName, SigbusCode, SmapsField, StepName, SysctlName, UffdEventName, UffdFeatureName, UffdModeName,
+  SigbusActionName, SigbusCode, SmapsField, SysctlName, UffdEventName, UffdFeatureName, UffdModeName,
   VerdictResult,
 } from './types.js';
 
@@ -77,19 +77,6 @@ export const UFFD_FEATURES_BY_PROFILE: { readonly [P in ProfileName]: readonly U
 export function profilesOffering(feature: UffdFeatureName): ProfileName[] {
   return (Object.keys(UFFD_FEATURES_BY_PROFILE) as ProfileName[]).filter((p) => UFFD_FEATURES_BY_PROFILE[p].includes(feature));
 }
-
-/** Call steps, in the order the schema and docs list them. */
-export const STEP_NAMES = everyOf<StepName>()([
-  'memfd_create', 'ftruncate', 'mmap', 'munmap', 'close', 'access', 'memset', 'madvise', 'print', 'dump', 'expect',
-  'fork', 'spawn', 'thread', 'sigaction', 'sigprocmask', 'prctl', 'sysctl', 'nr_hugepages',
-  'corrupt_pfn', 'hard_offline_page', 'pfn_of', 'mce',
-  'pread', 'read', 'pwrite', 'fallocate',
-  'userfaultfd', 'uffdio_register', 'uffdio_unregister', 'uffdio_continue', 'uffdio_writeprotect', 'uffd_read',
-]);
-/** Call steps that are not syscalls: they take no `expect:` / `on_error:` of their own. */
-export const NON_SYSCALL_STEPS: readonly StepName[] = ['print', 'dump', 'expect'];
-/** Every key that may start a step item: the call steps plus `let` and `for`. */
-export const STEP_KEYS: readonly string[] = [...STEP_NAMES, 'let', 'for'];
 
 /**
  * The largest hugetlb pool (per hstate) hgmsim models: kernel.nr_hugepages, the nr_hugepages step and

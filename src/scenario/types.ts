@@ -133,99 +133,12 @@ export type MfStatName = 'total' | 'ignored' | 'failed' | 'delayed' | 'recovered
 export type SmapsField = 'Size' | 'KernelPageSize' | 'Shared_Hugetlb' | 'Private_Hugetlb' | 'HugetlbPudMapped' | 'HugetlbPmdMapped' | 'HugetlbPteMapped';
 export type PagemapBit = 'present' | 'swapped' | 'file_shared' | 'exclusive' | 'uffd_wp';
 
-/** A standalone `expect:` step: assertions on model state the C tests cannot see. */
-export interface StateExpect {
-  readonly raw_hwp_list?: { readonly of: Expr; readonly is: readonly Expr[] };
-  readonly mapping?: { readonly at: Expr; readonly size?: Expr; readonly kind?: EntryKind; readonly uffd_wp?: boolean };
-  readonly HardwareCorrupted?: KbAmount;
-  readonly bytes?: { readonly addr: Expr; readonly length: Expr; readonly value: Expr };
-  readonly pool?: {
-    readonly total?: Expr; readonly free?: Expr; readonly resv?: Expr; readonly surplus?: Expr;
-  };
-  readonly refcount?: { readonly of: Expr; readonly is: Expr };
-  readonly mapcount?: { readonly of: Expr; readonly is: Expr };
-  /** Each string must appear as a substring of some kernel log line printed during this test. */
-  readonly dmesg?: readonly string[];
-  /** Per process name: the SIGBUS/SIGKILL signals it received in this test, in order (dropped ones left out). */
-  readonly signals?: ReadonlyMap<string, readonly SignalExpect[]>;
-  /** Process names that are alive / dead (killed by a signal). */
-  readonly alive?: readonly string[];
-  readonly dead?: readonly string[];
-  /** /proc/PID/smaps of the VMA at an address; values in kB (`"2048 kB"` or `"{H / 1024} kB"`), absolute. */
-  readonly smaps?: { readonly at: Expr } & { readonly [F in SmapsField]?: Expr };
-  /** /proc/PID/pagemap of the 4 KiB page at an address. */
-  readonly pagemap?: { readonly at: Expr; readonly pfn?: Expr } & { readonly [B in PagemapBit]?: boolean };
-  /** Per-node memory-failure stats: `3` absolute, `+1` since the test started. */
-  readonly mf_stats?: { readonly [S in MfStatName]?: CountExpect };
-}
+/** A standalone `expect:` step's assertions: derived from the expect-field registry (expect/index.ts). */
+export type { ExpectFieldName, StateExpect } from './expect/index.js';
 
-export interface DumpArgs {
-  readonly mapping?: Expr;
-  /** With `mapping`: dump only [mapping, mapping + length) instead of the whole named mapping. */
-  readonly length?: Expr;
-  readonly raw_hwp_list?: Expr;
-  readonly meminfo?: boolean;
-  readonly dmesg?: boolean;
-}
-
-/** Arguments per step name, expressions already parsed. */
-export interface StepArgs {
-  memfd_create: { readonly as: string; readonly name?: string; readonly flags: readonly MfdFlag[] };
-  ftruncate: { readonly fd: Expr; readonly length: Expr };
-  mmap: {
-    readonly as: string;
-    readonly addr?: Expr;
-    readonly length: Expr;
-    readonly prot?: readonly ProtFlag[]; // default [PROT_READ, PROT_WRITE]
-    readonly flags: readonly MapFlag[];
-    readonly fd?: Expr; // absent = -1
-    readonly offset?: Expr; // default 0
-  };
-  munmap: { readonly addr: Expr; readonly length: Expr };
-  close: { readonly fd: Expr };
-  /** One load or store of one byte, from the current thread or a fresh one (test_sigbus). */
-  access: { readonly addr: Expr; readonly op: 'read' | 'write'; readonly value?: Expr; readonly in_thread?: 'new' };
-  memset: { readonly addr: Expr; readonly length: Expr; readonly value: Expr };
-  madvise: { readonly addr: Expr; readonly length: Expr; readonly advice: MadviseAdvice };
-  print: { readonly text: Interp };
-  dump: DumpArgs;
-  expect: StateExpect;
-  // Processes and threads (DESIGN.md "Scenarios"): `as:` names a process or a thread.
-  /** `reader`: a uffd another thread is blocked reading (test_fork()'s reader thread), taking the FORK message. */
-  fork: { readonly as: string; readonly reader?: Expr };
-  spawn: { readonly as: string };
-  thread: { readonly as: string };
-  sigaction: { readonly SIGBUS: SigbusActionName };
-  /** Exactly one of block / unblock. */
-  sigprocmask: { readonly how: 'block' | 'unblock'; readonly signals: readonly 'SIGBUS'[] };
-  prctl: { readonly PR_MCE_KILL: MceKillPolicy };
-  sysctl: { readonly name: SysctlName; readonly value: Expr };
-  /** Absent size: the run's hugepage size. */
-  nr_hugepages: { readonly count: Expr; readonly size?: HugepageSize };
-  // Injectors.
-  corrupt_pfn: { readonly pfn: Expr };
-  hard_offline_page: { readonly phys: Expr };
-  /** Binds `as` to the pfn of a page-cache page (fd + offset) or of the n-th free hugepage. */
-  pfn_of: { readonly as: string } & (
-    | { readonly fd: Expr; readonly offset: Expr }
-    | { readonly free_hugepage: Expr }
-  );
-  mce: { readonly addr: Expr };
-  // File I/O.
-  pread: { readonly fd: Expr; readonly length: Expr; readonly offset: Expr };
-  read: { readonly fd: Expr; readonly length: Expr };
-  pwrite: { readonly fd: Expr; readonly length: Expr; readonly offset: Expr };
-  fallocate: { readonly fd: Expr; readonly mode: readonly FallocFlag[]; readonly offset: Expr; readonly length: Expr };
-  // userfaultfd.
-  userfaultfd: { readonly as: string; readonly features: readonly UffdFeatureName[] };
-  uffdio_register: { readonly uffd: Expr; readonly addr: Expr; readonly length: Expr; readonly mode: readonly UffdModeName[] };
-  uffdio_unregister: { readonly uffd: Expr; readonly addr: Expr; readonly length: Expr };
-  uffdio_continue: { readonly uffd: Expr; readonly addr: Expr; readonly length: Expr };
-  uffdio_writeprotect: { readonly uffd: Expr; readonly addr: Expr; readonly length: Expr; readonly wp: boolean };
-  /** read(uffd): `as` binds the FORK message's child uffd, or the PAGEFAULT message's address. */
-  uffd_read: { readonly uffd: Expr; readonly as?: string };
-}
-export type StepName = keyof StepArgs;
+/** Arguments per step name and the step names: derived from the step registry (steps/index.ts). */
+export type { StepArgs, StepName } from './steps/index.js';
+import type { StepArgs, StepName } from './steps/index.js';
 
 interface StepCommon {
   /** 1-based line and column of the step's first key, for messages and annotations. */
@@ -234,7 +147,7 @@ interface StepCommon {
   readonly span: Span;
 }
 
-/** A call step: one entry of the step table (runner/steps.ts). */
+/** A call step: one step of the registry (steps/index.ts), its arguments built by that definition. */
 export type CallStep = {
   [K in StepName]: StepCommon & {
     readonly kind: 'call';

@@ -1,0 +1,46 @@
+// System-wide counters: HardwareCorrupted, the hugetlb pool, the kernel log, memory-failure stats.
+
+import { MF_STAT_NAMES } from '../../scenario/names.js';
+import { sizeName } from '../observe.js';
+import { got, type ExpectCheck } from './check.js';
+
+export const HardwareCorrupted: ExpectCheck<'HardwareCorrupted'> = (ctx, e) => {
+  const now = ctx.kernel.meminfo().HardwareCorrupted;
+  const have = e.delta ? now - ctx.start.hardwareCorrupted : now;
+  const sign = e.delta ? '+' : '';
+  return BigInt(have) !== e.kB ? [got('HardwareCorrupted', `${sign}${e.kB} kB`, `${sign}${have} kB`)] : [];
+};
+
+export const pool: ExpectCheck<'pool'> = (ctx, e) => {
+  const out: string[] = [];
+  const pool = ctx.kernel.pool(ctx.hugepagesz);
+  for (const field of ['total', 'free', 'resv', 'surplus'] as const) {
+    const want = e[field];
+    if (want === undefined) continue;
+    const n = ctx.num(want);
+    if (pool[field] !== n) out.push(got(`pool ${sizeName(ctx.hugepagesz)} ${field}`, String(n), String(pool[field])));
+  }
+  return out;
+};
+
+export const dmesg: ExpectCheck<'dmesg'> = (ctx, e) => {
+  const printed = ctx.kernel.dmesg.slice(ctx.start.dmesgLength);
+  return e.filter((want) => !printed.some((line) => line.includes(want)))
+    .map((want) => got('dmesg', JSON.stringify(want), 'no such line in this test'));
+};
+
+export const mf_stats: ExpectCheck<'mf_stats'> = (ctx, e) => {
+  const now = ctx.kernel.mfStats();
+  if (!now) return [got('mf_stats', 'per-node memory_failure stats', 'none on this kernel')];
+  const out: string[] = [];
+  const start = ctx.start.mfStats ?? now;
+  for (const field of MF_STAT_NAMES) {
+    const c = e[field];
+    if (c === undefined) continue;
+    const want = ctx.num(c.value);
+    const have = c.delta ? now[field] - start[field] : now[field];
+    const sign = c.delta ? '+' : '';
+    if (have !== want) out.push(got(`mf_stats ${field}`, `${sign}${want}`, `${sign}${have}`));
+  }
+  return out;
+};

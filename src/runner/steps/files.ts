@@ -1,0 +1,52 @@
+// File steps: memfd_create(2), ftruncate(2), close(2) and the file I/O calls on hugetlbfs.
+
+import { FALLOC, MFD } from '../../kernel/index.js';
+import { hex } from '../eval.js';
+import { bits, flagsText } from './helpers.js';
+import type { StepRun } from './run.js';
+
+export const memfd_create: StepRun<'memfd_create'> = (ctx, a) => {
+    const name = a.name ?? a.as;
+    const ret = ctx.kernel.memfd_create(ctx.task, name, bits(MFD, a.flags));
+    if (ret.ok) ctx.bind(a.as, { value: BigInt(ret.value), address: false });
+    return { call: `memfd_create("${name}", ${flagsText(a.flags)})`, name: 'memfd_create', ret };
+  };
+
+export const ftruncate: StepRun<'ftruncate'> = (ctx, a) => {
+    const fd = ctx.num(a.fd);
+    const length = ctx.num(a.length);
+    return { call: `ftruncate(${fd}, ${hex(length)})`, name: 'ftruncate', ret: ctx.kernel.ftruncate(ctx.task, fd, length) };
+  };
+
+export const close: StepRun<'close'> = (ctx, a) => {
+    const fd = ctx.num(a.fd);
+    return { call: `close(${fd})`, name: 'close', ret: ctx.kernel.close(ctx.task, fd) };
+  };
+
+export const pread: StepRun<'pread'> = (ctx, a) => {
+    const fd = ctx.num(a.fd);
+    const length = ctx.num(a.length);
+    const offset = ctx.num(a.offset);
+    return { call: `pread(${fd}, buf, ${hex(length)}, ${hex(offset)})`, name: 'pread', ret: ctx.kernel.pread(ctx.task, fd, length, offset) };
+  };
+
+export const read: StepRun<'read'> = (ctx, a) => {
+    const fd = ctx.num(a.fd);
+    const length = ctx.num(a.length);
+    return { call: `read(${fd}, buf, ${hex(length)})`, name: 'read', ret: ctx.kernel.pread(ctx.task, fd, length) };
+  };
+
+export const pwrite: StepRun<'pwrite'> = (ctx, a) => {
+    const fd = ctx.num(a.fd);
+    const length = ctx.num(a.length);
+    const offset = ctx.num(a.offset);
+    return { call: `pwrite(${fd}, buf, ${hex(length)}, ${hex(offset)})`, name: 'pwrite', ret: ctx.kernel.pwrite(ctx.task, fd, length, offset) };
+  };
+
+export const fallocate: StepRun<'fallocate'> = (ctx, a) => {
+    const fd = ctx.num(a.fd);
+    const offset = ctx.num(a.offset);
+    const length = ctx.num(a.length);
+    const call = `fallocate(${fd}, ${flagsText(a.mode)}, ${hex(offset)}, ${hex(length)})`;
+    return { call, name: 'fallocate', ret: ctx.kernel.fallocate(ctx.task, fd, bits(FALLOC, a.mode), offset, length) };
+  };

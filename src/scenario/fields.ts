@@ -1,0 +1,80 @@
+// Field schemas shared by the step definitions (steps/) and the file schema (schema.ts): expressions,
+// names, flag lists, `in:`, a step's own `expect:` and the fields every syscall step takes. A leaf:
+// it imports only zod and the vocabulary, so that step definitions and schema.ts can both use it.
+
+import * as z from 'zod';
+import { ERRNO_NAMES, NAME_PATTERN, SIGBUS_CODES, TASK_NAME_PATTERN, UFFD_EVENTS } from './names.js';
+import { HUGEPAGE_SIZES } from './types.js';
+
+/**
+ * An integer or a string expression (names, units 4K/2M/1G, + - * / % << >>, log2 min max pfn phys).
+ * The brand is type-only (zod's brand() returns the same schema): it lets the builder's types turn
+ * the field into an Expr (steps/define.ts Built), while the builder finds it at run time by its shape.
+ */
+export const expr = (description: string) => z.union([z.bigint(), z.string()]).brand<'expr'>().describe(description);
+export const name = (description: string) =>
+  z.string().regex(NAME_PATTERN, { error: 'is not a valid name (letters, digits and _, not starting with a digit)' }).describe(description);
+export const flagList = <const T extends readonly string[]>(values: T, description: string) => z.array(z.enum(values)).describe(description);
+
+/** Whether a schema is an expression field: the union of bigint and string that expr() makes. */
+export function isExprSchema(s: z.ZodType): boolean {
+  if (!(s instanceof z.ZodUnion)) return false;
+  const opts = s.options as readonly z.ZodType[];
+  return opts.length === 2 && opts.some((o) => o instanceof z.ZodBigInt) && opts.some((o) => o instanceof z.ZodString);
+}
+
+/** `in:` on any step but print: the thread the step acts in. */
+export const inTask = z
+  .string()
+  .regex(TASK_NAME_PATTERN, { error: 'is not a process or thread name (C, T or C.T)' })
+  .describe('Act in process C (its main thread), thread T, or thread T of process C (C.T); default: main')
+  .optional();
+
+export const letMap = z
+  .record(name('a name bound for what follows'), expr('its value, evaluated once in order'))
+  .describe('Ordered name → expression bindings; each may use the names before it');
+
+export const stepExpectSchema = z
+  .strictObject({
+    ret: expr('Expected return value on success').optional(),
+    errno: z.enum(ERRNO_NAMES).describe('The step fails with this errno').optional(),
+    sigbus: z.enum([...SIGBUS_CODES, 'none']).describe('The SIGBUS raised in the acting thread, or none').optional(),
+    si_addr: expr('Expected si_addr of that SIGBUS').optional(),
+    si_addr_lsb: expr('Expected si_addr_lsb of that SIGBUS').optional(),
+    blocked: z.boolean().describe('access/memset/mce: the fault waits for a userfaultfd monitor').optional(),
+  })
+  .describe("What the step's own call returns and raises");
+
+/** access's own `expect`: the byte a read returned is a result no other step has. */
+export const accessExpectSchema = stepExpectSchema
+  .extend({ value: expr('op read: the byte read').optional() })
+  .describe("What the access returns and raises: the common fields and value, the byte a read returned");
+
+export const uffdReadExpectSchema = stepExpectSchema
+  .extend({
+    event: z.enum(UFFD_EVENTS).describe('The message read: FORK or PAGEFAULT').optional(),
+    address: expr('PAGEFAULT: the fault address in the message').optional(),
+  })
+  .describe('What read(uffd) returns: ret (bytes, 32 = sizeof(struct uffd_msg)), errno (EAGAIN: nothing queued), event, address');
+
+/** Fields every syscall-like step takes besides its own arguments (docs list them once, by identity). */
+export const syscallCommon = {
+  expect: stepExpectSchema.optional(),
+  on_error: z.literal('skip').describe('An errno nobody expected ends the test as SKIP (goto out)').optional(),
+  when: z
+    .strictObject({
+      hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Run the step only in streams of these hugepage sizes'),
+    })
+    .describe('Run the step only when this holds (for outcomes that differ by size)')
+    .optional(),
+  in: inTask,
+};
+
+/** The keys a step's map may have that are not its own arguments: the builder reads them apart. */
+export const COMMON_KEYS = ['expect', 'on_error', 'when', 'in'] as const;
+export type CommonKey = (typeof COMMON_KEYS)[number];
+
+/** `+8 kB` (change since the test started) or `8 kB` (absolute), as /proc/meminfo counts. */
+export const KB_AMOUNT_PATTERN = /^\s*(\+?)\s*([0-9]+)\s*kB\s*$/;
+/** `2048 kB` as /proc/PID/smaps prints a field, or `{H / 1024} kB` (an expression, in kB). */
+export const KB_EXPR_PATTERN = /^(\s*)(\{[^{}]*\}|[^{}]*?)\s*kB\s*$/;

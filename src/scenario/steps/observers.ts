@@ -1,0 +1,33 @@
+// Observer steps: print and dump say things, they call nothing. They take no `expect:` / `on_error:`,
+// and run in a dead process unless they read its page tables.
+
+import * as z from 'zod';
+import { expr, inTask } from '../fields.js';
+import type { Interp } from '../types.js';
+import { defineStep } from './define.js';
+
+export const print = defineStep({
+  name: 'print',
+  schema: z.string().describe('Text with {expr}, {expr:x}, {expr:d} holes; {{ and }} are braces'),
+  describe: 'print a line as the C test does (" ... " prefix); {expr} holes, addresses as %p',
+  example: '- print: "primary mapping: {P}, #HWPOISON pages = {HardwareCorrupted / 4}"',
+  traits: { syscall: false },
+  build: ({ x, data, path, scope }): { readonly text: Interp } => ({ text: x.interp(data, path, scope) }),
+});
+
+export const dump = defineStep({
+  name: 'dump',
+  schema: z
+    .strictObject({
+      mapping: expr('Dump the page table of the mapping at this address').optional(),
+      length: expr('With mapping: dump only this many bytes from that address').optional(),
+      raw_hwp_list: expr('Dump the raw_hwp_list of the folio at this address').optional(),
+      meminfo: z.boolean().describe('Dump the meminfo counters').optional(),
+      dmesg: z.boolean().describe('Dump the kernel log of this test').optional(),
+      in: inTask,
+    })
+    .describe('Print model state as # lines'),
+  describe: "print state as '# ' lines: a mapping's page-table runs, a folio's raw_hwp_list, meminfo, dmesg",
+  example: '- dump: {mapping: P, length: hugepagesz}',
+  traits: { syscall: false, readsMm: (a) => a.mapping !== undefined || a.raw_hwp_list !== undefined },
+});
