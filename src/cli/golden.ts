@@ -21,7 +21,6 @@ export function goldenPath(s: Pick<StreamResult, 'file' | 'size' | 'profile'>): 
 
 export const goldenText = (s: StreamResult): string => renderTap([s]);
 
-export type GoldenCheck = GoldenStatus;
 
 /** The first line where two texts differ (1-based), with both sides; `<end of file>` past an end. */
 export function firstDifference(expected: string, actual: string): { line: number; expected: string; actual: string } | null {
@@ -33,14 +32,14 @@ export function firstDifference(expected: string, actual: string): { line: numbe
   }
 }
 
-/** How the stream compares with its golden; with the golden's text when it differs (for a semantic diff). */
-export function checkGolden(s: StreamResult, cwd: string): { status: GoldenStatus; text?: string } {
+/** How the stream compares with its golden; with both texts when they differ (for a semantic diff). */
+export function checkGolden(s: StreamResult, cwd: string): { status: GoldenStatus; texts?: { expected: string; actual: string } } {
   const path = goldenPath(s);
   const text = readGolden(resolve(cwd, path), path);
   if (text === null) return { status: { kind: 'missing', path } };
   const actual = goldenText(s);
   const diff = firstDifference(text, actual);
-  return diff ? { status: { kind: 'different', path, ...diff, test: testAtLine(actual, diff.line) }, text } : { status: { kind: 'same', path } };
+  return diff ? { status: { kind: 'different', path, ...diff, test: testAtLine(actual, diff.line) }, texts: { expected: text, actual } } : { status: { kind: 'same', path } };
 }
 
 /** `<base>.<size>.<profile>.tap`: base, size and profile, or null for another name. */

@@ -20,7 +20,7 @@ import type { HugepageSize, ProfileName, Scenario, ScenarioError } from '../scen
 import { EXIT, ExitError } from './exit.js';
 import type { ExitCode } from './exit.js';
 import { DEFAULT_PATH } from './files.js';
-import { checkGolden, findStaleGoldens, goldenPath, goldenText, writeGoldens } from './golden.js';
+import { checkGolden, findStaleGoldens, goldenPath, writeGoldens } from './golden.js';
 import type { CommandContext } from './io.js';
 import { formatRuntimeErrors, loadPaths } from './load.js';
 import type { RunOptionValues } from './options.js';
@@ -148,7 +148,7 @@ function writeReport(path: string, text: string, cwd: string): void {
 const GOLDEN_DIFF_LINES = 24;
 
 /** Explains a golden that differs or is missing on stderr, with the head of a semantic diff. */
-function explainGolden(s: StreamResult, g: GoldenStatus, goldenTextWas: string | undefined, ctx: CommandContext): void {
+function explainGolden(s: StreamResult, g: GoldenStatus, texts: { expected: string; actual: string } | undefined, ctx: CommandContext): void {
   const { io, chalk } = ctx;
   const what = `${s.file} ${s.size} ${s.profile}`;
   if (g.kind === 'same') return;
@@ -158,8 +158,8 @@ function explainGolden(s: StreamResult, g: GoldenStatus, goldenTextWas: string |
   }
   io.err(`${chalk.red('hgmsim: golden differs:')} ${g.path} (${what}), ${g.test}, first difference at line ${g.line}\n` +
     `  expected: ${g.expected}\n  actual:   ${g.actual}\n`);
-  const expectedTap = goldenTextWas === undefined ? null : readTap(goldenTextWas);
-  const actualTap = readTap(goldenText(s));
+  const expectedTap = texts === undefined ? null : readTap(texts.expected);
+  const actualTap = texts === undefined ? null : readTap(texts.actual);
   if (expectedTap && actualTap) {
     const diff = renderDiff(g.path, '(this run)', diffTap(expectedTap, actualTap)).trimEnd().split('\n');
     // The head of the diff, and its summary line, which names every test that differs.
@@ -219,9 +219,8 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
 
   const streams: StreamResult[] = [];
   const runtimeErrors: ScenarioError[] = [];
-  const goldenTexts = new Map<number, string>();
-  /** The whole stream behind each golden that is not the same (what explainGolden diffs against). */
-  const goldenActual = new Map<number, StreamResult>();
+  /** Both texts of each golden that differs, by stream index (what explainGolden diffs). */
+  const goldenTexts = new Map<number, { expected: string; actual: string }>();
   let spent = 0;
   await runStreams(planned, opts.jobs ?? 1, {
     budget: () => nextBudget(spent),
@@ -241,9 +240,8 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
       // The golden is the whole stream's TAP (a shard reports only its tests of it).
       if (opts.check === true && p.golden && !run.result.error) {
         const c = checkGolden(run.result, io.cwd);
-        if (c.text !== undefined) goldenTexts.set(streams.length, c.text);
+        if (c.texts !== undefined) goldenTexts.set(streams.length, c.texts);
         stream = { ...stream, golden: c.status };
-        if (c.status.kind !== 'same') goldenActual.set(streams.length, run.result);
       }
       streams.push(stream);
       writer?.endStream(stream);
@@ -261,7 +259,7 @@ export async function runCommand(paths: readonly string[], opts: RunOptionValues
     io.err(`${formatRuntimeErrors(runtimeErrors, texts, chalk.red).join('\n')}\n`);
   }
   streams.forEach((s, i) => {
-    if (s.golden) explainGolden(goldenActual.get(i) ?? s, s.golden, goldenTexts.get(i), ctx);
+    if (s.golden) explainGolden(s, s.golden, goldenTexts.get(i), ctx);
   });
   if (opts.check) for (const path of stale) io.err(`${chalk.red('hgmsim: stale golden:')} ${path}: no stream of this run writes it (its scenario, size or profile is gone); --update-golden removes it\n`);
   if (io.env['GITHUB_ACTIONS'] === 'true') io.err(renderGithubAnnotations(streams, opts.check ? stale : []));
