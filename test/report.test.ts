@@ -5,7 +5,7 @@ import { Parser } from 'tap-parser';
 import type { FinalResults } from 'tap-parser';
 import { REPORTERS, FORMAT_NAMES } from '../src/report/index.js';
 import { escapeDescription, renderTap, resultLine, streamLines, verdictMatrix } from '../src/report/tap.js';
-import type { StreamResult, TestResult } from '../src/runner/results.js';
+import type { Address, Failure, Observations, SignalGroup, StreamResult, TestResult } from '../src/runner/results.js';
 import { readFileSync } from 'node:fs';
 import { validateXML } from 'xmllint-wasm';
 import { diffSummary, diffTap, lineHunks, renderDiff } from '../src/report/diff.js';
@@ -17,12 +17,32 @@ import { renderKtap } from '../src/report/ktap.js';
 import { pointLine, readTap } from '../src/report/tap-read.js';
 import type { TapLevel } from '../src/report/tap-read.js';
 
+/** What a test that saw nothing observed. */
+const NOTHING: Observations = { signals: [], kills: [], mappings: [], poisoned: { first: [], more: 0 }, hardwareCorruptedDelta: 0 };
+
+/** Observations with only the given parts. */
+const observed = (over: Partial<Observations>): Observations => ({ ...NOTHING, ...over });
+
+const P = 0x7f5e40200000;
+/** An address inside mapping P. */
+const inP = (offset: number): Address => ({ addr: P + offset, mapping: { name: 'P', offset } });
+
+/** `sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=<lsb>` as a record. */
+const arGroup = (lsb: number): SignalGroup => ({
+  signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', receiver: { kind: 'main' }, count: 1, dropped: 0,
+  distinct: { first: [{ si_addr: inP(0), si_addr_lsb: lsb }], more: 0 },
+});
+
+/** A failure whose reason reads `text` (a step's own message). */
+const because = (text: string): Failure => ({ kind: 'step', message: text });
+const EINVAL_SPLIT: Failure = { kind: 'errno', call: 'MADV_SPLIT', errno: 'EINVAL' };
+
 const test = (over: Partial<TestResult> & Pick<TestResult, 'name' | 'outcome'>): TestResult => ({
   status: over.outcome === 'xfail' ? 'fail' : over.outcome === 'xpass' ? 'pass' : over.outcome === 'skip' ? 'skip' : over.outcome,
   expected: 'pass',
   departure: 'none',
-  lines: [],
-  summary: [],
+  output: [],
+  observations: NOTHING,
   basis: [],
   steps: [],
   ...over,
@@ -53,8 +73,12 @@ t.test('flat stream: header, plan, # lines, result, totals', async (t) => {
       test({
         name: 'HGM hwpoison test',
         outcome: 'pass',
-        lines: [' ... primary mapping: 0x7f5e40200000'],
-        summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21', 'mapped P: 2M x1 | HardwareCorrupted: +4 kB'],
+        output: [{ kind: 'print', text: 'primary mapping: 0x7f5e40200000' }],
+        observations: observed({
+          signals: [arGroup(21)],
+          mappings: [{ name: 'P', runs: [{ start: 0, end: 0x200000, size: 0x200000, kind: 'present', count: 1 }] }],
+          hardwareCorruptedDelta: 4,
+        }),
         basis: ['kernel-semantics.md §10'],
       }),
     ],
@@ -76,10 +100,10 @@ t.test('flat stream: header, plan, # lines, result, totals', async (t) => {
 t.test('result lines for every outcome', async (t) => {
   t.equal(resultLine(1, test({ name: 'a', outcome: 'pass' })), 'ok 1 a');
   t.equal(resultLine(2, test({ name: 'a', outcome: 'fail' })), 'not ok 2 a');
-  t.equal(resultLine(3, test({ name: 'a', outcome: 'skip', reason: 'MADV_SPLIT failed: Invalid argument' })), 'ok 3 a # SKIP MADV_SPLIT failed: Invalid argument');
+  t.equal(resultLine(3, test({ name: 'a', outcome: 'skip', stop: EINVAL_SPLIT })), 'ok 3 a # SKIP MADV_SPLIT failed: Invalid argument');
   t.equal(resultLine(4, test({ name: 'a', outcome: 'skip' })), 'ok 4 a # SKIP');
-  t.equal(resultLine(5, test({ name: 'a', outcome: 'xfail', why: 'no HGM', reason: 'x' })), 'ok 5 a # XFAIL no HGM');
-  t.equal(resultLine(6, test({ name: 'a', outcome: 'xfail', reason: 'line 3: expect' })), 'ok 6 a # XFAIL line 3: expect');
+  t.equal(resultLine(5, test({ name: 'a', outcome: 'xfail', why: 'no HGM', stop: because('x') })), 'ok 5 a # XFAIL no HGM');
+  t.equal(resultLine(6, test({ name: 'a', outcome: 'xfail', stop: because('line 3: expect') })), 'ok 6 a # XFAIL line 3: expect');
   t.equal(resultLine(7, test({ name: 'a', outcome: 'xfail' })), 'ok 7 a # XFAIL unknown');
   t.equal(resultLine(8, test({ name: 'a', outcome: 'xpass' })), 'ok 8 a # XPASS');
 });
@@ -110,7 +134,7 @@ t.test('totals count every outcome', async (t) => {
 t.test('-v with more step lines than a call can take as arguments renders in every format', async (t) => {
   // The 1 GiB RFC marker test runs 524,288 probe steps; spreading its lines once overflowed the stack.
   const n = 300_000;
-  const steps = Array.from({ length: n }, (_, i) => ({ index: i + 1, line: 9, call: 'print', ret: '', signals: [], linesBefore: 0 }));
+  const steps = Array.from({ length: n }, (_, i) => ({ index: i + 1, line: 9, call: 'print', ret: { kind: 'none' } as const, signals: [], outputBefore: 0 }));
   const big = [stream({ tests: [test({ name: 'probe', outcome: 'pass', steps })] })];
   const tap = renderTap(big, { verbose: true }).split('\n');
   t.equal(tap.filter((l) => l.startsWith('# step ')).length, n);
@@ -127,13 +151,18 @@ t.test('-v interleaves step lines with the test output', async (t) => {
     tests: [test({
       name: 't',
       outcome: 'pass',
-      lines: [' ... one', ' ... two'],
+      output: [{ kind: 'print', text: 'one' }, { kind: 'print', text: 'two' }],
       steps: [
-        { index: 1, line: 5, call: 'mmap(0x0, 0x200000, PROT_READ, MAP_SHARED, 3, 0x0)', ret: '= 0x7f0000000000', signals: [], linesBefore: 0 },
-        { index: 2, line: 6, call: 'print', ret: '', signals: [], linesBefore: 0 },
-        { index: 3, line: 7, call: 'access(P+0x0, read)', ret: 'SIGBUS BUS_MCEERR_AR si_addr=P+0x0', signals: ['SIGBUS BUS_MCEERR_AR to 1000/1000'], linesBefore: 1 },
-        { index: 4, line: 8, call: 'print', ret: '', signals: [], linesBefore: 1 },
-        { index: 5, line: 9, call: 'expect', ret: 'ok', signals: [], linesBefore: 2 },
+        { index: 1, line: 5, call: 'mmap(0x0, 0x200000, PROT_READ, MAP_SHARED, 3, 0x0)', ret: { kind: 'value', value: 0x7f0000000000, address: true }, signals: [], outputBefore: 0 },
+        { index: 2, line: 6, call: 'print', ret: { kind: 'none' }, signals: [], outputBefore: 0 },
+        {
+          index: 3, line: 7, in: 'C', call: 'access(P+0x0, read)',
+          ret: { kind: 'signal', signal: { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: inP(0), si_addr_lsb: 21 } },
+          signals: [{ signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: inP(0), si_addr_lsb: 21, process: 'C', pid: 1000, tid: 1000, how: 'forced', outcome: 'delivered' }],
+          outputBefore: 1,
+        },
+        { index: 4, line: 8, call: 'print', ret: { kind: 'none' }, signals: [], outputBefore: 1 },
+        { index: 5, line: 9, call: 'expect', ret: { kind: 'expect', mismatches: 0 }, signals: [], outputBefore: 2 },
       ],
     })],
   });
@@ -141,8 +170,8 @@ t.test('-v interleaves step lines with the test output', async (t) => {
     '# step 1, line 5: mmap(0x0, 0x200000, PROT_READ, MAP_SHARED, 3, 0x0) = 0x7f0000000000',
     '# step 2, line 6: print',
     '#  ... one',
-    '# step 3, line 7: access(P+0x0, read) SIGBUS BUS_MCEERR_AR si_addr=P+0x0',
-    '#   signal: SIGBUS BUS_MCEERR_AR to 1000/1000',
+    '# step 3, line 7: [C] access(P+0x0, read) SIGBUS BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21',
+    '#   signal: SIGBUS BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21 to C 1000/1000 (forced, delivered)',
     '# step 4, line 8: print',
     '#  ... two',
     '# step 5, line 9: expect ok',
@@ -209,7 +238,7 @@ t.test('REPORTERS is keyed by --format name', async (t) => {
   t.same(FORMAT_NAMES, ['tap', 'ktap', 'junit', 'json']);
   t.equal(REPORTERS.tap([stream()], {}), renderTap([stream()]));
   for (const name of FORMAT_NAMES) {
-    const streams = [stream(), stream({ size: '1G', tests: [test({ name: 'f', outcome: 'fail', departure: 'fail', reason: 'x', failedAt: { line: 3 } })], exitStatus: 1 })];
+    const streams = [stream(), stream({ size: '1G', tests: [test({ name: 'f', outcome: 'fail', departure: 'fail', stop: because('x'), failedAt: { line: 3 } })], exitStatus: 1 })];
     t.equal(REPORTERS[name](streams, {}), REPORTERS[name](streams, {}), `${name}: byte-identical on rerun`);
     t.notMatch(REPORTERS[name](streams, {}), /\d{4}-\d\d-\d\dT|\/tmp\/|\/work\//, `${name}: no clock, no host path`);
   }
@@ -218,8 +247,8 @@ t.test('REPORTERS is keyed by --format name', async (t) => {
 t.test('tap-parser accepts the flat stream', async (t) => {
   const r = await parse(renderTap([stream({
     tests: [
-      test({ name: 'p', outcome: 'pass', lines: [' ... hello'] }),
-      test({ name: 's', outcome: 'skip', reason: 'MADV_SPLIT failed: Invalid argument', expected: 'skip' }),
+      test({ name: 'p', outcome: 'pass', output: [{ kind: 'print', text: 'hello' }] }),
+      test({ name: 's', outcome: 'skip', stop: EINVAL_SPLIT, expected: 'skip' }),
       test({ name: 'xf', outcome: 'xfail', expected: 'fail', why: 'no HGM' }),
       test({ name: 'xp', outcome: 'xpass', expected: 'fail', departure: 'xpass' }),
       test({ name: 'f', outcome: 'fail', departure: 'fail' }),
@@ -248,10 +277,13 @@ const mixed = (): StreamResult[] => [
   stream({
     switches: [{ name: 'rfc_intent', value: true }],
     tests: [
-      test({ name: 'p <&> "q"', outcome: 'pass', lines: [' ... a & b'], summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21'] }),
-      test({ name: 'f', outcome: 'fail', departure: 'fail', reason: 'line 9: access expected SIGBUS', failedAt: { line: 9 } }),
-      test({ name: 's', outcome: 'skip', expected: 'skip', reason: 'MADV_SPLIT failed: Invalid argument' }),
-      test({ name: 'us', outcome: 'skip', departure: 'skip', reason: 'MADV_SPLIT failed: Invalid argument' }),
+      test({ name: 'p <&> "q"', outcome: 'pass', output: [{ kind: 'print', text: 'a & b' }], observations: observed({ signals: [arGroup(21)] }) }),
+      test({
+        name: 'f', outcome: 'fail', departure: 'fail', failedAt: { line: 9 },
+        stop: { kind: 'step-expect', line: 9, op: 'access', expected: 'SIGBUS', actual: 'none' },
+      }),
+      test({ name: 's', outcome: 'skip', expected: 'skip', stop: EINVAL_SPLIT }),
+      test({ name: 'us', outcome: 'skip', departure: 'skip', stop: EINVAL_SPLIT }),
       test({ name: 'xf', outcome: 'xfail', expected: 'fail', why: 'no HGM' }),
       test({ name: 'xp', outcome: 'xpass', expected: 'fail', departure: 'xpass' }),
       test({ name: 'up', outcome: 'pass', status: 'pass', expected: 'skip', departure: 'unexpected-pass' }),
@@ -298,23 +330,38 @@ t.test('junit: valid against the vendored JUnit XSD (xmllint-wasm)', async (t) =
   t.equal(bad.valid, false, 'a testcase without classname is invalid');
 });
 
-t.test('json: schemaVersion 2, the result records, valid against its zod shape', async (t) => {
+t.test('json: schemaVersion 3, the result records as data, valid against its zod shape', async (t) => {
   const text = renderJson(mixed());
   const doc = JSON.parse(text) as unknown;
   const parsed = resultsDocumentSchema.safeParse(doc);
   t.ok(parsed.success, parsed.success ? 'valid' : JSON.stringify(parsed.error.issues));
   if (!parsed.success) return;
-  t.equal(parsed.data.schemaVersion, 2);
+  t.equal(parsed.data.schemaVersion, 3);
   t.equal(parsed.data.exitStatus, 1);
   t.same(parsed.data.totals, { pass: 3, fail: 1, xfail: 1, xpass: 1, skip: 2, error: 0 });
   const f = parsed.data.streams[0]?.tests[1];
   t.same(f && { status: f.status, expected: f.expected, departure: f.departure, failedAt: f.failedAt }, { status: 'fail', expected: 'pass', departure: 'fail', failedAt: { line: 9 } });
+  t.same(f && { reason: f.reason, stop: f.stop }, {
+    reason: 'line 9: access expected SIGBUS',
+    stop: { kind: 'step-expect', line: 9, op: 'access', expected: 'SIGBUS', actual: 'none' },
+  }, 'what stopped the test, as data and as the directive words it');
+  const p = parsed.data.streams[0]?.tests[0];
+  t.same(p?.output, [{ kind: 'print', text: 'a & b' }], 'output records');
+  t.same(p?.observations.signals, [{
+    signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', receiver: { kind: 'main' }, count: 1, dropped: 0,
+    distinct: { first: [{ si_addr: { addr: P, mapping: { name: 'P', offset: 0 } }, si_addr_lsb: 21 }], more: 0 },
+  }], 'signals as data, not prose');
   t.same(parsed.data.streams[0]?.switches, [{ name: 'rfc_intent', value: true }]);
   t.ok(text.endsWith('}\n'));
   t.equal(JSON.parse(renderJson([])).exitStatus, 0);
-  const steps = [{ index: 1, line: 5, call: 'print', ret: '', signals: [], linesBefore: 0 }];
-  t.same(JSON.parse(renderJson([stream({ tests: [test({ name: 'v', outcome: 'pass', steps })] })], { verbose: true })).streams[0].tests[0].steps,
-    [{ index: 1, line: 5, call: 'print', ret: '', signals: [] }], 'steps with -v, without the interleaving detail');
+  const steps = [
+    { index: 1, line: 5, call: 'print', ret: { kind: 'none' } as const, signals: [], outputBefore: 0 },
+    { index: 2, line: 6, in: 'C', call: 'mmap(…)', ret: { kind: 'errno', errno: 'ENOMEM' } as const, signals: [], outputBefore: 0 },
+  ];
+  t.same(JSON.parse(renderJson([stream({ tests: [test({ name: 'v', outcome: 'pass', steps })] })], { verbose: true })).streams[0].tests[0].steps, [
+    { index: 1, line: 5, call: 'print', ret: { kind: 'none' }, signals: [] },
+    { index: 2, line: 6, in: 'C', call: 'mmap(…)', ret: { kind: 'errno', errno: 'ENOMEM' }, signals: [] },
+  ], 'steps with -v, without the interleaving detail');
   t.same(JSON.parse(renderJson([stream({ tests: [test({ name: 'v', outcome: 'pass', steps })] })])).streams[0].tests[0].steps, []);
 });
 
@@ -327,7 +374,7 @@ t.test('json: schema/results.schema.json is the one the zod shape generates', as
 });
 
 t.test('ktap: KTAP version 1, one nested subtest per stream', async (t) => {
-  const a = stream({ tests: [test({ name: 'first', outcome: 'pass', summary: ['HardwareCorrupted: +4 kB'] }), test({ name: 'q', outcome: 'skip', expected: 'skip', reason: 'why' })] });
+  const a = stream({ tests: [test({ name: 'first', outcome: 'pass', observations: observed({ hardwareCorruptedDelta: 4 }) }), test({ name: 'q', outcome: 'skip', expected: 'skip', stop: because('why') })] });
   const b = stream({ size: '1G', tests: [test({ name: 'f', outcome: 'fail', departure: 'fail' })], exitStatus: 1 });
   const c = stream({ scenario: 'y', switches: [{ name: 'w', value: false }], tests: [test({ name: 'u', outcome: 'skip', departure: 'skip' })], exitStatus: 4 });
   t.equal(renderKtap([a, b, c]), [
@@ -443,8 +490,8 @@ t.test('tap-read: kselftest.h directives and result shapes', async (t) => {
 });
 
 t.test('diff: one si_addr_lsb differs, and exactly that is printed', async (t) => {
-  const a = stream({ tests: [test({ name: 'hwpoison', outcome: 'pass', summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21', 'HardwareCorrupted: +4 kB'] }), test({ name: 'other', outcome: 'pass' })] });
-  const b = stream({ ...a, tests: [test({ ...a.tests[0]!, summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=12', 'HardwareCorrupted: +4 kB'] }), a.tests[1]!] });
+  const a = stream({ tests: [test({ name: 'hwpoison', outcome: 'pass', observations: observed({ signals: [arGroup(21)], hardwareCorruptedDelta: 4 }) }), test({ name: 'other', outcome: 'pass' })] });
+  const b = stream({ ...a, tests: [test({ ...a.tests[0]!, observations: observed({ signals: [arGroup(12)], hardwareCorruptedDelta: 4 }) }), a.tests[1]!] });
   const nested = (s: StreamResult): string => renderTap([s, stream({ size: '1G' })]);
   const entries = diffTap(mustRead(nested(a)), mustRead(nested(b)));
   t.equal(renderDiff('expected.tap', 'actual.tap', entries), [

@@ -13,7 +13,8 @@
 import type { FolioView, PtRun } from '../kernel/index.js';
 import type { ShowProcess, ShowState, ShowVma } from '../runner/show-state.js';
 import { xmlAttr, xmlText } from './escape.js';
-import { addrLabel, folioFlags, hex, rawHwpText, rawPages, rawRange, sizeName, stepLines, vmaParts } from './show-format.js';
+import { hex, sizeName } from './format.js';
+import { addrLabel, folioFlags, rawHwpText, rawPages, rawRange, stepLines, vmaParts } from './show-format.js';
 
 const MAX_WIDTH = 1400;
 const MIN_WIDTH = 760;
