@@ -2,7 +2,7 @@
 // everything else — the schema's step items, docs/scenarios.md, --help, the builder — follows from it.
 import t from 'tap';
 import * as z from 'zod';
-import { scenarioDocsText } from '../src/runner/docs.js';
+import { scenarioDocsText } from '../src/report/docs.js';
 import { runStream } from '../src/runner/run.js';
 import { CHECKS } from '../src/runner/expect/index.js';
 import { RUNS } from '../src/runner/steps/index.js';

@@ -3,7 +3,7 @@
 // (observations.ts), `show` (show-text.ts, show-svg.ts) and docs.
 
 import { sizeName } from '../kernel/index.js';
-import type { Address, Capped, SignalInfo } from '../runner/results.js';
+import type { Address, Capped, SignalInfo } from '../runner/index.js';
 
 /** 4K, 2M, 1G; bytes in hex for any other size (the kernel model's own spelling). */
 export { sizeName };

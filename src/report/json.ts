@@ -6,8 +6,8 @@
 // the TAP directive says it. A change that breaks consumers bumps schemaVersion.
 
 import { z } from 'zod';
-import type { Departure, EntryKind, Outcome, StreamResult, TestResult, TestStatus } from '../runner/results.js';
-import type { VerdictResult } from '../scenario/types.js';
+import type { Departure, EntryKind, Outcome, StreamResult, TestResult, TestStatus } from '../runner/index.js';
+import type { VerdictResult } from '../scenario/index.js';
 import { runExitStatus } from './problems.js';
 import { countOutcomes, reasonOf } from './tap.js';
 import type { ReportOptions } from './tap.js';

@@ -7,7 +7,7 @@
 // testcase (a <failure> when its golden differs or is missing) and each stale golden a failing testcase
 // of its own; an author error that stopped a stream is an <error> testcase naming file, line and code.
 
-import type { StreamResult, TestResult } from '../runner/results.js';
+import type { StreamResult, TestResult } from '../runner/index.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { reasonOf, streamName, testLines } from './tap.js';
 import type { ReportOptions } from './tap.js';

@@ -6,7 +6,7 @@
 import type {
   Failure, Finding, FolioFacts, MappingRun, MeminfoValues, Mismatch, Observations, OutputRecord, SignalGroup, SignalRecord, StepRecord,
   StepReturn,
-} from '../runner/results.js';
+} from '../runner/index.js';
 import { addressText, hex, levelName, listText, paddedOffset, siAddrText, signalText, sizeName } from './format.js';
 import { STRERROR } from './strerror.js';
 

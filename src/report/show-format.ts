@@ -1,7 +1,7 @@
 // Words both drawings of `hgmsim show` use (show-text.ts, show-svg.ts): sizes, addresses, a VMA's
 // description, a folio's flags and raw_hwp_list, a present run's raw pages. One spelling for both.
 import type { FolioView, PtRun } from '../kernel/index.js';
-import type { ShowState, ShowVma } from '../runner/show-state.js';
+import type { ShowState, ShowVma } from '../runner/index.js';
 import { addressText, hex, sizeName } from './format.js';
 import { callText, reasonText } from './observations.js';
 

@@ -5,7 +5,7 @@
 // emits the same text piece by piece as streams and tests finish, so a long run shows progress and an
 // interrupt leaves what finished; renderTap is the writer collecting into a string.
 
-import type { Outcome, StreamResult, TestResult } from '../runner/results.js';
+import type { Outcome, StreamResult, TestResult } from '../runner/index.js';
 import { outputLines, reasonText, stepLines, summaryLines } from './observations.js';
 import { escapeControls, streamProblems } from './problems.js';
 import type { ReportOptions } from './problems.js';

@@ -2,7 +2,7 @@
 // name binding and the test's output records. Implemented by TestRun in run.ts.
 
 import type { AccessResult, Kernel, MfStats, SignalEvent, SysRet, TaskRef, UffdEvent } from '../kernel/index.js';
-import type { Expr, Interp } from '../scenario/types.js';
+import type { Expr, Interp } from '../scenario/index.js';
 import type { Value } from './eval.js';
 import type { Address, Mismatch, OutputRecord } from './results.js';
 

@@ -9,8 +9,8 @@
 // - a thread name maps to a thread of the process its `thread` step acted in (the loader checked `C.T`).
 
 import type { Kernel, SigInfo, TaskRef } from '../kernel/index.js';
-import { MAIN } from '../scenario/names.js';
-import type { TaskName } from '../scenario/types.js';
+import { MAIN } from '../scenario/index.js';
+import type { TaskName } from '../scenario/index.js';
 
 export interface ProcessEntry {
   readonly name: string;

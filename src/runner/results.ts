@@ -8,7 +8,7 @@
 // - `outcome` and `departure` follow from `status` and `expected` by the table in verdict.ts.
 
 import type { Errno } from '../kernel/index.js';
-import type { HugepageSize, ScenarioError, VerdictResult } from '../scenario/types.js';
+import type { HugepageSize, ScenarioError, VerdictResult } from '../scenario/index.js';
 
 /** What the test did on its own, before comparing with the verdict. */
 export type TestStatus = 'pass' | 'fail' | 'skip';

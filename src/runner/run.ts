@@ -5,14 +5,12 @@
 
 import { Kernel } from '../kernel/index.js';
 import type { FolioInfo, MfStats, PtRun, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
-import { MAIN } from '../scenario/names.js';
-import { STEPS } from '../scenario/steps/index.js';
+import { errorAt, MAIN, STEPS } from '../scenario/index.js';
 import type {
   Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
-} from '../scenario/types.js';
+} from '../scenario/index.js';
 import { bootFaults, bootProfile, switchChanges } from './boot.js';
 import { blockedOn, type NamedMapping, type StepContext, type StepOutcome } from './context.js';
-import { errorAt } from '../scenario/errors.js';
 import { ScenarioRuntimeError } from './errors.js';
 import { evaluate, hex, interpolate, toNumber } from './eval.js';
 import type { EvalEnv, Value } from './eval.js';

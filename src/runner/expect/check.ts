@@ -2,7 +2,7 @@
 // what was compared, expected and actual side by side (each the comparison's own spelling, as the
 // scenario writes the value); an empty list means the assertion held.
 
-import type { ExpectFieldName, StateExpect } from '../../scenario/types.js';
+import type { ExpectFieldName, StateExpect } from '../../scenario/index.js';
 import type { StepContext } from '../context.js';
 import type { Mismatch } from '../results.js';
 

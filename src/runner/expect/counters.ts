@@ -1,6 +1,6 @@
 // System-wide counters: HardwareCorrupted, the hugetlb pool, the kernel log, memory-failure stats.
 
-import { MF_STAT_NAMES } from '../../scenario/names.js';
+import { MF_STAT_NAMES } from '../../scenario/index.js';
 import { sizeName } from '../../kernel/index.js';
 import type { Mismatch } from '../results.js';
 import { got, type ExpectCheck } from './check.js';

@@ -1,8 +1,8 @@
 // The runner's `expect:` table: each field's comparison, keyed by the names of the expect-field
 // registry (scenario/expect/); the type makes a field without a comparison a compile error.
 
-import { EXPECT_FIELD_NAMES } from '../../scenario/expect/index.js';
-import type { ExpectFieldName, StateExpect } from '../../scenario/types.js';
+import { EXPECT_FIELD_NAMES } from '../../scenario/index.js';
+import type { ExpectFieldName, StateExpect } from '../../scenario/index.js';
 import type { StepContext } from '../context.js';
 import type { Mismatch } from '../results.js';
 import type { ExpectCheck } from './check.js';

@@ -1,6 +1,6 @@
 // What a process maps: raw_hwp_list, the entry at an address, memory contents, refcount and mapcount.
 
-import type { Expr } from '../../scenario/types.js';
+import type { Expr } from '../../scenario/index.js';
 import type { StepContext } from '../context.js';
 import type { Mismatch } from '../results.js';
 import { sizeName } from '../../kernel/index.js';

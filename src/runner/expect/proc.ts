@@ -1,6 +1,6 @@
 // /proc/PID files of the acting process: smaps of the VMA at an address, pagemap of a 4 KiB page.
 
-import { PAGEMAP_BITS, SMAPS_FIELDS } from '../../scenario/names.js';
+import { PAGEMAP_BITS, SMAPS_FIELDS } from '../../scenario/index.js';
 import { hex } from '../eval.js';
 import type { Mismatch } from '../results.js';
 import { got, type ExpectCheck } from './check.js';

@@ -1,7 +1,7 @@
 // Processes: the signals each named process received, and which are alive or dead.
 
 import type { SignalEvent } from '../../kernel/index.js';
-import type { SignalExpect } from '../../scenario/types.js';
+import type { SignalExpect } from '../../scenario/index.js';
 import type { StepContext } from '../context.js';
 import type { Mismatch } from '../results.js';
 import { got, type ExpectCheck } from './check.js';
