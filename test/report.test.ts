@@ -5,7 +5,9 @@ import { Parser } from 'tap-parser';
 import type { FinalResults } from 'tap-parser';
 import { REPORTERS, FORMAT_NAMES } from '../src/report/index.js';
 import { escapeDescription, renderTap, resultLine, streamLines, verdictMatrix } from '../src/report/tap.js';
-import type { Address, Failure, Observations, SignalGroup, StreamResult, TestResult } from '../src/runner/results.js';
+import type { Address, Failure, Observations, OutputRecord, SignalGroup, StepReturn, StreamResult, TestResult } from '../src/runner/results.js';
+import { addressText, levelName, listText, paddedOffset, siAddrText, sizeName } from '../src/report/format.js';
+import { callText, outputLines, reasonText, returnText, stepLines, summaryLines } from '../src/report/observations.js';
 import { readFileSync } from 'node:fs';
 import { validateXML } from 'xmllint-wasm';
 import { diffSummary, diffTap, lineHunks, renderDiff } from '../src/report/diff.js';
@@ -534,4 +536,150 @@ t.test('diff: line hunks (longest common subsequence)', async (t) => {
   const big = Array.from({ length: 2100 }, (_v, i) => `l${i}`);
   const other = Array.from({ length: 2100 }, (_v, i) => `m${i}`);
   t.same(lineHunks(['h', ...big, 't'], ['h', ...other, 't']), [{ removed: big, added: other }], 'past the limit: one hunk between common head and tail');
+});
+
+// --- words of the runner's records (report/observations.ts, report/format.ts) ----------------------
+
+t.test('summary words: signal groups with caps and drops, kills, mappings, raw_hwp_list caps, HardwareCorrupted', async (t) => {
+  const o = observed({
+    signals: [
+      arGroup(21),
+      {
+        signo: 'SIGBUS', si_code: 'BUS_MCEERR_AO', receiver: { kind: 'process', name: 'C' }, count: 7, dropped: 2,
+        distinct: { first: [0, 1, 2].map((i) => ({ si_addr: inP(i * 0x1000), si_addr_lsb: 12 })), more: 4 },
+      },
+      { signo: 'SIGBUS', si_code: 'BUS_ADRERR', receiver: { kind: 'pid', pid: 1234 }, count: 1, dropped: 0, distinct: { first: [{ si_addr: { addr: 0x1000 }, si_addr_lsb: 0 }], more: 0 } },
+      { signo: 'SIGKILL', si_code: 'SI_KERNEL', receiver: { kind: 'main' }, count: 0, dropped: 1, distinct: { first: [], more: 0 } },
+    ],
+    kills: [{ process: 'C', signo: 'SIGBUS', si_code: 'BUS_MCEERR_AO' }],
+    mappings: [{
+      name: 'P',
+      runs: [
+        { start: 0, end: 0x1000, size: 0x1000, kind: 'none', count: 1 },
+        { start: 0x1000, end: 0x3000, size: 0x1000, kind: 'hwpoison', count: 2 },
+        { start: 0x3000, end: 0x200000, size: 0x1000, kind: 'present', count: 509 },
+        { start: 0x200000, end: 0x400000, size: 0x200000, kind: 'present', count: 1 },
+        { start: 0x400000, end: 0x400000 + 0x1000 * 5, size: 0x1000, kind: 'present', count: 5 },
+      ],
+    }],
+    poisoned: { first: [{ at: inP(0), raw_hwp_list: { first: Array.from({ length: 16 }, (_, i) => i), more: 3 } }, { at: inP(0x200000), raw_hwp_list: { first: [5], more: 0 } }], more: 9 },
+    hardwareCorruptedDelta: -8,
+  });
+  t.same(summaryLines(o), [
+    'sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21',
+    'sigbus C: 7 BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=12, si_addr=P+0x1000 si_addr_lsb=12, si_addr=P+0x2000 si_addr_lsb=12, … 4 more (2 dropped)',
+    'sigbus pid 1234: 1 BUS_ADRERR si_addr=0x1000',
+    'sigkill: 0 SI_KERNEL (1 dropped)',
+    'killed: C by SIGBUS BUS_MCEERR_AO',
+    'mapped P: 2M x1, 4K x514, hwpoison 4K x2, none 4K x1 | raw_hwp_list(P+0x0): [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, … 3 more]'
+      + ' | raw_hwp_list(P+0x200000): [5] | … 9 more poisoned folios | HardwareCorrupted: -8 kB',
+  ]);
+  t.same(summaryLines(NOTHING), [], 'nothing seen: no summary line');
+  t.same(summaryLines(observed({ hardwareCorruptedDelta: 4 })), ['HardwareCorrupted: +4 kB'], 'a delta alone still shows');
+});
+
+t.test('output words: print, dumps, failures, findings', async (t) => {
+  const folio = { pfn: 0x40200, size: 0x200000, refcount: 3, mapcount: 1, hwpoison: true, rawHwpUnreliable: false, anon: false, inPageCache: true, raw_hwp_list: [2, 7] };
+  const records: OutputRecord[] = [
+    { kind: 'print', text: 'one\ntwo' },
+    { kind: 'runs', mapping: 'P', length: 0x400000, runs: [{ start: 0, end: 0x200000, size: 0x200000, kind: 'hwpoison', count: 1 }, { start: 0x200000, end: 0x202000, size: 0x1000, kind: 'present', count: 2 }] },
+    { kind: 'no-mapping', at: { addr: 0x1000 } },
+    { kind: 'folio', at: inP(0x1000), folio },
+    { kind: 'folio', at: inP(0), folio: null },
+    { kind: 'meminfo', meminfo: { HardwareCorrupted: 8, HugePages_Total: 8, HugePages_Free: 7, HugePages_Rsvd: 0, HugePages_Surp: 0, Hugepagesize: 2048, Hugetlb: 16384 } },
+    { kind: 'dmesg', line: 'Memory failure: 0x40202: recovery action for huge page: Recovered' },
+    { kind: 'finding', finding: { pfn: 0x40202, raw: 2, at: inP(0x2000), process: 'C', pid: 1002, afterLine: 12 } },
+    { kind: 'finding', finding: { pfn: 0x40203, raw: 3, at: { addr: 0x7f0000003000 }, pid: 999, afterLine: 13 } },
+  ];
+  t.same(records.flatMap(outputLines), [
+    ' ... one',
+    ' ... two',
+    '[P+0x000000, P+0x200000) PMD 2M hwpoison',
+    '[P+0x200000, P+0x202000) PTE 4K present x2',
+    'dump: no named mapping at 0x1000',
+    'folio(P+0x1000): pfn 0x40200 2M refcount 3 mapcount 1 hwpoison,pagecache raw_hwp_list [2, 7]',
+    'folio(P+0x0): none',
+    'HardwareCorrupted:     8 kB',
+    'HugePages_Total:       8',
+    'HugePages_Free:        7',
+    'HugePages_Rsvd:        0',
+    'HugePages_Surp:        0',
+    'Hugepagesize:       2048 kB',
+    'Hugetlb:           16384 kB',
+    'dmesg: Memory failure: 0x40202: recovery action for huge page: Recovered',
+    'finding: poisoned raw page 0x40202 (index 2) stays mapped at P+0x2000 in C after line 12',
+    'finding: poisoned raw page 0x40203 (index 3) stays mapped at 0x7f0000003000 in pid 999 after line 13',
+  ]);
+  const failures: [Failure, string[], string][] = [
+    [{ kind: 'dead', what: 'process', name: 'main' }, [' !!! process main is dead'], 'process main is dead'],
+    [{ kind: 'dead', what: 'thread', name: 'main.T' }, [' !!! thread main.T is dead'], 'thread main.T is dead'],
+    [{ kind: 'missing', what: 'process', name: 'C' }, [' !!! process C does not exist (its fork/spawn failed)'], 'process C does not exist (its fork/spawn failed)'],
+    [{ kind: 'missing', what: 'thread', name: 'C.T' }, [' !!! thread C.T does not exist (its thread step failed)'], 'thread C.T does not exist (its thread step failed)'],
+    [
+      { kind: 'expect', line: 7, mismatches: [{ what: 'raw_hwp_list(P+0x0)', expected: '[2]', actual: '[2, 3]' }, { what: 'HardwareCorrupted', expected: '+4 kB', actual: '+8 kB' }] },
+      [' !!! line 7: raw_hwp_list(P+0x0): expected [2], got [2, 3]', ' !!! line 7: HardwareCorrupted: expected +4 kB, got +8 kB'],
+      'line 7: raw_hwp_list(P+0x0): expected [2], got [2, 3]',
+    ],
+    [{ kind: 'step', message: 'pfn_of: no page' }, [' !!! pfn_of: no page'], 'pfn_of: no page'],
+    [{ kind: 'blocked', line: 12, call: 'fork', uffd: 4 }, [' !!! blocked: fork waits on userfaultfd 4 (line 12)'], 'blocked: fork waits on userfaultfd 4'],
+    [{ kind: 'errno', call: 'MADV_SPLIT', errno: 'EINVAL' }, [' !!! MADV_SPLIT failed: Invalid argument'], 'MADV_SPLIT failed: Invalid argument'],
+    [
+      { kind: 'step-expect', line: 8, op: 'access', expected: 'sigbus=BUS_MCEERR_AR', actual: 'sigbus=none' },
+      [' !!! line 8: access expected sigbus=BUS_MCEERR_AR, got sigbus=none'], 'line 8: access expected sigbus=BUS_MCEERR_AR',
+    ],
+    [
+      { kind: 'signal', line: 9, signal: { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: inP(9), si_addr_lsb: 21 } },
+      [' !!! unexpected SIGBUS BUS_MCEERR_AR si_addr=P+0x9 (line 9)'], 'unexpected SIGBUS BUS_MCEERR_AR si_addr=P+0x9',
+    ],
+  ];
+  for (const [f, lines, reason] of failures) {
+    t.same(outputLines({ kind: 'failure', failure: f }), lines, `${f.kind}: the C test's lines`);
+    t.equal(reasonText(f), reason, `${f.kind}: the reason`);
+  }
+});
+
+t.test('-v words: every kind of return, the acting thread, signals with their receiver', async (t) => {
+  const sig = { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AO', si_addr: inP(0x3000), si_addr_lsb: 21 };
+  const returns: [StepReturn, string][] = [
+    [{ kind: 'none' }, ''],
+    [{ kind: 'value', value: 0, address: false }, '= 0'],
+    [{ kind: 'value', value: 0x7f0000000000, address: true }, '= 0x7f0000000000'],
+    [{ kind: 'errno', errno: 'EFAULT' }, '= -1 EFAULT (Bad address)'],
+    [{ kind: 'access', value: 7 }, '= 7'],
+    [{ kind: 'blocked', uffd: 4 }, 'blocked on userfaultfd 4'],
+    [{ kind: 'signal', signal: sig }, 'SIGBUS BUS_MCEERR_AO si_addr=P+0x3000 si_addr_lsb=21'],
+    [{ kind: 'expect', mismatches: 0 }, 'ok'],
+    [{ kind: 'expect', mismatches: 2 }, '2 mismatch(es)'],
+    [{ kind: 'failed', message: 'pfn_of: no page' }, 'pfn_of: no page'],
+  ];
+  for (const [r, text] of returns) t.equal(returnText(r), text, r.kind);
+  t.same(stepLines({
+    index: 4, line: 12, in: 'C.T', call: 'madvise(P+0x3000, 0x1000, MADV_HWPOISON)', ret: { kind: 'value', value: 0, address: false },
+    signals: [
+      { ...sig, process: 'C', pid: 1002, tid: 1003, how: 'queued', outcome: 'delivered' },
+      { ...sig, si_addr: { addr: 0x5000 }, pid: 77, tid: 77, how: 'queued', outcome: 'dropped' },
+    ],
+    outputBefore: 0, trace: ['madvise_inject_error', '  memory_failure'],
+  }), [
+    '# step 4, line 12: [C.T] madvise(P+0x3000, 0x1000, MADV_HWPOISON) = 0',
+    '#   | madvise_inject_error',
+    '#   |   memory_failure',
+    '#   signal: SIGBUS BUS_MCEERR_AO si_addr=P+0x3000 si_addr_lsb=21 to C 1002/1003 (queued, delivered)',
+    '#   signal: SIGBUS BUS_MCEERR_AO si_addr=0x5000 si_addr_lsb=21 to 77/77 (queued, dropped)',
+  ]);
+});
+
+t.test('shared words: sizes, levels, addresses, capped lists, si_addr_lsb only where it is carried', async (t) => {
+  t.same([sizeName(4096), sizeName(2 * 1024 ** 2), sizeName(3 * 1024 ** 3), sizeName(100)], ['4K', '2M', '3G', '0x64']);
+  t.same([levelName(4096), levelName(2 * 1024 ** 2), levelName(1024 ** 3), levelName(16 * 1024)], ['PTE', 'PMD', 'PUD', '16K']);
+  t.equal(addressText(inP(0x10)), 'P+0x10');
+  t.equal(addressText({ addr: 255 }), '0xff');
+  t.equal(paddedOffset('P', 0x200000, 0x1000), 'P+0x001000');
+  t.equal(listText({ first: [0, 128], more: 0 }), '[0, 128]');
+  t.equal(listText({ first: [], more: 0 }), '[]');
+  t.equal(listText({ first: [1], more: 2 }), '[1, … 2 more]');
+  t.equal(siAddrText({ si_code: 'BUS_ADRERR', si_addr: inP(0), si_addr_lsb: 0 }), 'si_addr=P+0x0');
+  t.equal(siAddrText({ si_code: 'BUS_MCEERR_AR', si_addr: inP(0), si_addr_lsb: 0 }), 'si_addr=P+0x0 si_addr_lsb=0', 'MCEERR codes always carry an lsb');
+  t.equal(callText({ call: 'fork()' }), 'fork()');
+  t.equal(callText({ in: 'C', call: 'fork()' }), '[C] fork()');
 });
