@@ -46,6 +46,8 @@ const MAX_SUMMARY_FOLIOS = 8;
 const MAX_SUMMARY_RAW = 16;
 /** Distinct (si_addr, si_addr_lsb) pairs the summary lists per signal code before it counts the rest. */
 const MAX_DISTINCT_SIGNALS = 4;
+/** The signals of a step that sent none (most steps), shared. */
+const NO_SIGNALS: readonly SignalRecord[] = [];
 /** Folios one MADV_HWPOISON step is searched for, for the summary. */
 const POISON_SCAN = 4096;
 
@@ -584,19 +586,21 @@ class TestRun implements StepContext, EvalEnv {
   }
 
   private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], outputBefore: number, trace: readonly string[]): void {
-    this.steps.push({
-      index: this.executed,
-      line: step.line,
-      ...(this.acting.label === MAIN ? {} : { in: this.acting.label }),
-      call: o.call,
-      ret: this.stepReturn(step, o),
-      signals: events.map((ev): SignalRecord => {
-        const process = this.processes.byPid(ev.pid)?.name;
-        return { ...this.signalInfo(ev.info), ...(process !== undefined ? { process } : {}), pid: ev.pid, tid: ev.tid, how: ev.how, outcome: ev.outcome };
-      }),
-      outputBefore,
-      ...(this.opts.trace === true ? { trace } : {}),
+    // A -v probe loop records millions of steps: build each record directly (no spreads), and share
+    // the empty signal list.
+    const signals = events.length === 0 ? NO_SIGNALS : events.map((ev): SignalRecord => {
+      const { signo, si_code, si_addr_lsb } = ev.info;
+      const si_addr = this.address(ev.info.si_addr);
+      const process = this.processes.byPid(ev.pid)?.name;
+      const { pid, tid, how, outcome } = ev;
+      return process === undefined
+        ? { signo, si_code, si_addr, si_addr_lsb, pid, tid, how, outcome }
+        : { signo, si_code, si_addr, si_addr_lsb, process, pid, tid, how, outcome };
     });
+    const r: StepRecord = this.acting.label === MAIN
+      ? { index: this.executed, line: step.line, call: o.call, ret: this.stepReturn(step, o), signals, outputBefore }
+      : { index: this.executed, line: step.line, in: this.acting.label, call: o.call, ret: this.stepReturn(step, o), signals, outputBefore };
+    this.steps.push(this.opts.trace === true ? { ...r, trace } : r);
   }
 
   /** The state `show` draws: the test's processes, their VMAs and page tables, the folios mapped. */
@@ -655,7 +659,7 @@ class TestRun implements StepContext, EvalEnv {
       const receiver: SignalGroup['receiver'] = p === undefined ? { kind: 'pid', pid: ev.pid }
         : p.name === MAIN && p.how === 'main' ? { kind: 'main' } : { kind: 'process', name: p.name };
       const order = p === undefined ? created.length : created.indexOf(p);
-      const key = `${ev.info.signo}|${JSON.stringify(receiver)}|${ev.info.si_code}`;
+      const key = `${ev.info.signo}|${receiver.kind === 'pid' ? receiver.pid : receiver.kind === 'process' ? receiver.name : ''}|${receiver.kind}|${ev.info.si_code}`;
       const t = tallies.get(key) ?? { order, signo: ev.info.signo, si_code: ev.info.si_code, receiver, count: 0, dropped: 0, distinct: new Map<string, Pair>() };
       tallies.set(key, t);
       if (ev.outcome === 'dropped') {
