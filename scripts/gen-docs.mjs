@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { scenarioDocsText } from '../dist/runner/docs.js';
+import { scenarioDocsText } from '../dist/report/docs.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs');
 mkdirSync(dir, { recursive: true });

@@ -5,7 +5,9 @@ import { Parser } from 'tap-parser';
 import type { FinalResults } from 'tap-parser';
 import { REPORTERS, FORMAT_NAMES } from '../src/report/index.js';
 import { escapeDescription, renderTap, resultLine, streamLines, verdictMatrix } from '../src/report/tap.js';
-import type { StreamResult, TestResult } from '../src/runner/results.js';
+import type { Address, Failure, Observations, OutputRecord, SignalGroup, StepReturn, StreamResult, TestResult } from '../src/runner/results.js';
+import { addressText, levelName, listText, paddedOffset, siAddrText, sizeName } from '../src/report/format.js';
+import { callText, outputLines, reasonText, returnText, stepLines, summaryLines } from '../src/report/observations.js';
 import { readFileSync } from 'node:fs';
 import { validateXML } from 'xmllint-wasm';
 import { diffSummary, diffTap, lineHunks, renderDiff } from '../src/report/diff.js';
@@ -17,12 +19,32 @@ import { renderKtap } from '../src/report/ktap.js';
 import { pointLine, readTap } from '../src/report/tap-read.js';
 import type { TapLevel } from '../src/report/tap-read.js';
 
+/** What a test that saw nothing observed. */
+const NOTHING: Observations = { signals: [], kills: [], mappings: [], poisoned: { first: [], more: 0 }, hardwareCorruptedDelta: 0 };
+
+/** Observations with only the given parts. */
+const observed = (over: Partial<Observations>): Observations => ({ ...NOTHING, ...over });
+
+const P = 0x7f5e40200000;
+/** An address inside mapping P. */
+const inP = (offset: number): Address => ({ addr: P + offset, mapping: { name: 'P', offset } });
+
+/** `sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=<lsb>` as a record. */
+const arGroup = (lsb: number): SignalGroup => ({
+  signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', receiver: { kind: 'main' }, count: 1, dropped: 0,
+  distinct: { first: [{ si_addr: inP(0), si_addr_lsb: lsb }], more: 0 },
+});
+
+/** A failure whose reason reads `text` (a step's own message). */
+const because = (text: string): Failure => ({ kind: 'step', message: text });
+const EINVAL_SPLIT: Failure = { kind: 'errno', call: 'MADV_SPLIT', errno: 'EINVAL' };
+
 const test = (over: Partial<TestResult> & Pick<TestResult, 'name' | 'outcome'>): TestResult => ({
   status: over.outcome === 'xfail' ? 'fail' : over.outcome === 'xpass' ? 'pass' : over.outcome === 'skip' ? 'skip' : over.outcome,
   expected: 'pass',
   departure: 'none',
-  lines: [],
-  summary: [],
+  output: [],
+  observations: NOTHING,
   basis: [],
   steps: [],
   ...over,
@@ -53,8 +75,12 @@ t.test('flat stream: header, plan, # lines, result, totals', async (t) => {
       test({
         name: 'HGM hwpoison test',
         outcome: 'pass',
-        lines: [' ... primary mapping: 0x7f5e40200000'],
-        summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21', 'mapped P: 2M x1 | HardwareCorrupted: +4 kB'],
+        output: [{ kind: 'print', text: 'primary mapping: 0x7f5e40200000' }],
+        observations: observed({
+          signals: [arGroup(21)],
+          mappings: [{ name: 'P', runs: [{ start: 0, end: 0x200000, size: 0x200000, kind: 'present', count: 1 }] }],
+          hardwareCorruptedDelta: 4,
+        }),
         basis: ['kernel-semantics.md §10'],
       }),
     ],
@@ -76,10 +102,10 @@ t.test('flat stream: header, plan, # lines, result, totals', async (t) => {
 t.test('result lines for every outcome', async (t) => {
   t.equal(resultLine(1, test({ name: 'a', outcome: 'pass' })), 'ok 1 a');
   t.equal(resultLine(2, test({ name: 'a', outcome: 'fail' })), 'not ok 2 a');
-  t.equal(resultLine(3, test({ name: 'a', outcome: 'skip', reason: 'MADV_SPLIT failed: Invalid argument' })), 'ok 3 a # SKIP MADV_SPLIT failed: Invalid argument');
+  t.equal(resultLine(3, test({ name: 'a', outcome: 'skip', stop: EINVAL_SPLIT })), 'ok 3 a # SKIP MADV_SPLIT failed: Invalid argument');
   t.equal(resultLine(4, test({ name: 'a', outcome: 'skip' })), 'ok 4 a # SKIP');
-  t.equal(resultLine(5, test({ name: 'a', outcome: 'xfail', why: 'no HGM', reason: 'x' })), 'ok 5 a # XFAIL no HGM');
-  t.equal(resultLine(6, test({ name: 'a', outcome: 'xfail', reason: 'line 3: expect' })), 'ok 6 a # XFAIL line 3: expect');
+  t.equal(resultLine(5, test({ name: 'a', outcome: 'xfail', why: 'no HGM', stop: because('x') })), 'ok 5 a # XFAIL no HGM');
+  t.equal(resultLine(6, test({ name: 'a', outcome: 'xfail', stop: because('line 3: expect') })), 'ok 6 a # XFAIL line 3: expect');
   t.equal(resultLine(7, test({ name: 'a', outcome: 'xfail' })), 'ok 7 a # XFAIL unknown');
   t.equal(resultLine(8, test({ name: 'a', outcome: 'xpass' })), 'ok 8 a # XPASS');
 });
@@ -110,7 +136,7 @@ t.test('totals count every outcome', async (t) => {
 t.test('-v with more step lines than a call can take as arguments renders in every format', async (t) => {
   // The 1 GiB RFC marker test runs 524,288 probe steps; spreading its lines once overflowed the stack.
   const n = 300_000;
-  const steps = Array.from({ length: n }, (_, i) => ({ index: i + 1, line: 9, call: 'print', ret: '', signals: [], linesBefore: 0 }));
+  const steps = Array.from({ length: n }, (_, i) => ({ index: i + 1, line: 9, call: 'print', ret: { kind: 'none' } as const, signals: [], outputBefore: 0 }));
   const big = [stream({ tests: [test({ name: 'probe', outcome: 'pass', steps })] })];
   const tap = renderTap(big, { verbose: true }).split('\n');
   t.equal(tap.filter((l) => l.startsWith('# step ')).length, n);
@@ -127,13 +153,18 @@ t.test('-v interleaves step lines with the test output', async (t) => {
     tests: [test({
       name: 't',
       outcome: 'pass',
-      lines: [' ... one', ' ... two'],
+      output: [{ kind: 'print', text: 'one' }, { kind: 'print', text: 'two' }],
       steps: [
-        { index: 1, line: 5, call: 'mmap(0x0, 0x200000, PROT_READ, MAP_SHARED, 3, 0x0)', ret: '= 0x7f0000000000', signals: [], linesBefore: 0 },
-        { index: 2, line: 6, call: 'print', ret: '', signals: [], linesBefore: 0 },
-        { index: 3, line: 7, call: 'access(P+0x0, read)', ret: 'SIGBUS BUS_MCEERR_AR si_addr=P+0x0', signals: ['SIGBUS BUS_MCEERR_AR to 1000/1000'], linesBefore: 1 },
-        { index: 4, line: 8, call: 'print', ret: '', signals: [], linesBefore: 1 },
-        { index: 5, line: 9, call: 'expect', ret: 'ok', signals: [], linesBefore: 2 },
+        { index: 1, line: 5, call: 'mmap(0x0, 0x200000, PROT_READ, MAP_SHARED, 3, 0x0)', ret: { kind: 'value', value: 0x7f0000000000, address: true }, signals: [], outputBefore: 0 },
+        { index: 2, line: 6, call: 'print', ret: { kind: 'none' }, signals: [], outputBefore: 0 },
+        {
+          index: 3, line: 7, in: 'C', call: 'access(P+0x0, read)',
+          ret: { kind: 'signal', signal: { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: inP(0), si_addr_lsb: 21 } },
+          signals: [{ signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: inP(0), si_addr_lsb: 21, process: 'C', pid: 1000, tid: 1000, how: 'forced', outcome: 'delivered' }],
+          outputBefore: 1,
+        },
+        { index: 4, line: 8, call: 'print', ret: { kind: 'none' }, signals: [], outputBefore: 1 },
+        { index: 5, line: 9, call: 'expect', ret: { kind: 'expect', mismatches: 0 }, signals: [], outputBefore: 2 },
       ],
     })],
   });
@@ -141,8 +172,8 @@ t.test('-v interleaves step lines with the test output', async (t) => {
     '# step 1, line 5: mmap(0x0, 0x200000, PROT_READ, MAP_SHARED, 3, 0x0) = 0x7f0000000000',
     '# step 2, line 6: print',
     '#  ... one',
-    '# step 3, line 7: access(P+0x0, read) SIGBUS BUS_MCEERR_AR si_addr=P+0x0',
-    '#   signal: SIGBUS BUS_MCEERR_AR to 1000/1000',
+    '# step 3, line 7: [C] access(P+0x0, read) SIGBUS BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21',
+    '#   signal: SIGBUS BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21 to C 1000/1000 (forced, delivered)',
     '# step 4, line 8: print',
     '#  ... two',
     '# step 5, line 9: expect ok',
@@ -209,7 +240,7 @@ t.test('REPORTERS is keyed by --format name', async (t) => {
   t.same(FORMAT_NAMES, ['tap', 'ktap', 'junit', 'json']);
   t.equal(REPORTERS.tap([stream()], {}), renderTap([stream()]));
   for (const name of FORMAT_NAMES) {
-    const streams = [stream(), stream({ size: '1G', tests: [test({ name: 'f', outcome: 'fail', departure: 'fail', reason: 'x', failedAt: { line: 3 } })], exitStatus: 1 })];
+    const streams = [stream(), stream({ size: '1G', tests: [test({ name: 'f', outcome: 'fail', departure: 'fail', stop: because('x'), failedAt: { line: 3 } })], exitStatus: 1 })];
     t.equal(REPORTERS[name](streams, {}), REPORTERS[name](streams, {}), `${name}: byte-identical on rerun`);
     t.notMatch(REPORTERS[name](streams, {}), /\d{4}-\d\d-\d\dT|\/tmp\/|\/work\//, `${name}: no clock, no host path`);
   }
@@ -218,8 +249,8 @@ t.test('REPORTERS is keyed by --format name', async (t) => {
 t.test('tap-parser accepts the flat stream', async (t) => {
   const r = await parse(renderTap([stream({
     tests: [
-      test({ name: 'p', outcome: 'pass', lines: [' ... hello'] }),
-      test({ name: 's', outcome: 'skip', reason: 'MADV_SPLIT failed: Invalid argument', expected: 'skip' }),
+      test({ name: 'p', outcome: 'pass', output: [{ kind: 'print', text: 'hello' }] }),
+      test({ name: 's', outcome: 'skip', stop: EINVAL_SPLIT, expected: 'skip' }),
       test({ name: 'xf', outcome: 'xfail', expected: 'fail', why: 'no HGM' }),
       test({ name: 'xp', outcome: 'xpass', expected: 'fail', departure: 'xpass' }),
       test({ name: 'f', outcome: 'fail', departure: 'fail' }),
@@ -248,10 +279,13 @@ const mixed = (): StreamResult[] => [
   stream({
     switches: [{ name: 'rfc_intent', value: true }],
     tests: [
-      test({ name: 'p <&> "q"', outcome: 'pass', lines: [' ... a & b'], summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21'] }),
-      test({ name: 'f', outcome: 'fail', departure: 'fail', reason: 'line 9: access expected SIGBUS', failedAt: { line: 9 } }),
-      test({ name: 's', outcome: 'skip', expected: 'skip', reason: 'MADV_SPLIT failed: Invalid argument' }),
-      test({ name: 'us', outcome: 'skip', departure: 'skip', reason: 'MADV_SPLIT failed: Invalid argument' }),
+      test({ name: 'p <&> "q"', outcome: 'pass', output: [{ kind: 'print', text: 'a & b' }], observations: observed({ signals: [arGroup(21)] }) }),
+      test({
+        name: 'f', outcome: 'fail', departure: 'fail', failedAt: { line: 9 },
+        stop: { kind: 'step-expect', line: 9, op: 'access', expected: 'SIGBUS', actual: 'none' },
+      }),
+      test({ name: 's', outcome: 'skip', expected: 'skip', stop: EINVAL_SPLIT }),
+      test({ name: 'us', outcome: 'skip', departure: 'skip', stop: EINVAL_SPLIT }),
       test({ name: 'xf', outcome: 'xfail', expected: 'fail', why: 'no HGM' }),
       test({ name: 'xp', outcome: 'xpass', expected: 'fail', departure: 'xpass' }),
       test({ name: 'up', outcome: 'pass', status: 'pass', expected: 'skip', departure: 'unexpected-pass' }),
@@ -298,23 +332,38 @@ t.test('junit: valid against the vendored JUnit XSD (xmllint-wasm)', async (t) =
   t.equal(bad.valid, false, 'a testcase without classname is invalid');
 });
 
-t.test('json: schemaVersion 2, the result records, valid against its zod shape', async (t) => {
+t.test('json: schemaVersion 3, the result records as data, valid against its zod shape', async (t) => {
   const text = renderJson(mixed());
   const doc = JSON.parse(text) as unknown;
   const parsed = resultsDocumentSchema.safeParse(doc);
   t.ok(parsed.success, parsed.success ? 'valid' : JSON.stringify(parsed.error.issues));
   if (!parsed.success) return;
-  t.equal(parsed.data.schemaVersion, 2);
+  t.equal(parsed.data.schemaVersion, 3);
   t.equal(parsed.data.exitStatus, 1);
   t.same(parsed.data.totals, { pass: 3, fail: 1, xfail: 1, xpass: 1, skip: 2, error: 0 });
   const f = parsed.data.streams[0]?.tests[1];
   t.same(f && { status: f.status, expected: f.expected, departure: f.departure, failedAt: f.failedAt }, { status: 'fail', expected: 'pass', departure: 'fail', failedAt: { line: 9 } });
+  t.same(f && { reason: f.reason, stop: f.stop }, {
+    reason: 'line 9: access expected SIGBUS',
+    stop: { kind: 'step-expect', line: 9, op: 'access', expected: 'SIGBUS', actual: 'none' },
+  }, 'what stopped the test, as data and as the directive words it');
+  const p = parsed.data.streams[0]?.tests[0];
+  t.same(p?.output, [{ kind: 'print', text: 'a & b' }], 'output records');
+  t.same(p?.observations.signals, [{
+    signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', receiver: { kind: 'main' }, count: 1, dropped: 0,
+    distinct: { first: [{ si_addr: { addr: P, mapping: { name: 'P', offset: 0 } }, si_addr_lsb: 21 }], more: 0 },
+  }], 'signals as data, not prose');
   t.same(parsed.data.streams[0]?.switches, [{ name: 'rfc_intent', value: true }]);
   t.ok(text.endsWith('}\n'));
   t.equal(JSON.parse(renderJson([])).exitStatus, 0);
-  const steps = [{ index: 1, line: 5, call: 'print', ret: '', signals: [], linesBefore: 0 }];
-  t.same(JSON.parse(renderJson([stream({ tests: [test({ name: 'v', outcome: 'pass', steps })] })], { verbose: true })).streams[0].tests[0].steps,
-    [{ index: 1, line: 5, call: 'print', ret: '', signals: [] }], 'steps with -v, without the interleaving detail');
+  const steps = [
+    { index: 1, line: 5, call: 'print', ret: { kind: 'none' } as const, signals: [], outputBefore: 0 },
+    { index: 2, line: 6, in: 'C', call: 'mmap(…)', ret: { kind: 'errno', errno: 'ENOMEM' } as const, signals: [], outputBefore: 0 },
+  ];
+  t.same(JSON.parse(renderJson([stream({ tests: [test({ name: 'v', outcome: 'pass', steps })] })], { verbose: true })).streams[0].tests[0].steps, [
+    { index: 1, line: 5, call: 'print', ret: { kind: 'none' }, signals: [] },
+    { index: 2, line: 6, in: 'C', call: 'mmap(…)', ret: { kind: 'errno', errno: 'ENOMEM' }, signals: [] },
+  ], 'steps with -v, without the interleaving detail');
   t.same(JSON.parse(renderJson([stream({ tests: [test({ name: 'v', outcome: 'pass', steps })] })])).streams[0].tests[0].steps, []);
 });
 
@@ -327,7 +376,7 @@ t.test('json: schema/results.schema.json is the one the zod shape generates', as
 });
 
 t.test('ktap: KTAP version 1, one nested subtest per stream', async (t) => {
-  const a = stream({ tests: [test({ name: 'first', outcome: 'pass', summary: ['HardwareCorrupted: +4 kB'] }), test({ name: 'q', outcome: 'skip', expected: 'skip', reason: 'why' })] });
+  const a = stream({ tests: [test({ name: 'first', outcome: 'pass', observations: observed({ hardwareCorruptedDelta: 4 }) }), test({ name: 'q', outcome: 'skip', expected: 'skip', stop: because('why') })] });
   const b = stream({ size: '1G', tests: [test({ name: 'f', outcome: 'fail', departure: 'fail' })], exitStatus: 1 });
   const c = stream({ scenario: 'y', switches: [{ name: 'w', value: false }], tests: [test({ name: 'u', outcome: 'skip', departure: 'skip' })], exitStatus: 4 });
   t.equal(renderKtap([a, b, c]), [
@@ -443,8 +492,8 @@ t.test('tap-read: kselftest.h directives and result shapes', async (t) => {
 });
 
 t.test('diff: one si_addr_lsb differs, and exactly that is printed', async (t) => {
-  const a = stream({ tests: [test({ name: 'hwpoison', outcome: 'pass', summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21', 'HardwareCorrupted: +4 kB'] }), test({ name: 'other', outcome: 'pass' })] });
-  const b = stream({ ...a, tests: [test({ ...a.tests[0]!, summary: ['sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=12', 'HardwareCorrupted: +4 kB'] }), a.tests[1]!] });
+  const a = stream({ tests: [test({ name: 'hwpoison', outcome: 'pass', observations: observed({ signals: [arGroup(21)], hardwareCorruptedDelta: 4 }) }), test({ name: 'other', outcome: 'pass' })] });
+  const b = stream({ ...a, tests: [test({ ...a.tests[0]!, observations: observed({ signals: [arGroup(12)], hardwareCorruptedDelta: 4 }) }), a.tests[1]!] });
   const nested = (s: StreamResult): string => renderTap([s, stream({ size: '1G' })]);
   const entries = diffTap(mustRead(nested(a)), mustRead(nested(b)));
   t.equal(renderDiff('expected.tap', 'actual.tap', entries), [
@@ -487,4 +536,150 @@ t.test('diff: line hunks (longest common subsequence)', async (t) => {
   const big = Array.from({ length: 2100 }, (_v, i) => `l${i}`);
   const other = Array.from({ length: 2100 }, (_v, i) => `m${i}`);
   t.same(lineHunks(['h', ...big, 't'], ['h', ...other, 't']), [{ removed: big, added: other }], 'past the limit: one hunk between common head and tail');
+});
+
+// --- words of the runner's records (report/observations.ts, report/format.ts) ----------------------
+
+t.test('summary words: signal groups with caps and drops, kills, mappings, raw_hwp_list caps, HardwareCorrupted', async (t) => {
+  const o = observed({
+    signals: [
+      arGroup(21),
+      {
+        signo: 'SIGBUS', si_code: 'BUS_MCEERR_AO', receiver: { kind: 'process', name: 'C' }, count: 7, dropped: 2,
+        distinct: { first: [0, 1, 2].map((i) => ({ si_addr: inP(i * 0x1000), si_addr_lsb: 12 })), more: 4 },
+      },
+      { signo: 'SIGBUS', si_code: 'BUS_ADRERR', receiver: { kind: 'pid', pid: 1234 }, count: 1, dropped: 0, distinct: { first: [{ si_addr: { addr: 0x1000 }, si_addr_lsb: 0 }], more: 0 } },
+      { signo: 'SIGKILL', si_code: 'SI_KERNEL', receiver: { kind: 'main' }, count: 0, dropped: 1, distinct: { first: [], more: 0 } },
+    ],
+    kills: [{ process: 'C', signo: 'SIGBUS', si_code: 'BUS_MCEERR_AO' }],
+    mappings: [{
+      name: 'P',
+      runs: [
+        { start: 0, end: 0x1000, size: 0x1000, kind: 'none', count: 1 },
+        { start: 0x1000, end: 0x3000, size: 0x1000, kind: 'hwpoison', count: 2 },
+        { start: 0x3000, end: 0x200000, size: 0x1000, kind: 'present', count: 509 },
+        { start: 0x200000, end: 0x400000, size: 0x200000, kind: 'present', count: 1 },
+        { start: 0x400000, end: 0x400000 + 0x1000 * 5, size: 0x1000, kind: 'present', count: 5 },
+      ],
+    }],
+    poisoned: { first: [{ at: inP(0), raw_hwp_list: { first: Array.from({ length: 16 }, (_, i) => i), more: 3 } }, { at: inP(0x200000), raw_hwp_list: { first: [5], more: 0 } }], more: 9 },
+    hardwareCorruptedDelta: -8,
+  });
+  t.same(summaryLines(o), [
+    'sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21',
+    'sigbus C: 7 BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=12, si_addr=P+0x1000 si_addr_lsb=12, si_addr=P+0x2000 si_addr_lsb=12, … 4 more (2 dropped)',
+    'sigbus pid 1234: 1 BUS_ADRERR si_addr=0x1000',
+    'sigkill: 0 SI_KERNEL (1 dropped)',
+    'killed: C by SIGBUS BUS_MCEERR_AO',
+    'mapped P: 2M x1, 4K x514, hwpoison 4K x2, none 4K x1 | raw_hwp_list(P+0x0): [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, … 3 more]'
+      + ' | raw_hwp_list(P+0x200000): [5] | … 9 more poisoned folios | HardwareCorrupted: -8 kB',
+  ]);
+  t.same(summaryLines(NOTHING), [], 'nothing seen: no summary line');
+  t.same(summaryLines(observed({ hardwareCorruptedDelta: 4 })), ['HardwareCorrupted: +4 kB'], 'a delta alone still shows');
+});
+
+t.test('output words: print, dumps, failures, findings', async (t) => {
+  const folio = { pfn: 0x40200, size: 0x200000, refcount: 3, mapcount: 1, hwpoison: true, rawHwpUnreliable: false, anon: false, inPageCache: true, raw_hwp_list: [2, 7] };
+  const records: OutputRecord[] = [
+    { kind: 'print', text: 'one\ntwo' },
+    { kind: 'runs', mapping: 'P', length: 0x400000, runs: [{ start: 0, end: 0x200000, size: 0x200000, kind: 'hwpoison', count: 1 }, { start: 0x200000, end: 0x202000, size: 0x1000, kind: 'present', count: 2 }] },
+    { kind: 'no-mapping', at: { addr: 0x1000 } },
+    { kind: 'folio', at: inP(0x1000), folio },
+    { kind: 'folio', at: inP(0), folio: null },
+    { kind: 'meminfo', meminfo: { HardwareCorrupted: 8, HugePages_Total: 8, HugePages_Free: 7, HugePages_Rsvd: 0, HugePages_Surp: 0, Hugepagesize: 2048, Hugetlb: 16384 } },
+    { kind: 'dmesg', line: 'Memory failure: 0x40202: recovery action for huge page: Recovered' },
+    { kind: 'finding', finding: { pfn: 0x40202, raw: 2, at: inP(0x2000), process: 'C', pid: 1002, afterLine: 12 } },
+    { kind: 'finding', finding: { pfn: 0x40203, raw: 3, at: { addr: 0x7f0000003000 }, pid: 999, afterLine: 13 } },
+  ];
+  t.same(records.flatMap(outputLines), [
+    ' ... one',
+    ' ... two',
+    '[P+0x000000, P+0x200000) PMD 2M hwpoison',
+    '[P+0x200000, P+0x202000) PTE 4K present x2',
+    'dump: no named mapping at 0x1000',
+    'folio(P+0x1000): pfn 0x40200 2M refcount 3 mapcount 1 hwpoison,pagecache raw_hwp_list [2, 7]',
+    'folio(P+0x0): none',
+    'HardwareCorrupted:     8 kB',
+    'HugePages_Total:       8',
+    'HugePages_Free:        7',
+    'HugePages_Rsvd:        0',
+    'HugePages_Surp:        0',
+    'Hugepagesize:       2048 kB',
+    'Hugetlb:           16384 kB',
+    'dmesg: Memory failure: 0x40202: recovery action for huge page: Recovered',
+    'finding: poisoned raw page 0x40202 (index 2) stays mapped at P+0x2000 in C after line 12',
+    'finding: poisoned raw page 0x40203 (index 3) stays mapped at 0x7f0000003000 in pid 999 after line 13',
+  ]);
+  const failures: [Failure, string[], string][] = [
+    [{ kind: 'dead', what: 'process', name: 'main' }, [' !!! process main is dead'], 'process main is dead'],
+    [{ kind: 'dead', what: 'thread', name: 'main.T' }, [' !!! thread main.T is dead'], 'thread main.T is dead'],
+    [{ kind: 'missing', what: 'process', name: 'C' }, [' !!! process C does not exist (its fork/spawn failed)'], 'process C does not exist (its fork/spawn failed)'],
+    [{ kind: 'missing', what: 'thread', name: 'C.T' }, [' !!! thread C.T does not exist (its thread step failed)'], 'thread C.T does not exist (its thread step failed)'],
+    [
+      { kind: 'expect', line: 7, mismatches: [{ what: 'raw_hwp_list(P+0x0)', expected: '[2]', actual: '[2, 3]' }, { what: 'HardwareCorrupted', expected: '+4 kB', actual: '+8 kB' }] },
+      [' !!! line 7: raw_hwp_list(P+0x0): expected [2], got [2, 3]', ' !!! line 7: HardwareCorrupted: expected +4 kB, got +8 kB'],
+      'line 7: raw_hwp_list(P+0x0): expected [2], got [2, 3]',
+    ],
+    [{ kind: 'step', message: 'pfn_of: no page' }, [' !!! pfn_of: no page'], 'pfn_of: no page'],
+    [{ kind: 'blocked', line: 12, call: 'fork', uffd: 4 }, [' !!! blocked: fork waits on userfaultfd 4 (line 12)'], 'blocked: fork waits on userfaultfd 4'],
+    [{ kind: 'errno', call: 'MADV_SPLIT', errno: 'EINVAL' }, [' !!! MADV_SPLIT failed: Invalid argument'], 'MADV_SPLIT failed: Invalid argument'],
+    [
+      { kind: 'step-expect', line: 8, op: 'access', expected: 'sigbus=BUS_MCEERR_AR', actual: 'sigbus=none' },
+      [' !!! line 8: access expected sigbus=BUS_MCEERR_AR, got sigbus=none'], 'line 8: access expected sigbus=BUS_MCEERR_AR',
+    ],
+    [
+      { kind: 'signal', line: 9, signal: { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: inP(9), si_addr_lsb: 21 } },
+      [' !!! unexpected SIGBUS BUS_MCEERR_AR si_addr=P+0x9 (line 9)'], 'unexpected SIGBUS BUS_MCEERR_AR si_addr=P+0x9',
+    ],
+  ];
+  for (const [f, lines, reason] of failures) {
+    t.same(outputLines({ kind: 'failure', failure: f }), lines, `${f.kind}: the C test's lines`);
+    t.equal(reasonText(f), reason, `${f.kind}: the reason`);
+  }
+});
+
+t.test('-v words: every kind of return, the acting thread, signals with their receiver', async (t) => {
+  const sig = { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AO', si_addr: inP(0x3000), si_addr_lsb: 21 };
+  const returns: [StepReturn, string][] = [
+    [{ kind: 'none' }, ''],
+    [{ kind: 'value', value: 0, address: false }, '= 0'],
+    [{ kind: 'value', value: 0x7f0000000000, address: true }, '= 0x7f0000000000'],
+    [{ kind: 'errno', errno: 'EFAULT' }, '= -1 EFAULT (Bad address)'],
+    [{ kind: 'access', value: 7 }, '= 7'],
+    [{ kind: 'blocked', uffd: 4 }, 'blocked on userfaultfd 4'],
+    [{ kind: 'signal', signal: sig }, 'SIGBUS BUS_MCEERR_AO si_addr=P+0x3000 si_addr_lsb=21'],
+    [{ kind: 'expect', mismatches: 0 }, 'ok'],
+    [{ kind: 'expect', mismatches: 2 }, '2 mismatch(es)'],
+    [{ kind: 'failed', message: 'pfn_of: no page' }, 'pfn_of: no page'],
+  ];
+  for (const [r, text] of returns) t.equal(returnText(r), text, r.kind);
+  t.same(stepLines({
+    index: 4, line: 12, in: 'C.T', call: 'madvise(P+0x3000, 0x1000, MADV_HWPOISON)', ret: { kind: 'value', value: 0, address: false },
+    signals: [
+      { ...sig, process: 'C', pid: 1002, tid: 1003, how: 'queued', outcome: 'delivered' },
+      { ...sig, si_addr: { addr: 0x5000 }, pid: 77, tid: 77, how: 'queued', outcome: 'dropped' },
+    ],
+    outputBefore: 0, trace: ['madvise_inject_error', '  memory_failure'],
+  }), [
+    '# step 4, line 12: [C.T] madvise(P+0x3000, 0x1000, MADV_HWPOISON) = 0',
+    '#   | madvise_inject_error',
+    '#   |   memory_failure',
+    '#   signal: SIGBUS BUS_MCEERR_AO si_addr=P+0x3000 si_addr_lsb=21 to C 1002/1003 (queued, delivered)',
+    '#   signal: SIGBUS BUS_MCEERR_AO si_addr=0x5000 si_addr_lsb=21 to 77/77 (queued, dropped)',
+  ]);
+});
+
+t.test('shared words: sizes, levels, addresses, capped lists, si_addr_lsb only where it is carried', async (t) => {
+  t.same([sizeName(4096), sizeName(2 * 1024 ** 2), sizeName(3 * 1024 ** 3), sizeName(100)], ['4K', '2M', '3G', '0x64']);
+  t.same([levelName(4096), levelName(2 * 1024 ** 2), levelName(1024 ** 3), levelName(16 * 1024)], ['PTE', 'PMD', 'PUD', '16K']);
+  t.equal(addressText(inP(0x10)), 'P+0x10');
+  t.equal(addressText({ addr: 255 }), '0xff');
+  t.equal(paddedOffset('P', 0x200000, 0x1000), 'P+0x001000');
+  t.equal(listText({ first: [0, 128], more: 0 }), '[0, 128]');
+  t.equal(listText({ first: [], more: 0 }), '[]');
+  t.equal(listText({ first: [1], more: 2 }), '[1, … 2 more]');
+  t.equal(siAddrText({ si_code: 'BUS_ADRERR', si_addr: inP(0), si_addr_lsb: 0 }), 'si_addr=P+0x0');
+  t.equal(siAddrText({ si_code: 'BUS_MCEERR_AR', si_addr: inP(0), si_addr_lsb: 0 }), 'si_addr=P+0x0 si_addr_lsb=0', 'MCEERR codes always carry an lsb');
+  t.equal(callText({ call: 'fork()' }), 'fork()');
+  t.equal(callText({ in: 'C', call: 'fork()' }), '[C] fork()');
 });

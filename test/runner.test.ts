@@ -6,8 +6,9 @@ import type { Scenario } from '../src/scenario/types.js';
 import { runStream } from '../src/runner/run.js';
 import type { StreamResult, TestResult } from '../src/runner/results.js';
 import { judge, streamExitStatus } from '../src/runner/verdict.js';
-import { mappedSizes, meminfoLines, sizeName } from '../src/runner/observe.js';
-import { streamLines } from '../src/report/tap.js';
+import { sizeName } from '../src/report/format.js';
+import { callText, mappedSizes, meminfoLines, outputLines, returnText, signalRecordText, summaryLines } from '../src/report/observations.js';
+import { reasonOf, streamLines } from '../src/report/tap.js';
 import type { ShowState } from '../src/runner/show-state.js';
 import { renderShowText } from '../src/report/show-text.js';
 
@@ -27,6 +28,11 @@ function run(body: string, verdicts = ''): StreamResult {
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
   return r.result;
 }
+
+/** A test's output, summary and reason as the TAP stream words them (without "# "). */
+const lines = (r: TestResult | undefined): string[] => r?.output.flatMap(outputLines) ?? [];
+const summary = (r: TestResult | undefined): string[] => (r === undefined ? [] : summaryLines(r.observations));
+const reason = (r: TestResult | undefined): string | undefined => (r === undefined ? undefined : reasonOf(r));
 
 const only = (s: StreamResult): TestResult => {
   const first = s.tests[0];
@@ -52,8 +58,8 @@ const POISON = `tests:
 
 t.test('a poisoned hugepage: SIGBUS summary, mapped sizes, raw_hwp_list, HardwareCorrupted', async (t) => {
   const r = only(run(POISON));
-  t.equal(r.status, 'pass', r.lines.join('\n'));
-  t.same(r.summary, [
+  t.equal(r.status, 'pass', lines(r).join('\n'));
+  t.same(summary(r), [
     'sigbus: 1 BUS_MCEERR_AR si_addr=P+0x9 si_addr_lsb=21',
     'mapped P: 2M x1, hwpoison 2M x1 | raw_hwp_list(P+0x0): [2] | HardwareCorrupted: +4 kB',
   ]);
@@ -73,8 +79,8 @@ t.test('an errno with on_error: skip ends the test as SKIP with the C line', asy
       - print: never reached
 `));
   t.equal(r.status, 'skip');
-  t.equal(r.reason, 'MADV_SPLIT failed: Invalid argument');
-  t.same(r.lines, [' !!! MADV_SPLIT failed: Invalid argument']);
+  t.equal(reason(r), 'MADV_SPLIT failed: Invalid argument');
+  t.same(lines(r), [' !!! MADV_SPLIT failed: Invalid argument']);
   t.equal(r.departure, 'skip');
 });
 
@@ -87,7 +93,7 @@ t.test('an errno nobody expected fails; an expected errno passes', async (t) => 
 `;
   const failed = only(run(body('')));
   t.equal(failed.status, 'fail');
-  t.same(failed.lines, [' !!! MADV_DONTNEED failed: Invalid argument']);
+  t.same(lines(failed), [' !!! MADV_DONTNEED failed: Invalid argument']);
   t.equal(only(run(body(', expect: {errno: EINVAL}'))).status, 'pass');
 });
 
@@ -99,19 +105,19 @@ t.test('an expectation mismatch prints expected and actual side by side', async 
       - access: {addr: Q + 16, op: read, expect: {sigbus: BUS_MCEERR_AR, si_addr: Q + 16}}
 `));
   t.equal(r.status, 'fail');
-  t.same(r.lines, [' !!! line 8: access expected sigbus=BUS_MCEERR_AR si_addr=Q+0x10, got sigbus=none si_addr=-']);
+  t.same(lines(r), [' !!! line 8: access expected sigbus=BUS_MCEERR_AR si_addr=Q+0x10, got sigbus=none si_addr=-']);
 });
 
 t.test('an unexpected SIGBUS on access fails the test', async (t) => {
   const r = only(run(POISON.replace('expect: {sigbus: BUS_MCEERR_AR, si_addr: P + 9}', 'value: 1')));
   t.equal(r.status, 'fail');
-  t.match(r.lines.at(-1), /^ !!! unexpected SIGBUS BUS_MCEERR_AR si_addr=P\+0x9/);
+  t.match(lines(r).at(-1), /^ !!! unexpected SIGBUS BUS_MCEERR_AR si_addr=P\+0x9/);
 });
 
 t.test('a failed state expectation lists each mismatch', async (t) => {
   const r = only(run(POISON.replace('HardwareCorrupted: +4 kB', 'HardwareCorrupted: +8 kB').replace('is: [2]', 'is: [2, 3]')));
   t.equal(r.status, 'fail');
-  t.same(r.lines, [
+  t.same(lines(r), [
     ' !!! line 13: raw_hwp_list(P+0x0): expected [2, 3], got [2]',
     ' !!! line 13: HardwareCorrupted: expected +8 kB, got +4 kB',
   ]);
@@ -143,17 +149,17 @@ t.test('state carries over between tests like one boot', async (t) => {
       - print: "HardwareCorrupted = {HardwareCorrupted} kB"
 `);
   const later = s.tests[1];
-  t.equal(later?.status, 'pass', later?.lines.join('\n') ?? '');
-  t.same(later?.lines, [' ... HardwareCorrupted = 4 kB']);
-  t.same(later?.summary, [], 'nothing mapped or poisoned in this test');
+  t.equal(later?.status, 'pass', lines(later).join('\n'));
+  t.same(lines(later), [' ... HardwareCorrupted = 4 kB']);
+  t.same(summary(later), [], 'nothing mapped or poisoned in this test');
 });
 
 t.test('dump prints page-table runs, the folio and meminfo', async (t) => {
   const r = only(run(POISON.replace('      - expect:', '      - dump: {mapping: P, raw_hwp_list: P, meminfo: true}\n      - expect:')));
-  t.equal(r.lines[0], '[P+0x000000, P+0x200000) PMD 2M hwpoison');
-  t.equal(r.lines[1], '[P+0x200000, P+0x400000) PMD 2M present');
-  t.match(r.lines[2], /^folio\(P\+0x0\): pfn 0x[0-9a-f]+ 2M .*hwpoison.* raw_hwp_list \[2\]$/);
-  t.equal(r.lines[3], 'HardwareCorrupted:     4 kB');
+  t.equal(lines(r)[0], '[P+0x000000, P+0x200000) PMD 2M hwpoison');
+  t.equal(lines(r)[1], '[P+0x200000, P+0x400000) PMD 2M present');
+  t.match(lines(r)[2], /^folio\(P\+0x0\): pfn 0x[0-9a-f]+ 2M .*hwpoison.* raw_hwp_list \[2\]$/);
+  t.equal(lines(r)[3], 'HardwareCorrupted:     4 kB');
 });
 
 t.test('an author error at run time comes back positioned', async (t) => {
@@ -194,7 +200,7 @@ t.test('--test runs only the named tests', async (t) => {
   t.same(r.ok ? r.result.tests.map((x) => x.name) : [], ['other']);
 });
 
-t.test('observe helpers', async (t) => {
+t.test('summary words: sizes, mapped sizes, meminfo', async (t) => {
   t.equal(sizeName(4096), '4K');
   t.equal(sizeName(3 * 1024 ** 3), '3G');
   t.equal(sizeName(100), '0x64');
@@ -225,8 +231,8 @@ t.test('MADV_HWPOISON across a hugepage boundary notes both folios', async (t) =
       - memset: {addr: P, length: L, value: 7}
       - madvise: {addr: P + hugepagesz - PAGE_SIZE, length: hugepagesz + PAGE_SIZE, advice: MADV_HWPOISON}
 `));
-  t.equal(r.status, 'pass', r.lines.join('\n'));
-  t.match(r.summary.at(-1), /raw_hwp_list\(P\+0x0\): \[511\] \| raw_hwp_list\(P\+0x200000\): \[511\] \| HardwareCorrupted: \+8 kB$/);
+  t.equal(r.status, 'pass', lines(r).join('\n'));
+  t.match(summary(r).at(-1), /raw_hwp_list\(P\+0x0\): \[511\] \| raw_hwp_list\(P\+0x200000\): \[511\] \| HardwareCorrupted: \+8 kB$/);
 });
 
 t.test('every bundled scenario keeps the model invariants after every step, under every profile it names', async (t) => {
@@ -274,11 +280,11 @@ t.test('processes: early kill sends AO to a forked child, whose default action k
       - print: never reached
 `)));
   t.equal(r.status, 'fail');
-  t.equal(r.reason, 'process C is dead');
-  t.match(r.lines, [/^ \.\.\. child \d+ is gone$/, ' !!! process C is dead']);
-  t.same(r.summary.slice(0, 2), ['sigbus C: 1 BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=21', 'killed: C by SIGBUS BUS_MCEERR_AO']);
-  t.match(r.steps.map((s) => s.call), [/^memfd/, /^ftruncate/, /^mmap/, /^memset/, 'fork()', '[C] access(P+0x0, read)', /^\[C\] prctl\(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY\)/, '[C] sigaction(SIGBUS, default)']);
-  t.match(r.steps[8]?.signals, [/^SIGBUS BUS_MCEERR_AO si_addr=P\+0x0 si_addr_lsb=21 to C \d+\/\d+ \(queued, killed\)$/]);
+  t.equal(reason(r), 'process C is dead');
+  t.match(lines(r), [/^ \.\.\. child \d+ is gone$/, ' !!! process C is dead']);
+  t.same(summary(r).slice(0, 2), ['sigbus C: 1 BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=21', 'killed: C by SIGBUS BUS_MCEERR_AO']);
+  t.match(r.steps.map(callText), [/^memfd/, /^ftruncate/, /^mmap/, /^memset/, 'fork()', '[C] access(P+0x0, read)', /^\[C\] prctl\(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY\)/, '[C] sigaction(SIGBUS, default)']);
+  t.match(r.steps[8]?.signals.map(signalRecordText), [/^SIGBUS BUS_MCEERR_AO si_addr=P\+0x0 si_addr_lsb=21 to C \d+\/\d+ \(queued, killed\)$/]);
 });
 
 t.test('expect signals: a mismatch shows both lists with the fields the expectation names', async (t) => {
@@ -289,12 +295,12 @@ t.test('expect signals: a mismatch shows both lists with the fields the expectat
       - expect: {signals: {C: [{sigbus: BUS_MCEERR_AR}, {sigkill: true}], main: []}, alive: [C], dead: [main]}
 `)));
   t.equal(r.status, 'fail');
-  t.same(r.lines, [
+  t.same(lines(r), [
     ' !!! line 15: signals C: expected [BUS_MCEERR_AR, SIGKILL], got [BUS_MCEERR_AO]',
     ' !!! line 15: signals main: expected [], got [BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=21]',
     ' !!! line 15: process main: expected dead, got alive',
   ]);
-  t.same(r.summary.slice(0, 2), [
+  t.same(summary(r).slice(0, 2), [
     'sigbus: 1 BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=21',
     'sigbus C: 1 BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=21',
   ], 'early kill reaches both mappers; the record handler keeps them alive');
@@ -309,8 +315,8 @@ t.test('processes: main killed by an AR under the default action; observers stil
       - expect: {mapping: {at: P, kind: hwpoison}}
 `)));
   t.equal(r.status, 'fail');
-  t.same(r.lines, [' ... still printing', ' !!! process main is dead']);
-  t.same(r.summary, [
+  t.same(lines(r), [' ... still printing', ' !!! process main is dead']);
+  t.same(summary(r), [
     'sigbus: 1 BUS_MCEERR_AR si_addr=P+0x1 si_addr_lsb=21',
     'killed: main by SIGBUS BUS_MCEERR_AR',
     'raw_hwp_list(P+0x0): [0] | HardwareCorrupted: +4 kB',
@@ -325,9 +331,9 @@ t.test('threads: sigaction exit_thread ends the thread that took the AR; the pro
       - access: {in: main.T, addr: P + hugepagesz, op: read}
 `)));
   t.equal(r.status, 'fail');
-  t.same(r.lines, [' !!! thread main.T is dead']);
-  t.match(r.steps.find((st) => st.call.startsWith('[main.T] mce('))?.signals, [/\(forced, thread-exited\)$/]);
-  t.match(r.summary.at(-1), /raw_hwp_list\(P\+0x0\): \[3\] \| HardwareCorrupted: \+4 kB$/, 'mce notes the folio it poisoned');
+  t.same(lines(r), [' !!! thread main.T is dead']);
+  t.match(r.steps.find((st) => callText(st).startsWith('[main.T] mce('))?.signals.map(signalRecordText), [/\(forced, thread-exited\)$/]);
+  t.match(summary(r).at(-1), /raw_hwp_list\(P\+0x0\): \[3\] \| HardwareCorrupted: \+4 kB$/, 'mce notes the folio it poisoned');
 });
 
 t.test('userfaultfd: a MISSING fault blocks; read(uffd) returns the PAGEFAULT, then EAGAIN', async (t) => {
@@ -346,9 +352,9 @@ t.test('userfaultfd: a MISSING fault blocks; read(uffd) returns the PAGEFAULT, t
       - uffdio_unregister: {uffd: uffd, addr: P, length: L}
 `;
   const ok = only(run(steps(', expect: {blocked: true}')));
-  t.equal(ok.status, 'pass', ok.lines.join('\n'));
-  t.match(ok.lines, [/^ \.\.\. fault at 0x[0-9a-f]+$/]);
-  t.match(ok.steps.map((s) => `${s.call} ${s.ret}`), [
+  t.equal(ok.status, 'pass', lines(ok).join('\n'));
+  t.match(lines(ok), [/^ \.\.\. fault at 0x[0-9a-f]+$/]);
+  t.match(ok.steps.map((s) => `${callText(s)} ${returnText(s.ret)}`), [
     /^memfd/, /^ftruncate/, /^mmap/,
     /^userfaultfd\(O_CLOEXEC\|O_NONBLOCK\) = \d+; ioctl\(\d+, UFFDIO_API, EVENT_FORK\|MISSING_HUGETLBFS\|MINOR_HUGETLBFS\) = \d+$/,
     /^ioctl\(UFFDIO_REGISTER, \d+, P\+0x0, 0x400000, MISSING\) = 0$/,
@@ -360,7 +366,7 @@ t.test('userfaultfd: a MISSING fault blocks; read(uffd) returns the PAGEFAULT, t
   ]);
   const blocked = only(run(steps('')));
   t.equal(blocked.status, 'fail');
-  t.match(blocked.lines, [/^ !!! blocked: access waits on userfaultfd \d+ \(line 12\)$/]);
+  t.match(lines(blocked), [/^ !!! blocked: access waits on userfaultfd \d+ \(line 12\)$/]);
 });
 
 t.test('userfaultfd: a feature this kernel does not offer fails UFFDIO_API', async (t) => {
@@ -379,7 +385,7 @@ t.test('userfaultfd: a feature this kernel does not offer fails UFFDIO_API', asy
   if (!stream.ok) throw new Error(stream.errors.map((e) => e.message).join('\n'));
   const r = only(stream.result);
   t.equal(r.status, 'skip');
-  t.same(r.lines, [' !!! UFFDIO_API failed: Invalid argument']);
+  t.same(lines(r), [' !!! UFFDIO_API failed: Invalid argument']);
 });
 
 t.test('userfaultfd: MINOR registration, UFFDIO_CONTINUE and UFFDIO_WRITEPROTECT', async (t) => {
@@ -394,7 +400,7 @@ t.test('userfaultfd: MINOR registration, UFFDIO_CONTINUE and UFFDIO_WRITEPROTECT
           smaps: {at: S, Shared_Hugetlb: 2048 kB, Private_Hugetlb: 0 kB}
       - uffdio_continue: {uffd: uffd, addr: S + 1, length: hugepagesz, expect: {errno: EINVAL}}
 `)));
-  t.equal(r.status, 'pass', r.lines.join('\n'));
+  t.equal(r.status, 'pass', lines(r).join('\n'));
   t.match(r.steps.find((s) => s.call.includes('WRITEPROTECT'))?.call, /^ioctl\(UFFDIO_WRITEPROTECT, \d+, S\+0x0, 0x200000, MODE_WP\)$/);
 });
 
@@ -410,7 +416,7 @@ t.test('file I/O: pread of a poisoned hugepage is EIO, the next one reads; pwrit
       - pread: {fd: fd, length: PAGE_SIZE, offset: 0}
 `)));
   t.equal(r.status, 'fail');
-  t.same(r.lines, [' !!! pread failed: Input/output error']);
+  t.same(lines(r), [' !!! pread failed: Input/output error']);
   t.match(r.steps.map((s) => s.call), [/^memfd/, /^ftruncate/, /^mmap/, /^memset/, /^madvise/, 'pread(3, buf, 0x1000, 0x1000)', /^pread/, 'read(3, buf, 0x64)', 'pwrite(3, buf, 0x1, 0x0)', /^munmap/, 'fallocate(3, FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE, 0x200000, 0x200000)', 'expect', /^pread/]);
 });
 
@@ -426,9 +432,9 @@ t.test('injectors: corrupt-pfn, hard_offline_page and pfn_of', async (t) => {
       - print: never reached
 `)));
   t.equal(r.status, 'fail');
-  t.match(r.lines, [/^ \.\.\. free hugepage 0x[0-9a-f]+$/, ' !!! pfn_of: no page']);
-  t.equal(r.summary.at(-1), 'mapped P: hwpoison 2M x2 | raw_hwp_list(P+0x0): [3] | raw_hwp_list(P+0x200000): [5] | HardwareCorrupted: +12 kB');
-  t.match(r.steps.map((s) => `${s.call} ${s.ret}`), [/^memfd/, /^ftruncate/, /^mmap/, /^memset/, /^echo 0x[0-9a-f]+ > corrupt-pfn = 0$/, /^pfn_of\(fd 3, 0x200000\) = 0x[0-9a-f]+ $/, /^echo 0x[0-9a-f]+5000 > hard_offline_page = 0$/, /^pfn_of\(free hugepage 0\)/, 'print ', /corrupt-pfn/, 'expect ok', 'pfn_of(free hugepage 100) = none pfn_of: no page']);
+  t.match(lines(r), [/^ \.\.\. free hugepage 0x[0-9a-f]+$/, ' !!! pfn_of: no page']);
+  t.equal(summary(r).at(-1), 'mapped P: hwpoison 2M x2 | raw_hwp_list(P+0x0): [3] | raw_hwp_list(P+0x200000): [5] | HardwareCorrupted: +12 kB');
+  t.match(r.steps.map((s) => `${callText(s)} ${returnText(s.ret)}`), [/^memfd/, /^ftruncate/, /^mmap/, /^memset/, /^echo 0x[0-9a-f]+ > corrupt-pfn = 0$/, /^pfn_of\(fd 3, 0x200000\) = 0x[0-9a-f]+ $/, /^echo 0x[0-9a-f]+5000 > hard_offline_page = 0$/, /^pfn_of\(free hugepage 0\)/, 'print ', /corrupt-pfn/, 'expect ok', 'pfn_of(free hugepage 100) = none pfn_of: no page']);
 });
 
 t.test('sysctl, nr_hugepages, sigprocmask and spawn', async (t) => {
@@ -451,8 +457,8 @@ t.test('sysctl, nr_hugepages, sigprocmask and spawn', async (t) => {
       - print: "spawned {Q}"
 `));
   t.equal(r.status, 'fail', 'the fd belongs to Q, not main');
-  t.same(r.lines, [' !!! ftruncate failed: Bad file descriptor']);
-  t.match(r.steps.map((s) => s.call), [
+  t.same(lines(r), [' !!! ftruncate failed: Bad file descriptor']);
+  t.match(r.steps.map(callText), [
     'echo 6 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages', 'expect', 'sysctl vm.nr_hugepages=5', 'expect',
     'echo 1 > /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages', 'sigprocmask(SIG_BLOCK, {SIGBUS})',
     'sigprocmask(SIG_UNBLOCK, {SIGBUS})', 'sysctl vm.memory_failure_recovery=1', 'spawn()', /^\[Q\] memfd_create/, /^ftruncate/,
@@ -474,8 +480,8 @@ t.test('processes a test forked or spawned do not outlive it', async (t) => {
     steps:
       - expect: {pool: {free: 4}}
 `);
-  t.same(s.tests.map((x) => x.status), ['pass', 'pass'], s.tests.flatMap((x) => x.lines).join('\n'));
-  t.same(s.tests[0]?.summary, ['mapped A: 2M x1 | mapped B: 2M x1 | HardwareCorrupted: +0 kB']);
+  t.same(s.tests.map((x) => x.status), ['pass', 'pass'], s.tests.flatMap((x) => lines(x)).join('\n'));
+  t.same(summary(s.tests[0]), ['mapped A: 2M x1 | mapped B: 2M x1 | HardwareCorrupted: +0 kB']);
 });
 
 t.test('mf_stats: none on v6.1', async (t) => {
@@ -484,7 +490,7 @@ t.test('mf_stats: none on v6.1', async (t) => {
     steps:
       - expect: {mf_stats: {total: "+0"}}
 `));
-  t.same(r.lines, [' !!! line 7: mf_stats: expected per-node memory_failure stats, got none on this kernel']);
+  t.same(lines(r), [' !!! line 7: mf_stats: expected per-node memory_failure stats, got none on this kernel']);
 });
 
 t.test('a 2 MiB shared mapping over a PUD-aligned 1 GiB range is UNSUPPORTED (huge_pmd_share)', async (t) => {
@@ -512,7 +518,7 @@ t.test('fork with UFFD_FEATURE_EVENT_FORK: blocked until a reader takes the FORK
 `;
   const blocked = only(run(body('fork: {as: C}')));
   t.equal(blocked.status, 'fail');
-  t.match(blocked.lines, [/^ !!! blocked: fork waits on userfaultfd \d+ \(line 12\)$/]);
+  t.match(lines(blocked), [/^ !!! blocked: fork waits on userfaultfd \d+ \(line 12\)$/]);
   t.equal(only(run(body('fork: {as: C, expect: {blocked: true}}'))).status, 'pass');
   t.equal(only(run(body('fork: {as: C, reader: uffd}'))).status, 'pass');
 });
@@ -557,7 +563,7 @@ t.test('kernel.switches reach the kernel: per_node_mf_stats on v6.1 makes mf_sta
   const head = (sw: string): string => `scenario: s\nkernel: {profile: v6.1, nr_hugepages: 2${sw}}\n`;
   t.equal(only(runAs(head('') + body, 'v6.1')).status, 'fail', 'v6.1 has no per-node stats');
   const on = runAs(head(', switches: {per_node_mf_stats: true}') + body, 'v6.1');
-  t.equal(only(on).status, 'pass', only(on).lines.join('\n'));
+  t.equal(only(on).status, 'pass', lines(only(on)).join('\n'));
   t.same(on.switches, [{ name: 'per_node_mf_stats', value: true }]);
 });
 
@@ -576,12 +582,12 @@ t.test('kernel.faults reach the kernel: a failed raw_hwp_page allocation loses t
 `;
   const head = (faults: string): string => `scenario: s\nkernel: {profile: v6.1, nr_hugepages: 2${faults}}\n`;
   const listed = only(runAs(`${head('')}${body}      - expect: {raw_hwp_list: {of: P, is: [2, 3]}}\n`, 'v6.1'));
-  t.equal(listed.status, 'pass', listed.lines.join('\n'));
+  t.equal(listed.status, 'pass', lines(listed).join('\n'));
   const lost = runAs(`${head(', faults: {raw_hwp_page_alloc: 1}')}${body}      - expect: {raw_hwp_list: {of: P, is: []}}\n`, 'v6.1');
-  t.equal(only(lost).status, 'pass', only(lost).lines.join('\n'));
+  t.equal(only(lost).status, 'pass', lines(only(lost)).join('\n'));
   t.same(lost.switches, [], 'faults are not switches');
-  t.match(only(lost).lines, [/hwpoison,raw_hwp_unreliable,.*raw_hwp_list \[\]$/], 'the folio is marked raw_hwp_unreliable');
-  t.match(listed.lines, [/raw_hwp_list \[2, 3\]$/]);
+  t.match(lines(only(lost)), [/hwpoison,raw_hwp_unreliable,.*raw_hwp_list \[\]$/], 'the folio is marked raw_hwp_unreliable');
+  t.match(lines(listed), [/raw_hwp_list \[2, 3\]$/]);
 });
 
 t.test('--trace: the kernel path under each step, nothing else changes', async (t) => {
@@ -611,7 +617,7 @@ t.test('--trace: the kernel path under each step, nothing else changes', async (
   ]);
   t.equal(path0[0], 'do_madvise(X, X, MADV_HWPOISON) = 0', 'the path starts at the syscall');
   t.ok(path0.indexOf('      try_memory_failure_hugetlb: folio X (2M), raw page 0 = 0') > 0, 'callees indent two spaces per depth');
-  const probe = steps.find((s) => s.call.startsWith('access(') && s.ret.includes('BUS_MCEERR_AR'));
+  const probe = steps.find((s) => s.call.startsWith('access(') && returnText(s.ret).includes('BUS_MCEERR_AR'));
   t.match(probe?.trace?.join('\n') ?? '', /hugetlb_fault\(X?.*= VM_FAULT_HWPOISON_LARGE[\s\S]*mm_fault_error[\s\S]*force_sig_mceerr: SIGBUS BUS_MCEERR_AR/);
   t.notOk(only(verbose.result).steps.some((s) => s.trace !== undefined), '-v alone records no trace');
 });
@@ -668,7 +674,7 @@ t.test('show: earlier tests run first, a failed test says so, names follow addre
 `;
   const second = showOf(two, 'second');
   t.equal(second.hardwareCorrupted, 4, "the first test's poison carries over, as in a run");
-  t.same(second.outcome, { status: 'fail', reason: 'line 15: access expected value=7' });
+    t.same(second.outcome, { status: 'fail', stop: { kind: 'step-expect', line: 15, op: 'access', expected: 'value=7', actual: 'value=0' } });
   t.equal(second.atEnd, true);
   t.same(second.step?.index, 2, 'the failing step is the last one run');
   t.match(renderShowText(second), /\nat the end of the test, after step 2 \(line 15\): access\(Q\+0x0, read\)\nthe test stopped: fail: line 15: access expected value=7\n/);

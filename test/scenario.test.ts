@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
-import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, SIGNALS_EXAMPLE, STEP_EXAMPLES } from '../src/runner/docs.js';
+import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, SIGNALS_EXAMPLE, STEP_EXAMPLES } from '../src/report/docs.js';
 import { PROFILES } from '../src/kernel/index.js';
 import { runStream } from '../src/runner/run.js';
 import { UFFD_FEATURES, UFFD_FEATURES_BY_PROFILE } from '../src/scenario/names.js';

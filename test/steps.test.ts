@@ -2,7 +2,7 @@
 // everything else — the schema's step items, docs/scenarios.md, --help, the builder — follows from it.
 import t from 'tap';
 import * as z from 'zod';
-import { scenarioDocsText } from '../src/runner/docs.js';
+import { scenarioDocsText } from '../src/report/docs.js';
 import { runStream } from '../src/runner/run.js';
 import { CHECKS } from '../src/runner/expect/index.js';
 import { RUNS } from '../src/runner/steps/index.js';
@@ -12,6 +12,12 @@ import { scenarioJsonSchema } from '../src/scenario/schema.js';
 import { EXPECT_FIELD_DEFS, EXPECT_FIELD_NAMES, EXPECT_FIELDS, stateExpectSchema } from '../src/scenario/expect/index.js';
 import { STEP_DEFS, STEP_NAMES, STEPS } from '../src/scenario/steps/index.js';
 import type { CallStep, Scenario } from '../src/scenario/types.js';
+import type { TestResult } from '../src/runner/results.js';
+import { callText, outputLines } from '../src/report/observations.js';
+import { reasonOf } from '../src/report/tap.js';
+
+const lines = (r: TestResult | undefined): string[] => r?.output.flatMap(outputLines) ?? [];
+const reason = (r: TestResult | undefined): string | undefined => (r === undefined ? undefined : reasonOf(r));
 
 function load(text: string): Scenario {
   const r = loadScenario('s.yaml', text);
@@ -84,10 +90,10 @@ tests:
   const r = runStream(load(text), '2M', 'v6.1', { verbose: true, checkInvariants: true });
   t.ok(r.ok);
   const [exited, after] = r.result.tests;
-  t.equal(exited?.status, 'pass', exited?.lines.join('\n') ?? '');
-  t.match(exited?.steps.map((s) => s.call), [/^memfd_create/, /^ftruncate/, /^mmap/, /^memset/, 'fork()', '[C] _exit(3)', 'expect']);
+  t.equal(exited?.status, 'pass', lines(exited).join('\n'));
+  t.match(exited?.steps.map(callText), [/^memfd_create/, /^ftruncate/, /^mmap/, /^memset/, 'fork()', '[C] _exit(3)', 'expect']);
   t.equal(after?.status, 'fail');
-  t.equal(after?.reason, 'process Q is dead');
+  t.equal(reason(after), 'process Q is dead');
   t.match(loadScenario('s.yaml', text.replace('exit: {status: 3, in: C}', 'exit: {status: 3, code: 1}')).errors, [{ code: 'UNKNOWN_FIELD' }]);
 });
 

@@ -4,10 +4,8 @@
 // when a file is missing or not a regular file.
 
 import { resolve } from 'node:path';
-import { diffTap, renderDiff } from '../report/diff.js';
-import type { DiffPaint } from '../report/diff.js';
-import { MAX_TAP_NESTING, readTap, tapNesting } from '../report/tap-read.js';
-import type { TapLevel } from '../report/tap-read.js';
+import { diffTap, MAX_TAP_NESTING, readTap, renderDiff, tapNesting } from '../report/index.js';
+import type { DiffPaint, TapLevel } from '../report/index.js';
 import { stdoutChalk } from './color.js';
 import { EXIT, ExitError } from './exit.js';
 import type { ExitCode } from './exit.js';

@@ -8,9 +8,9 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { renderTap } from '../report/tap.js';
-import type { GoldenStatus, StreamResult } from '../runner/results.js';
-import { HUGEPAGE_SIZES } from '../scenario/types.js';
+import { renderTap } from '../report/index.js';
+import type { GoldenStatus, StreamResult } from '../runner/index.js';
+import { HUGEPAGE_SIZES } from '../scenario/index.js';
 import { hasScenarioSuffix, scenarioStem } from './files.js';
 import { readInputFile, TAP_MAX_BYTES } from './read.js';
 import { commitFiles } from './write.js';

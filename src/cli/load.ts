@@ -3,9 +3,8 @@
 // cannot be read does not stop the others: its message is printed with their errors.
 
 import { resolve } from 'node:path';
-import { formatError, sortErrors } from '../scenario/errors.js';
-import { loadScenario } from '../scenario/load.js';
-import type { Scenario, ScenarioError } from '../scenario/types.js';
+import { formatError, loadScenario, sortErrors } from '../scenario/index.js';
+import type { Scenario, ScenarioError } from '../scenario/index.js';
 import { EXIT, ExitError, type ExitCode } from './exit.js';
 import { collectScenarioPaths, DEFAULT_PATH } from './files.js';
 import type { CommandContext } from './io.js';

@@ -2,7 +2,7 @@
 // builds the commander program from these tables, and --help is generated from them.
 
 import { FORMAT_NAMES } from '../report/index.js';
-import { HUGEPAGE_SIZES } from '../scenario/types.js';
+import { HUGEPAGE_SIZES } from '../scenario/index.js';
 import { COLOR_MODES } from './color.js';
 import { parseJobs, parseShard, parseStep } from './shard.js';
 import type { Shard } from './shard.js';

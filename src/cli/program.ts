@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { STEPS, STEP_NAMES } from '../scenario/steps/index.js';
+import { STEPS, STEP_NAMES } from '../scenario/index.js';
 import { colorMode, stderrChalk } from './color.js';
 import type { ColorMode } from './color.js';
 import { EXIT_TABLE } from './exit.js';

@@ -3,20 +3,12 @@
 // verdicts, and with --check or --update-golden, streams against their goldens.
 
 import { PROFILE_NAMES, isProfileName } from '../kernel/index.js';
-import { renderDiff, diffTap } from '../report/diff.js';
-import { renderGithubAnnotations } from '../report/github.js';
-import { REPORTERS } from '../report/index.js';
+import { diffTap, readTap, renderDiff, renderGithubAnnotations, REPORTERS, runExitStatus, TapWriter } from '../report/index.js';
 import type { ReportOptions } from '../report/index.js';
-import { readTap } from '../report/tap-read.js';
-import { TapWriter } from '../report/tap.js';
-import { bootProfile, switchChanges } from '../runner/boot.js';
-import type { GoldenStatus, StreamResult } from '../runner/results.js';
-import { STREAM_BUDGET } from '../runner/run.js';
-import type { RunOptions, StreamBudget } from '../runner/run.js';
-import { runExitStatus } from '../report/problems.js';
-import { streamExitStatus } from '../runner/verdict.js';
-import { didYouMean } from '../scenario/suggest.js';
-import type { HugepageSize, ProfileName, Scenario, ScenarioError } from '../scenario/types.js';
+import { bootProfile, STREAM_BUDGET, streamExitStatus, switchChanges } from '../runner/index.js';
+import type { GoldenStatus, RunOptions, StreamBudget, StreamResult } from '../runner/index.js';
+import { didYouMean } from '../scenario/index.js';
+import type { HugepageSize, ProfileName, Scenario, ScenarioError } from '../scenario/index.js';
 import { EXIT, ExitError } from './exit.js';
 import type { ExitCode } from './exit.js';
 import { DEFAULT_PATH } from './files.js';

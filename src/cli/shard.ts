@@ -5,7 +5,7 @@
 // gives it (tests run in order on one boot; later tests are not run).
 
 import { InvalidArgumentError } from 'commander';
-import type { HugepageSize, ProfileName, Scenario } from '../scenario/types.js';
+import type { HugepageSize, ProfileName, Scenario } from '../scenario/index.js';
 
 export interface Shard {
   /** 1-based. */

@@ -3,11 +3,10 @@
 // the state: the text tree on stdout (report/show-text.ts), or JSON, and an SVG with --svg
 // (report/show-svg.ts).
 
-import { renderShowSvg } from '../report/show-svg.js';
-import { renderShowText } from '../report/show-text.js';
-import { runStream } from '../runner/run.js';
-import type { ShowState } from '../runner/show-state.js';
-import { didYouMean } from '../scenario/suggest.js';
+import { renderShowSvg, renderShowText } from '../report/index.js';
+import { runStream } from '../runner/index.js';
+import type { ShowState } from '../runner/index.js';
+import { didYouMean } from '../scenario/index.js';
 import { stdoutChalk } from './color.js';
 import { EXIT, ExitError } from './exit.js';
 import type { ExitCode } from './exit.js';

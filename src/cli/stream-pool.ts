@@ -7,10 +7,9 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { runStream } from '../runner/run.js';
-import type { RunOptions, StreamBudget, StreamRun } from '../runner/run.js';
-import type { TestResult } from '../runner/results.js';
-import type { HugepageSize, ProfileName, Scenario } from '../scenario/types.js';
+import { runStream } from '../runner/index.js';
+import type { RunOptions, StreamBudget, StreamRun, TestResult } from '../runner/index.js';
+import type { HugepageSize, ProfileName, Scenario } from '../scenario/index.js';
 import type { StreamReply, StreamTask } from './stream-worker.js';
 
 export interface StreamJob {

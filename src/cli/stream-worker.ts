@@ -3,10 +3,10 @@
 // it ever stops being cloneable, as its text, loaded here once per file.
 
 import { parentPort } from 'node:worker_threads';
-import { runStream } from '../runner/run.js';
-import type { RunOptions, StreamRun } from '../runner/run.js';
-import { loadScenario } from '../scenario/load.js';
-import type { HugepageSize, ProfileName, Scenario } from '../scenario/types.js';
+import { runStream } from '../runner/index.js';
+import type { RunOptions, StreamRun } from '../runner/index.js';
+import { loadScenario } from '../scenario/index.js';
+import type { HugepageSize, ProfileName, Scenario } from '../scenario/index.js';
 
 export interface StreamTask {
   readonly id: number;

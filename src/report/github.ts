@@ -5,7 +5,7 @@
 // are `::error`s too. They go to stderr, the job's log (never into the TAP on stdout); they do not fail
 // the job, the exit status does.
 
-import type { StreamResult } from '../runner/results.js';
+import type { StreamResult } from '../runner/index.js';
 import { ghData, ghProperty } from './escape.js';
 import { expectedVsActual } from './junit.js';
 import { streamName } from './tap.js';

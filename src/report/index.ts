@@ -1,8 +1,9 @@
 // Reporters by --format name (STYLE.md item 13): each turns result records into one text document.
 // `diff.ts` (two TAP texts → differences) and `github.ts` (annotations after the TAP stream) are not
-// formats of a run and sit beside them.
+// formats of a run and sit beside them. This file is the only way into src/report from other folders
+// (test/meta.test.ts checks it).
 
-import type { StreamResult } from '../runner/results.js';
+import type { StreamResult } from '../runner/index.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderKtap } from './ktap.js';
@@ -21,3 +22,12 @@ export const REPORTERS = {
 
 export type FormatName = keyof typeof REPORTERS;
 export const FORMAT_NAMES = Object.keys(REPORTERS) as FormatName[];
+
+export { renderTap, TapWriter } from './tap.js';
+export { diffTap, renderDiff, type DiffPaint } from './diff.js';
+export { renderGithubAnnotations } from './github.js';
+export { runExitStatus } from './problems.js';
+export { renderShowSvg } from './show-svg.js';
+export { renderShowText } from './show-text.js';
+export { MAX_TAP_NESTING, readTap, tapNesting, type TapLevel } from './tap-read.js';
+export { scenarioDocsText } from './docs.js';

@@ -7,9 +7,9 @@
 // testcase (a <failure> when its golden differs or is missing) and each stale golden a failing testcase
 // of its own; an author error that stopped a stream is an <error> testcase naming file, line and code.
 
-import type { StreamResult, TestResult } from '../runner/results.js';
+import type { StreamResult, TestResult } from '../runner/index.js';
 import { xmlAttr, xmlText } from './escape.js';
-import { streamName, testLines } from './tap.js';
+import { reasonOf, streamName, testLines } from './tap.js';
 import type { ReportOptions } from './tap.js';
 
 interface Tally {
@@ -45,24 +45,26 @@ const counts = (c: Tally): string => `tests="${c.tests}" failures="${c.failures}
 
 /** `expected pass, got fail: line 12: …` */
 export function expectedVsActual(t: TestResult): string {
-  return `expected ${t.expected}, got ${t.status}${t.reason ? `: ${t.reason}` : ''}`;
+  const reason = reasonOf(t);
+  return `expected ${t.expected}, got ${t.status}${reason ? `: ${reason}` : ''}`;
 }
 
 function testcase(s: StreamResult, t: TestResult, opts: ReportOptions): string[] {
   const line = t.failedAt ? ` line="${t.failedAt.line}"` : '';
+  const reason = reasonOf(t);
   const out = [`    <testcase classname="${xmlAttr(streamName(s))}" name="${xmlAttr(t.name)}" file="${xmlAttr(s.file)}"${line} time="0">`];
   const type = FAILURE_TYPE[t.departure];
   if (type !== null) {
     const body = [`expected: ${t.expected}`, `actual:   ${t.status}`];
-    if (t.reason) body.push(`reason:   ${t.reason}`);
+    if (reason) body.push(`reason:   ${reason}`);
     if (t.failedAt) body.push(`at:       ${s.file}:${t.failedAt.line}`);
     out.push(`      <failure message="${xmlAttr(expectedVsActual(t))}" type="${type}">${xmlText(body.join('\n'))}</failure>`);
   } else if (t.outcome === 'skip') {
-    const why = t.departure === 'skip' ? `unexpected skip (expected ${t.expected})${t.reason ? `: ${t.reason}` : ''}` : (t.reason ?? '');
+    const why = t.departure === 'skip' ? `unexpected skip (expected ${t.expected})${reason ? `: ${reason}` : ''}` : (reason ?? '');
     out.push(`      <skipped message="${xmlAttr(why)}"/>`);
   }
   const lines = testLines(t, opts);
-  if (t.outcome === 'xfail') lines.push(`# XFAIL ${t.why ?? t.reason ?? 'unknown'}`);
+  if (t.outcome === 'xfail') lines.push(`# XFAIL ${t.why ?? reason ?? 'unknown'}`);
   if (lines.length > 0) out.push(`      <system-out>${xmlText(`${lines.join('\n')}\n`)}</system-out>`);
   out.push('    </testcase>');
   return out;

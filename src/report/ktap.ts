@@ -4,7 +4,7 @@
 // directives are the kselftest ones (SKIP, XFAIL; XPASS falls back to plain `ok`, as the spec asks of
 // parsers that do not know a directive). Every stream nests, even a single one, so consumers see one shape.
 
-import type { StreamResult } from '../runner/results.js';
+import type { StreamResult } from '../runner/index.js';
 import { escapeControls, streamProblems } from './problems.js';
 import { escapeDescription, streamLines, streamName, totalsLine } from './tap.js';
 import type { Counts, ReportOptions } from './tap.js';

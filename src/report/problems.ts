@@ -2,7 +2,7 @@
 // its golden and any author error are counted (a `not ok` in TAP, a failure or error in JUnit, a field
 // in JSON), and how text from a scenario is made safe to print (no control bytes reach a terminal).
 
-import type { StreamResult } from '../runner/results.js';
+import type { StreamResult } from '../runner/index.js';
 
 export interface ReportOptions {
   /** -v: one line per executed step, interleaved with the test's own lines. */

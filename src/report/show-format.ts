@@ -1,17 +1,9 @@
 // Words both drawings of `hgmsim show` use (show-text.ts, show-svg.ts): sizes, addresses, a VMA's
 // description, a folio's flags and raw_hwp_list, a present run's raw pages. One spelling for both.
 import type { FolioView, PtRun } from '../kernel/index.js';
-import type { ShowState, ShowVma } from '../runner/show-state.js';
-
-export const hex = (n: number): string => `0x${n.toString(16)}`;
-
-/** 4K, 2M, 1G; bytes in hex for any other size. */
-export function sizeName(bytes: number): string {
-  for (const [unit, scale] of [['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) {
-    if (bytes >= scale && bytes % scale === 0) return `${bytes / scale}${unit}`;
-  }
-  return hex(bytes);
-}
+import type { ShowState, ShowVma } from '../runner/index.js';
+import { addressText, hex, sizeName } from './format.js';
+import { callText, reasonText } from './observations.js';
 
 /** Raw 4 KiB pages a run covers. */
 export const rawPages = (r: PtRun): number => Math.max(1, Math.round((r.end - r.start) / 4096));
@@ -27,7 +19,7 @@ export function rawRange(r: PtRun): string {
 export function addrLabel(v: ShowVma, addr: number): string {
   let label: ShowVma['names'][number] | undefined;
   for (const n of v.names) if (addr >= n.start && addr < n.start + n.length) label = n;
-  return label === undefined ? hex(addr) : `${label.name}+${hex(addr - label.start)}`;
+  return addressText(label === undefined ? { addr } : { addr, mapping: { name: label.name, offset: addr - label.start } });
 }
 
 /** The VMA described: names, range, sharing, backing file, hugepage size, pgoff, HGM, userfaultfd. */
@@ -71,12 +63,12 @@ export function rawHwpText(f: FolioView): string {
  */
 export function stepLines(state: ShowState): string[] {
   const s = state.step;
-  const at = s === null ? '' : `step ${s.index} (line ${s.line}): ${s.call}`;
+  const at = s === null ? '' : `step ${s.index} (line ${s.line}): ${callText(s)}`;
   const out: string[] = [];
   if (!state.atEnd) out.push(s === null ? `after step ${state.requested ?? 0}, before any call step` : `after ${at}`);
   else out.push(s === null ? 'at the end of the test (no call step ran)' : `at the end of the test, after ${at}`);
   if (state.atEnd && state.requested !== null) out.push(`step ${state.requested} was not reached`);
   const o = state.outcome;
-  if (o !== null && o.status !== 'pass') out.push(`the test stopped: ${o.status}${o.reason !== undefined ? `: ${o.reason}` : ''}`);
+  if (o !== null && o.status !== 'pass') out.push(`the test stopped: ${o.status}${o.stop !== undefined ? `: ${reasonText(o.stop)}` : ''}`);
   return out;
 }

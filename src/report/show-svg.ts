@@ -11,9 +11,10 @@
 // before any run is left out. Every coordinate is an integer and nothing depends on time or on
 // iteration order of anything unordered, so a state always gives the same text.
 import type { FolioView, PtRun } from '../kernel/index.js';
-import type { ShowProcess, ShowState, ShowVma } from '../runner/show-state.js';
+import type { ShowProcess, ShowState, ShowVma } from '../runner/index.js';
 import { xmlAttr, xmlText } from './escape.js';
-import { addrLabel, folioFlags, hex, rawHwpText, rawPages, rawRange, sizeName, stepLines, vmaParts } from './show-format.js';
+import { hex, sizeName } from './format.js';
+import { addrLabel, folioFlags, rawHwpText, rawPages, rawRange, stepLines, vmaParts } from './show-format.js';
 
 const MAX_WIDTH = 1400;
 const MIN_WIDTH = 760;

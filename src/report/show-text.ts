@@ -3,8 +3,9 @@
 // with their count, then the folios those entries map with refcount, mapcounts and raw_hwp_list.
 // Addresses inside a VMA the test named print as NAME+0x…, as `-v` prints them.
 import type { FolioView, PtRun } from '../kernel/index.js';
-import type { ShowState, ShowVma } from '../runner/show-state.js';
-import { addrLabel, folioFlags, hex, rawHwpText, rawRange, sizeName, stepLines, vmaParts } from './show-format.js';
+import type { ShowState, ShowVma } from '../runner/index.js';
+import { hex, sizeName } from './format.js';
+import { addrLabel, folioFlags, rawHwpText, rawRange, stepLines, vmaParts } from './show-format.js';
 
 /** Colours for a terminal; identity functions elsewhere. */
 export interface ShowPaint {

@@ -5,7 +5,8 @@
 // emits the same text piece by piece as streams and tests finish, so a long run shows progress and an
 // interrupt leaves what finished; renderTap is the writer collecting into a string.
 
-import type { Outcome, StreamResult, TestResult } from '../runner/results.js';
+import type { Outcome, StreamResult, TestResult } from '../runner/index.js';
+import { outputLines, reasonText, stepLines, summaryLines } from './observations.js';
 import { escapeControls, streamProblems } from './problems.js';
 import type { ReportOptions } from './problems.js';
 
@@ -22,6 +23,9 @@ const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ');
 /** The stream's name as the runner prints it: `<scenario> <size> [<profile>]`. */
 export const streamName = (s: Pick<StreamResult, 'scenario' | 'size' | 'profile'>): string => `${s.scenario} ${s.size} [${s.profile}]`;
 
+/** Why the test skipped or failed, short; undefined when nothing stopped it. */
+export const reasonOf = (t: TestResult): string | undefined => (t.stop === undefined ? undefined : reasonText(t.stop));
+
 /** `ok N name`, `not ok N name`, `ok N name # SKIP reason`, `ok N name # XFAIL why`, `ok N name # XPASS`. */
 export function resultLine(n: number, t: TestResult): string {
   const name = escapeDescription(t.name);
@@ -31,9 +35,9 @@ export function resultLine(n: number, t: TestResult): string {
     case 'fail':
       return `not ok ${n} ${name}`;
     case 'skip':
-      return `ok ${n} ${name} # SKIP${t.reason ? ` ${oneLine(t.reason)}` : ''}`;
+      return `ok ${n} ${name} # SKIP${t.stop ? ` ${oneLine(reasonText(t.stop))}` : ''}`;
     case 'xfail':
-      return `ok ${n} ${name} # XFAIL ${oneLine(t.why ?? t.reason ?? 'unknown')}`;
+      return `ok ${n} ${name} # XFAIL ${oneLine(t.why ?? reasonOf(t) ?? 'unknown')}`;
     case 'xpass':
       return `ok ${n} ${name} # XPASS`;
   }
@@ -51,24 +55,22 @@ export function countOutcomes(tests: readonly TestResult[]): Counts {
   return c;
 }
 
-/** The `# ` lines of one test, in order: its own lines (with -v, its steps), summary, basis, departure. */
+/** The `# ` lines of one test, in order: its own output (with -v, its steps), summary, basis, departure. */
 export function testLines(t: TestResult, opts: ReportOptions): string[] {
   const out: string[] = [];
   const steps = opts.verbose ? t.steps : [];
   let next = 0;
   const flushSteps = (upTo: number): void => {
-    for (let s = steps[next]; s !== undefined && s.linesBefore <= upTo; s = steps[++next]) {
-      out.push(`# step ${s.index}, line ${s.line}: ${s.call}${s.ret ? ` ${s.ret}` : ''}`);
-      for (const line of s.trace ?? []) out.push(`#   | ${line}`);
-      for (const sig of s.signals) out.push(`#   signal: ${sig}`);
+    for (let s = steps[next]; s !== undefined && s.outputBefore <= upTo; s = steps[++next]) {
+      for (const line of stepLines(s)) out.push(line);
     }
   };
-  t.lines.forEach((line, i) => {
+  t.output.forEach((record, i) => {
     flushSteps(i);
-    out.push(`# ${line}`);
+    for (const line of outputLines(record)) out.push(`# ${line}`);
   });
   flushSteps(Number.POSITIVE_INFINITY);
-  for (const line of t.summary) out.push(`# ${line}`);
+  for (const line of summaryLines(t.observations)) out.push(`# ${line}`);
   for (const line of t.basis) out.push(`# basis: ${line}`);
   if (t.departure !== 'none') out.push(`# departs from its verdict: expected ${t.expected}, got ${t.status}`);
   return out;

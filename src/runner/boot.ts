@@ -4,7 +4,7 @@
 
 import { changedSwitches, FAULT_POINTS, PROFILES, withSwitches } from '../kernel/index.js';
 import type { BooleanSwitch, FaultPoint, Profile } from '../kernel/index.js';
-import type { KernelConfig, ProfileName } from '../scenario/types.js';
+import type { KernelConfig, ProfileName } from '../scenario/index.js';
 import type { SwitchChange } from './results.js';
 
 /** The named profile with the file's switch overrides. The loader checked the names; a stranger is an hgmsim bug. */

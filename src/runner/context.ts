@@ -1,9 +1,10 @@
 // What a step handler may use while a test runs: the kernel, the acting task, expression evaluation,
-// name binding and the test's output. Implemented by TestRun in run.ts.
+// name binding and the test's output records. Implemented by TestRun in run.ts.
 
 import type { AccessResult, Kernel, MfStats, SignalEvent, SysRet, TaskRef, UffdEvent } from '../kernel/index.js';
-import type { Expr, Interp } from '../scenario/types.js';
+import type { Expr, Interp } from '../scenario/index.js';
 import type { Value } from './eval.js';
+import type { Address, Mismatch, OutputRecord } from './results.js';
 
 /** A mapping a test named with `mmap: {as: P}`, and the parts of it still mapped. */
 export interface NamedMapping {
@@ -38,10 +39,12 @@ export interface StepContext {
   addMapping(name: string, start: number, length: number): void;
   unmapRange(start: number, length: number): void;
   mappingOf(addr: number): NamedMapping | undefined;
-  /** An address as `P+0x1000` inside a named mapping, else `0x…`. */
+  /** An address as `P+0x1000` inside a named mapping, else `0x…` (for the call texts of -v and expect's descriptions). */
   fmtAddr(addr: number): string;
-  /** Add a line of the C test's output (without "# "). */
-  say(line: string): void;
+  /** An address resolved against the named mappings (the acting process's own first). */
+  address(addr: number): Address;
+  /** Add a record to the test's output. */
+  emit(record: OutputRecord): void;
   /** Folios in [addr, addr+length) may have been poisoned during this step: remember them for the summary. */
   notePoisoned(addr: number, length: number): void;
   /** The raw page `pfn` may have been poisoned: remember its folio if a named mapping of the acting process maps it. */
@@ -60,8 +63,8 @@ export interface StepOutcome {
   readonly access?: AccessResult;
   /** The thread that acted, when not ctx.task (access from a new thread). */
   readonly actingTid?: number;
-  /** Standalone `expect:` mismatches, one text each. */
-  readonly failures?: readonly string[];
+  /** Standalone `expect:` mismatches. */
+  readonly failures?: readonly Mismatch[];
   /** A failure of the step itself, printed as ` !!! <fail>` (pfn_of found no page). */
   readonly fail?: string;
   /** uffd_read: the message read. */

@@ -2,7 +2,7 @@
 // address, the step budget): positioned like load errors (scenario/errors.ts), reported with exit 65.
 // Thrown inside the interpreter and caught by runStream, which returns them as values.
 
-import type { ScenarioError } from '../scenario/types.js';
+import type { ScenarioError } from '../scenario/index.js';
 
 /** Carries a positioned author error out of the step interpreter. */
 export class ScenarioRuntimeError extends Error {

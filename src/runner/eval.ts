@@ -3,12 +3,8 @@
 // test's scope, model names (MODEL_NAMES) read live from the kernel, pfn()/phys() through its page tables.
 // A failed evaluation becomes a positioned ScenarioRuntimeError (an author error, exit 65).
 
-import { errorFromFailure } from '../scenario/errors.js';
-import { evalExpr, isAddressExpr, modelNumberFailure } from '../scenario/expr.js';
-import type { ExprEnv } from '../scenario/expr.js';
-import { formatInterp } from '../scenario/interp.js';
-import type { Expr, Interp, ModelName, Span } from '../scenario/types.js';
-import { MODEL_NAMES } from '../scenario/types.js';
+import { errorFromFailure, evalExpr, formatInterp, isAddressExpr, MODEL_NAMES, modelNumberFailure } from '../scenario/index.js';
+import type { Expr, ExprEnv, Interp, ModelName, Span } from '../scenario/index.js';
 import { ScenarioRuntimeError } from './errors.js';
 
 /** A bound value and whether it is an address (bound by mmap). */

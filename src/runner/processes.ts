@@ -9,8 +9,8 @@
 // - a thread name maps to a thread of the process its `thread` step acted in (the loader checked `C.T`).
 
 import type { Kernel, SigInfo, TaskRef } from '../kernel/index.js';
-import { MAIN } from '../scenario/names.js';
-import type { TaskName } from '../scenario/types.js';
+import { MAIN } from '../scenario/index.js';
+import type { TaskName } from '../scenario/index.js';
 
 export interface ProcessEntry {
   readonly name: string;
@@ -53,14 +53,14 @@ export class Processes {
     return this.byName.get(name);
   }
 
-  /** The acting thread for `in:` (absent: main's main thread); a message when a name is not bound yet. */
-  resolve(t: TaskName | undefined): Acting | string {
+  /** The acting thread for `in:` (absent: main's main thread); which name is not bound yet, when one is not. */
+  resolve(t: TaskName | undefined): Acting | { readonly missing: 'process' | 'thread'; readonly name: string } {
     const name = t?.process ?? MAIN;
     const process = this.byName.get(name);
-    if (process === undefined) return `process ${name} does not exist (its fork/spawn failed)`;
+    if (process === undefined) return { missing: 'process', name };
     if (t?.thread === undefined) return { task: process.main, process, label: name };
     const task = this.threads.get(t.thread);
-    if (task === undefined || task.pid !== process.main.pid) return `thread ${name}.${t.thread} does not exist (its thread step failed)`;
+    if (task === undefined || task.pid !== process.main.pid) return { missing: 'thread', name: `${name}.${t.thread}` };
     return { task, process, label: `${name}.${t.thread}` };
   }
 

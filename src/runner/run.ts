@@ -5,24 +5,24 @@
 
 import { Kernel } from '../kernel/index.js';
 import type { FolioInfo, MfStats, PtRun, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
-import { MAIN } from '../scenario/names.js';
-import { STEPS } from '../scenario/steps/index.js';
+import { errorAt, MAIN, STEPS } from '../scenario/index.js';
 import type {
   Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
-} from '../scenario/types.js';
+} from '../scenario/index.js';
 import { bootFaults, bootProfile, switchChanges } from './boot.js';
 import { blockedOn, type NamedMapping, type StepContext, type StepOutcome } from './context.js';
-import { errorAt } from '../scenario/errors.js';
 import { ScenarioRuntimeError } from './errors.js';
 import { evaluate, hex, interpolate, toNumber } from './eval.js';
 import type { EvalEnv, Value } from './eval.js';
-import { mappedSizes, mappingRuns, listText } from './observe.js';
+import { capped, mappingRuns, relativeRuns } from './observe.js';
 import { Processes, type Acting, type ProcessEntry } from './processes.js';
-import type { StepRecord, StreamResult, TestResult, TestStatus } from './results.js';
+import type {
+  Address, Failure, Observations, OutputRecord, SignalGroup, SignalInfo, SignalRecord, StepRecord, StepReturn, StreamResult,
+  TestResult, TestStatus,
+} from './results.js';
 import type { ShowProcess, ShowState } from './show-state.js';
 import { compareStepExpect } from './step-expect.js';
 import { RUNS, type StepRun } from './steps/index.js';
-import { STRERROR } from './strerror.js';
 import { judge, streamExitStatus, verdictFor } from './verdict.js';
 
 export const HUGEPAGE_BYTES: { readonly [S in HugepageSize]: number } = { '2M': 2 * 1024 ** 2, '1G': 1024 ** 3 };
@@ -46,6 +46,8 @@ const MAX_SUMMARY_FOLIOS = 8;
 const MAX_SUMMARY_RAW = 16;
 /** Distinct (si_addr, si_addr_lsb) pairs the summary lists per signal code before it counts the rest. */
 const MAX_DISTINCT_SIGNALS = 4;
+/** The signals of a step that sent none (most steps), shared. */
+const NO_SIGNALS: readonly SignalRecord[] = [];
 /** Folios one MADV_HWPOISON step is searched for, for the summary. */
 const POISON_SCAN = 4096;
 
@@ -98,9 +100,10 @@ class Scope {
   }
 }
 
+/** What stopped a test: a failure (or `on_error: skip`), or `show` reaching its step (no failure). */
 interface Stop {
   readonly status: Exclude<TestStatus, 'pass'>;
-  readonly reason: string;
+  readonly failure?: Failure;
   /** The YAML line of the step that stopped the test. */
   readonly line?: number;
 }
@@ -109,7 +112,7 @@ interface PoisonedFolio {
   /** The thread that saw the folio mapped (its process may be gone by the summary). */
   readonly task: TaskRef;
   readonly headAddr: number;
-  readonly label: string;
+  readonly at: Address;
   readonly info: FolioInfo;
 }
 
@@ -177,10 +180,10 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
         ...(verdict.why !== undefined ? { why: verdict.why } : {}),
         outcome,
         departure,
-        ...(done.reason !== undefined ? { reason: done.reason } : {}),
+        ...(done.stop !== undefined ? { stop: done.stop } : {}),
         ...(done.failedAt !== undefined ? { failedAt: done.failedAt } : {}),
-        lines: done.lines,
-        summary: done.summary,
+        output: done.output,
+        observations: done.observations,
         basis: [...scenario.basis, ...test.basis],
         steps: done.steps,
       };
@@ -206,7 +209,7 @@ class TestRun implements StepContext, EvalEnv {
   readonly text: string;
   private readonly scenarioName: string;
   private scope: Scope;
-  private readonly lines: string[] = [];
+  private readonly output: OutputRecord[] = [];
   private readonly steps: StepRecord[] = [];
   private readonly signals: SignalEvent[] = [];
   /** Processes a signal's default action killed, in order. */
@@ -255,22 +258,29 @@ class TestRun implements StepContext, EvalEnv {
     return this.acting.task;
   }
 
-  run(test: TestCase): { status: TestStatus; reason?: string; failedAt?: { line: number }; lines: string[]; summary: string[]; steps: StepRecord[] } {
+  run(test: TestCase): {
+    status: TestStatus; stop?: Failure; failedAt?: { line: number }; output: OutputRecord[]; observations: Observations; steps: StepRecord[];
+  } {
     let stop: Stop | undefined;
     if (!this.kernel.alive(this.task)) {
-      this.say(' !!! process main is dead');
-      stop = { status: 'fail', reason: 'process main is dead' };
+      stop = this.failWith({ kind: 'dead', what: 'process', name: MAIN });
     } else {
       stop = this.runSteps(test.steps);
     }
     return {
       status: stop?.status ?? 'pass',
-      ...(stop ? { reason: stop.reason } : {}),
+      ...(stop?.failure !== undefined ? { stop: stop.failure } : {}),
       ...(stop?.status === 'fail' && stop.line !== undefined ? { failedAt: { line: stop.line } } : {}),
-      lines: this.lines,
-      summary: this.summary(),
+      output: this.output,
+      observations: this.observations(),
       steps: this.steps,
     };
+  }
+
+  /** The test stops on `failure`: it goes to the output (the C test's ` !!! ` line) and ends the test. */
+  private failWith(failure: Failure, line?: number, status: Stop['status'] = 'fail'): Stop {
+    this.emit({ kind: 'failure', failure });
+    return { status, failure, ...(line !== undefined ? { line } : {}) };
   }
 
   // --- EvalEnv ---
@@ -348,8 +358,12 @@ class TestRun implements StepContext, EvalEnv {
     const m = this.mappingOf(addr);
     return m ? `${m.name}+${hex(addr - m.start)}` : hex(addr);
   }
-  say(line: string): void {
-    this.lines.push(line);
+  address(addr: number): Address {
+    const m = this.mappingOf(addr);
+    return m ? { addr, mapping: { name: m.name, offset: addr - m.start } } : { addr };
+  }
+  emit(record: OutputRecord): void {
+    this.output.push(record);
   }
   notePoisoned(addr: number, length: number): void {
     // MADV_HWPOISON poisons every page of the range; note each folio it covers (bounded: one query per
@@ -363,7 +377,7 @@ class TestRun implements StepContext, EvalEnv {
       if (folio?.hwpoison) this.injected.add(folio.pfn);
       if (folio?.hwpoison && !this.poisoned.has(folio.pfn)) {
         const headAddr = at - (at % folio.size);
-        this.poisoned.set(folio.pfn, { task, headAddr, label: this.fmtAddr(headAddr), info: folio });
+        this.poisoned.set(folio.pfn, { task, headAddr, at: this.address(headAddr), info: folio });
       }
       at = at - (at % size) + size;
     }
@@ -386,7 +400,7 @@ class TestRun implements StepContext, EvalEnv {
             this.injected.add(folio.pfn);
             if (!this.poisoned.has(folio.pfn)) {
               const headAddr = at - (at % folio.size);
-              this.poisoned.set(folio.pfn, { task, headAddr, label: this.fmtAddr(headAddr), info: folio });
+              this.poisoned.set(folio.pfn, { task, headAddr, at: this.address(headAddr), info: folio });
             }
             return;
           }
@@ -408,8 +422,11 @@ class TestRun implements StepContext, EvalEnv {
         const key = `${f.pfn}@${f.pid}:${f.addr}`;
         if (this.findings.has(key)) continue;
         this.findings.add(key);
-        const who = this.processes.byPid(f.pid)?.name ?? `pid ${f.pid}`;
-        this.say(`finding: poisoned raw page ${hex(f.pfn)} (index ${f.raw}) stays mapped at ${this.fmtAddr(f.addr)} in ${who} after line ${step.line}`);
+        const process = this.processes.byPid(f.pid)?.name;
+        this.emit({
+          kind: 'finding',
+          finding: { pfn: f.pfn, raw: f.raw, at: this.address(f.addr), ...(process !== undefined ? { process } : {}), pid: f.pid, afterLine: step.line },
+        });
       }
     }
   }
@@ -439,7 +456,7 @@ class TestRun implements StepContext, EvalEnv {
     for (const step of steps) {
       if (this.showStep !== undefined && this.showStep !== null && this.executed >= this.showStep) {
         this.stoppedForShow = true;
-        return { status: 'skip', reason: 'stopped for show' };
+        return { status: 'skip' };
       }
       switch (step.kind) {
         case 'let':
@@ -482,23 +499,16 @@ class TestRun implements StepContext, EvalEnv {
     // cannot correlate the two unions, so the handler is called through the erased signature.
     const run = RUNS[step.op] as StepRun<StepName>;
     const traits = STEPS[step.op].traits;
-    const where = `line ${step.line}`;
     const acting = this.processes.resolve(step.in);
-    if (typeof acting === 'string') {
-      this.say(` !!! ${acting}`);
-      return { status: 'fail', reason: acting, line: step.line };
-    }
+    if ('missing' in acting) return this.failWith({ kind: 'missing', what: acting.missing, name: acting.name }, step.line);
     this.acting = acting;
-    const dead = this.deadText(step);
-    if (dead !== undefined) {
-      this.say(` !!! ${dead}`);
-      return { status: 'fail', reason: dead, line: step.line };
-    }
-    const linesBefore = this.lines.length;
+    const dead = this.deadFailure(step);
+    if (dead !== undefined) return this.failWith(dead, step.line);
+    const outputBefore = this.output.length;
     this.injected.clear();
     if (this.opts.trace === true) this.kernel.takeTrace(); // what ran between steps (process exits) belongs to no step
     const o = run(this, step.args);
-    if (this.showStep !== undefined) this.lastCall = { index: this.executed, line: step.line, call: `${this.acting.label === MAIN ? '' : `[${this.acting.label}] `}${o.call}` };
+    if (this.showStep !== undefined) this.lastCall = { index: this.executed, line: step.line, ...(this.acting.label === MAIN ? {} : { in: this.acting.label }), call: o.call };
     this.reportFindings(step);
     if (o.unsupported !== undefined) throw new ScenarioRuntimeError(errorAt(this, step.span, 'UNSUPPORTED', o.unsupported));
     if (this.opts.checkInvariants === true) {
@@ -523,37 +533,23 @@ class TestRun implements StepContext, EvalEnv {
       ? o.access.signal
       : events.find((ev) => ev.tid === actingTid && ev.info.signo === 'SIGBUS')?.info;
     const traceLines = this.opts.trace === true ? this.kernel.takeTrace() : [];
-    if (this.opts.verbose === true || this.opts.trace === true) this.record(step, o, events, linesBefore, traceLines);
+    if (this.opts.verbose === true || this.opts.trace === true) this.record(step, o, events, outputBefore, traceLines);
 
-    if (o.failures && o.failures.length > 0) {
-      for (const f of o.failures) this.say(` !!! ${where}: ${f}`);
-      return { status: 'fail', reason: `${where}: ${o.failures[0] ?? ''}`, line: step.line };
-    }
-    if (o.fail !== undefined) {
-      this.say(` !!! ${o.fail}`);
-      return { status: 'fail', reason: o.fail, line: step.line };
-    }
+    const line = step.line;
+    if (o.failures && o.failures.length > 0) return this.failWith({ kind: 'expect', line, mismatches: o.failures }, line);
+    if (o.fail !== undefined) return this.failWith({ kind: 'step', message: o.fail }, line);
     if (blocked !== undefined && step.expect?.blocked === undefined) {
-      const text = `blocked: ${o.name ?? step.op} waits on userfaultfd ${blocked}`;
-      this.say(` !!! ${text} (${where})`);
-      return { status: 'fail', reason: text, line: step.line };
+      return this.failWith({ kind: 'blocked', line, call: o.name ?? step.op, uffd: blocked }, line);
     }
     if (o.ret && !o.ret.ok && blocked === undefined && step.expect?.errno === undefined) {
-      const text = `${o.name ?? step.op} failed: ${STRERROR[o.ret.errno]}`;
-      this.say(` !!! ${text}`);
-      return { status: step.on_error === 'skip' ? 'skip' : 'fail', reason: text, line: step.line };
+      return this.failWith({ kind: 'errno', call: o.name ?? step.op, errno: o.ret.errno }, line, step.on_error === 'skip' ? 'skip' : 'fail');
     }
     if (step.expect) {
       const m = compareStepExpect(this, step.expect, o, signal, traits.returnsAddress === true);
-      if (m) {
-        this.say(` !!! ${where}: ${step.op} expected ${m.expected}, got ${m.actual}`);
-        return { status: 'fail', reason: `${where}: ${step.op} expected ${m.expected}`, line: step.line };
-      }
+      if (m) return this.failWith({ kind: 'step-expect', line, op: step.op, expected: m.expected, actual: m.actual }, line);
     }
     if (traits.touchesMemory === true && signal && step.expect?.sigbus === undefined) {
-      const text = `unexpected ${signal.signo} ${signal.si_code} si_addr=${this.fmtAddr(signal.si_addr)}`;
-      this.say(` !!! ${text} (${where})`);
-      return { status: 'fail', reason: text, line: step.line };
+      return this.failWith({ kind: 'signal', line, signal: this.signalInfo(signal) }, line);
     }
     return undefined;
   }
@@ -562,45 +558,53 @@ class TestRun implements StepContext, EvalEnv {
    * Why the step cannot run in the acting thread: its process or the thread is dead. Observers
    * (print, and expect/dump that read no page tables) still run once a process died.
    */
-  private deadText(step: Extract<Step, { kind: 'call' }>): string | undefined {
+  private deadFailure(step: Extract<Step, { kind: 'call' }>): Failure | undefined {
     if (this.kernel.alive(this.task)) return undefined;
     const { syscall, readsMm } = STEPS[step.op].traits;
     if (!syscall && readsMm?.(step.args) !== true) return undefined;
     const { process, label } = this.acting;
-    return this.processes.alive(process) ? `thread ${label} is dead` : `process ${process.name} is dead`;
+    return this.processes.alive(process) ? { kind: 'dead', what: 'thread', name: label } : { kind: 'dead', what: 'process', name: process.name };
   }
 
-  private signalText(info: SigInfo): string {
-    const lsb = info.si_code === 'BUS_MCEERR_AR' || info.si_code === 'BUS_MCEERR_AO' || info.si_addr_lsb !== 0 ? ` si_addr_lsb=${info.si_addr_lsb}` : '';
-    return `${info.si_code} si_addr=${this.fmtAddr(info.si_addr)}${lsb}`;
+  /** A siginfo with its address resolved against the named mappings as they stand now. */
+  private signalInfo(info: SigInfo): SignalInfo {
+    return { signo: info.signo, si_code: info.si_code, si_addr: this.address(info.si_addr), si_addr_lsb: info.si_addr_lsb };
   }
 
-  private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], linesBefore: number, trace: readonly string[]): void {
-    const prefix = this.acting.label === MAIN ? '' : `[${this.acting.label}] `;
-    let ret = '';
-    if (o.ret) ret = o.ret.ok ? `= ${STEPS[step.op].traits.returnsAddress === true ? hex(o.ret.value) : o.ret.value}` : `= -1 ${o.ret.errno} (${STRERROR[o.ret.errno]})`;
-    else if (o.access) {
-      ret = o.access.ok ? `= ${o.access.value}`
-        : 'blocked' in o.access ? `blocked on userfaultfd ${o.access.uffd}`
-          : `${o.access.signal.signo} ${this.signalText(o.access.signal)}`;
+  /** What the step returned, as -v shows it. */
+  private stepReturn(step: Extract<Step, { kind: 'call' }>, o: StepOutcome): StepReturn {
+    if (o.ret) {
+      return o.ret.ok ? { kind: 'value', value: o.ret.value, address: STEPS[step.op].traits.returnsAddress === true } : { kind: 'errno', errno: o.ret.errno };
     }
-    else if (o.failures) ret = o.failures.length ? `${o.failures.length} mismatch(es)` : 'ok';
-    this.steps.push({
-      index: this.executed,
-      line: step.line,
-      call: `${prefix}${o.call}`,
-      ret: o.fail !== undefined && ret === '' ? o.fail : ret,
-      signals: events.map((ev) => {
-        const name = this.processes.byPid(ev.pid)?.name;
-        return `${ev.info.signo} ${this.signalText(ev.info)} to ${name === undefined ? '' : `${name} `}${ev.pid}/${ev.tid} (${ev.how}, ${ev.outcome})`;
-      }),
-      linesBefore,
-      ...(this.opts.trace === true ? { trace } : {}),
+    if (o.access) {
+      return o.access.ok ? { kind: 'access', value: o.access.value }
+        : 'blocked' in o.access ? { kind: 'blocked', uffd: o.access.uffd }
+          : { kind: 'signal', signal: this.signalInfo(o.access.signal) };
+    }
+    if (o.failures) return { kind: 'expect', mismatches: o.failures.length };
+    return o.fail !== undefined ? { kind: 'failed', message: o.fail } : { kind: 'none' };
+  }
+
+  private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], outputBefore: number, trace: readonly string[]): void {
+    // A -v probe loop records millions of steps: build each record directly (no spreads), and share
+    // the empty signal list.
+    const signals = events.length === 0 ? NO_SIGNALS : events.map((ev): SignalRecord => {
+      const { signo, si_code, si_addr_lsb } = ev.info;
+      const si_addr = this.address(ev.info.si_addr);
+      const process = this.processes.byPid(ev.pid)?.name;
+      const { pid, tid, how, outcome } = ev;
+      return process === undefined
+        ? { signo, si_code, si_addr, si_addr_lsb, pid, tid, how, outcome }
+        : { signo, si_code, si_addr, si_addr_lsb, process, pid, tid, how, outcome };
     });
+    const r: StepRecord = this.acting.label === MAIN
+      ? { index: this.executed, line: step.line, call: o.call, ret: this.stepReturn(step, o), signals, outputBefore }
+      : { index: this.executed, line: step.line, in: this.acting.label, call: o.call, ret: this.stepReturn(step, o), signals, outputBefore };
+    this.steps.push(this.opts.trace === true ? { ...r, trace } : r);
   }
 
   /** The state `show` draws: the test's processes, their VMAs and page tables, the folios mapped. */
-  showState(profile: string, test: string, done: { readonly status: TestStatus; readonly reason?: string }): ShowState {
+  showState(profile: string, test: string, done: { readonly status: TestStatus; readonly stop?: Failure }): ShowState {
     const pfns = new Set<number>();
     const collect = (runs: readonly PtRun[]): void => {
       for (const r of runs) {
@@ -633,7 +637,7 @@ class TestRun implements StepContext, EvalEnv {
       step: this.lastCall,
       requested: this.showStep ?? null,
       atEnd: !this.stoppedForShow,
-      outcome: this.stoppedForShow ? null : { status: done.status, ...(done.reason !== undefined ? { reason: done.reason } : {}) },
+      outcome: this.stoppedForShow ? null : { status: done.status, ...(done.stop !== undefined ? { stop: done.stop } : {}) },
       processes,
       folios,
       hardwareCorrupted: this.kernel.meminfo().HardwareCorrupted,
@@ -641,59 +645,60 @@ class TestRun implements StepContext, EvalEnv {
   }
 
   /**
-   * The model's view of the test: signals by process and code (`sigbus: …` for main, `sigbus C: …` for
-   * another process), processes killed, mapped sizes, raw_hwp_list, HardwareCorrupted.
+   * What the model saw over the test: signals by process and code (main's first, then each other
+   * process's in creation order), processes killed, the named mappings' page tables, the poisoned
+   * folios' raw_hwp_list, the HardwareCorrupted delta. Long lists are capped here, as data.
    */
-  private summary(): string[] {
-    const out: string[] = [];
-    const byCode = new Map<string, { order: number; count: number; dropped: number; distinct: Set<string> }>();
+  private observations(): Observations {
+    type Pair = SignalGroup['distinct']['first'][number];
+    interface Tally { order: number; signo: string; si_code: string; receiver: SignalGroup['receiver']; count: number; dropped: number; distinct: Map<string, Pair> }
+    const tallies = new Map<string, Tally>();
     const created = this.processes.all();
     for (const ev of this.signals) {
       const p = this.processes.byPid(ev.pid);
-      const who = p === undefined ? ` pid ${ev.pid}` : p.name === MAIN && p.how === 'main' ? '' : ` ${p.name}`;
+      const receiver: SignalGroup['receiver'] = p === undefined ? { kind: 'pid', pid: ev.pid }
+        : p.name === MAIN && p.how === 'main' ? { kind: 'main' } : { kind: 'process', name: p.name };
       const order = p === undefined ? created.length : created.indexOf(p);
-      const key = `${ev.info.signo.toLowerCase()}${who}: |${ev.info.si_code}`;
-      const entry = byCode.get(key) ?? { order, count: 0, dropped: 0, distinct: new Set<string>() };
-      byCode.set(key, entry);
+      const key = `${ev.info.signo}|${receiver.kind === 'pid' ? receiver.pid : receiver.kind === 'process' ? receiver.name : ''}|${receiver.kind}|${ev.info.si_code}`;
+      const t = tallies.get(key) ?? { order, signo: ev.info.signo, si_code: ev.info.si_code, receiver, count: 0, dropped: 0, distinct: new Map<string, Pair>() };
+      tallies.set(key, t);
       if (ev.outcome === 'dropped') {
-        entry.dropped++;
+        t.dropped++;
         continue;
       }
-      entry.count++;
-      const one = this.signalText(ev.info).slice(ev.info.si_code.length + 1);
-      entry.distinct.add(one);
+      t.count++;
+      const si_addr = this.address(ev.info.si_addr);
+      const where = si_addr.mapping ? `${si_addr.mapping.name}+${si_addr.mapping.offset}` : `${si_addr.addr}`;
+      const pair = `${where}/${ev.info.si_addr_lsb}`;
+      if (!t.distinct.has(pair)) t.distinct.set(pair, { si_addr, si_addr_lsb: ev.info.si_addr_lsb });
     }
-    // Main's lines first, then each other process's in creation order (a stable sort keeps code order).
-    for (const [key, e] of [...byCode].sort((a, b) => a[1].order - b[1].order)) {
-      const [prefix, code] = key.split('|') as [string, string];
-      const dropped = e.dropped ? ` (${e.dropped} dropped)` : '';
-      // Probe loops deliver hundreds of distinct addresses: show the first few and count the rest.
-      const distinct = [...e.distinct];
-      const shown = distinct.length > MAX_DISTINCT_SIGNALS ? [...distinct.slice(0, MAX_DISTINCT_SIGNALS - 1), `… ${distinct.length - MAX_DISTINCT_SIGNALS + 1} more`] : distinct;
-      out.push(`${prefix}${e.count} ${code}${shown.length ? ` ${shown.join(', ')}` : ''}${dropped}`);
-    }
-    for (const k of this.kills) out.push(`killed: ${k.process.name} by ${k.info.signo} ${k.info.si_code}`);
-
-    const parts: string[] = [];
-    for (const m of this.mappings) {
+    // Main's first, then each other process's in creation order (a stable sort keeps code order).
+    // Probe loops deliver hundreds of distinct addresses: keep the first few and count the rest.
+    const signals = [...tallies.values()].sort((a, b) => a.order - b.order).map((t): SignalGroup => {
+      const all = [...t.distinct.values()];
+      const keep = all.length > MAX_DISTINCT_SIGNALS ? MAX_DISTINCT_SIGNALS - 1 : all.length;
+      return { signo: t.signo, si_code: t.si_code, receiver: t.receiver, count: t.count, dropped: t.dropped, distinct: capped(all, keep) };
+    });
+    const kills = this.kills.map((k) => ({ process: k.process.name, signo: k.info.signo, si_code: k.info.si_code }));
+    const mappings = this.mappings.flatMap((m) => {
       const owner = this.processes.liveThread(m.pid);
-      if (m.live.length === 0 || owner === undefined) continue;
-      parts.push(`mapped ${m.name}: ${mappedSizes(mappingRuns(this.kernel, owner, m))}`);
-    }
-    // A storm poisons many folios: list the first few, count the rest.
+      if (m.live.length === 0 || owner === undefined) return [];
+      return [{ name: m.name, runs: relativeRuns(mappingRuns(this.kernel, owner, m), m) }];
+    });
+    // A storm poisons many folios: keep the first few, count the rest.
     const poisoned = [...this.poisoned.values()];
-    for (const p of poisoned.slice(0, MAX_SUMMARY_FOLIOS)) {
+    const folios = poisoned.slice(0, MAX_SUMMARY_FOLIOS).map((p) => {
       const task = this.processes.liveThread(p.task.pid);
       const now = task === undefined ? null : this.kernel.folioAt(task, p.headAddr);
       const info = now && now.pfn === p.info.pfn ? now : p.info;
-      parts.push(`raw_hwp_list(${p.label}): ${listText(info.raw_hwp_list, MAX_SUMMARY_RAW)}`);
-    }
-    if (poisoned.length > MAX_SUMMARY_FOLIOS) parts.push(`… ${poisoned.length - MAX_SUMMARY_FOLIOS} more poisoned folios`);
-    const delta = this.kernel.meminfo().HardwareCorrupted - this.start.hardwareCorrupted;
-    if (parts.length > 0 || delta !== 0) {
-      parts.push(`HardwareCorrupted: ${delta < 0 ? '-' : '+'}${Math.abs(delta)} kB`);
-      out.push(parts.join(' | '));
-    }
-    return out;
+      return { at: p.at, raw_hwp_list: capped(info.raw_hwp_list, MAX_SUMMARY_RAW) };
+    });
+    return {
+      signals,
+      kills,
+      mappings,
+      poisoned: { first: folios, more: poisoned.length - folios.length },
+      hardwareCorruptedDelta: this.kernel.meminfo().HardwareCorrupted - this.start.hardwareCorrupted,
+    };
   }
 }

@@ -3,6 +3,7 @@
 // entries map. Built from the Kernel's observation methods; the renderers (report/show-text.ts,
 // report/show-svg.ts) read only this.
 import type { FolioView, VmaView } from '../kernel/index.js';
+import type { Failure } from './results.js';
 
 /** A VMA as the kernel shows it (flags, the page-table tree), with the names the test gave it. */
 export interface ShowVma extends VmaView {
@@ -28,13 +29,13 @@ export interface ShowState {
   readonly profile: string;
   readonly test: string;
   /** The step shown: its -v index, YAML line and call; null when the test ran no call step. */
-  readonly step: { readonly index: number; readonly line: number; readonly call: string } | null;
+  readonly step: { readonly index: number; readonly line: number; readonly in?: string; readonly call: string } | null;
   /** The --step asked for (null: the end of the test). */
   readonly requested: number | null;
   /** Whether the state is the test's end: it ran out of steps or stopped on its own before --step. */
   readonly atEnd: boolean;
   /** How the test ended when it did (atEnd); null when show stopped it. */
-  readonly outcome: { readonly status: 'pass' | 'fail' | 'skip'; readonly reason?: string } | null;
+  readonly outcome: { readonly status: 'pass' | 'fail' | 'skip'; readonly stop?: Failure } | null;
   readonly processes: readonly ShowProcess[];
   /** Every folio a shown entry maps (present) or names (hwpoison), by head pfn. */
   readonly folios: readonly FolioView[];

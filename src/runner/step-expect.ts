@@ -2,7 +2,7 @@
 // SIGBUS raised in the acting thread, the byte read) with what the scenario says.
 
 import type { SigInfo } from '../kernel/index.js';
-import type { StepExpect } from '../scenario/types.js';
+import type { StepExpect } from '../scenario/index.js';
 import { blockedOn, type StepContext, type StepOutcome } from './context.js';
 import { hex } from './eval.js';
 

@@ -1,7 +1,7 @@
 // The judge: compares what a test did with the verdict its scenario declares for the profile
 // (DESIGN.md "Scenarios", STYLE.md item 14; compare tools/memory-model/scripts/judgelitmus.sh).
 
-import type { ProfileName, Scenario, Verdict, VerdictResult } from '../scenario/types.js';
+import type { ProfileName, Scenario, Verdict, VerdictResult } from '../scenario/index.js';
 import type { Departure, Outcome, TestResult, TestStatus } from './results.js';
 
 /** The verdict for one test under one profile: the test's own, else the profile's default, else pass. */

@@ -1,7 +1,8 @@
 // System-wide counters: HardwareCorrupted, the hugetlb pool, the kernel log, memory-failure stats.
 
-import { MF_STAT_NAMES } from '../../scenario/names.js';
-import { sizeName } from '../observe.js';
+import { MF_STAT_NAMES } from '../../scenario/index.js';
+import { sizeName } from '../../kernel/index.js';
+import type { Mismatch } from '../results.js';
 import { got, type ExpectCheck } from './check.js';
 
 export const HardwareCorrupted: ExpectCheck<'HardwareCorrupted'> = (ctx, e) => {
@@ -12,7 +13,7 @@ export const HardwareCorrupted: ExpectCheck<'HardwareCorrupted'> = (ctx, e) => {
 };
 
 export const pool: ExpectCheck<'pool'> = (ctx, e) => {
-  const out: string[] = [];
+  const out: Mismatch[] = [];
   const pool = ctx.kernel.pool(ctx.hugepagesz);
   for (const field of ['total', 'free', 'resv', 'surplus'] as const) {
     const want = e[field];
@@ -32,7 +33,7 @@ export const dmesg: ExpectCheck<'dmesg'> = (ctx, e) => {
 export const mf_stats: ExpectCheck<'mf_stats'> = (ctx, e) => {
   const now = ctx.kernel.mfStats();
   if (!now) return [got('mf_stats', 'per-node memory_failure stats', 'none on this kernel')];
-  const out: string[] = [];
+  const out: Mismatch[] = [];
   const start = ctx.start.mfStats ?? now;
   for (const field of MF_STAT_NAMES) {
     const c = e[field];

@@ -1,9 +1,10 @@
 // What a process maps: raw_hwp_list, the entry at an address, memory contents, refcount and mapcount.
 
-import type { Expr } from '../../scenario/types.js';
+import type { Expr } from '../../scenario/index.js';
 import type { StepContext } from '../context.js';
-import { listText, sizeName } from '../observe.js';
-import { got, type ExpectCheck } from './check.js';
+import type { Mismatch } from '../results.js';
+import { sizeName } from '../../kernel/index.js';
+import { got, listText, type ExpectCheck } from './check.js';
 
 export const raw_hwp_list: ExpectCheck<'raw_hwp_list'> = (ctx, e) => {
   const addr = ctx.num(e.of);
@@ -36,7 +37,7 @@ export const bytes: ExpectCheck<'bytes'> = (ctx, e) => {
   return r.ok ? [] : [got(`bytes [${ctx.fmtAddr(addr)}, ${ctx.fmtAddr(addr + length)})`, `all ${value}`, `${r.found} at ${ctx.fmtAddr(r.addr)}`)];
 };
 
-function folioCount(field: 'refcount' | 'mapcount', ctx: StepContext, c: { readonly of: Expr; readonly is: Expr }): string[] {
+function folioCount(field: 'refcount' | 'mapcount', ctx: StepContext, c: { readonly of: Expr; readonly is: Expr }): Mismatch[] {
   const addr = ctx.num(c.of);
   const n = ctx.num(c.is);
   const folio = ctx.kernel.folioAt(ctx.task, addr);

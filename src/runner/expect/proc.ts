@@ -1,11 +1,12 @@
 // /proc/PID files of the acting process: smaps of the VMA at an address, pagemap of a 4 KiB page.
 
-import { PAGEMAP_BITS, SMAPS_FIELDS } from '../../scenario/names.js';
+import { PAGEMAP_BITS, SMAPS_FIELDS } from '../../scenario/index.js';
 import { hex } from '../eval.js';
+import type { Mismatch } from '../results.js';
 import { got, type ExpectCheck } from './check.js';
 
 export const smaps: ExpectCheck<'smaps'> = (ctx, e) => {
-  const out: string[] = [];
+  const out: Mismatch[] = [];
   const addr = ctx.num(e.at);
   const smaps = ctx.kernel.smaps(ctx.task, addr);
   for (const field of SMAPS_FIELDS) {
@@ -21,7 +22,7 @@ export const smaps: ExpectCheck<'smaps'> = (ctx, e) => {
 };
 
 export const pagemap: ExpectCheck<'pagemap'> = (ctx, e) => {
-  const out: string[] = [];
+  const out: Mismatch[] = [];
   const addr = ctx.num(e.at);
   const pm = ctx.kernel.pagemap(ctx.task, addr);
   for (const bit of PAGEMAP_BITS) {

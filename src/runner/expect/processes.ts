@@ -1,8 +1,9 @@
 // Processes: the signals each named process received, and which are alive or dead.
 
 import type { SignalEvent } from '../../kernel/index.js';
-import type { SignalExpect } from '../../scenario/types.js';
+import type { SignalExpect } from '../../scenario/index.js';
 import type { StepContext } from '../context.js';
+import type { Mismatch } from '../results.js';
 import { got, type ExpectCheck } from './check.js';
 
 export const signals: ExpectCheck<'signals'> = (ctx, e) => [...e].flatMap(([name, want]) => checkSignals(ctx, name, want));
@@ -18,7 +19,7 @@ export const dead: ExpectCheck<'dead'> = liveness('dead');
  * `signals: {C: [...]}`: the SIGBUS/SIGKILL signals C received (dropped ones left out), compared as a
  * list; each entry shows only the fields its expectation names.
  */
-function checkSignals(ctx: StepContext, name: string, want: readonly SignalExpect[]): string[] {
+function checkSignals(ctx: StepContext, name: string, want: readonly SignalExpect[]): Mismatch[] {
   const have = ctx.signalsOf(name).filter((ev) => ev.outcome !== 'dropped' && (ev.info.signo === 'SIGBUS' || ev.info.signo === 'SIGKILL'));
   const text = (ev: SignalEvent, like?: SignalExpect): string => {
     if (ev.info.signo === 'SIGKILL') return 'SIGKILL';

@@ -9,7 +9,7 @@ import { exit } from './exit.js';
 import { nr_hugepages, sysctl } from './system.js';
 import { corrupt_pfn, hard_offline_page, mce, pfn_of } from './injectors.js';
 import { uffd_read, uffdio_continue, uffdio_register, uffdio_unregister, uffdio_writeprotect, userfaultfd } from './uffd.js';
-import type { StepName } from '../../scenario/types.js';
+import type { StepName } from '../../scenario/index.js';
 import type { StepRun } from './run.js';
 
 export type { StepRun } from './run.js';

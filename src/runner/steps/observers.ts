@@ -1,11 +1,11 @@
-// Observer steps: print, dump and expect say or compare things; they call nothing.
+// Observer steps: print, dump and expect record things; they call nothing.
 
-import { folioLine, mappingRuns, meminfoLines, runLines } from '../observe.js';
+import { mappingRuns, relativeRuns } from '../observe.js';
 import { checkState } from '../expect/index.js';
 import type { StepRun } from './run.js';
 
 export const print: StepRun<'print'> = (ctx, a) => {
-    for (const line of ctx.interp(a.text).split('\n')) ctx.say(` ... ${line}`);
+    for (const text of ctx.interp(a.text).split('\n')) ctx.emit({ kind: 'print', text });
     return { call: 'print' };
   };
 
@@ -13,21 +13,25 @@ export const dump: StepRun<'dump'> = (ctx, a) => {
     if (a.mapping) {
       const addr = ctx.num(a.mapping);
       const m = ctx.mappingOf(addr);
-      if (!m) ctx.say(`dump: no named mapping at ${ctx.fmtAddr(addr)}`);
+      if (!m) ctx.emit({ kind: 'no-mapping', at: ctx.address(addr) });
       else {
         const runs = a.length === undefined
           ? mappingRuns(ctx.kernel, ctx.task, m)
           : ctx.kernel.pageTableRuns(ctx.task, addr, addr + ctx.num(a.length));
-        for (const line of runLines(runs, m)) ctx.say(line);
+        ctx.emit({ kind: 'runs', mapping: m.name, length: m.length, runs: relativeRuns(runs, m) });
       }
     }
     if (a.raw_hwp_list) {
       const addr = ctx.num(a.raw_hwp_list);
-      const folio = ctx.kernel.folioAt(ctx.task, addr);
-      ctx.say(folio ? folioLine(ctx.fmtAddr(addr), folio) : `folio(${ctx.fmtAddr(addr)}): none`);
+      const f = ctx.kernel.folioAt(ctx.task, addr);
+      const folio = f === null ? null : {
+        pfn: f.pfn, size: f.size, refcount: f.refcount, mapcount: f.mapcount, hwpoison: f.hwpoison,
+        rawHwpUnreliable: f.rawHwpUnreliable, anon: f.anon, inPageCache: f.inPageCache, raw_hwp_list: [...f.raw_hwp_list],
+      };
+      ctx.emit({ kind: 'folio', at: ctx.address(addr), folio });
     }
-    if (a.meminfo) for (const line of meminfoLines(ctx.kernel.meminfo())) ctx.say(line);
-    if (a.dmesg) for (const line of ctx.kernel.dmesg.slice(ctx.start.dmesgLength)) ctx.say(`dmesg: ${line}`);
+    if (a.meminfo) ctx.emit({ kind: 'meminfo', meminfo: { ...ctx.kernel.meminfo() } });
+    if (a.dmesg) for (const line of ctx.kernel.dmesg.slice(ctx.start.dmesgLength)) ctx.emit({ kind: 'dmesg', line });
     return { call: 'dump' };
   };
 

@@ -1,6 +1,6 @@
 // System-wide settings: sysctl writes and the hugetlb pool size.
 
-import { MAX_NR_HUGEPAGES } from '../../scenario/names.js';
+import { MAX_NR_HUGEPAGES } from '../../scenario/index.js';
 import { OK } from './helpers.js';
 import type { StepRun } from './run.js';
 

@@ -1,7 +1,7 @@
 // Process and thread steps, and the per-process and per-thread signal and memory-failure settings.
 
 import type { McePolicy } from '../../kernel/index.js';
-import type { MceKillPolicy } from '../../scenario/types.js';
+import type { MceKillPolicy } from '../../scenario/index.js';
 import { OK } from './helpers.js';
 import type { StepRun } from './run.js';
 

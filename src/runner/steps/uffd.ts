@@ -1,6 +1,6 @@
 // userfaultfd steps: userfaultfd(2) with UFFDIO_API, the range ioctls, and read(uffd).
 
-import type { Expr } from '../../scenario/types.js';
+import type { Expr } from '../../scenario/index.js';
 import type { StepContext } from '../context.js';
 import { hex } from '../eval.js';
 import { flagsText } from './helpers.js';

@@ -6,10 +6,9 @@
 import * as z from 'zod';
 import {
   kernelSchema, letStepSchema, makeForItemSchema, makeScenarioShape, makeTestSchema, signalEntrySchema,
-  syscallCommon, verdictSchema,
-} from '../scenario/schema.js';
-import { STEP_NAMES, STEPS } from '../scenario/steps/index.js';
-import type { StepName } from '../scenario/types.js';
+  STEP_NAMES, STEPS, syscallCommon, verdictSchema
+} from '../scenario/index.js';
+import type { StepName } from '../scenario/index.js';
 
 /**
  * One line of YAML per step, in registry order (each definition's `example`). Read top to bottom they

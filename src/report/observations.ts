@@ -1,0 +1,191 @@
+// The words of one test's records, as the TAP stream prints them (DESIGN.md "Output"): the test's own
+// output (print lines, dump lines, ` !!! ` failure lines, findings), the model's summary of what it saw,
+// the -v step lines, and why a test stopped. Pure functions of the records in src/runner/results.ts;
+// the TAP, KTAP and JUnit reporters and `show` use these and nothing else to word a test.
+
+import type {
+  Failure, Finding, FolioFacts, MappingRun, MeminfoValues, Mismatch, Observations, OutputRecord, SignalGroup, SignalRecord, StepRecord,
+  StepReturn,
+} from '../runner/index.js';
+import { addressText, hex, levelName, listText, paddedOffset, siAddrText, signalText, sizeName } from './format.js';
+import { STRERROR } from './strerror.js';
+
+/** `raw_hwp_list(P+0x0): expected [0], got [0, 128]`. */
+export const mismatchText = (m: Mismatch): string => `${m.what}: expected ${m.expected}, got ${m.actual}`;
+
+/** Why a test stopped, short: the text after `# SKIP`, JUnit's message, `show`'s "the test stopped". */
+export function reasonText(f: Failure): string {
+  switch (f.kind) {
+    case 'dead':
+      return `${f.what} ${f.name} is dead`;
+    case 'missing':
+      return f.what === 'process' ? `process ${f.name} does not exist (its fork/spawn failed)` : `thread ${f.name} does not exist (its thread step failed)`;
+    case 'expect':
+      return `line ${f.line}: ${f.mismatches[0] ? mismatchText(f.mismatches[0]) : ''}`;
+    case 'step':
+      return f.message;
+    case 'blocked':
+      return `blocked: ${f.call} waits on userfaultfd ${f.uffd}`;
+    case 'errno':
+      return `${f.call} failed: ${STRERROR[f.errno]}`;
+    case 'step-expect':
+      return `line ${f.line}: ${f.op} expected ${f.expected}`;
+    case 'signal':
+      return `unexpected ${f.signal.signo} ${f.signal.si_code} si_addr=${addressText(f.signal.si_addr)}`;
+  }
+}
+
+/** The C test's ` !!! ` lines for a failure (kselftest's ksft_print_msg of a failed call). */
+export function failureLines(f: Failure): string[] {
+  switch (f.kind) {
+    case 'expect':
+      return f.mismatches.map((m) => ` !!! line ${f.line}: ${mismatchText(m)}`);
+    case 'blocked':
+    case 'signal':
+      return [` !!! ${reasonText(f)} (line ${f.line})`];
+    case 'step-expect':
+      return [` !!! line ${f.line}: ${f.op} expected ${f.expected}, got ${f.actual}`];
+    default:
+      return [` !!! ${reasonText(f)}`];
+  }
+}
+
+/** `finding: poisoned raw page 0x… (index 5) stays mapped at P+0x5000 in main after line 12`. */
+export const findingLine = (f: Finding): string =>
+  `finding: poisoned raw page ${hex(f.pfn)} (index ${f.raw}) stays mapped at ${addressText(f.at)} in ${f.process ?? `pid ${f.pid}`} after line ${f.afterLine}`;
+
+/** `[P+0x000000, P+0x200000) PMD 2M present` lines, `x<count>` when a run has several entries. */
+export const runLines = (name: string, length: number, runs: readonly MappingRun[]): string[] =>
+  runs.map((r) => {
+    const at = (offset: number): string => paddedOffset(name, length, offset);
+    return `[${at(r.start)}, ${at(r.end)}) ${levelName(r.size)} ${sizeName(r.size)} ${r.kind}${r.count > 1 ? ` x${r.count}` : ''}`;
+  });
+
+/** One line describing a folio, for `dump: {raw_hwp_list: P}`. */
+export function folioLine(label: string, f: FolioFacts): string {
+  const flags = [f.hwpoison ? 'hwpoison' : '', f.rawHwpUnreliable ? 'raw_hwp_unreliable' : '', f.anon ? 'anon' : '', f.inPageCache ? 'pagecache' : '']
+    .filter((x) => x !== '')
+    .join(',');
+  return `folio(${label}): pfn ${hex(f.pfn)} ${sizeName(f.size)} refcount ${f.refcount} mapcount ${f.mapcount}` +
+    `${flags ? ` ${flags}` : ''} raw_hwp_list ${listText({ first: f.raw_hwp_list, more: 0 })}`;
+}
+
+/** /proc/meminfo lines as the kernel aligns them (fs/proc/meminfo.c: values end in column 24). */
+export function meminfoLines(mi: MeminfoValues): string[] {
+  const row = (name: string, v: number, kB: boolean): string =>
+    `${name}:${String(v).padStart(Math.max(1, 23 - name.length))}${kB ? ' kB' : ''}`;
+  return [
+    row('HardwareCorrupted', mi.HardwareCorrupted, true),
+    row('HugePages_Total', mi.HugePages_Total, false),
+    row('HugePages_Free', mi.HugePages_Free, false),
+    row('HugePages_Rsvd', mi.HugePages_Rsvd, false),
+    row('HugePages_Surp', mi.HugePages_Surp, false),
+    row('Hugepagesize', mi.Hugepagesize, true),
+    row('Hugetlb', mi.Hugetlb, true),
+  ];
+}
+
+/** An output record's lines, without "# ". */
+export function outputLines(r: OutputRecord): string[] {
+  switch (r.kind) {
+    case 'print':
+      return r.text.split('\n').map((line) => ` ... ${line}`);
+    case 'runs':
+      return runLines(r.mapping, r.length, r.runs);
+    case 'no-mapping':
+      return [`dump: no named mapping at ${addressText(r.at)}`];
+    case 'folio':
+      return [r.folio ? folioLine(addressText(r.at), r.folio) : `folio(${addressText(r.at)}): none`];
+    case 'meminfo':
+      return meminfoLines(r.meminfo);
+    case 'dmesg':
+      return [`dmesg: ${r.line}`];
+    case 'failure':
+      return failureLines(r.failure);
+    case 'finding':
+      return [findingLine(r.finding)];
+  }
+}
+
+/** Walk order of entry kinds (mm/hugetlb.c:hugetlb_change_protection's order, present first). */
+const KIND_ORDER: readonly MappingRun['kind'][] = ['present', 'hwpoison', 'migration', 'marker', 'none'];
+
+/** `4K x1021, hwpoison 4K x2, none 4K x1`: entries counted per (kind, size); present needs no word. */
+export function mappedSizes(runs: readonly MappingRun[]): string {
+  const counts = new Map<string, { kind: MappingRun['kind']; size: number; count: number }>();
+  for (const r of runs) {
+    const key = `${r.kind}/${r.size}`;
+    const c = counts.get(key);
+    if (c) c.count += r.count;
+    else counts.set(key, { kind: r.kind, size: r.size, count: r.count });
+  }
+  return [...counts.values()]
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || b.size - a.size)
+    .map((c) => `${c.kind === 'present' ? '' : `${c.kind} `}${sizeName(c.size)} x${c.count}`)
+    .join(', ');
+}
+
+/** `sigbus: 2 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=12, … 3 more (1 dropped)`; `sigbus C: …` for another process. */
+export function signalGroupLine(g: SignalGroup): string {
+  const who = g.receiver.kind === 'main' ? '' : g.receiver.kind === 'process' ? ` ${g.receiver.name}` : ` pid ${g.receiver.pid}`;
+  const shown = g.distinct.first.map((d) => siAddrText({ si_code: g.si_code, ...d }));
+  if (g.distinct.more > 0) shown.push(`… ${g.distinct.more} more`);
+  const dropped = g.dropped ? ` (${g.dropped} dropped)` : '';
+  return `${g.signo.toLowerCase()}${who}: ${g.count} ${g.si_code}${shown.length ? ` ${shown.join(', ')}` : ''}${dropped}`;
+}
+
+/**
+ * The model's summary of a test, without "# ": signals by process and code, processes killed, then one
+ * line of mapped sizes, raw_hwp_list and the HardwareCorrupted delta (when any of them has something).
+ */
+export function summaryLines(o: Observations): string[] {
+  const out = o.signals.map(signalGroupLine);
+  for (const k of o.kills) out.push(`killed: ${k.process} by ${k.signo} ${k.si_code}`);
+  const parts = o.mappings.map((m) => `mapped ${m.name}: ${mappedSizes(m.runs)}`);
+  for (const p of o.poisoned.first) parts.push(`raw_hwp_list(${addressText(p.at)}): ${listText(p.raw_hwp_list)}`);
+  if (o.poisoned.more > 0) parts.push(`… ${o.poisoned.more} more poisoned folios`);
+  const delta = o.hardwareCorruptedDelta;
+  if (parts.length > 0 || delta !== 0) {
+    parts.push(`HardwareCorrupted: ${delta < 0 ? '-' : '+'}${Math.abs(delta)} kB`);
+    out.push(parts.join(' | '));
+  }
+  return out;
+}
+
+/** What a step returned, as -v prints it after the call: `= 0`, `= -1 EINVAL (Invalid argument)`, … */
+export function returnText(r: StepReturn): string {
+  switch (r.kind) {
+    case 'none':
+      return '';
+    case 'value':
+      return `= ${r.address ? hex(r.value) : r.value}`;
+    case 'errno':
+      return `= -1 ${r.errno} (${STRERROR[r.errno]})`;
+    case 'access':
+      return `= ${r.value}`;
+    case 'blocked':
+      return `blocked on userfaultfd ${r.uffd}`;
+    case 'signal':
+      return signalText(r.signal);
+    case 'expect':
+      return r.mismatches ? `${r.mismatches} mismatch(es)` : 'ok';
+    case 'failed':
+      return r.message;
+  }
+}
+
+/** A call as -v and `show` print it: `[C] fork()` when it acted in another thread than main's. */
+export const callText = (s: { readonly in?: string; readonly call: string }): string => `${s.in === undefined ? '' : `[${s.in}] `}${s.call}`;
+
+/** `SIGBUS BUS_MCEERR_AO si_addr=P+0x0 si_addr_lsb=21 to C 1002/1002 (queued, delivered)`. */
+export const signalRecordText = (s: SignalRecord): string =>
+  `${signalText(s)} to ${s.process === undefined ? '' : `${s.process} `}${s.pid}/${s.tid} (${s.how}, ${s.outcome})`;
+
+/** A step's -v lines, with "# ": the call and its return, its kernel path (--trace), its signals. */
+export function stepLines(s: StepRecord): string[] {
+  const ret = returnText(s.ret);
+  const out = [`# step ${s.index}, line ${s.line}: ${callText(s)}${ret ? ` ${ret}` : ''}`];
+  for (const line of s.trace ?? []) out.push(`#   | ${line}`);
+  for (const sig of s.signals) out.push(`#   signal: ${signalRecordText(sig)}`);
+  return out;
+}
