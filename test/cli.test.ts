@@ -9,7 +9,8 @@ import { internalErrorMessage, relativizePaths } from '../src/cli/exit.js';
 import { collectScenarioFiles } from '../src/cli/files.js';
 import { firstDifference, testAtLine } from '../src/cli/golden.js';
 import { runCli } from '../src/cli/main.js';
-import { PROFILE_NAMES, PROFILES } from '../src/kernel/index.js';
+import { PROFILE_NAMES, SWITCH_NAMES } from '../src/abi/index.js';
+import { PROFILES, SWITCHES } from '../src/kernel/index.js';
 
 const BIN = resolve('bin/hgmsim.js');
 
@@ -62,16 +63,17 @@ t.test('profiles: the switch table names every profile and switch, then the summ
   for (const name of PROFILE_NAMES) {
     t.ok(lines.some((l) => l.startsWith(`${name} `) && l.includes(PROFILES[name].summary)), `summary of ${name}`);
   }
-  const switches = PROFILES['v6.1'].switches;
-  for (const key of Object.keys(switches) as (keyof typeof switches)[]) {
-    const row = lines.find((l) => l.split(/ +/)[0] === key);
-    t.ok(row, `a row for ${key}`);
-    if (typeof switches[key] === 'boolean') {
-      t.same(row?.split(/ +/), [key, ...PROFILE_NAMES.map((n) => String(PROFILES[n].switches[key]))], `${key}: true/false per profile`);
-    }
+  for (const subsystem of Object.keys(PROFILES['v6.1'].switches)) {
+    t.ok(lines.some((l) => l.split(/ +/)[0] === subsystem), `a group for ${subsystem}`);
   }
-  t.match(r.out, /^uffd_features +\d+ items +same +same$/m, 'the feature list is shortened in the table');
-  t.match(r.out, /^uffd_features of v6\.1, hgm-v2, hgm-rfc: EVENT_FORK, /m, '…and spelt out once below it');
+  t.match(r.out, /^memory_failure\n  madvise_injection +action_optional +action_optional +action_optional$/m, 'a row per switch under its subsystem');
+  t.match(r.out, /^  api_features +\d+ items +same +same$/m, 'the feature list is shortened in the table');
+  t.match(r.out, /^userfaultfd\.api_features of v6\.1, hgm-v2, hgm-rfc: EVENT_FORK, /m, '…and spelt out once below it');
+  t.ok(lines.some((l) => /^kernel\.switches +v6\.1 +hgm-v2 +hgm-rfc +sets$/.test(l)), 'the scenario switch names, a column per profile');
+  for (const key of SWITCH_NAMES) {
+    const row = lines.find((l) => l.split(/ +/)[0] === key);
+    t.same(row?.split(/ +/).slice(0, 1 + PROFILE_NAMES.length), [key, ...PROFILE_NAMES.map((n) => String(SWITCHES[key].get(PROFILES[n].switches)))], `${key}: true/false per profile`);
+  }
   t.equal(hgmsim(['profiles'], process.cwd()).out, r.out, 'byte-identical on a rerun');
   t.equal(hgmsim(['profiles', 'x'], process.cwd()).code, 64, 'it takes no arguments');
   t.match(hgmsim(['--help'], process.cwd()).out, /profiles +print the kernel profiles' switch table/);

@@ -1,7 +1,7 @@
 // The kernel model, file by file (STYLE.md §15): each subtest names the behaviour it checks and the
 // source it follows. Outcomes are kernel-semantics.md §10 (observed on 6.1.192) first, then §1–§4.
 import t, { type Test } from 'tap';
-import { FALLOC, Kernel, MADV, MAP, MFD, PROFILES, PROT, type AccessResult, type SysRet, type TaskRef } from '../src/kernel/index.js';
+import { FALLOC, Kernel, MADV, MAP, MFD, PROFILES, PROT, withSwitches, type AccessResult, type SysRet, type TaskRef } from '../src/kernel/index.js';
 import { ByteMap } from '../src/kernel/contents.js';
 
 const M2 = 2 * 1024 * 1024;
@@ -691,7 +691,7 @@ t.test('HGM v2 (kernel-semantics.md §6; profile hgm-v2)', async (t) => {
 
 t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile hgm-rfc)', async (t) => {
   const bootRfc = (size = M2, nr = 8, overrides: Partial<Record<'rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check', boolean>> = {}): { k: Kernel; me: TaskRef } => {
-    const profile = { ...PROFILES['hgm-rfc'], switches: { ...PROFILES['hgm-rfc'].switches, ...overrides } };
+    const profile = withSwitches(PROFILES['hgm-rfc'], new Map(Object.entries(overrides) as ['rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check', boolean][]));
     const k = new Kernel({ profile, default_hugepagesz: size, nr_hugepages: new Map([[size, nr]]), comm: 'hugetlb-rfc' });
     booted.push(k);
     return { k, me: k.init };

@@ -7,7 +7,7 @@ import t from 'tap';
 import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, SIGNALS_EXAMPLE, STEP_EXAMPLES } from '../src/runner/docs.js';
 import { PROFILES } from '../src/kernel/index.js';
 import { runStream } from '../src/runner/run.js';
-import { UFFD_FEATURES, UFFD_FEATURES_BY_PROFILE } from '../src/scenario/names.js';
+import { UFFD_FEATURES } from '../src/abi/index.js';
 import { STEP_NAMES, STEPS } from '../src/scenario/steps/index.js';
 import { errorAt, formatError } from '../src/scenario/errors.js';
 import { evalExpr, isAddressExpr, parseExpr, parseRange, RUN_TIME, type ExprEnv } from '../src/scenario/expr.js';
@@ -824,11 +824,8 @@ t.test('newcomer fixes: signals entries documented, expect beside a step, expect
   t.match(feature, { code: 'UNSUPPORTED', line: 6, col: 49 }, 'rejected at load time, at the feature');
   t.match(feature?.message, /UFFD_FEATURE_WP_UNPOPULATED is offered by no modelled kernel \(profiles v6\.1, hgm-v2, hgm-rfc\)/);
   for (const f of UFFD_FEATURES) {
-    const offered = Object.values(PROFILES).some((p) => p.switches.uffd_features.includes(f));
+    const offered = Object.values(PROFILES).some((p) => p.switches.userfaultfd.api_features.includes(f));
     t.equal(codes(withSteps(`userfaultfd: {as: u, features: [${f}]}`)).length, offered ? 0 : 1, `${f}: ${offered ? 'offered by some profile' : 'offered by none'}`);
-  }
-  for (const p of Object.values(PROFILES)) {
-    t.same([...UFFD_FEATURES_BY_PROFILE[p.name]].sort(), [...p.switches.uffd_features].sort(), `${p.name}: the scenario's table is the kernel's`);
   }
 });
 

@@ -2,7 +2,7 @@
 // (or the part of them one shard names), print the report on stdout, then judge: results against
 // verdicts, and with --check or --update-golden, streams against their goldens.
 
-import { PROFILE_NAMES, isProfileName } from '../kernel/index.js';
+import { PROFILE_NAMES, isProfileName } from '../abi/index.js';
 import { renderDiff, diffTap } from '../report/diff.js';
 import { renderGithubAnnotations } from '../report/github.js';
 import { REPORTERS } from '../report/index.js';

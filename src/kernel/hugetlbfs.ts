@@ -1,8 +1,9 @@
 // hugetlbfs inodes, memfd, the page cache and shared reservations.
 // Linux: fs/hugetlbfs/inode.c (hugetlbfs_file_mmap(), hugetlb_vmtruncate(), remove_inode_hugepages()),
-// mm/memfd.c (memfd_create() with MFD_HUGETLB), mm/hugetlb.c (hugetlb_reserve_pages(),
-// hugetlb_unreserve_pages(), hugetlb_add_to_page_cache()), v6.1.
-// Left out: subpools (no size= mount option), seals, fallocate (next issue).
+// hugetlbfs_read_iter(), hugetlbfs_fallocate(), hugetlbfs_punch_hole()), mm/memfd.c (memfd_create() with
+// MFD_HUGETLB), mm/hugetlb.c (hugetlb_reserve_pages(), hugetlb_unreserve_pages()), v6.1; a read meets
+// a poisoned hugepage as HugetlbfsSwitches.read_poisoned picks.
+// Left out: subpools (no size= mount option), seals, write_iter, fallocate's preallocation failures.
 //
 // Invariants: a folio in `pageCache` has mapping === this inode and holds one page-cache reference;
 // `resvRegion` covers every index that holds a reservation or an instantiated page (Linux's resv_map
@@ -10,8 +11,10 @@
 import type { Folio } from './folio.js';
 import type { Hstate } from './hstate.js';
 import type { Vma } from './mm.js';
-import { put_folio, unmap_hugepage_range } from './hugetlb.js';
+import { hugetlb_add_to_page_cache, unmap_hugepage_range } from './hugetlb.js';
+import { put_folio } from './rmap.js';
 import type { Errno } from './types.js';
+import type { HugetlbfsSwitches } from './profiles.js';
 
 /** The name of the internal hugetlbfs inode behind a MAP_ANONYMOUS|MAP_HUGETLB mapping. */
 export const ANON_HUGEPAGE = 'anon_hugepage';
@@ -40,15 +43,6 @@ export class HugetlbFile {
   pos = 0;
 
   constructor(readonly inode: Inode) {}
-}
-
-/** hugetlb_add_to_page_cache(): insert a new folio at idx; the cache holds one reference, the folio is dirty. */
-export function hugetlb_add_to_page_cache(inode: Inode, folio: Folio, idx: number): void {
-  inode.pageCache.set(idx, folio);
-  folio.mapping = inode;
-  folio.index = idx;
-  folio.refcount++;
-  folio.dirty = true;
 }
 
 /**
@@ -117,17 +111,25 @@ export function evict_inode(inode: Inode): void {
 }
 
 /**
- * hugetlbfs_read_iter(): copy hugepage by hugepage up to i_size; holes read as zeros. A folio with
- * PG_hwpoison makes the whole call -EIO, discarding what earlier hugepages copied (v6.1; v6.6 reads
- * up to the first poisoned raw page). Returns the byte count.
+ * How hugetlbfs_read_iter() ends on reaching a folio with PG_hwpoison, by HugetlbfsSwitches.read_poisoned
+ * (given the folio, the file position and the bytes already copied).
  */
-export function hugetlbfs_read_iter(inode: Inode, pos: number, count: number): number | 'EIO' {
+const READ_POISONED: { readonly [M in HugetlbfsSwitches['read_poisoned']]: (folio: Folio, at: number, done: number) => number | 'EIO' } = {
+  // v6.1: the whole call is -EIO, discarding what earlier hugepages copied (v6.6 reads up to the raw page).
+  eio: () => 'EIO',
+};
+
+/**
+ * hugetlbfs_read_iter(): copy hugepage by hugepage up to i_size; holes read as zeros; a poisoned folio
+ * ends the read as READ_POISONED says. Returns the byte count.
+ */
+export function hugetlbfs_read_iter(sw: HugetlbfsSwitches, inode: Inode, pos: number, count: number): number | 'EIO' {
   const size = inode.hstate.size;
   let done = 0;
   while (done < count && pos + done < inode.size) {
     const at = pos + done;
     const folio = inode.pageCache.get(Math.floor(at / size));
-    if (folio?.hwpoison === true) return 'EIO';
+    if (folio?.hwpoison === true) return READ_POISONED[sw.read_poisoned](folio, at, done);
     const nr = Math.min(count - done, size - (at % size), inode.size - at);
     done += nr;
   }

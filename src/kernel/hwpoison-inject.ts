@@ -27,7 +27,7 @@ export function hwpoison_inject(k: KernelState, pfn: number): SysRet {
 function hwpoison_inject_untraced(k: KernelState, pfn: number): SysRet {
   // Unlike Linux, pfns outside the model's hugetlb memory are refused (-ENXIO, as for !pfn_valid()).
   if (!pfn_valid(k, pfn)) return { ok: false, errno: 'ENXIO' };
-  k.log.printk(`Injecting memory failure at pfn ${hex(pfn)}`);
+  k.log.printk(k.wording.debugfs_injecting(hex(pfn)));
   return writeResult(memory_failure(k, pfn, MF_SW_SIMULATED));
 }
 
@@ -55,10 +55,10 @@ export function kill_me_maybe(k: KernelState, t: Thread, phys: number): void {
 
 /** kill_me_maybe()'s work; kill_me_maybe() records it as one traced call. */
 function kill_me_maybe_untraced(k: KernelState, t: Thread, phys: number): void {
-  k.log.printk(`mce: Uncorrected hardware memory error in user-access at ${lx(phys)}`);
+  k.log.printk(k.wording.mce_user_access(lx(phys)));
   k.hw_memory_failure = true;
   const ret = memory_failure(k, Math.floor(phys / PAGE_SIZE), MF_ACTION_REQUIRED);
   if (ret === 0 || ret === 'EHWPOISON' || ret === 'EOPNOTSUPP') return;
-  k.log.printk('mce: Memory error not recovered');
+  k.log.printk(k.wording.mce_not_recovered);
   force_sig_fault(k, t, 'SIGBUS', 'SI_KERNEL', 0); // kill_me_now(): force_sig(SIGBUS)
 }

@@ -9,7 +9,8 @@ import { Hstate } from './hstate.js';
 import { Mm, Process, Thread } from './mm.js';
 import { installedEntries } from './pgtable.js';
 import { KernelLog } from './printk.js';
-import type { FaultPoint, Profile } from './profiles.js';
+import type { FaultPoint } from '../abi/index.js';
+import type { Profile } from './profiles.js';
 import { exitThread } from './signal.js';
 import type { KernelState } from './state.js';
 import { Syscalls } from './syscalls.js';
@@ -18,6 +19,7 @@ import { KernelTrace } from './trace.js';
 import type { TaskRef } from './types.js';
 import { PAGE_SIZE } from './uapi.js';
 import { Views } from './views.js';
+import { WORDING } from './wording.js';
 
 export interface BootParams {
   readonly profile: Profile;
@@ -58,6 +60,7 @@ function boot(params: BootParams): KernelState {
   };
   return {
     switches: params.profile.switches,
+    wording: WORDING[params.profile.switches.wording],
     hstates,
     defaultHstate,
     log: new KernelLog(),

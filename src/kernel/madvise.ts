@@ -10,6 +10,7 @@ import { memory_failure, MF_ACTION_REQUIRED, MF_COUNT_INCREASED, MF_SW_SIMULATED
 import type { Thread, Vma } from './mm.js';
 import { hex } from './printk.js';
 import type { KernelState } from './state.js';
+import type { FaultSwitches, MemoryFailureSwitches } from './profiles.js';
 import type { SysRet } from './types.js';
 import { MADV, PAGE_SIZE } from './uapi.js';
 import { sysText, trace, traced } from './trace.js';
@@ -34,7 +35,8 @@ export function do_madvise(k: KernelState, t: Thread, start: number, lenIn: numb
 
 /** do_madvise()'s work; do_madvise() records it as one traced call. */
 function do_madvise_untraced(k: KernelState, t: Thread, start: number, lenIn: number, advice: number): SysRet {
-  if (!madvise_behavior_valid(k, advice)) return fail('EINVAL');
+  const ops = MADVISE_HUGETLB[k.switches.fault.granularity];
+  if (!ops.valid.has(advice)) return fail('EINVAL'); // madvise_behavior_valid()
   if (start % PAGE_SIZE !== 0) return fail('EINVAL');
   const len = Math.ceil(lenIn / PAGE_SIZE) * PAGE_SIZE;
   if (lenIn !== 0 && len === 0) return fail('EINVAL');
@@ -49,7 +51,7 @@ function do_madvise_untraced(k: KernelState, t: Thread, start: number, lenIn: nu
     if (vma.start > pos) return fail('ENOMEM');
     const a = Math.max(pos, vma.start);
     const b = Math.min(end, vma.end);
-    const r = madvise_vma(k, vma, a, b, advice);
+    const r = madvise_vma(ops, vma, a, b, advice);
     trace(k, () => `madvise_vma: VMA=[${hex(vma.start)}, ${hex(vma.end)}) [${hex(a)}, ${hex(b)}): ${sysText(r)}`);
     if (!r.ok) return r;
     pos = b;
@@ -57,12 +59,23 @@ function do_madvise_untraced(k: KernelState, t: Thread, start: number, lenIn: nu
   return pos < end ? fail('ENOMEM') : OK;
 }
 
-/** madvise_behavior_valid(): the advices this model knows; MADV_SPLIT only with HGM. */
-const VALID_ADVICE: ReadonlySet<number> = new Set([MADV.MADV_DONTNEED, MADV.MADV_REMOVE, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON]);
-const madvise_behavior_valid = (k: KernelState, advice: number): boolean =>
-  VALID_ADVICE.has(advice) || (advice === MADV.MADV_SPLIT && k.switches.hgm);
+/** What madvise(2) offers on hugetlb VMAs at one mapping granularity (FaultSwitches.granularity). */
+interface HugetlbAdvice {
+  /** madvise_behavior_valid(): the advices this kernel knows. */
+  readonly valid: ReadonlySet<number>;
+  /** MADV_COLLAPSE on a hugetlb range. */
+  readonly collapse: (vma: Vma, start: number, end: number) => SysRet;
+}
 
-function madvise_vma(k: KernelState, vma: Vma, start: number, end: number, advice: number): SysRet {
+const ADVICE_6_1 = [MADV.MADV_DONTNEED, MADV.MADV_REMOVE, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON];
+const MADVISE_HUGETLB: { readonly [G in FaultSwitches['granularity']]: HugetlbAdvice } = {
+  // Without HGM, hugepage_vma_check() refuses hugetlb VMAs (MADV_COLLAPSE: -EINVAL); MADV_SPLIT is unknown.
+  hugepage: { valid: new Set(ADVICE_6_1), collapse: () => fail('EINVAL') },
+  // HGM v2 13/46 adds MADV_SPLIT; 34/46 collapses hugetlb ranges.
+  hgm: { valid: new Set([...ADVICE_6_1, MADV.MADV_SPLIT]), collapse: hugetlb_collapse },
+};
+
+function madvise_vma(ops: HugetlbAdvice, vma: Vma, start: number, end: number, advice: number): SysRet {
   switch (advice) {
     case MADV.MADV_DONTNEED: {
       // madvise_dontneed_free_valid_vma(): hugetlb ranges must be hugepage aligned.
@@ -72,9 +85,7 @@ function madvise_vma(k: KernelState, vma: Vma, start: number, end: number, advic
       return OK;
     }
     case MADV.MADV_COLLAPSE:
-      // Without HGM, hugepage_vma_check() refuses hugetlb VMAs; HGM v2 34/46 collapses them.
-      if (!k.switches.hgm) return fail('EINVAL');
-      return hugetlb_collapse(vma, start, end);
+      return ops.collapse(vma, start, end);
     case MADV.MADV_SPLIT:
       return hugetlb_enable_hgm_vma(vma, start, end);
     case MADV.MADV_REMOVE:
@@ -88,6 +99,12 @@ function madvise_vma(k: KernelState, vma: Vma, start: number, end: number, advic
   }
 }
 
+/** The flags madvise_inject_error() passes to memory_failure(), by MemoryFailureSwitches.madvise_injection. */
+const MADV_HWPOISON_FLAGS: { readonly [M in MemoryFailureSwitches['madvise_injection']]: number } = {
+  action_optional: MF_COUNT_INCREASED | MF_SW_SIMULATED,
+  action_required: MF_COUNT_INCREASED | MF_SW_SIMULATED | MF_ACTION_REQUIRED, // v6.11+
+};
+
 /**
  * madvise_inject_error(): for each step, GUP the page (a read fault first), then memory_failure() on
  * the exact raw pfn; the loop advances by the folio size, so one call poisons at most one raw page per
@@ -99,8 +116,7 @@ function madvise_inject_error(k: KernelState, t: Thread, start: number, end: num
 
 /** madvise_inject_error()'s work; madvise_inject_error() records it as one traced call. */
 function madvise_inject_error_untraced(k: KernelState, t: Thread, start: number, end: number): SysRet {
-  const flags = MF_COUNT_INCREASED | MF_SW_SIMULATED
-    | (k.switches.madvise_hwpoison_action_required ? MF_ACTION_REQUIRED : 0);
+  const flags = MADV_HWPOISON_FLAGS[k.switches.memory_failure.madvise_injection];
   for (let addr = start; addr < end;) {
     const page = get_user_pages_fast(k, t, addr);
     trace(k, () => `get_user_pages_fast(${hex(addr)}): ${typeof page === 'string' ? `-${page}` : 'blocked' in page ? 'blocked in handle_userfault' : `folio ${hex(page.entry.folio.pfn)}, refcount ${page.entry.folio.refcount}`}`);
@@ -108,7 +124,7 @@ function madvise_inject_error_untraced(k: KernelState, t: Thread, start: number,
     if ('blocked' in page) return { ok: false, errno: 'EINTR', blocked: { uffd: fdOf(t, page.blocked) } };
     const folio = page.entry.folio;
     const pfn = folio.pfn + Math.floor(page.offset / PAGE_SIZE);
-    k.log.printk(`Injecting memory failure for pfn ${hex(pfn)} at process virtual address ${hex(addr)}`);
+    k.log.printk(k.wording.madvise_injecting(hex(pfn), hex(addr)));
     const ret = memory_failure(k, pfn, flags);
     if (ret !== 0 && ret !== 'EOPNOTSUPP') return fail(ret);
     addr += folio.size;

@@ -5,7 +5,7 @@
 // TODO confirm: hwpoison entries are not pfn swap entries in 6.1, so smaps does not count them
 // (kernel-semantics.md §9, open question 4).
 import type { Folio } from './folio.js';
-import { rmap_walk } from './hugetlb.js';
+import { rmap_walk } from './rmap.js';
 import type { Mm } from './mm.js';
 import { sizeOfShift, slotEntry } from './pgtable.js';
 import type { PagemapEntry, SmapsInfo } from './types.js';

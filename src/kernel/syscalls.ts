@@ -14,7 +14,8 @@ import { deliverPending, unblockSigbus } from './signal.js';
 import type { KernelState } from './state.js';
 import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import type { AccessResult, Errno, SigbusAction, SysRet, TaskRef, UffdEvent } from './types.js';
-import { PAGE_SIZE, type McePolicy, type UffdFeature, type UffdRegisterMode } from './uapi.js';
+import { PAGE_SIZE, type McePolicy } from './uapi.js';
+import type { UffdFeature, UffdRegisterMode } from '../abi/index.js';
 import {
   mcopy_continue, mwriteprotect_range, sys_userfaultfd, userfaultfd_api, userfaultfd_read, userfaultfd_register,
   userfaultfd_unregister, UffdCtx,
@@ -167,7 +168,7 @@ export class Syscalls {
       const f = p.fds.get(fd);
       if (f === undefined) return { ok: false, errno: 'EBADF' };
       if (!(f instanceof HugetlbFile) || count < 0 || (offset ?? 0) < 0) return { ok: false, errno: 'EINVAL' };
-      const r = hugetlbfs_read_iter(f.inode, offset ?? f.pos, count);
+      const r = hugetlbfs_read_iter(this.k.switches.hugetlbfs, f.inode, offset ?? f.pos, count);
       if (r === 'EIO') return { ok: false, errno: 'EIO' }; // ksys_read() leaves f_pos alone on error
       if (offset === undefined) f.pos += r;
       return { ok: true, value: r };

@@ -1,10 +1,10 @@
 // Public result types of the kernel model: what a syscall, a fault or an injector hands back.
 // Compare Linux's uapi headers: errno names, si_code names and flag names are kept verbatim.
-// Nothing here is imported from outside src/kernel.
+// Errno names are the project's vocabulary (src/abi ERRNO_NAMES).
+import type { ErrnoName } from '../abi/index.js';
 
-export type Errno =
-  | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EFAULT' | 'EBUSY'
-  | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
+/** An errno name, as the model returns it. */
+export type Errno = ErrnoName;
 
 /**
  * A syscall's outcome: the value it returned, or the errno (the C library's -1 + errno). `blocked`:

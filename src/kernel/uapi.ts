@@ -60,5 +60,4 @@ export type McePolicy = 'early' | 'late' | 'clear';
 
 // include/uapi/linux/userfaultfd.h (feature and mode names without their prefixes in scenarios)
 export const UFFD_API = 0xaa;
-export type UffdFeature = 'EVENT_FORK' | 'MISSING_HUGETLBFS' | 'MISSING_SHMEM' | 'SIGBUS' | 'EXACT_ADDRESS' | 'MINOR_HUGETLBFS' | 'PAGEFAULT_FLAG_WP' | 'WP_HUGETLBFS_SHMEM' | 'WP_UNPOPULATED' | 'THREAD_ID';
-export type UffdRegisterMode = 'MISSING' | 'WP' | 'MINOR';
+// The feature and mode names are the project's vocabulary: src/abi (UFFD_FEATURES, UFFD_MODES).

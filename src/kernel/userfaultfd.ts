@@ -4,15 +4,18 @@
 // mwriteprotect_range()), mm/hugetlb.c (hugetlb_mcopy_atomic_pte(), hugetlb_change_protection());
 // kernel-semantics.md §5 and the 6.1 observations of §10 (markers on never-populated ranges, EIO from
 // CONTINUE on a poisoned folio, WP_UNPOPULATED not offered).
-// Left out: UFFDIO_COPY/ZEROPAGE, EVENT_REMAP/REMOVE/UNMAP, THREAD_ID values, a fork that blocks on an
-// unread FORK event (HGM issue).
-import { hugetlb_add_rmap, type VmFault } from './hugetlb.js';
+// UFFDIO_API offers what UserfaultfdSwitches.api_features lists (src/abi UFFD_API_FEATURES); a fork
+// that waits for an unread FORK event is reported blocked by the syscall layer (syscalls.ts fork()).
+// Left out: UFFDIO_COPY/ZEROPAGE/POISON, EVENT_REMAP/REMOVE/UNMAP, THREAD_ID values.
+import type { VmFault } from './hugetlb.js';
+import { hugetlb_add_rmap } from './rmap.js';
 import type { Mm, Process, Vma } from './mm.js';
 import { hgmShifts } from './hgm.js';
 import { setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
 import type { KernelState } from './state.js';
 import type { Errno, SysRet, UffdEvent } from './types.js';
-import { PAGE_SIZE, UFFD_API, type UffdFeature, type UffdRegisterMode } from './uapi.js';
+import { PAGE_SIZE, UFFD_API } from './uapi.js';
+import type { UffdFeature, UffdRegisterMode } from '../abi/index.js';
 
 /** struct userfaultfd_ctx. */
 export class UffdCtx {
@@ -54,7 +57,8 @@ export function userfaultfd_api(k: KernelState, p: Process, fd: number, features
   const ctx = ctxOf(p, fd);
   if (typeof ctx === 'string') return fail(ctx);
   if (ctx.apiDone) return fail('EINVAL');
-  if (features.some((f) => !k.switches.uffd_features.includes(f))) return fail('EINVAL');
+  const offered = k.switches.userfaultfd.api_features;
+  if (features.some((f) => !offered.includes(f))) return fail('EINVAL');
   ctx.apiDone = true;
   for (const f of features) ctx.features.add(f);
   return { ok: true, value: UFFD_API };

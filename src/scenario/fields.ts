@@ -3,7 +3,8 @@
 // it imports only zod and the vocabulary, so that step definitions and schema.ts can both use it.
 
 import * as z from 'zod';
-import { ERRNO_NAMES, NAME_PATTERN, SIGBUS_CODES, TASK_NAME_PATTERN, UFFD_EVENTS } from './names.js';
+import { ERRNO_NAMES } from '../abi/index.js';
+import { NAME_PATTERN, SIGBUS_CODES, TASK_NAME_PATTERN, UFFD_EVENTS } from './names.js';
 import { HUGEPAGE_SIZES } from './types.js';
 
 /**

@@ -7,6 +7,8 @@
 // - names used in expressions were checked by the loader against `let`, `as`, loop variables, built-in
 //   names (BUILTIN_NAMES) and model names (MODEL_NAMES), in program order.
 
+import type { ErrnoName, ProfileName, UffdFeature, UffdRegisterMode } from '../abi/index.js';
+
 /** Offsets into the scenario file's text, [start, end). */
 export interface Span {
   readonly start: number;
@@ -46,16 +48,17 @@ export const MODEL_NAMES = [
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-export type ProfileName = 'v6.1' | 'hgm-v2' | 'hgm-rfc';
-export const PROFILE_NAMES: readonly ProfileName[] = ['v6.1', 'hgm-v2', 'hgm-rfc'];
+/** Profile, errno and userfaultfd names are the project's vocabulary (src/abi), shared with the kernel. */
+export type { ErrnoName, ProfileName } from '../abi/index.js';
+/** UFFD_FEATURE_* without the prefix, as the kernel model takes them. */
+export type UffdFeatureName = UffdFeature;
+/** UFFDIO_REGISTER_MODE_* without the prefix. */
+export type UffdModeName = UffdRegisterMode;
 
 /** Hugepage sizes the x86_64 model knows (hstates). */
 export type HugepageSize = '2M' | '1G';
 export const HUGEPAGE_SIZES: readonly HugepageSize[] = ['2M', '1G'];
 
-export type ErrnoName =
-  | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EFAULT' | 'EBUSY'
-  | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
 
 export type SigbusCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO';
 
@@ -70,12 +73,6 @@ export type SigbusActionName = 'record' | 'exit_thread' | 'default' | 'ignore';
 export type MceKillPolicy = 'PR_MCE_KILL_EARLY' | 'PR_MCE_KILL_LATE' | 'PR_MCE_KILL_CLEAR';
 export type SysctlName = 'vm.memory_failure_early_kill' | 'vm.memory_failure_recovery' | 'vm.nr_hugepages';
 export type FallocFlag = 'FALLOC_FL_PUNCH_HOLE' | 'FALLOC_FL_KEEP_SIZE';
-/** UFFD_FEATURE_* without the prefix, as the kernel model takes them. */
-export type UffdFeatureName =
-  | 'SIGBUS' | 'EXACT_ADDRESS' | 'EVENT_FORK' | 'MISSING_HUGETLBFS' | 'MINOR_HUGETLBFS' | 'WP_HUGETLBFS_SHMEM'
-  | 'PAGEFAULT_FLAG_WP' | 'WP_UNPOPULATED' | 'THREAD_ID' | 'MISSING_SHMEM';
-/** UFFDIO_REGISTER_MODE_* without the prefix. */
-export type UffdModeName = 'MISSING' | 'WP' | 'MINOR';
 export type UffdEventName = 'FORK' | 'PAGEFAULT';
 
 /** What a step's own `expect:` compares with what the kernel returned during that step. */
@@ -219,11 +216,11 @@ export interface KernelConfig {
   readonly nr_hugepages: bigint | ReadonlyMap<HugepageSize, bigint>;
   /**
    * `switches: {rfc_posted_split_walk_from_head: false}`: boolean profile switches overridden for every
-   * run of the file, whichever profile it runs under (names: names.ts BOOLEAN_SWITCH_NAMES). Default: none.
+   * run of the file, whichever profile it runs under (names: src/abi SWITCH_NAMES). Default: none.
    */
   readonly switches: ReadonlyMap<string, boolean>;
   /**
-   * `faults: {raw_hwp_page_alloc: 1}`: per fault-injection point (names.ts FAULT_POINT_NAMES), how many
+   * `faults: {raw_hwp_page_alloc: 1}`: per fault-injection point (src/abi FAULT_POINTS), how many
    * attempts there fail, counted from boot. Default: none.
    */
   readonly faults: ReadonlyMap<string, bigint>;

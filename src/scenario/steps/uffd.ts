@@ -2,8 +2,7 @@
 
 import * as z from 'zod';
 import { expr, flagList, name, syscallCommon, uffdReadExpectSchema } from '../fields.js';
-import { profilesOffering, UFFD_FEATURES, UFFD_MODES } from '../names.js';
-import { PROFILE_NAMES } from '../types.js';
+import { PROFILE_NAMES, profilesOffering, UFFD_FEATURES, UFFD_MODES } from '../../abi/index.js';
 import { defineStep } from './define.js';
 
 const range = {

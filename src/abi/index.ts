@@ -1,0 +1,69 @@
+// hgmsim's vocabulary: the names the scenario language, the runner and the kernel model all spell the
+// same way — kernel profiles, the public switch names, fault points, userfaultfd feature and mode names,
+// errno names. One leaf module, as gVisor's pkg/abi/linux serves its sentry: it imports nothing of the
+// project, and no other file keeps a copy of these lists (test/meta.test.ts checks both).
+// Linux: include/uapi/asm-generic/errno-base.h, errno.h; include/uapi/linux/userfaultfd.h.
+
+/** The modelled kernels, in the order reports and `hgmsim profiles` list them (src/kernel/profiles.ts). */
+export const PROFILE_NAMES = ['v6.1', 'hgm-v2', 'hgm-rfc'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+export const isProfileName = (name: string): name is ProfileName => (PROFILE_NAMES as readonly string[]).includes(name);
+
+/**
+ * `kernel.switches`: the boolean switches a scenario may override, in the order the TAP header prints
+ * them. Each names one place (or, for rfc_pagesize_unmap, several) in the kernel profile's per-subsystem
+ * records; src/kernel/profiles.ts maps it there.
+ */
+export const SWITCH_NAMES = [
+  'madvise_hwpoison_action_required', 'action_result_counts_poisoned', 'count_new_raw_page_in_set_hwpoison',
+  'gigantic_take_off_buddy_fails', 'per_node_mf_stats', 'hgm', 'rfc_pagesize_unmap',
+  'rfc_posted_unmap_success_check', 'rfc_posted_split_walk_from_head',
+] as const;
+export type SwitchName = (typeof SWITCH_NAMES)[number];
+export const isSwitchName = (name: string): name is SwitchName => (SWITCH_NAMES as readonly string[]).includes(name);
+
+/** The subsystems a kernel profile keeps one switch record for. */
+export const SUBSYSTEMS = ['memory_failure', 'fault', 'hugetlbfs', 'userfaultfd', 'signals', 'wording'] as const;
+export type Subsystem = (typeof SUBSYSTEMS)[number];
+
+/** `kernel.faults`: named fault-injection points; the next N attempts there fail. */
+export const FAULT_POINTS = ['raw_hwp_page_alloc', 'hugetlb_enable_hgm_vma', 'hugetlb_split_to_shift'] as const;
+export type FaultPoint = (typeof FAULT_POINTS)[number];
+export const isFaultPoint = (name: string): name is FaultPoint => (FAULT_POINTS as readonly string[]).includes(name);
+
+/** UFFD_FEATURE_* without the prefix (include/uapi/linux/userfaultfd.h). */
+export const UFFD_FEATURES = [
+  'SIGBUS', 'EXACT_ADDRESS', 'EVENT_FORK', 'MISSING_HUGETLBFS', 'MINOR_HUGETLBFS', 'WP_HUGETLBFS_SHMEM',
+  'PAGEFAULT_FLAG_WP', 'WP_UNPOPULATED', 'THREAD_ID', 'MISSING_SHMEM',
+] as const;
+export type UffdFeature = (typeof UFFD_FEATURES)[number];
+
+/** UFFDIO_REGISTER_MODE_* without the prefix. */
+export const UFFD_MODES = ['MISSING', 'WP', 'MINOR'] as const;
+export type UffdRegisterMode = (typeof UFFD_MODES)[number];
+
+/**
+ * UFFD_API_FEATURES of each modelled kernel: what UFFDIO_API offers (requesting another feature is
+ * -EINVAL). Linux: fs/userfaultfd.c:userfaultfd_api(); 6.1 does not offer WP_UNPOPULATED (v6.4), observed
+ * (kernel-semantics.md §10); the HGM base offers what 6.1 does.
+ */
+const UFFD_API_FEATURES_6_1: readonly UffdFeature[] = [
+  'EVENT_FORK', 'MISSING_HUGETLBFS', 'MISSING_SHMEM', 'SIGBUS', 'THREAD_ID', 'MINOR_HUGETLBFS',
+  'EXACT_ADDRESS', 'WP_HUGETLBFS_SHMEM', 'PAGEFAULT_FLAG_WP',
+];
+export const UFFD_API_FEATURES: { readonly [P in ProfileName]: readonly UffdFeature[] } = {
+  'v6.1': UFFD_API_FEATURES_6_1,
+  'hgm-v2': UFFD_API_FEATURES_6_1,
+  'hgm-rfc': UFFD_API_FEATURES_6_1,
+};
+
+/** The profiles whose UFFDIO_API offers `feature`, in profile order. */
+export const profilesOffering = (feature: UffdFeature): ProfileName[] =>
+  PROFILE_NAMES.filter((p) => UFFD_API_FEATURES[p].includes(feature));
+
+/** The errno names the model returns and a scenario may expect, verbatim. */
+export const ERRNO_NAMES = [
+  'EPERM', 'ENOENT', 'EINTR', 'EIO', 'ENXIO', 'EBADF', 'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'EBUSY', 'EEXIST',
+  'ENODEV', 'EINVAL', 'ENOSPC', 'ENOSYS', 'EOPNOTSUPP', 'EHWPOISON',
+] as const;
+export type ErrnoName = (typeof ERRNO_NAMES)[number];
