@@ -88,14 +88,32 @@ export function remove_inode_hugepages(inode: Inode, from: number, to = Infinity
 }
 
 /**
+ * hugetlbfs_zero_partial_page(): zero [start, end) inside the page-cache hugepage that holds start
+ * (end = its end when the range reaches the next hugepage); nothing when no folio is cached there.
+ * Linux: fs/hugetlbfs/inode.c:hugetlbfs_zero_partial_page() (68d32527d340, v6.0; observed on 6.1.192).
+ */
+function hugetlbfs_zero_partial_page(inode: Inode, start: number, end: number): void {
+  const size = inode.hstate.size;
+  const folio = inode.pageCache.get(Math.floor(start / size));
+  if (folio === undefined) return;
+  const from = start % size;
+  const to = end % size === 0 ? size : end % size;
+  folio.contents.fill(from, to, 0);
+}
+
+/**
  * hugetlbfs_punch_hole() (fallocate PUNCH_HOLE, MADV_REMOVE): whole hugepages in [offset, offset+len)
- * are removed; partial hugepages are left alone on v6.1 (zeroing them came later).
+ * are removed; the partial hugepages at either end keep their folio and have the punched range zeroed.
+ * Linux: fs/hugetlbfs/inode.c:hugetlbfs_punch_hole(), v6.1.
  */
 export function hugetlbfs_punch_hole(inode: Inode, offset: number, len: number): void {
   const size = inode.hstate.size;
-  const from = Math.ceil(offset / size);
-  const to = Math.floor((offset + len) / size);
-  if (from < to) remove_inode_hugepages(inode, from, to);
+  const end = offset + len;
+  const holeStart = Math.ceil(offset / size) * size;
+  const holeEnd = Math.floor(end / size) * size;
+  if (offset < holeStart) hugetlbfs_zero_partial_page(inode, offset, Math.min(end, holeStart));
+  if (holeStart < holeEnd) remove_inode_hugepages(inode, holeStart / size, holeEnd / size);
+  if (end > holeEnd && end > holeStart) hugetlbfs_zero_partial_page(inode, holeEnd, end);
 }
 
 /** hugetlb_vmtruncate() via ftruncate(): shrinking drops pages beyond the new size. */
