@@ -1,13 +1,14 @@
 // /proc views of an mm: smaps hugetlb fields and pagemap bits.
 // Linux: fs/proc/task_mmu.c (smaps_hugetlb_range(), pagemap_hugetlb_range()), v6.1;
 // Documentation/admin-guide/mm/pagemap.rst. A mapped hugetlb entry counts as Shared_Hugetlb when the
-// folio's mapcount is 2 or more, else Private_Hugetlb — even in a MAP_SHARED mapping.
-// TODO confirm: hwpoison entries are not pfn swap entries in 6.1, so smaps does not count them
-// (kernel-semantics.md §9, open question 4).
+// folio's mapcount is 2 or more, else Private_Hugetlb — even in a MAP_SHARED mapping. A hwpoison entry
+// counts too, by the mapcount of the folio it names: after a poison Private_Hugetlb stays at the mapped
+// hugepages (observed on 6.1.192; answers kernel-semantics.md §9 open question 4 for 6.1). The HGM
+// per-level fields count present entries only.
 import type { Folio } from './folio.js';
 import { rmap_walk } from './rmap.js';
 import type { Mm } from './mm.js';
-import { sizeOfShift, slotEntry } from './pgtable.js';
+import { alignDown, sizeOfShift, slotEntry } from './pgtable.js';
 import type { PagemapEntry, SmapsInfo } from './types.js';
 import { PAGE_SIZE } from './uapi.js';
 
@@ -27,7 +28,8 @@ function subpageMapcount(folio: Folio, raw: number): number {
   return n;
 }
 
-export function smaps(mm: Mm, addr: number, hgm: boolean): SmapsInfo | null {
+/** smaps_hugetlb_range() summed over the VMA at addr; folioOfPfn names the folio a hwpoison entry holds. */
+export function smaps(mm: Mm, addr: number, hgm: boolean, folioOfPfn: (pfn: number) => Folio | undefined): SmapsInfo | null {
   const vma = mm.findVma(addr);
   if (vma === undefined) return null;
   let shared = 0;
@@ -35,8 +37,14 @@ export function smaps(mm: Mm, addr: number, hgm: boolean): SmapsInfo | null {
   const perLevel = new Map<number, number>([[30, 0], [21, 0], [12, 0]]);
   for (const leaf of mm.pt.leaves(vma.start, vma.end)) {
     const e = leaf.entry;
-    if (e.kind !== 'present') continue;
     const size = sizeOfShift(leaf.shift);
+    if (e.kind === 'hwpoison') {
+      const folio = folioOfPfn(e.pfn);
+      if (folio !== undefined && subpageMapcount(folio, (leaf.start - alignDown(leaf.start, folio.size)) / PAGE_SIZE) >= 2) shared += size;
+      else priv += size;
+      continue;
+    }
+    if (e.kind !== 'present') continue;
     if (subpageMapcount(e.folio, e.subpage) >= 2) shared += size;
     else priv += size;
     perLevel.set(leaf.shift, (perLevel.get(leaf.shift) ?? 0) + size);
