@@ -116,3 +116,31 @@ tests:
     smaps: { at: { kind: 'name', name: 'P' }, Size: { kind: 'binary', op: '/' } },
   } });
 });
+
+t.test('expect dmesg: a text, or lines containing or matching, counted (0: none)', async (t) => {
+  const text = (dmesg: string) => `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 1}
+      - madvise: {addr: P + 4K, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - access: {addr: P, op: read, expect: {sigbus: BUS_MCEERR_AR}}
+      - expect: {dmesg: ${dmesg}}
+`;
+  const run = (dmesg: string) => {
+    const r = runStream(load(text(dmesg)), '2M', 'v6.1', {});
+    return r.result.tests[0];
+  };
+  const ok = run('["recovery action for huge page", {line: "MCE: Killing", count: 1}, {pattern: "^Injecting memory failure for pfn 0x[0-9a-f]+ at process virtual address 0x[0-9a-f]+$", count: 1}, {line: "Sending SIGBUS", count: 0}, {pattern: "already hardware poisoned", count: 0}]');
+  t.equal(ok?.status, 'pass', ok?.lines.join('\n') ?? '');
+  const bad = run('[{line: "MCE: Killing", count: 2}, {pattern: "recovery action", count: 0}, "no such text"]');
+  t.equal(bad?.status, 'fail');
+  t.match(bad?.lines.join('\n'), /dmesg "MCE: Killing": expected 2 lines, got 1[\s\S]*dmesg \/recovery action\/: expected 0 lines, got 1[\s\S]*dmesg: expected "no such text", got no such line/);
+  t.match(loadScenario('s.yaml', text('[{line: "a", pattern: "b"}]')).errors, [{ code: 'BAD_VALUE', message: /exactly one of `line` and `pattern`/, line: 12 }]);
+  t.match(loadScenario('s.yaml', text('[{pattern: "(", count: 1}]')).errors, [{ code: 'BAD_VALUE', message: /not a regular expression/, line: 12 }]);
+  t.match(loadScenario('s.yaml', text('[{line: "a", count: 1, every: 2}]')).errors, [{ code: 'UNKNOWN_FIELD' }]);
+});
