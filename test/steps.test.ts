@@ -94,7 +94,7 @@ tests:
 t.test('expect: fields are one registry too: schema, builder, comparison and docs follow it', async (t) => {
   t.same(Object.values(EXPECT_FIELDS).map((d) => d.name), EXPECT_FIELD_NAMES, 'each key is its definition\'s name');
   t.same(Object.keys(CHECKS), EXPECT_FIELD_NAMES, 'every field has a comparison, in registry order');
-  t.same(Object.keys(stateExpectSchema.shape), [...EXPECT_FIELD_NAMES, 'in'], 'the expect step takes every field, and in:');
+  t.same(Object.keys(stateExpectSchema.shape), [...EXPECT_FIELD_NAMES, 'when', 'in'], 'the expect step takes every field, when: and in:');
   const docs = scenarioDocsText();
   const section = docs.slice(docs.indexOf('### `expect`'), docs.indexOf('#### `signals` entries'));
   for (const name of EXPECT_FIELD_NAMES) t.match(section, `| \`${name}\` |`, `${name} documented`);
@@ -143,4 +143,26 @@ tests:
   t.match(loadScenario('s.yaml', text('[{line: "a", pattern: "b"}]')).errors, [{ code: 'BAD_VALUE', message: /exactly one of `line` and `pattern`/, line: 12 }]);
   t.match(loadScenario('s.yaml', text('[{pattern: "(", count: 1}]')).errors, [{ code: 'BAD_VALUE', message: /not a regular expression/, line: 12 }]);
   t.match(loadScenario('s.yaml', text('[{line: "a", count: 1, every: 2}]')).errors, [{ code: 'UNKNOWN_FIELD' }]);
+});
+
+t.test('when: on expect and dump, as on syscall steps: the step runs only in streams of those sizes', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M, 1G], nr_hugepages: 2}
+tests:
+  - name: t
+    steps:
+      - mmap: {as: P, length: hugepagesz, flags: [MAP_SHARED, MAP_ANONYMOUS, MAP_HUGETLB]}
+      - memset: {addr: P, length: hugepagesz, value: 1}
+      - expect: {mapping: {at: P, size: 1G}, when: {hugepagesz: [1G]}}
+      - expect: {mapping: {at: P, size: 2M}, when: {hugepagesz: [2M]}}
+      - dump: {mapping: P, when: {hugepagesz: [1G]}}
+`;
+  const s = load(text);
+  t.match(s.tests[0]?.steps[2], { op: 'expect', when: { hugepagesz: ['1G'] }, args: { mapping: { size: { kind: 'lit' } } } });
+  t.notOk(s.tests[0]?.steps[2]?.kind === 'call' && 'when' in s.tests[0].steps[2].args, 'when is not an assertion');
+  for (const size of ['2M', '1G'] as const) {
+    const test = runStream(s, size, 'v6.1', {}).result.tests[0];
+    t.equal(test?.status, 'pass', `${size}: ${test?.lines.join('\n') ?? ''}`);
+    t.equal(test?.lines.length, size === '1G' ? 1 : 0, `${size}: the dump runs only at 1G`);
+  }
 });

@@ -172,7 +172,7 @@ export class StepBuilder {
     const step = dropUndefined({
       kind: 'call', op, args: built, expect,
       on_error: syscall && data.on_error === 'skip' ? 'skip' : undefined,
-      when: syscall ? whenOf(data.when) : undefined,
+      when: whenOf(data.when),
       in: acting, ...common,
     });
     // The registry erases each step's argument type; the definition named `op` built these arguments.

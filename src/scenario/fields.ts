@@ -57,16 +57,19 @@ export const uffdReadExpectSchema = stepExpectSchema
   })
   .describe('What read(uffd) returns: ret (bytes, 32 = sizeof(struct uffd_msg)), errno (EAGAIN: nothing queued), event, address');
 
+/** `when: {hugepagesz: [...]}`: syscall steps, `dump` and `expect` take it (an outcome that differs by size). */
+export const whenField = z
+  .strictObject({
+    hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Run the step only in streams of these hugepage sizes'),
+  })
+  .describe('Run the step only when this holds (for outcomes that differ by size)')
+  .optional();
+
 /** Fields every syscall-like step takes besides its own arguments (docs list them once, by identity). */
 export const syscallCommon = {
   expect: stepExpectSchema.optional(),
   on_error: z.literal('skip').describe('An errno nobody expected ends the test as SKIP (goto out)').optional(),
-  when: z
-    .strictObject({
-      hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Run the step only in streams of these hugepage sizes'),
-    })
-    .describe('Run the step only when this holds (for outcomes that differ by size)')
-    .optional(),
+  when: whenField,
   in: inTask,
 };
 

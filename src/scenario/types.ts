@@ -157,7 +157,7 @@ export type CallStep = {
     readonly expect?: StepExpect;
     /** 'skip': an errno nobody expected ends the test as SKIP (the C tests' `goto out`). */
     readonly on_error?: 'skip';
-    /** Run the step only in streams of these hugepage sizes (outcomes that differ by size). */
+    /** Run the step only in streams of these hugepage sizes (syscall steps, dump and expect). */
     readonly when?: { readonly hugepagesz: readonly HugepageSize[] };
     /** The thread the step acts in (absent: process main, thread main). */
     readonly in?: TaskName;

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import type { ExprBuilder } from '../build-exprs.js';
 import { buildValue } from '../build-walk.js';
-import { inTask } from '../fields.js';
+import { inTask, whenField } from '../fields.js';
 import type { Scope } from '../scope.js';
 import type { Path, YamlSource } from '../yaml-source.js';
 import { HardwareCorrupted, dmesg, mf_stats, pool } from './counters.js';
@@ -35,6 +35,7 @@ export const EXPECT_FIELD_DEFS: { readonly [K in ExpectFieldName]: AnyExpectFiel
 export const stateExpectSchema = z
   .strictObject({
     ...(Object.fromEntries(EXPECT_FIELD_NAMES.map((k) => [k, EXPECT_FIELDS[k].schema])) as { [K in ExpectFieldName]: (typeof EXPECT_FIELDS)[K]['schema'] }),
+    when: whenField,
     in: inTask,
   })
   .describe('Assertions on model state');
