@@ -136,10 +136,10 @@ tests:
     return r.result.tests[0];
   };
   const ok = run('["recovery action for huge page", {line: "MCE: Killing", count: 1}, {pattern: "^Injecting memory failure for pfn 0x[0-9a-f]+ at process virtual address 0x[0-9a-f]+$", count: 1}, {line: "Sending SIGBUS", count: 0}, {pattern: "already hardware poisoned", count: 0}]');
-  t.equal(ok?.status, 'pass', ok?.lines.join('\n') ?? '');
+  t.equal(ok?.status, 'pass', JSON.stringify(ok?.lines));
   const bad = run('[{line: "MCE: Killing", count: 2}, {pattern: "recovery action", count: 0}, "no such text"]');
   t.equal(bad?.status, 'fail');
-  t.match(bad?.lines.join('\n'), /dmesg "MCE: Killing": expected 2 lines, got 1[\s\S]*dmesg \/recovery action\/: expected 0 lines, got 1[\s\S]*dmesg: expected "no such text", got no such line/);
+  t.match(JSON.stringify(bad?.lines).replaceAll('\\"', '"'), /dmesg "MCE: Killing".*expected 2 lines.*got 1.*dmesg \/recovery action\/.*expected 0 lines.*got 1.*dmesg.*expected "no such text".*got no such line/);
   t.match(loadScenario('s.yaml', text('[{line: "a", pattern: "b"}]')).errors, [{ code: 'BAD_VALUE', message: /exactly one of `line` and `pattern`/, line: 12 }]);
   t.match(loadScenario('s.yaml', text('[{pattern: "(", count: 1}]')).errors, [{ code: 'BAD_VALUE', message: /not a regular expression/, line: 12 }]);
   t.match(loadScenario('s.yaml', text('[{line: "a", count: 1, every: 2}]')).errors, [{ code: 'UNKNOWN_FIELD' }]);
@@ -162,7 +162,39 @@ tests:
   t.notOk(s.tests[0]?.steps[2]?.kind === 'call' && 'when' in s.tests[0].steps[2].args, 'when is not an assertion');
   for (const size of ['2M', '1G'] as const) {
     const test = runStream(s, size, 'v6.1', {}).result.tests[0];
-    t.equal(test?.status, 'pass', `${size}: ${test?.lines.join('\n') ?? ''}`);
+    t.equal(test?.status, 'pass', `${size}: ${JSON.stringify(test?.lines)}`);
     t.equal(test?.lines.length, size === '1G' ? 1 : 0, `${size}: the dump runs only at 1G`);
   }
+});
+
+t.test('lseek (default_llseek) and read/pread as: — a read at the position lseek set, its count bound', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 1}
+      - lseek: {fd: fd, offset: 0x102000, whence: SEEK_SET, as: off, expect: {ret: 0x102000}}
+      - read: {fd: fd, length: 2M, as: n, expect: {ret: 0xfe000}}
+      - print: "read {n:x} bytes from {off:x}"
+      - lseek: {fd: fd, offset: 0, whence: SEEK_CUR, expect: {ret: 2M}}
+      - lseek: {fd: fd, offset: 0x1000, whence: SEEK_END, expect: {ret: 2M + 0x1000}}
+      - read: {fd: fd, length: 16, as: m, expect: {ret: 0}}
+      - lseek: {fd: fd, offset: 0x10, whence: SEEK_HOLE, expect: {ret: 2M}}
+      - lseek: {fd: fd, offset: 0x10, whence: SEEK_DATA, expect: {ret: 0x10}}
+      - lseek: {fd: fd, offset: 2M, whence: SEEK_DATA, expect: {errno: ENXIO}}
+      - lseek: {fd: 99, offset: 0, whence: SEEK_SET, expect: {errno: EBADF}}
+      - userfaultfd: {as: uffd}
+      - lseek: {fd: uffd, offset: 0, whence: SEEK_SET, expect: {errno: ESPIPE}}
+      - madvise: {addr: P + 0x1000, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - pread: {fd: fd, length: 16, offset: 0, as: k, expect: {errno: EIO}}
+      - print: "pread bound {k}"
+`;
+  const test = runStream(load(text), '2M', 'v6.1', {}).result.tests[0];
+  t.equal(test?.status, 'pass', JSON.stringify(test?.lines));
+  t.match(JSON.stringify(test?.lines), /read 0xfe000 bytes from 0x102000.*pread bound 0/);
+  t.match(loadScenario('s.yaml', text.replace('whence: SEEK_SET, as: off', 'whence: SEEK_SETT, as: off')).errors, [{ code: 'BAD_VALUE' }]);
 });

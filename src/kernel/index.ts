@@ -6,7 +6,7 @@
 export * from './types.js';
 export { PROFILES, PROFILE_NAMES, FAULT_POINTS, isProfileName, withSwitches, changedSwitches } from './profiles.js';
 export type { Profile, ProfileName, Switches, FaultPoint, BooleanSwitch } from './profiles.js';
-export { MFD, MAP, PROT, MADV, FALLOC, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
+export { MFD, MAP, PROT, MADV, FALLOC, SEEK, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
 export type { McePolicy, UffdFeature, UffdRegisterMode } from './uapi.js';
 export { Kernel } from './kernel.js';
 export { sizeName } from './printk.js';

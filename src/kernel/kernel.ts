@@ -181,6 +181,7 @@ export class Kernel {
   readonly hard_offline_page: Syscalls['hard_offline_page'] = (...a) => this.sys.hard_offline_page(...a);
   readonly mce: Syscalls['mce'] = (...a) => this.sys.mce(...a);
   readonly pread: Syscalls['pread'] = (...a) => this.sys.pread(...a);
+  readonly lseek: Syscalls['lseek'] = (...a) => this.sys.lseek(...a);
   readonly pwrite: Syscalls['pwrite'] = (...a) => this.sys.pwrite(...a);
   readonly fallocate: Syscalls['fallocate'] = (...a) => this.sys.fallocate(...a);
   readonly userfaultfd: Syscalls['userfaultfd'] = (...a) => this.sys.userfaultfd(...a);

@@ -14,7 +14,7 @@ import { deliverPending, unblockSigbus } from './signal.js';
 import type { KernelState } from './state.js';
 import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import type { AccessResult, Errno, SigbusAction, SysRet, TaskRef, UffdEvent } from './types.js';
-import { PAGE_SIZE, type McePolicy, type UffdFeature, type UffdRegisterMode } from './uapi.js';
+import { PAGE_SIZE, SEEK, type McePolicy, type UffdFeature, type UffdRegisterMode } from './uapi.js';
 import {
   mcopy_continue, mwriteprotect_range, sys_userfaultfd, userfaultfd_api, userfaultfd_read, userfaultfd_register,
   userfaultfd_unregister, UffdCtx,
@@ -171,6 +171,37 @@ export class Syscalls {
       if (r === 'EIO') return { ok: false, errno: 'EIO' }; // ksys_read() leaves f_pos alone on error
       if (offset === undefined) f.pos += r;
       return { ok: true, value: r };
+    });
+  }
+
+  /**
+   * lseek(fd, offset, whence): hugetlbfs_file_operations uses default_llseek (fs/read_write.c): SEEK_END
+   * and SEEK_CUR add i_size or f_pos, SEEK_DATA/SEEK_HOLE see the whole file as data (-ENXIO at or past
+   * i_size), a negative result is -EINVAL; ksys_lseek() refuses a whence above SEEK_MAX.
+   */
+  lseek(task: TaskRef, fd: number, offset: number, whence: number): SysRet {
+    return this.enter(task, (_t, p) => {
+      const f = p.fds.get(fd);
+      if (f === undefined) return { ok: false, errno: 'EBADF' };
+      if (!(f instanceof HugetlbFile)) return { ok: false, errno: 'ESPIPE' };
+      let pos: number;
+      switch (whence) {
+        case SEEK.SEEK_SET: pos = offset; break;
+        case SEEK.SEEK_CUR: pos = f.pos + offset; break;
+        case SEEK.SEEK_END: pos = f.inode.size + offset; break;
+        case SEEK.SEEK_DATA:
+          if (offset >= f.inode.size) return { ok: false, errno: 'ENXIO' };
+          pos = offset;
+          break;
+        case SEEK.SEEK_HOLE:
+          if (offset >= f.inode.size) return { ok: false, errno: 'ENXIO' };
+          pos = f.inode.size;
+          break;
+        default: return { ok: false, errno: 'EINVAL' };
+      }
+      if (pos < 0 || !Number.isSafeInteger(pos)) return { ok: false, errno: 'EINVAL' };
+      f.pos = pos;
+      return { ok: true, value: pos };
     });
   }
 

@@ -4,7 +4,7 @@
 
 export type Errno =
   | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EFAULT' | 'EBUSY'
-  | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
+  | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ESPIPE' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
 
 /**
  * A syscall's outcome: the value it returned, or the errno (the C library's -1 + errno). `blocked`:

@@ -4,7 +4,7 @@
 
 import type {
   EntryKind, ErrnoName, ProfileName, FallocFlag, MadviseAdvice, MapFlag, MceKillPolicy, MfdFlag, MfStatName, PagemapBit, ProtFlag,
-  SigbusActionName, SigbusCode, SmapsField, SysctlName, UffdEventName, UffdFeatureName, UffdModeName,
+  SeekWhence, SigbusActionName, SigbusCode, SmapsField, SysctlName, UffdEventName, UffdFeatureName, UffdModeName,
   VerdictResult,
 } from './types.js';
 
@@ -26,7 +26,7 @@ export const MADVISE_ADVICES = everyOf<MadviseAdvice>()([
 export const ERRNO_NAMES = everyOf<ErrnoName>()([
   'EPERM', 'ENOENT', 'EINTR', 'EIO', 'ENXIO', 'EBADF', 'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'EBUSY', 'EEXIST',
   'ENODEV',
-  'EINVAL', 'ENOSPC', 'ENOSYS', 'EOPNOTSUPP', 'EHWPOISON',
+  'EINVAL', 'ENOSPC', 'ESPIPE', 'ENOSYS', 'EOPNOTSUPP', 'EHWPOISON',
 ]);
 export const SIGBUS_CODES = everyOf<SigbusCode>()(['BUS_ADRERR', 'BUS_OBJERR', 'BUS_MCEERR_AR', 'BUS_MCEERR_AO']);
 export const ENTRY_KINDS = everyOf<EntryKind>()(['none', 'present', 'hwpoison', 'migration', 'marker']);
@@ -37,6 +37,7 @@ export const SYSCTL_NAMES = everyOf<SysctlName>()([
   'vm.memory_failure_early_kill', 'vm.memory_failure_recovery', 'vm.nr_hugepages',
 ]);
 export const FALLOC_FLAGS = everyOf<FallocFlag>()(['FALLOC_FL_PUNCH_HOLE', 'FALLOC_FL_KEEP_SIZE']);
+export const SEEK_WHENCE = everyOf<SeekWhence>()(['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE']);
 export const UFFD_FEATURES = everyOf<UffdFeatureName>()([
   'SIGBUS', 'EXACT_ADDRESS', 'EVENT_FORK', 'MISSING_HUGETLBFS', 'MINOR_HUGETLBFS', 'WP_HUGETLBFS_SHMEM',
   'PAGEFAULT_FLAG_WP', 'WP_UNPOPULATED', 'THREAD_ID', 'MISSING_SHMEM',

@@ -55,7 +55,7 @@ export const HUGEPAGE_SIZES: readonly HugepageSize[] = ['2M', '1G'];
 
 export type ErrnoName =
   | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EFAULT' | 'EBUSY'
-  | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
+  | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ESPIPE' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
 
 export type SigbusCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO';
 
@@ -70,6 +70,7 @@ export type SigbusActionName = 'record' | 'exit_thread' | 'default' | 'ignore';
 export type MceKillPolicy = 'PR_MCE_KILL_EARLY' | 'PR_MCE_KILL_LATE' | 'PR_MCE_KILL_CLEAR';
 export type SysctlName = 'vm.memory_failure_early_kill' | 'vm.memory_failure_recovery' | 'vm.nr_hugepages';
 export type FallocFlag = 'FALLOC_FL_PUNCH_HOLE' | 'FALLOC_FL_KEEP_SIZE';
+export type SeekWhence = 'SEEK_SET' | 'SEEK_CUR' | 'SEEK_END' | 'SEEK_DATA' | 'SEEK_HOLE';
 /** UFFD_FEATURE_* without the prefix, as the kernel model takes them. */
 export type UffdFeatureName =
   | 'SIGBUS' | 'EXACT_ADDRESS' | 'EVENT_FORK' | 'MISSING_HUGETLBFS' | 'MINOR_HUGETLBFS' | 'WP_HUGETLBFS_SHMEM'

@@ -2,7 +2,7 @@
 // --help list them. A step exists once it is listed here (and the runner gives it a run: runner/steps/,
 // which the compiler holds to this list).
 
-import { close, fallocate, ftruncate, memfd_create, pread, pwrite, read } from './files.js';
+import { close, fallocate, ftruncate, memfd_create, lseek, pread, pwrite, read } from './files.js';
 import { access, madvise, memset, mmap, munmap } from './memory.js';
 import { dump, print } from './observers.js';
 import { expect } from './expect.js';
@@ -18,7 +18,7 @@ export const STEP_DEFS = {
   memfd_create, ftruncate, mmap, munmap, close, access, memset, madvise, print, dump, expect,
   fork, spawn, thread, exit, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
   corrupt_pfn, hard_offline_page, pfn_of, mce,
-  pread, read, pwrite, fallocate,
+  pread, read, lseek, pwrite, fallocate,
   userfaultfd, uffdio_register, uffdio_unregister, uffdio_continue, uffdio_writeprotect, uffd_read,
 } as const;
 
