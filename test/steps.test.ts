@@ -198,3 +198,30 @@ tests:
   t.match(JSON.stringify(test?.lines), /read 0xfe000 bytes from 0x102000.*pread bound 0/);
   t.match(loadScenario('s.yaml', text.replace('whence: SEEK_SET, as: off', 'whence: SEEK_SETT, as: off')).errors, [{ code: 'BAD_VALUE' }]);
 });
+
+t.test('prctl PR_MCE_KILL_GET reads the policy back: 2 (default) until set, then 1 early / 0 late', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 1}
+tests:
+  - name: t
+    steps:
+      - prctl: {PR_MCE_KILL_GET: true, as: before, expect: {ret: 2}}
+      - prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY}
+      - prctl: {PR_MCE_KILL_GET: true, expect: {ret: 1}}
+      - fork: {as: C}
+      - prctl: {PR_MCE_KILL_GET: true, in: C, expect: {ret: 1}}
+      - prctl: {PR_MCE_KILL: PR_MCE_KILL_LATE}
+      - prctl: {PR_MCE_KILL_GET: true, as: late, expect: {ret: 0}}
+      - prctl: {PR_MCE_KILL: PR_MCE_KILL_CLEAR}
+      - prctl: {PR_MCE_KILL_GET: true, expect: {ret: 2}}
+      - print: "{before} {late}"
+`;
+  const test = runStream(load(text), '2M', 'v6.1', { verbose: true }).result.tests[0];
+  t.equal(test?.status, 'pass', JSON.stringify(test?.lines));
+  t.match(JSON.stringify(test?.lines), /2 0/);
+  t.match(JSON.stringify(test?.steps.map((s) => s.call)), /prctl\(PR_MCE_KILL_GET\).*prctl\(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY\)/);
+  const err = (prctl: string) => loadScenario('s.yaml', text.replace('prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY}', prctl)).errors;
+  t.match(err('prctl: {}'), [{ code: 'BAD_VALUE', message: /exactly one of PR_MCE_KILL, PR_MCE_KILL_GET \(got neither\)/ }]);
+  t.match(err('prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY, PR_MCE_KILL_GET: true}'), [{ code: 'BAD_VALUE', message: /got both/ }]);
+  t.match(err('prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY, as: x}'), [{ code: 'BAD_VALUE', message: /PR_MCE_KILL returns 0/ }]);
+});

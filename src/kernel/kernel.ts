@@ -175,6 +175,7 @@ export class Kernel {
   readonly sigaction: Syscalls['sigaction'] = (...a) => this.sys.sigaction(...a);
   readonly sigprocmask: Syscalls['sigprocmask'] = (...a) => this.sys.sigprocmask(...a);
   readonly prctl_mce_kill: Syscalls['prctl_mce_kill'] = (...a) => this.sys.prctl_mce_kill(...a);
+  readonly prctl_mce_kill_get: Syscalls['prctl_mce_kill_get'] = (...a) => this.sys.prctl_mce_kill_get(...a);
   readonly sysctl: Syscalls['sysctl'] = (...a) => this.sys.sysctl(...a);
   readonly set_nr_hugepages: Syscalls['set_nr_hugepages'] = (...a) => this.sys.set_nr_hugepages(...a);
   readonly corrupt_pfn: Syscalls['corrupt_pfn'] = (...a) => this.sys.corrupt_pfn(...a);

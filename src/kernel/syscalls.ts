@@ -109,6 +109,14 @@ export class Syscalls {
     });
   }
 
+  /**
+   * prctl(PR_MCE_KILL_GET) (kernel/sys.c): PR_MCE_KILL_EARLY (1) or PR_MCE_KILL_LATE (0) when the thread
+   * set a policy (PF_MCE_PROCESS), else PR_MCE_KILL_DEFAULT (2).
+   */
+  prctl_mce_kill_get(task: TaskRef): SysRet {
+    return this.enter(task, (t) => ({ ok: true, value: t.mceProcess ? (t.mceEarly ? 1 : 0) : 2 }));
+  }
+
   /** sysctl vm.*: memory_failure_early_kill, memory_failure_recovery, nr_hugepages (of the default hstate). */
   sysctl(name: SysctlName, value: number): SysRet {
     if (!Number.isInteger(value) || value < 0) return { ok: false, errno: 'EINVAL' };
