@@ -225,3 +225,30 @@ tests:
   t.match(err('prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY, PR_MCE_KILL_GET: true}'), [{ code: 'BAD_VALUE', message: /got both/ }]);
   t.match(err('prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY, as: x}'), [{ code: 'BAD_VALUE', message: /PR_MCE_KILL returns 0/ }]);
 });
+
+t.test('expect wait_status: exited with its status, killed by SIGBUS, or running', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 1}
+      - fork: {as: C}
+      - fork: {as: D}
+      - expect: {wait_status: {C: running, D: running, main: running}}
+      - exit: {status: 259, in: C}
+      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - sigaction: {SIGBUS: default, in: D}
+      - access: {addr: P, op: read, in: D, expect: {sigbus: BUS_MCEERR_AR}}
+      - expect: {wait_status: {C: {exited: 3}, D: {signaled: SIGBUS}, main: running}}
+`;
+  const test = runStream(load(text), '2M', 'v6.1', {}).result.tests[0];
+  t.equal(test?.status, 'pass', JSON.stringify(test?.lines));
+  const bad = runStream(load(text.replace('C: {exited: 3}, D: {signaled: SIGBUS}', 'C: {exited: 0}, D: {signaled: SIGKILL}')), '2M', 'v6.1', {}).result.tests[0];
+  t.equal(bad?.status, 'fail');
+  t.match(JSON.stringify(bad?.lines), /wait_status C.*expected exited 0.*got exited 3.*wait_status D.*expected signaled SIGKILL.*got signaled SIGBUS/);
+  t.match(loadScenario('s.yaml', `${text}      - expect: {wait_status: {X: running}}\n`).errors, [{ code: 'UNDEFINED_NAME' }]);
+});

@@ -15,7 +15,7 @@ import type { KernelState } from './state.js';
 import { Syscalls } from './syscalls.js';
 import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import { KernelTrace } from './trace.js';
-import type { TaskRef } from './types.js';
+import type { TaskRef, WaitStatus } from './types.js';
 import { PAGE_SIZE } from './uapi.js';
 import { Views } from './views.js';
 
@@ -114,10 +114,11 @@ export class Kernel {
     return { pid, tid: pid };
   }
 
-  /** exit_group(): unmap everything, close every fd, and reap the process. */
-  exit_group(task: TaskRef): void {
+  /** exit_group(status): unmap everything, close every fd, and reap the process (waitpid: exited, status & 0xff). */
+  exit_group(task: TaskRef, status = 0): void {
     const p = this.k.processes.get(task.pid);
     if (p === undefined) return;
+    if (p.alive) p.waitStatus = { exited: status % 256 };
     p.alive = false;
     for (const t of p.threads.values()) t.alive = false;
     reapDead(this.k);
@@ -144,6 +145,11 @@ export class Kernel {
   }
 
   /** Whether the thread (and its process) is still alive. */
+  /** waitpid(2)'s view of process `pid`: how it ended, or undefined while it runs (or when there is none). */
+  waitStatus(pid: number): WaitStatus | undefined {
+    return this.k.processes.get(pid)?.waitStatus;
+  }
+
   alive(task: TaskRef): boolean {
     const p = this.k.processes.get(task.pid);
     return p !== undefined && p.alive && (p.threads.get(task.tid)?.alive ?? false);

@@ -28,6 +28,8 @@ export interface StepContext {
   signalsOf(name: string): readonly SignalEvent[];
   /** Whether process `name` is alive (undefined: no such process, its fork failed). */
   processAlive(name: string): boolean | undefined;
+  /** The pid of process `name` (undefined: no such process, its fork failed). */
+  processPid(name: string): number | undefined;
   /** The run's hugepage size in bytes. */
   readonly hugepagesz: number;
   value(e: Expr): Value;

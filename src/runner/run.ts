@@ -310,6 +310,9 @@ class TestRun implements StepContext, EvalEnv {
     const pid = this.processes.get(name)?.main.pid;
     return this.signals.filter((ev) => ev.pid === pid);
   }
+  processPid(name: string): number | undefined {
+    return this.processes.get(name)?.main.pid;
+  }
   processAlive(name: string): boolean | undefined {
     const p = this.processes.get(name);
     return p === undefined ? undefined : this.processes.alive(p);
