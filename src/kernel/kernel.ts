@@ -196,6 +196,7 @@ export class Kernel {
   readonly uffdio_register: Syscalls['uffdio_register'] = (...a) => this.sys.uffdio_register(...a);
   readonly uffdio_unregister: Syscalls['uffdio_unregister'] = (...a) => this.sys.uffdio_unregister(...a);
   readonly uffdio_continue: Syscalls['uffdio_continue'] = (...a) => this.sys.uffdio_continue(...a);
+  readonly uffdio_poison: Syscalls['uffdio_poison'] = (...a) => this.sys.uffdio_poison(...a);
   readonly uffdio_writeprotect: Syscalls['uffdio_writeprotect'] = (...a) => this.sys.uffdio_writeprotect(...a);
   readonly uffd_read: Syscalls['uffd_read'] = (...a) => this.sys.uffd_read(...a);
   readonly access: Syscalls['access'] = (...a) => this.sys.access(...a);

@@ -16,8 +16,9 @@ import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import type { AccessResult, Errno, SigbusAction, SysRet, TaskRef, UffdEvent } from './types.js';
 import { PAGE_SIZE, SEEK, type McePolicy, type UffdFeature, type UffdRegisterMode } from './uapi.js';
 import {
-  mcopy_continue, mwriteprotect_range, sys_userfaultfd, userfaultfd_api, userfaultfd_read, userfaultfd_register,
+  mcopy_continue, mfill_atomic_poison, mwriteprotect_range, sys_userfaultfd, userfaultfd_api, userfaultfd_read, userfaultfd_register,
   userfaultfd_unregister, UffdCtx,
+  type UffdioPoisonRet,
 } from './userfaultfd.js';
 
 export type SysctlName = 'vm.memory_failure_early_kill' | 'vm.memory_failure_recovery' | 'vm.nr_hugepages';
@@ -255,6 +256,11 @@ export class Syscalls {
   }
 
   /** UFFDIO_WRITEPROTECT [addr, addr+len), wp on or off. */
+  /** ioctl(uffd, UFFDIO_POISON, {range}): the return and what it wrote to `updated`. */
+  uffdio_poison(task: TaskRef, uffd: number, addr: number, len: number): UffdioPoisonRet {
+    return this.enter(task, (_t, p) => mfill_atomic_poison(this.k, p, uffd, addr, len));
+  }
+
   uffdio_writeprotect(task: TaskRef, uffd: number, addr: number, len: number, wp: boolean): SysRet {
     return this.enter(task, (_t, p) => mwriteprotect_range(p, uffd, addr, len, wp));
   }

@@ -6,6 +6,12 @@ export type Errno =
   | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EFAULT' | 'EBUSY'
   | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ESPIPE' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
 
+/** The errno numbers (include/uapi/asm-generic/errno-base.h, errno.h), for values a call writes as -errno. */
+export const ERRNO_VALUE: { readonly [E in Errno]: number } = {
+  EPERM: 1, ENOENT: 2, EINTR: 4, EIO: 5, ENXIO: 6, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EFAULT: 14,
+  EBUSY: 16, EEXIST: 17, ENODEV: 19, EINVAL: 22, ENOSPC: 28, ESPIPE: 29, ENOSYS: 38, EOPNOTSUPP: 95, EHWPOISON: 133,
+};
+
 /**
  * A syscall's outcome: the value it returned, or the errno (the C library's -1 + errno). `blocked`:
  * the call sleeps in handle_userfault() (GUP through a userfaultfd range without UFFD_FEATURE_SIGBUS)

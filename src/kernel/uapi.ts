@@ -63,5 +63,5 @@ export type McePolicy = 'early' | 'late' | 'clear';
 
 // include/uapi/linux/userfaultfd.h (feature and mode names without their prefixes in scenarios)
 export const UFFD_API = 0xaa;
-export type UffdFeature = 'EVENT_FORK' | 'MISSING_HUGETLBFS' | 'MISSING_SHMEM' | 'SIGBUS' | 'EXACT_ADDRESS' | 'MINOR_HUGETLBFS' | 'PAGEFAULT_FLAG_WP' | 'WP_HUGETLBFS_SHMEM' | 'WP_UNPOPULATED' | 'THREAD_ID';
+export type UffdFeature = 'EVENT_FORK' | 'MISSING_HUGETLBFS' | 'MISSING_SHMEM' | 'SIGBUS' | 'EXACT_ADDRESS' | 'MINOR_HUGETLBFS' | 'PAGEFAULT_FLAG_WP' | 'WP_HUGETLBFS_SHMEM' | 'WP_UNPOPULATED' | 'THREAD_ID' | 'POISON' | 'WP_ASYNC' | 'MOVE';
 export type UffdRegisterMode = 'MISSING' | 'WP' | 'MINOR';

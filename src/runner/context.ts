@@ -68,6 +68,8 @@ export interface StepOutcome {
   readonly fail?: string;
   /** uffd_read: the message read. */
   readonly uffdEvent?: UffdEvent;
+  /** uffdio_poison: what the ioctl wrote to `updated` (bytes, or -errno). */
+  readonly updated?: number;
   /** A construct the model does not handle yet: the run stops with UNSUPPORTED at the step (exit 65). */
   readonly unsupported?: string;
 }

@@ -57,6 +57,14 @@ export const uffdReadExpectSchema = stepExpectSchema
   })
   .describe('What read(uffd) returns: ret (bytes, 32 = sizeof(struct uffd_msg)), errno (EAGAIN: nothing queued), event, address');
 
+/** UFFDIO_POISON's own `expect`: what it wrote to uffdio_poison.updated, a byte count or a -errno. */
+export const uffdPoisonExpectSchema = stepExpectSchema
+  .extend({
+    updated: expr('uffdio_poison.updated: the bytes poisoned').optional(),
+    updated_errno: z.enum(ERRNO_NAMES).describe('uffdio_poison.updated holds -errno').optional(),
+  })
+  .describe('What UFFDIO_POISON returns and raises, and what it wrote to updated (bytes, or -errno)');
+
 /** `when: {hugepagesz: [...]}`: syscall steps, `dump` and `expect` take it (an outcome that differs by size). */
 export const whenField = z
   .strictObject({

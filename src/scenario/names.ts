@@ -40,7 +40,7 @@ export const FALLOC_FLAGS = everyOf<FallocFlag>()(['FALLOC_FL_PUNCH_HOLE', 'FALL
 export const SEEK_WHENCE = everyOf<SeekWhence>()(['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE']);
 export const UFFD_FEATURES = everyOf<UffdFeatureName>()([
   'SIGBUS', 'EXACT_ADDRESS', 'EVENT_FORK', 'MISSING_HUGETLBFS', 'MINOR_HUGETLBFS', 'WP_HUGETLBFS_SHMEM',
-  'PAGEFAULT_FLAG_WP', 'WP_UNPOPULATED', 'THREAD_ID', 'MISSING_SHMEM',
+  'PAGEFAULT_FLAG_WP', 'WP_UNPOPULATED', 'THREAD_ID', 'MISSING_SHMEM', 'POISON', 'WP_ASYNC', 'MOVE',
 ]);
 export const UFFD_MODES = everyOf<UffdModeName>()(['MISSING', 'WP', 'MINOR']);
 export const UFFD_EVENTS = everyOf<UffdEventName>()(['FORK', 'PAGEFAULT']);

@@ -74,7 +74,7 @@ export type SeekWhence = 'SEEK_SET' | 'SEEK_CUR' | 'SEEK_END' | 'SEEK_DATA' | 'S
 /** UFFD_FEATURE_* without the prefix, as the kernel model takes them. */
 export type UffdFeatureName =
   | 'SIGBUS' | 'EXACT_ADDRESS' | 'EVENT_FORK' | 'MISSING_HUGETLBFS' | 'MINOR_HUGETLBFS' | 'WP_HUGETLBFS_SHMEM'
-  | 'PAGEFAULT_FLAG_WP' | 'WP_UNPOPULATED' | 'THREAD_ID' | 'MISSING_SHMEM';
+  | 'PAGEFAULT_FLAG_WP' | 'WP_UNPOPULATED' | 'THREAD_ID' | 'MISSING_SHMEM' | 'POISON' | 'WP_ASYNC' | 'MOVE';
 /** UFFDIO_REGISTER_MODE_* without the prefix. */
 export type UffdModeName = 'MISSING' | 'WP' | 'MINOR';
 export type UffdEventName = 'FORK' | 'PAGEFAULT';
@@ -97,6 +97,10 @@ export interface StepExpect {
   readonly event?: UffdEventName;
   /** uffd_read PAGEFAULT: the fault address in the message. */
   readonly address?: Expr;
+  /** uffdio_poison: the bytes it wrote to `updated`. */
+  readonly updated?: Expr;
+  /** uffdio_poison: `updated` holds -errno. */
+  readonly updated_errno?: ErrnoName;
 }
 
 /** HardwareCorrupted as `+8 kB` (delta since the test started) or `8 kB` (absolute). */

@@ -8,7 +8,7 @@ import { fork, prctl, sigaction, sigprocmask, spawn, thread } from './tasks.js';
 import { exit } from './exit.js';
 import { nr_hugepages, sysctl } from './system.js';
 import { corrupt_pfn, hard_offline_page, mce, pfn_of } from './injectors.js';
-import { uffd_read, uffdio_continue, uffdio_register, uffdio_unregister, uffdio_writeprotect, userfaultfd } from './uffd.js';
+import { uffd_read, uffdio_continue, uffdio_poison, uffdio_register, uffdio_unregister, uffdio_writeprotect, userfaultfd } from './uffd.js';
 import type { StepName } from '../../scenario/types.js';
 import type { StepRun } from './run.js';
 
@@ -19,5 +19,5 @@ export const RUNS: { readonly [K in StepName]: StepRun<K> } = {
   fork, spawn, thread, exit, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
   corrupt_pfn, hard_offline_page, pfn_of, mce,
   pread, read, lseek, pwrite, fallocate,
-  userfaultfd, uffdio_register, uffdio_unregister, uffdio_continue, uffdio_writeprotect, uffd_read,
+  userfaultfd, uffdio_register, uffdio_unregister, uffdio_continue, uffdio_writeprotect, uffdio_poison, uffd_read,
 };

@@ -10,7 +10,7 @@ import { fork, prctl, sigaction, sigprocmask, spawn, thread } from './tasks.js';
 import { exit } from './exit.js';
 import { nr_hugepages, sysctl } from './system.js';
 import { corrupt_pfn, hard_offline_page, mce, pfn_of } from './injectors.js';
-import { uffd_read, uffdio_continue, uffdio_register, uffdio_unregister, uffdio_writeprotect, userfaultfd } from './uffd.js';
+import { uffd_read, uffdio_continue, uffdio_poison, uffdio_register, uffdio_unregister, uffdio_writeprotect, userfaultfd } from './uffd.js';
 import type { AnyStepDef, ArgsOf } from './define.js';
 
 /** Keyed by the name each definition carries (checked below), in docs order. */
@@ -19,7 +19,7 @@ export const STEP_DEFS = {
   fork, spawn, thread, exit, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
   corrupt_pfn, hard_offline_page, pfn_of, mce,
   pread, read, lseek, pwrite, fallocate,
-  userfaultfd, uffdio_register, uffdio_unregister, uffdio_continue, uffdio_writeprotect, uffd_read,
+  userfaultfd, uffdio_register, uffdio_unregister, uffdio_continue, uffdio_writeprotect, uffdio_poison, uffd_read,
 } as const;
 
 // Compile-time: each key is its definition's own name.
