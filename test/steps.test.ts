@@ -252,3 +252,28 @@ tests:
   t.match(JSON.stringify(bad?.lines), /wait_status C.*expected exited 0.*got exited 3.*wait_status D.*expected signaled SIGKILL.*got signaled SIGBUS/);
   t.match(loadScenario('s.yaml', `${text}      - expect: {wait_status: {X: running}}\n`).errors, [{ code: 'UNDEFINED_NAME' }]);
 });
+
+t.test('when: {profile}: a step runs only under the profiles it names (with hugepagesz: both must hold)', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M, 1G], nr_hugepages: 2}
+tests:
+  - name: t
+    steps:
+      - mmap: {as: P, length: hugepagesz, flags: [MAP_SHARED, MAP_ANONYMOUS, MAP_HUGETLB]}
+      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_SPLIT, when: {profile: [v6.1]}, expect: {errno: EINVAL}}
+      - madvise: {addr: P, length: hugepagesz, advice: MADV_SPLIT, when: {profile: [hgm-v2, hgm-rfc]}, expect: {ret: 0}}
+      - print: "ran"
+      - dump: {meminfo: true, when: {profile: [hgm-v2], hugepagesz: [1G]}}
+`;
+  const s = load(text);
+  for (const profile of ['v6.1', 'hgm-v2', 'hgm-rfc'] as const) {
+    for (const size of ['2M', '1G'] as const) {
+      const test = runStream(s, size, profile, { verbose: true }).result.tests[0];
+      t.equal(test?.status, 'pass', `${profile} ${size}: ${JSON.stringify(test?.lines)}`);
+      t.equal(test?.steps.filter((x) => x.call.startsWith('madvise')).length, 1, `${profile} ${size}: one madvise ran`);
+      t.equal(JSON.stringify(test?.lines).includes('HugePages_Total'), profile === 'hgm-v2' && size === '1G', `${profile} ${size}: the dump`);
+    }
+  }
+  t.match(loadScenario('s.yaml', text.replace('when: {profile: [v6.1]}', 'when: {}')).errors, [{ code: 'BAD_VALUE', message: /names no condition/ }]);
+  t.match(loadScenario('s.yaml', text.replace('when: {profile: [v6.1]}', 'when: {profile: [v6.0]}')).errors, [{ code: 'BAD_VALUE' }]);
+});

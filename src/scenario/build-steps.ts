@@ -12,7 +12,7 @@ import { makeForItemSchema } from './schema.js';
 import { STEP_KEYS, STEPS } from './steps/index.js';
 import { Scope, type BindingKind } from './scope.js';
 import { didYouMean } from './suggest.js';
-import { HUGEPAGE_SIZES, type CallStep, type Expr, type ForStep, type HugepageSize, type Span, type Step, type StepName, type TaskName } from './types.js';
+import { HUGEPAGE_SIZES, PROFILE_NAMES, type CallStep, type Expr, type ForStep, type HugepageSize, type ProfileName, type Span, type Step, type StepName, type TaskName } from './types.js';
 import { checkFields, checkValue, describeValue } from './validate.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
@@ -20,10 +20,12 @@ const forItemShape = makeForItemSchema(z.unknown()).shape;
 type Raw = Readonly<Record<string, unknown>>;
 const isMap = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** `when: {hugepagesz: [...]}`, validated by the common schema. */
+/** `when: {hugepagesz: [...], profile: [...]}`, validated by the common schema. */
 function whenOf(value: unknown): CallStep['when'] {
-  if (!isMap(value) || !Array.isArray(value.hugepagesz)) return undefined;
-  return { hugepagesz: value.hugepagesz.filter((s): s is HugepageSize => HUGEPAGE_SIZES.includes(s as HugepageSize)) };
+  if (!isMap(value)) return undefined;
+  const sizes = Array.isArray(value.hugepagesz) ? value.hugepagesz.filter((s): s is HugepageSize => HUGEPAGE_SIZES.includes(s as HugepageSize)) : undefined;
+  const profiles = Array.isArray(value.profile) ? value.profile.filter((p): p is ProfileName => PROFILE_NAMES.includes(p as ProfileName)) : undefined;
+  return dropUndefined({ hugepagesz: sizes, profile: profiles });
 }
 
 export class StepBuilder {

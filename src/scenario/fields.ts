@@ -4,7 +4,7 @@
 
 import * as z from 'zod';
 import { ERRNO_NAMES, NAME_PATTERN, SIGBUS_CODES, TASK_NAME_PATTERN, UFFD_EVENTS } from './names.js';
-import { HUGEPAGE_SIZES } from './types.js';
+import { HUGEPAGE_SIZES, PROFILE_NAMES } from './types.js';
 
 /**
  * An integer or a string expression (names, units 4K/2M/1G, + - * / % << >>, log2 min max pfn phys).
@@ -65,12 +65,17 @@ export const uffdPoisonExpectSchema = stepExpectSchema
   })
   .describe('What UFFDIO_POISON returns and raises, and what it wrote to updated (bytes, or -errno)');
 
-/** `when: {hugepagesz: [...]}`: syscall steps, `dump` and `expect` take it (an outcome that differs by size). */
+/**
+ * `when: {hugepagesz: [...], profile: [...]}`: syscall steps, `dump` and `expect` take it, for an outcome
+ * that differs by size or by kernel (each condition given must hold; at least one is given).
+ */
 export const whenField = z
   .strictObject({
-    hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Run the step only in streams of these hugepage sizes'),
+    hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Run the step only in streams of these hugepage sizes').optional(),
+    profile: z.array(z.enum(PROFILE_NAMES)).describe('Run the step only under these profiles').optional(),
   })
-  .describe('Run the step only when this holds (for outcomes that differ by size)')
+  .refine((w) => w.hugepagesz !== undefined || w.profile !== undefined, { error: 'names no condition: give hugepagesz, profile or both' })
+  .describe('Run the step only when this holds (for outcomes that differ by size or kernel)')
   .optional();
 
 /** Fields every syscall-like step takes besides its own arguments (docs list them once, by identity). */

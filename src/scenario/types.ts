@@ -162,8 +162,8 @@ export type CallStep = {
     readonly expect?: StepExpect;
     /** 'skip': an errno nobody expected ends the test as SKIP (the C tests' `goto out`). */
     readonly on_error?: 'skip';
-    /** Run the step only in streams of these hugepage sizes (syscall steps, dump and expect). */
-    readonly when?: { readonly hugepagesz: readonly HugepageSize[] };
+    /** Run the step only in streams of these hugepage sizes and profiles (syscall steps, dump and expect). */
+    readonly when?: { readonly hugepagesz?: readonly HugepageSize[]; readonly profile?: readonly ProfileName[] };
     /** The thread the step acts in (absent: process main, thread main). */
     readonly in?: TaskName;
   };
