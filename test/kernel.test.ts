@@ -474,6 +474,40 @@ t.test('userfaultfd (kernel-semantics.md §5, §10)', async (t) => {
     t.ok(k.uffdio_api(me, u, ['SIGBUS']).ok);
     t.same(k.uffdio_api(me, u, ['SIGBUS']), { ok: false, errno: 'EINVAL' });
   });
+  kt(t, 'UFFDIO_POISON (v6.6+): unknown without UFFD_FEATURE_POISON; aligned markers that fault as poison; EEXIST over any entry', (t) => {
+    const { k: old, me: oldMe } = boot();
+    const { P: oldP } = sharedFile(old, oldMe, M2);
+    const ou = uffd(old, oldMe, ['SIGBUS']);
+    value(old.uffdio_register(oldMe, ou, oldP, M2, ['MISSING']));
+    t.same(old.uffdio_poison(oldMe, ou, oldP, M2), { ret: { ok: false, errno: 'EINVAL' }, updated: 0 }, '6.1 has no UFFDIO_POISON');
+    // A kernel that offers the feature: the profile's list, with POISON added (the version profile comes later).
+    const base = PROFILES['v6.1'];
+    const profile = { ...base, switches: { ...base.switches, userfaultfd: { api_features: [...base.switches.userfaultfd.api_features, 'POISON' as const] } } };
+    const k = new Kernel({ profile, default_hugepagesz: M2, nr_hugepages: new Map([[M2, 8]]), comm: 'hugetlb-test' });
+    booted.push(k);
+    const me = k.init;
+    const { fd, P } = sharedFile(k, me, 2 * M2);
+    value(k.memset(me, P + M2, M2, 7)); // the second hugepage is mapped before the range is registered
+    const u = uffd(k, me, ['POISON']);
+    value(k.uffdio_register(me, u, P, 2 * M2, ['MISSING']));
+    t.same(k.uffdio_poison(me, u, P, 4096), { ret: { ok: false, errno: 'EINVAL' }, updated: -22 }, '4 KiB on hugetlb: -EINVAL written');
+    t.same(k.uffdio_poison(me, u, P + 1, M2), { ret: { ok: false, errno: 'EINVAL' }, updated: 0 }, 'validate_range fails before updated');
+    t.same(k.uffdio_poison(me, u + 1, P, M2), { ret: { ok: false, errno: 'EBADF' }, updated: 0 });
+    const hc = k.meminfo().HardwareCorrupted;
+    t.same(k.uffdio_poison(me, u, P, M2), { ret: { ok: true, value: 0 }, updated: M2 });
+    t.equal(k.meminfo().HardwareCorrupted, hc, 'no counter moves');
+    t.match(k.mappingAt(me, P), { kind: 'marker', size: M2 });
+    t.match(k.access(me, P + 0x3000, 'read'), { ok: false, signal: { si_code: 'BUS_MCEERR_AR', si_addr: P + 0x3000, si_addr_lsb: 21 } });
+    t.match(k.dmesg.at(-1), /^MCE: Killing hugetlb-test:\d+ due to hardware memory corruption fault at /);
+    t.same(k.uffdio_poison(me, u, P, M2), { ret: { ok: false, errno: 'EEXIST' }, updated: -17 }, 'a marker is not overwritten');
+    t.same(k.uffdio_poison(me, u, P, 2 * M2), { ret: { ok: false, errno: 'EEXIST' }, updated: -17 });
+    // Another mapping of the file fills the page cache; the marker stays, and a fresh mapping is clean.
+    const Q = value(k.mmap(me, 0, 2 * M2, RW, MAP.MAP_SHARED, fd, 0));
+    value(k.memset(me, Q, M2, 5));
+    t.match(k.access(me, P, 'read'), { ok: false, signal: { si_code: 'BUS_MCEERR_AR' } });
+    t.same(k.access(me, Q + 1, 'read'), { ok: true, value: 5 });
+    t.equal(k.madvise(me, P, 4096, MADV.MADV_HWPOISON).ok, false, 'GUP on a poison marker fails');
+  });
   kt(t, 'UFFDIO_REGISTER needs hugepage alignment', (t) => {
     const { k, me } = boot();
     const { P } = sharedFile(k, me, 2 * M2);

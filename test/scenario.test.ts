@@ -381,7 +381,7 @@ t.test('load: invalid inputs, each error with its code and position', async (t) 
     ['negative fault count', 'scenario: s\nkernel: {profile: v6.1, faults: {raw_hwp_page_alloc: -1}}\ntests: []\n', [['OUT_OF_RANGE', 2, 54]]],
     ['test without steps', `${HEAD}tests:\n  - name: t\n`, [['MISSING_FIELD', 4, 5]]],
     ['step is not a map', withSteps('mmap'), [['BAD_TYPE', 6, 9]]],
-    ['unknown step', withSteps('uffdio_poison: {uffd: 1}'), [['UNKNOWN_STEP', 6, 9]]],
+    ['unknown step', withSteps('uffdio_move: {uffd: 1}'), [['UNKNOWN_STEP', 6, 9]]],
     ['unknown field with suggestion', withSteps('memfd_create: {as: fd, flag: [MFD_HUGETLB]}'), [['UNKNOWN_FIELD', 6, 32]]],
     ['expect beside the step', `${HEAD}tests:\n  - name: t\n    steps:\n      - munmap: {addr: 1, length: 1}\n        expect: {errno: EINVAL}\n`, [['UNKNOWN_FIELD', 7, 9]]],
     ['missing argument', withSteps('munmap: {addr: 1}'), [['MISSING_FIELD', 6, 17]]],

@@ -34,7 +34,7 @@ export const isFaultPoint = (name: string): name is FaultPoint => (FAULT_POINTS 
 /** UFFD_FEATURE_* without the prefix (include/uapi/linux/userfaultfd.h). */
 export const UFFD_FEATURES = [
   'SIGBUS', 'EXACT_ADDRESS', 'EVENT_FORK', 'MISSING_HUGETLBFS', 'MINOR_HUGETLBFS', 'WP_HUGETLBFS_SHMEM',
-  'PAGEFAULT_FLAG_WP', 'WP_UNPOPULATED', 'THREAD_ID', 'MISSING_SHMEM',
+  'PAGEFAULT_FLAG_WP', 'WP_UNPOPULATED', 'THREAD_ID', 'MISSING_SHMEM', 'POISON', 'WP_ASYNC', 'MOVE',
 ] as const;
 export type UffdFeature = (typeof UFFD_FEATURES)[number];
 
@@ -64,6 +64,12 @@ export const profilesOffering = (feature: UffdFeature): ProfileName[] =>
 /** The errno names the model returns and a scenario may expect, verbatim. */
 export const ERRNO_NAMES = [
   'EPERM', 'ENOENT', 'EINTR', 'EIO', 'ENXIO', 'EBADF', 'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'EBUSY', 'EEXIST',
-  'ENODEV', 'EINVAL', 'ENOSPC', 'ENOSYS', 'EOPNOTSUPP', 'EHWPOISON',
+  'ENODEV', 'EINVAL', 'ENOSPC', 'ESPIPE', 'ENOSYS', 'EOPNOTSUPP', 'EHWPOISON',
 ] as const;
 export type ErrnoName = (typeof ERRNO_NAMES)[number];
+
+/** The errno numbers (include/uapi/asm-generic/errno-base.h, errno.h), for values a call writes as -errno. */
+export const ERRNO_VALUE: { readonly [E in ErrnoName]: number } = {
+  EPERM: 1, ENOENT: 2, EINTR: 4, EIO: 5, ENXIO: 6, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EFAULT: 14,
+  EBUSY: 16, EEXIST: 17, ENODEV: 19, EINVAL: 22, ENOSPC: 28, ESPIPE: 29, ENOSYS: 38, EOPNOTSUPP: 95, EHWPOISON: 133,
+};

@@ -60,6 +60,8 @@ function hugetlb_fault_untraced(k: KernelState, mm: Mm, vma: Vma, address: numbe
   const entry = slotEntry(slot);
   trace(k, () => `hugetlb_full_walk: ${entry === undefined ? 'none' : entry.kind === 'marker' ? `marker${entry.uffdWp ? ' uffd-wp' : ''}${entry.poisoned ? ' poisoned' : ''}` : entry.kind} entry, ${shiftText(slot.shift)} at ${hex(slot.start)}`);
   if (entry?.kind === 'hwpoison') return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
+  // v6.6+ (8a13897fb0da): a UFFDIO_POISON marker faults as a poisoned hugepage, nothing is mapped.
+  if (entry?.kind === 'marker' && entry.poisoned) return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
   if (entry?.kind === 'migration') return HANDLED; // migration_entry_wait(): not reachable without migration
   if (entry === undefined || entry.kind === 'marker') {
     return hugetlb_no_page(k, vma, vma.indexOf(haddr), address, slot, write);

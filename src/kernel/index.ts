@@ -6,7 +6,7 @@
 export * from './types.js';
 export { PROFILES, SWITCHES, withSwitches, changedSwitches } from './profiles.js';
 export type { Profile, KernelSwitches, SwitchChange } from './profiles.js';
-export { MFD, MAP, PROT, MADV, FALLOC, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
+export { MFD, MAP, PROT, MADV, FALLOC, SEEK, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
 export type { McePolicy } from './uapi.js';
 export { Kernel } from './kernel.js';
 export { sizeName } from './printk.js';

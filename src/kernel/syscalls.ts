@@ -14,11 +14,12 @@ import { deliverPending, unblockSigbus } from './signal.js';
 import type { KernelState } from './state.js';
 import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import type { AccessResult, Errno, SigbusAction, SysRet, TaskRef, UffdEvent } from './types.js';
-import { PAGE_SIZE, type McePolicy } from './uapi.js';
+import { PAGE_SIZE, SEEK, type McePolicy } from './uapi.js';
 import type { UffdFeature, UffdRegisterMode } from '../abi/index.js';
 import {
-  mcopy_continue, mwriteprotect_range, sys_userfaultfd, userfaultfd_api, userfaultfd_read, userfaultfd_register,
+  mcopy_continue, mfill_atomic_poison, mwriteprotect_range, sys_userfaultfd, userfaultfd_api, userfaultfd_read, userfaultfd_register,
   userfaultfd_unregister, UffdCtx,
+  type UffdioPoisonRet,
 } from './userfaultfd.js';
 
 export type SysctlName = 'vm.memory_failure_early_kill' | 'vm.memory_failure_recovery' | 'vm.nr_hugepages';
@@ -110,6 +111,14 @@ export class Syscalls {
     });
   }
 
+  /**
+   * prctl(PR_MCE_KILL_GET) (kernel/sys.c): PR_MCE_KILL_EARLY (1) or PR_MCE_KILL_LATE (0) when the thread
+   * set a policy (PF_MCE_PROCESS), else PR_MCE_KILL_DEFAULT (2).
+   */
+  prctl_mce_kill_get(task: TaskRef): SysRet {
+    return this.enter(task, (t) => ({ ok: true, value: t.mceProcess ? (t.mceEarly ? 1 : 0) : 2 }));
+  }
+
   /** sysctl vm.*: memory_failure_early_kill, memory_failure_recovery, nr_hugepages (of the default hstate). */
   sysctl(name: SysctlName, value: number): SysRet {
     if (!Number.isInteger(value) || value < 0) return { ok: false, errno: 'EINVAL' };
@@ -175,6 +184,37 @@ export class Syscalls {
     });
   }
 
+  /**
+   * lseek(fd, offset, whence): hugetlbfs_file_operations uses default_llseek (fs/read_write.c): SEEK_END
+   * and SEEK_CUR add i_size or f_pos, SEEK_DATA/SEEK_HOLE see the whole file as data (-ENXIO at or past
+   * i_size), a negative result is -EINVAL; ksys_lseek() refuses a whence above SEEK_MAX.
+   */
+  lseek(task: TaskRef, fd: number, offset: number, whence: number): SysRet {
+    return this.enter(task, (_t, p) => {
+      const f = p.fds.get(fd);
+      if (f === undefined) return { ok: false, errno: 'EBADF' };
+      if (!(f instanceof HugetlbFile)) return { ok: false, errno: 'ESPIPE' };
+      let pos: number;
+      switch (whence) {
+        case SEEK.SEEK_SET: pos = offset; break;
+        case SEEK.SEEK_CUR: pos = f.pos + offset; break;
+        case SEEK.SEEK_END: pos = f.inode.size + offset; break;
+        case SEEK.SEEK_DATA:
+          if (offset >= f.inode.size) return { ok: false, errno: 'ENXIO' };
+          pos = offset;
+          break;
+        case SEEK.SEEK_HOLE:
+          if (offset >= f.inode.size) return { ok: false, errno: 'ENXIO' };
+          pos = f.inode.size;
+          break;
+        default: return { ok: false, errno: 'EINVAL' };
+      }
+      if (pos < 0 || !Number.isSafeInteger(pos)) return { ok: false, errno: 'EINVAL' };
+      f.pos = pos;
+      return { ok: true, value: pos };
+    });
+  }
+
   /** pwrite on hugetlbfs: -EINVAL (hugetlbfs has no write_iter). */
   pwrite(task: TaskRef, fd: number, _count: number, _offset: number): SysRet {
     return this.enter(task, (_t, p) => ({ ok: false, errno: p.fds.get(fd) === undefined ? 'EBADF' : 'EINVAL' }));
@@ -217,6 +257,11 @@ export class Syscalls {
   }
 
   /** UFFDIO_WRITEPROTECT [addr, addr+len), wp on or off. */
+  /** ioctl(uffd, UFFDIO_POISON, {range}): the return and what it wrote to `updated`. */
+  uffdio_poison(task: TaskRef, uffd: number, addr: number, len: number): UffdioPoisonRet {
+    return this.enter(task, (_t, p) => mfill_atomic_poison(this.k, p, uffd, addr, len));
+  }
+
   uffdio_writeprotect(task: TaskRef, uffd: number, addr: number, len: number, wp: boolean): SysRet {
     return this.enter(task, (_t, p) => mwriteprotect_range(p, uffd, addr, len, wp));
   }

@@ -19,6 +19,9 @@ export type SysRet =
 export type SiCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO' | 'SEGV_MAPERR' | 'SI_KERNEL';
 export type SigNo = 'SIGBUS' | 'SIGSEGV' | 'SIGKILL';
 
+/** What waitpid(2) reports for a dead process: WIFEXITED with WEXITSTATUS, or WIFSIGNALED with WTERMSIG. */
+export type WaitStatus = { readonly exited: number } | { readonly signaled: SigNo };
+
 /** What a handler installed with SA_SIGINFO would see. */
 export interface SigInfo {
   readonly signo: SigNo;

@@ -54,6 +54,9 @@ export function flagNames(table: Readonly<Record<string, number>>, value: number
 // include/uapi/linux/falloc.h
 export const FALLOC = { FALLOC_FL_KEEP_SIZE: 0x01, FALLOC_FL_PUNCH_HOLE: 0x02 } as const;
 
+// include/uapi/linux/fs.h: lseek(2) whence
+export const SEEK = { SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2, SEEK_DATA: 3, SEEK_HOLE: 4 } as const;
+
 // include/uapi/linux/prctl.h: prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY | PR_MCE_KILL_LATE)
 export const PR_MCE_KILL = 33;
 export type McePolicy = 'early' | 'late' | 'clear';

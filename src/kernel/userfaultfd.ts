@@ -14,6 +14,7 @@ import { hgmShifts } from './hgm.js';
 import { setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
 import type { KernelState } from './state.js';
 import type { Errno, SysRet, UffdEvent } from './types.js';
+import { ERRNO_VALUE } from '../abi/index.js';
 import { PAGE_SIZE, UFFD_API } from './uapi.js';
 import type { UffdFeature, UffdRegisterMode } from '../abi/index.js';
 
@@ -116,6 +117,46 @@ export function userfaultfd_unregister(p: Process, fd: number, start: number, le
     v.uffd = null;
   }
   return OK;
+}
+
+/** What UFFDIO_POISON returns, and what it wrote to uffdio_poison.updated (0 when it wrote nothing). */
+export interface UffdioPoisonRet {
+  readonly ret: SysRet;
+  readonly updated: number;
+}
+
+/**
+ * UFFDIO_POISON (fs/userfaultfd.c:userfaultfd_poison() => mm/userfaultfd.c:mfill_atomic_poison() =>
+ * mm/hugetlb.c:hugetlb_mfill_atomic_pte(), v6.6+, 8a13897fb0da): install a PTE_MARKER_POISONED in each
+ * hugepage-sized none entry of a registered range. The ioctl came with UFFD_FEATURE_POISON, so a kernel
+ * that does not offer the feature does not know the ioctl (-EINVAL). validate_range() fails before
+ * `updated` is written; every later outcome is written there: bytes poisoned, or the -errno. A
+ * hugetlb range must be hugepage aligned; any entry already there (present, hwpoison, even a marker)
+ * is -EEXIST; a partial success returns -EAGAIN with the bytes done. No folio, counter or log changes.
+ */
+export function mfill_atomic_poison(k: KernelState, p: Process, fd: number, start: number, len: number): UffdioPoisonRet {
+  const unwritten = (errno: Errno): UffdioPoisonRet => ({ ret: fail(errno), updated: 0 });
+  const written = (errno: Errno): UffdioPoisonRet => ({ ret: fail(errno), updated: -ERRNO_VALUE[errno] });
+  if (!k.switches.userfaultfd.api_features.includes('POISON')) return unwritten('EINVAL');
+  const ctx = ctxOf(p, fd);
+  if (typeof ctx === 'string') return unwritten(ctx);
+  if (!validRange(start, len)) return unwritten('EINVAL');
+  const vma = p.mm.findVma(start);
+  // mfill_atomic() => find_dst_vma(): the range must lie in one VMA registered with this context.
+  if (vma === undefined || start + len > vma.end || vma.uffd?.ctx !== ctx) return written('ENOENT');
+  const h = vma.hstate;
+  if (start % h.size !== 0 || len % h.size !== 0) return written('EINVAL');
+  let done = 0;
+  for (let addr = start; addr < start + len; addr += h.size) {
+    const slot = p.mm.pt.alloc(addr, h.shift);
+    if (slot.shift !== h.shift || slotEntry(slot) !== undefined) {
+      // Don't overwrite any existing entry, even a marker.
+      return done === 0 ? written('EEXIST') : { ret: fail('EAGAIN'), updated: done };
+    }
+    setSlot(slot, { kind: 'marker', uffdWp: false, poisoned: true });
+    done += h.size;
+  }
+  return { ret: OK, updated: done };
 }
 
 /**

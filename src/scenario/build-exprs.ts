@@ -98,6 +98,8 @@ export class ExprBuilder {
       blocked: raw.blocked as boolean | undefined,
       event: raw.event as StepExpect['event'],
       address: e('address'),
+      updated: e('updated'),
+      updated_errno: raw.updated_errno as StepExpect['updated_errno'],
     });
   }
 

@@ -6,7 +6,7 @@
 
 import type {
   EntryKind, FallocFlag, MadviseAdvice, MapFlag, MceKillPolicy, MfdFlag, MfStatName, PagemapBit, ProtFlag,
-  SigbusActionName, SigbusCode, SmapsField, SysctlName, UffdEventName,
+  SeekWhence, SigbusActionName, SigbusCode, SmapsField, SysctlName, UffdEventName,
   VerdictResult,
 } from './types.js';
 
@@ -34,6 +34,7 @@ export const SYSCTL_NAMES = everyOf<SysctlName>()([
   'vm.memory_failure_early_kill', 'vm.memory_failure_recovery', 'vm.nr_hugepages',
 ]);
 export const FALLOC_FLAGS = everyOf<FallocFlag>()(['FALLOC_FL_PUNCH_HOLE', 'FALLOC_FL_KEEP_SIZE']);
+export const SEEK_WHENCE = everyOf<SeekWhence>()(['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE']);
 export const UFFD_EVENTS = everyOf<UffdEventName>()(['FORK', 'PAGEFAULT']);
 export const MF_STAT_NAMES = everyOf<MfStatName>()(['total', 'ignored', 'failed', 'delayed', 'recovered']);
 export const SMAPS_FIELDS = everyOf<SmapsField>()(['Size', 'KernelPageSize', 'Shared_Hugetlb', 'Private_Hugetlb', 'HugetlbPudMapped', 'HugetlbPmdMapped', 'HugetlbPteMapped']);

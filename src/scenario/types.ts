@@ -73,6 +73,7 @@ export type SigbusActionName = 'record' | 'exit_thread' | 'default' | 'ignore';
 export type MceKillPolicy = 'PR_MCE_KILL_EARLY' | 'PR_MCE_KILL_LATE' | 'PR_MCE_KILL_CLEAR';
 export type SysctlName = 'vm.memory_failure_early_kill' | 'vm.memory_failure_recovery' | 'vm.nr_hugepages';
 export type FallocFlag = 'FALLOC_FL_PUNCH_HOLE' | 'FALLOC_FL_KEEP_SIZE';
+export type SeekWhence = 'SEEK_SET' | 'SEEK_CUR' | 'SEEK_END' | 'SEEK_DATA' | 'SEEK_HOLE';
 export type UffdEventName = 'FORK' | 'PAGEFAULT';
 
 /** What a step's own `expect:` compares with what the kernel returned during that step. */
@@ -93,6 +94,10 @@ export interface StepExpect {
   readonly event?: UffdEventName;
   /** uffd_read PAGEFAULT: the fault address in the message. */
   readonly address?: Expr;
+  /** uffdio_poison: the bytes it wrote to `updated`. */
+  readonly updated?: Expr;
+  /** uffdio_poison: `updated` holds -errno. */
+  readonly updated_errno?: ErrnoName;
 }
 
 /** HardwareCorrupted as `+8 kB` (delta since the test started) or `8 kB` (absolute). */
@@ -154,8 +159,8 @@ export type CallStep = {
     readonly expect?: StepExpect;
     /** 'skip': an errno nobody expected ends the test as SKIP (the C tests' `goto out`). */
     readonly on_error?: 'skip';
-    /** Run the step only in streams of these hugepage sizes (outcomes that differ by size). */
-    readonly when?: { readonly hugepagesz: readonly HugepageSize[] };
+    /** Run the step only in streams of these hugepage sizes and profiles (syscall steps, dump and expect). */
+    readonly when?: { readonly hugepagesz?: readonly HugepageSize[]; readonly profile?: readonly ProfileName[] };
     /** The thread the step acts in (absent: process main, thread main). */
     readonly in?: TaskName;
   };

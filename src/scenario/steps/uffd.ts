@@ -1,7 +1,7 @@
 // userfaultfd steps: userfaultfd(2) with UFFDIO_API, the range ioctls, and read(uffd).
 
 import * as z from 'zod';
-import { expr, flagList, name, syscallCommon, uffdReadExpectSchema } from '../fields.js';
+import { expr, flagList, name, syscallCommon, uffdPoisonExpectSchema, uffdReadExpectSchema } from '../fields.js';
 import { PROFILE_NAMES, profilesOffering, UFFD_FEATURES, UFFD_MODES } from '../../abi/index.js';
 import { defineStep } from './define.js';
 
@@ -79,6 +79,16 @@ export const uffdio_writeprotect = defineStep({
     .describe('ioctl(uffd, UFFDIO_WRITEPROTECT)'),
   describe: 'ioctl(uffd, UFFDIO_WRITEPROTECT, {range, mode: WP or 0}): set or clear uffd-wp',
   example: '- uffdio_writeprotect: {uffd: uffd, addr: P, length: hugepagesz, wp: true}',
+  traits: { syscall: true },
+});
+
+export const uffdio_poison = defineStep({
+  name: 'uffdio_poison',
+  schema: z
+    .strictObject({ ...range, ...syscallCommon, expect: uffdPoisonExpectSchema.optional() })
+    .describe('ioctl(uffd, UFFDIO_POISON)'),
+  describe: 'ioctl(uffd, UFFDIO_POISON, {range}): poison markers in the none entries of a registered range (v6.6+); `updated` is checked by expect',
+  example: '- uffdio_poison: {uffd: uffd, addr: P, length: hugepagesz, expect: {updated: hugepagesz}}',
   traits: { syscall: true },
 });
 
