@@ -5,7 +5,7 @@
 // Linux: include/uapi/asm-generic/errno-base.h, errno.h; include/uapi/linux/userfaultfd.h.
 
 /** The modelled kernels, in the order reports and `hgmsim profiles` list them (src/kernel/profiles.ts). */
-export const PROFILE_NAMES = ['v6.1', 'hgm-v2', 'hgm-rfc'] as const;
+export const PROFILE_NAMES = ['v6.1', 'v6.12', 'hgm-v2', 'hgm-rfc'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 export const isProfileName = (name: string): name is ProfileName => (PROFILE_NAMES as readonly string[]).includes(name);
 
@@ -23,7 +23,7 @@ export type SwitchName = (typeof SWITCH_NAMES)[number];
 export const isSwitchName = (name: string): name is SwitchName => (SWITCH_NAMES as readonly string[]).includes(name);
 
 /** The subsystems a kernel profile keeps one switch record for. */
-export const SUBSYSTEMS = ['memory_failure', 'fault', 'hugetlbfs', 'userfaultfd', 'signals', 'wording'] as const;
+export const SUBSYSTEMS = ['memory_failure', 'fault', 'hugetlbfs', 'userfaultfd', 'signals', 'proc', 'wording'] as const;
 export type Subsystem = (typeof SUBSYSTEMS)[number];
 
 /** `kernel.faults`: named fault-injection points; the next N attempts there fail. */
@@ -51,8 +51,14 @@ const UFFD_API_FEATURES_6_1: readonly UffdFeature[] = [
   'EVENT_FORK', 'MISSING_HUGETLBFS', 'MISSING_SHMEM', 'SIGBUS', 'THREAD_ID', 'MINOR_HUGETLBFS',
   'EXACT_ADDRESS', 'WP_HUGETLBFS_SHMEM', 'PAGEFAULT_FLAG_WP',
 ];
+/**
+ * 6.12 offers every feature bit 0-16 (UFFD_API_FEATURES = 0x1ffff): WP_UNPOPULATED (v6.4), POISON (v6.6,
+ * with UFFDIO_POISON), WP_ASYNC (v6.7), MOVE (v6.8) beyond 6.1's; observed (kernel-semantics.md §10).
+ */
+const UFFD_API_FEATURES_6_12: readonly UffdFeature[] = [...UFFD_API_FEATURES_6_1, 'WP_UNPOPULATED', 'POISON', 'WP_ASYNC', 'MOVE'];
 export const UFFD_API_FEATURES: { readonly [P in ProfileName]: readonly UffdFeature[] } = {
   'v6.1': UFFD_API_FEATURES_6_1,
+  'v6.12': UFFD_API_FEATURES_6_12,
   'hgm-v2': UFFD_API_FEATURES_6_1,
   'hgm-rfc': UFFD_API_FEATURES_6_1,
 };

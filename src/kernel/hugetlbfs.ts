@@ -14,6 +14,7 @@ import type { Vma } from './mm.js';
 import { hugetlb_add_to_page_cache, unmap_hugepage_range } from './hugetlb.js';
 import { put_folio } from './rmap.js';
 import type { Errno } from './types.js';
+import { PAGE_SIZE } from './uapi.js';
 import type { HugetlbfsSwitches } from './profiles.js';
 
 /** The name of the internal hugetlbfs inode behind a MAP_ANONYMOUS|MAP_HUGETLB mapping. */
@@ -129,17 +130,26 @@ export function evict_inode(inode: Inode): void {
 }
 
 /**
- * How hugetlbfs_read_iter() ends on reaching a folio with PG_hwpoison, by HugetlbfsSwitches.read_poisoned
- * (given the folio, the file position and the bytes already copied).
+ * How many bytes hugetlbfs_read_iter() may copy from `offset` in a folio with PG_hwpoison, by
+ * HugetlbfsSwitches.read_poisoned ('EIO': the read fails, discarding what earlier hugepages copied).
  */
-const READ_POISONED: { readonly [M in HugetlbfsSwitches['read_poisoned']]: (folio: Folio, at: number, done: number) => number | 'EIO' } = {
-  // v6.1: the whole call is -EIO, discarding what earlier hugepages copied (v6.6 reads up to the raw page).
+const READ_POISONED: { readonly [M in HugetlbfsSwitches['read_poisoned']]: (folio: Folio, offset: number) => number | 'EIO' } = {
+  // v6.1: any poisoned hugepage fails the whole call.
   eio: () => 'EIO',
+  // v6.6+ (38c1ddbde6c6) adjust_range_hwpoison(): up to the first poisoned raw page at or after offset
+  // (is_raw_hwpoison_page_in_hugepage(): every page, once raw_hwp_list is unreliable); none copied: -EIO.
+  up_to_raw_page: (folio, offset) => {
+    const first = Math.floor(offset / PAGE_SIZE);
+    const next = folio.rawHwpUnreliable ? first : folio.raw_hwp_list.reduce((m, r) => (r >= first && r < m ? r : m), Infinity);
+    const want = next === Infinity ? Infinity : next * PAGE_SIZE - offset;
+    return want <= 0 ? 'EIO' : want;
+  },
 };
 
 /**
  * hugetlbfs_read_iter(): copy hugepage by hugepage up to i_size; holes read as zeros; a poisoned folio
- * ends the read as READ_POISONED says. Returns the byte count.
+ * yields what READ_POISONED allows: a copy that stops short of the hugepage's end while the buffer has
+ * room ends the read there (a short read). Returns the byte count.
  */
 export function hugetlbfs_read_iter(sw: HugetlbfsSwitches, inode: Inode, pos: number, count: number): number | 'EIO' {
   const size = inode.hstate.size;
@@ -147,9 +157,12 @@ export function hugetlbfs_read_iter(sw: HugetlbfsSwitches, inode: Inode, pos: nu
   while (done < count && pos + done < inode.size) {
     const at = pos + done;
     const folio = inode.pageCache.get(Math.floor(at / size));
-    if (folio?.hwpoison === true) return READ_POISONED[sw.read_poisoned](folio, at, done);
-    const nr = Math.min(count - done, size - (at % size), inode.size - at);
-    done += nr;
+    const nr = Math.min(size - (at % size), inode.size - at);
+    const want = folio?.hwpoison === true ? READ_POISONED[sw.read_poisoned](folio, at % size) : nr;
+    if (want === 'EIO') return 'EIO';
+    const copied = Math.min(want, nr, count - done);
+    done += copied;
+    if (copied < nr && done < count) break;
   }
   return done;
 }

@@ -25,7 +25,7 @@ import type { Errno } from './types.js';
 import type { MfMsg, MfResult } from './wording.js';
 import type { MemoryFailureSwitches, SignalSwitches } from './profiles.js';
 
-type SignalSwitchesAoAddr = SignalSwitches['ao_addr'];
+type SignalAddr = SignalSwitches['signal_addr'];
 
 /** memory_failure() flags (include/linux/mm.h, enum mf_flags). */
 export const MF_COUNT_INCREASED = 1 << 0;
@@ -70,12 +70,14 @@ const pr = (k: KernelState, msg: string): void => k.log.printk(`${k.wording.mf_p
  */
 function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResult): MfRet {
   const { action_result_counts_poisoned, per_node_mf_stats } = k.switches.memory_failure;
-  if (action_result_counts_poisoned) {
+  // Kyle Meyer, "fix redundant updates for already poisoned pages": that type is logged, never counted.
+  const counted = type !== 'MF_MSG_ALREADY_POISONED';
+  if (action_result_counts_poisoned && counted) {
     k.num_poisoned_pages++;
     const folio = k.folioOfPfn(pfn);
     if (folio?.rawHwpUnreliable === true) folio.countedUnlisted++;
   }
-  if (per_node_mf_stats) {
+  if (per_node_mf_stats && counted) {
     k.mfStats.total++;
     const bucket = ({ MF_IGNORED: 'ignored', MF_FAILED: 'failed', MF_DELAYED: 'delayed', MF_RECOVERED: 'recovered' } as const)[result];
     k.mfStats[bucket]++;
@@ -104,13 +106,18 @@ function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): S
     const what = wasUnreliable ? 'raw_hwp_list is unreliable: not recorded'
       : folio.rawHwpUnreliable ? 'raw_hwp_page allocation failed: raw_hwp_list dropped'
         : wasListed ? 'raw page already listed' : 'raw page recorded';
-    const ret = r === 'nomem' ? ': -ENOMEM' : r === 'already' ? ': the folio was already poisoned, -EHWPOISON' : '';
+    const ret = r === 'nomem' ? ': -ENOMEM' : r !== 'new' ? ': the folio was already poisoned, -EHWPOISON' : '';
     return `hugetlb_set_page_hwpoison(raw page ${raw}): ${what}${ret}; raw_hwp_list ${list}`;
   });
   return r;
 }
 
-type SetHwpoison = 'already' | 'new' | 'nomem';
+/**
+ * What recording the raw page found: the folio was not poisoned ('new'), it was and this raw page is new
+ * ('already-folio', MF_HUGETLB_FOLIO_PRE_POISONED), this raw page was listed already ('already-page',
+ * MF_HUGETLB_PAGE_PRE_POISONED), or the raw_hwp_page allocation failed under the RFC ('nomem').
+ */
+type SetHwpoison = 'already-folio' | 'already-page' | 'new' | 'nomem';
 
 /**
  * What hugetlb_set_page_hwpoison() returns once the raw page is recorded (or the allocation failed),
@@ -118,7 +125,7 @@ type SetHwpoison = 'already' | 'new' | 'nomem';
  * lets every new raw page run the recovery and a failed allocation return -ENOMEM.
  */
 const NEW_RAW_PAGE: { readonly [M in MemoryFailureSwitches['new_raw_page']]: (already: boolean, allocFailed: boolean) => SetHwpoison } = {
-  already_poisoned: (already) => (already ? 'already' : 'new'),
+  already_poisoned: (already) => (already ? 'already-folio' : 'new'),
   recover_again: (_already, allocFailed) => (allocFailed ? 'nomem' : 'new'),
 };
 
@@ -127,8 +134,8 @@ function hugetlb_set_page_hwpoison_untraced(k: KernelState, folio: Folio, raw: n
   const { new_raw_page, count_new_raw_page_in_set_hwpoison } = k.switches.memory_failure;
   const already = folio.hwpoison;
   folio.hwpoison = true;
-  if (folio.rawHwpUnreliable) return 'already';
-  if (folio.raw_hwp_list.includes(raw)) return 'already';
+  if (folio.rawHwpUnreliable) return 'already-folio';
+  if (folio.raw_hwp_list.includes(raw)) return 'already-page';
   if (failFault(k, 'raw_hwp_page_alloc')) {
     // kmalloc(GFP_ATOMIC) failed: the list is thrown away, each entry uncounted (__free_raw_hwp_pages()).
     folio.rawHwpUnreliable = true;
@@ -143,7 +150,7 @@ function hugetlb_set_page_hwpoison_untraced(k: KernelState, folio: Folio, raw: n
   return NEW_RAW_PAGE[new_raw_page](already, false);
 }
 
-type Classification = 'in-use' | 'free' | 'busy' | 'already-poisoned';
+type Classification = 'in-use' | 'free' | 'busy' | 'already-folio' | 'already-page';
 
 /**
  * __get_huge_page_for_hwpoison(): classify the folio (in use, free, busy) and record the raw page.
@@ -174,7 +181,7 @@ function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number,
   if (recorded !== 'new') {
     if (countIncreased) folio.refcount--;
     // RFC: try_memory_failure_hugetlb() treats -ENOMEM like -EBUSY (retry, then "unknown page").
-    return recorded === 'nomem' ? 'busy' : 'already-poisoned';
+    return recorded === 'nomem' ? 'busy' : recorded;
   }
   if (countIncreased && folio.migratable) folio.migratable = false;
   if (countIncreased) folio.mfRefs++;
@@ -183,11 +190,12 @@ function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number,
 }
 
 /**
- * The address an early-kill to_kill carries, by SignalSwitches.ao_addr: the hugepage start in that VMA
+ * The address a to_kill carries, by SignalSwitches.signal_addr: the hugepage start in that VMA
  * (page_address_in_vma(head), v6.1; v6.7+ gives the raw page). Linux: mm/memory-failure.c:add_to_kill().
  */
-const AO_ADDR: { readonly [M in SignalSwitchesAoAddr]: (vma: Vma, folio: Folio) => number | undefined } = {
-  hugepage_start: (vma, folio) => vma.addressOf(folio.index),
+const SIGNAL_ADDR: { readonly [M in SignalAddr]: (hugepageStart: number, raw: number) => number } = {
+  hugepage_start: (start) => start,
+  raw_page: (start, raw) => start + raw * PAGE_SIZE,
 };
 
 interface ToKill {
@@ -219,11 +227,11 @@ function task_early_kill(k: KernelState, threads: Iterable<Thread>, forceEarly: 
 /**
  * collect_procs(): one to_kill per VMA of the folio, per process with an early-kill thread.
  * Files: every VMA covering the offset, mapped or not (i_mmap order). Anonymous: VMAs that map it.
- * si_addr by SignalSwitches.ao_addr (AO_ADDR).
+ * si_addr by SignalSwitches.signal_addr (SIGNAL_ADDR).
  */
-function collect_procs(k: KernelState, folio: Folio, forceEarly: boolean): ToKill[] {
+function collect_procs(k: KernelState, folio: Folio, raw: number, forceEarly: boolean): ToKill[] {
   const tokill: ToKill[] = [];
-  const addrOf = AO_ADDR[k.switches.signals.ao_addr];
+  const addrOf = SIGNAL_ADDR[k.switches.signals.signal_addr];
   const vmas: Vma[] = folio.mapping !== null ? folio.mapping.i_mmap : folio.anonVmas;
   for (const proc of k.processes.values()) {
     if (!proc.alive) continue;
@@ -231,8 +239,9 @@ function collect_procs(k: KernelState, folio: Folio, forceEarly: boolean): ToKil
     if (t === undefined) continue;
     for (const vma of vmas) {
       if (vma.mm !== proc.mm) continue;
-      const addr = addrOf(vma, folio);
-      if (addr === undefined) continue;
+      const start = vma.addressOf(folio.index);
+      if (start === undefined) continue;
+      const addr = addrOf(start, raw);
       tokill.push({ thread: t, addr, sizeShift: folio.hstate.shift });
     }
   }
@@ -430,8 +439,8 @@ function hwpoison_user_mappings_untraced(k: KernelState, folio: Folio, pfn: numb
     trace(k, () => 'folio not mapped: nothing to collect or unmap');
     return true; // !page_mapped(): nobody is collected or signalled
   }
-  const tokill = collect_procs(k, folio, (flags & MF_ACTION_REQUIRED) !== 0);
   const raw = pfn - folio.pfn;
+  const tokill = collect_procs(k, folio, raw, (flags & MF_ACTION_REQUIRED) !== 0);
   const policy = UNMAP[k.switches.memory_failure.unmap];
   policy.prepare(k, folio, raw, pfn);
   try_to_unmap(k, folio, policy);
@@ -520,7 +529,7 @@ function identify_page_state(k: KernelState, folio: Folio, pfn: number): MfRet {
 /**
  * kill_accessing_process(): an already-poisoned page consumed under MF_ACTION_REQUIRED: find current's
  * entry for the folio (present or hwpoison, matched by head pfn) and send BUS_MCEERR_AR with the
- * hugepage start (v6.1..v6.18). Returns -EHWPOISON if it signalled, -EFAULT otherwise.
+ * address SignalSwitches.signal_addr picks (v6.1: the hugepage start; 6.12.117: the raw page). Returns -EHWPOISON if it signalled, -EFAULT otherwise.
  */
 function kill_accessing_process(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
   return traced(k, () => 'kill_accessing_process', () => kill_accessing_process_untraced(k, folio, pfn, flags), retText);
@@ -535,12 +544,36 @@ function kill_accessing_process_untraced(k: KernelState, folio: Folio, pfn: numb
       const e = leaf.entry;
       const hit = (e.kind === 'hwpoison' && e.pfn === folio.pfn) || (e.kind === 'present' && e.folio === folio);
       if (!hit) continue;
-      kill_proc(k, { thread: t, addr: alignDown(leaf.start, folio.size), sizeShift: folio.hstate.shift }, pfn, flags);
+      const addr = SIGNAL_ADDR[k.switches.signals.signal_addr](alignDown(leaf.start, folio.size), pfn - folio.pfn);
+      kill_proc(k, { thread: t, addr, sizeShift: folio.hstate.shift }, pfn, flags);
       return 'EHWPOISON';
     }
   }
   return 'EFAULT';
 }
+
+/**
+ * A raw page of a folio that is already poisoned, by MemoryFailureSwitches.already_poisoned (`samePage`:
+ * this raw page was listed before). Under MF_ACTION_REQUIRED the consumer is signalled
+ * (kill_accessing_process()); otherwise -EHWPOISON.
+ */
+const ALREADY_POISONED: {
+  readonly [M in MemoryFailureSwitches['already_poisoned']]: (k: KernelState, pfn: number, samePage: boolean, flags: number, killAccessing: () => MfRet) => MfRet
+} = {
+  // v6.1..v6.18: one pr_err, no action_result (a new raw page was counted when it was recorded).
+  log_only: (k, pfn, _samePage, flags, killAccessing) => {
+    pr(k, k.wording.already_poisoned(hex(pfn)));
+    trace(k, () => `already hardware poisoned${flags & MF_ACTION_REQUIRED ? '' : ': -EHWPOISON'}`);
+    return flags & MF_ACTION_REQUIRED ? killAccessing() : 'EHWPOISON';
+  },
+  // 6.12.117 (Jan-2026 hotfixes): a new raw page is a failed recovery of the huge page, counted; the same
+  // raw page again is "already poisoned page", not counted (action_result() skips that type).
+  action_result: (k, pfn, samePage, flags, killAccessing) => {
+    const res = flags & MF_ACTION_REQUIRED ? killAccessing() : 'EHWPOISON';
+    action_result(k, pfn, samePage ? 'MF_MSG_ALREADY_POISONED' : 'MF_MSG_HUGE', 'MF_FAILED');
+    return res;
+  },
+};
 
 /**
  * try_memory_failure_hugetlb(): the hugetlb branch of memory_failure(), v6.1 (§1.5).
@@ -558,11 +591,8 @@ function try_memory_failure_hugetlb_untraced(k: KernelState, folio: Folio, pfn: 
   const raw = pfn - folio.pfn;
   for (;;) {
     const res = __get_huge_page_for_hwpoison(k, folio, raw, flags);
-    if (res === 'already-poisoned') {
-      pr(k, k.wording.already_poisoned(hex(pfn)));
-      trace(k, () => `already hardware poisoned${flags & MF_ACTION_REQUIRED ? '' : ': -EHWPOISON'}`);
-      if (flags & MF_ACTION_REQUIRED) return kill_accessing_process(k, folio, pfn, flags);
-      return 'EHWPOISON';
+    if (res === 'already-folio' || res === 'already-page') {
+      return ALREADY_POISONED[k.switches.memory_failure.already_poisoned](k, pfn, res === 'already-page', flags, () => kill_accessing_process(k, folio, pfn, flags));
     }
     if (res === 'busy') {
       if (!(flags & MF_NO_RETRY)) {
@@ -605,9 +635,8 @@ function memory_failure_untraced(k: KernelState, pfn: number, flags: number): Mf
   const hugetlb = try_memory_failure_hugetlb(k, pfn, flags);
   if (hugetlb !== undefined) return hugetlb;
   if (k.rawPoisoned.has(pfn)) {
-    pr(k, k.wording.already_poisoned(hex(pfn)));
-    trace(k, () => 'raw page of a dissolved folio: already hardware poisoned');
-    return 'EHWPOISON';
+    trace(k, () => 'raw page of a dissolved folio: PG_hwpoison already set');
+    return ALREADY_POISONED[k.switches.memory_failure.already_poisoned](k, pfn, true, flags & ~MF_ACTION_REQUIRED, () => 'EHWPOISON');
   }
   k.rawPoisoned.add(pfn);
   return action_result(k, pfn, 'MF_MSG_BUDDY', 'MF_RECOVERED');

@@ -10,6 +10,7 @@ import { rmap_walk } from './rmap.js';
 import type { Mm } from './mm.js';
 import { alignDown, sizeOfShift, slotEntry } from './pgtable.js';
 import type { PagemapEntry, SmapsInfo } from './types.js';
+import type { ProcSwitches } from './profiles.js';
 import { PAGE_SIZE } from './uapi.js';
 
 /**
@@ -29,7 +30,16 @@ function subpageMapcount(folio: Folio, raw: number): number {
 }
 
 /** smaps_hugetlb_range() summed over the VMA at addr; folioOfPfn names the folio a hwpoison entry holds. */
-export function smaps(mm: Mm, addr: number, hgm: boolean, folioOfPfn: (pfn: number) => Folio | undefined): SmapsInfo | null {
+/**
+ * Whether smaps_hugetlb_range() counts a non-present entry holding a folio (hwpoison) as shared, by
+ * ProcSwitches.smaps_nonpresent: by the raw page's mapcount (v6.1) or always (v6.11+).
+ */
+const NONPRESENT_SHARED: { readonly [M in ProcSwitches['smaps_nonpresent']]: (folio: Folio | undefined, raw: number) => boolean } = {
+  by_mapcount: (folio, raw) => folio !== undefined && subpageMapcount(folio, raw) >= 2,
+  shared: () => true,
+};
+
+export function smaps(mm: Mm, addr: number, hgm: boolean, sw: ProcSwitches, folioOfPfn: (pfn: number) => Folio | undefined): SmapsInfo | null {
   const vma = mm.findVma(addr);
   if (vma === undefined) return null;
   let shared = 0;
@@ -40,7 +50,8 @@ export function smaps(mm: Mm, addr: number, hgm: boolean, folioOfPfn: (pfn: numb
     const size = sizeOfShift(leaf.shift);
     if (e.kind === 'hwpoison') {
       const folio = folioOfPfn(e.pfn);
-      if (folio !== undefined && subpageMapcount(folio, (leaf.start - alignDown(leaf.start, folio.size)) / PAGE_SIZE) >= 2) shared += size;
+      const raw = folio === undefined ? 0 : (leaf.start - alignDown(leaf.start, folio.size)) / PAGE_SIZE;
+      if (NONPRESENT_SHARED[sw.smaps_nonpresent](folio, raw)) shared += size;
       else priv += size;
       continue;
     }

@@ -40,6 +40,15 @@ export interface MemoryFailureSwitches {
    */
   readonly count_new_raw_page_in_set_hwpoison: boolean;
   /**
+   * How memory_failure reports a raw page of a folio that is already poisoned: 'log_only' prints
+   * "already hardware poisoned" and calls no action_result (v6.1..v6.18); 'action_result' reports a new
+   * raw page as "huge page: Failed" (counted there) and the same raw page again as "already poisoned page:
+   * Failed" (not counted). Linux: mm/memory-failure.c:try_memory_failure_hugetlb(); Jane Chu, "fix missing
+   * ->mf_stats count in hugetlb poison" and Kyle Meyer, "fix redundant updates for already poisoned
+   * pages" (Jan 2026, in stable 6.12.117; kernel-semantics.md §10).
+   */
+  readonly already_poisoned: 'log_only' | 'action_result';
+  /**
    * How hwpoison_user_mappings() unmaps a poisoned hugetlb folio: 'whole_hugepage' replaces every entry
    * mapping it (upstream; HGM v2 25/46 every hugetlb_pte); 'raw_page' splits each eligible VMA so the
    * poisoned address is a 4 KiB entry and unmaps only that entry (RFC 2/7, 4/7, kernel-semantics.md §7).
@@ -87,7 +96,17 @@ export interface HugetlbfsSwitches {
    * hugetlbfs_read_iter() on a folio with PG_hwpoison: 'eio' fails the whole call with -EIO, discarding
    * what earlier hugepages copied (v6.1; v6.6 reads up to the first poisoned raw page).
    */
-  readonly read_poisoned: 'eio';
+  readonly read_poisoned: 'eio' | 'up_to_raw_page';
+}
+
+/** fs/proc/task_mmu.c. */
+export interface ProcSwitches {
+  /**
+   * smaps_hugetlb_range() on a non-present entry that holds a page (hwpoison, migration): 'by_mapcount'
+   * counts it Shared_Hugetlb when the folio's mapcount is 2 or more, else Private (v6.1, observed);
+   * 'shared' counts it Shared ("maybe shared, but no idea how often", David Hildenbrand, v6.11).
+   */
+  readonly smaps_nonpresent: 'by_mapcount' | 'shared';
 }
 
 /** fs/userfaultfd.c. */
@@ -99,16 +118,19 @@ export interface UserfaultfdSwitches {
 /** mm/memory-failure.c kill_proc() / collect_procs() as seen by the signalled task. */
 export interface SignalSwitches {
   /**
-   * si_addr of an early-kill BUS_MCEERR_AO: 'hugepage_start' is page_address_in_vma() of the head page
-   * (v6.1; v6.7+ gives the raw page). Linux: mm/memory-failure.c:add_to_kill().
+   * si_addr of memory_failure's signals (AO to early-kill processes, AR to the injecting thread, AR from
+   * kill_accessing_process()): 'hugepage_start' is page_address_in_vma() of the head page (v6.1);
+   * 'raw_page' is the poisoned 4 KiB page in that VMA (376907f3a0b3, v6.7; kill_accessing_process() by
+   * Jane Chu's Jan-2026 fix, in 6.12.117). Linux: mm/memory-failure.c:add_to_kill(), kill_accessing_process().
    */
-  readonly ao_addr: 'hugepage_start';
+  readonly signal_addr: 'hugepage_start' | 'raw_page';
 }
 
 export interface KernelSwitches {
   readonly memory_failure: MemoryFailureSwitches;
   readonly fault: FaultSwitches;
   readonly hugetlbfs: HugetlbfsSwitches;
+  readonly proc: ProcSwitches;
   readonly userfaultfd: UserfaultfdSwitches;
   readonly signals: SignalSwitches;
   /** The dmesg wording table (wording.ts) of this kernel. */
@@ -129,6 +151,7 @@ const V6_1: KernelSwitches = {
     per_node_mf_stats: false,
     new_raw_page: 'already_poisoned',
     count_new_raw_page_in_set_hwpoison: true,
+    already_poisoned: 'log_only',
     unmap: 'whole_hugepage',
     rfc_unmap_success_check: 'intent',
     rfc_split_walk: 'at_address',
@@ -136,9 +159,31 @@ const V6_1: KernelSwitches = {
   },
   fault: { granularity: 'hugepage', poisoned_folio: 'hwpoison_large' },
   hugetlbfs: { read_poisoned: 'eio' },
+  proc: { smaps_nonpresent: 'by_mapcount' },
   userfaultfd: { api_features: UFFD_API_FEATURES['v6.1'] },
-  signals: { ao_addr: 'hugepage_start' },
+  signals: { signal_addr: 'hugepage_start' },
   wording: 'v6.1',
+};
+
+/**
+ * Debian 13's 6.12 (6.12.117, the Jan-2026 memory-failure hotfixes included), observed under QEMU
+ * (kernel-semantics.md §10), sources in the comments of each switch.
+ */
+const V6_12: KernelSwitches = {
+  memory_failure: {
+    ...V6_1.memory_failure,
+    madvise_injection: 'action_required', // v6.11
+    per_node_mf_stats: true, // v6.4
+    count_new_raw_page_in_set_hwpoison: false, // counted by action_result instead
+    already_poisoned: 'action_result',
+    gigantic_take_off_buddy_fails: false, // cf54f310d0d3 (v6.12) frees gigantic folios as one compound folio
+  },
+  fault: V6_1.fault,
+  hugetlbfs: { read_poisoned: 'up_to_raw_page' }, // 38c1ddbde6c6, v6.6
+  proc: { smaps_nonpresent: 'shared' }, // v6.11
+  userfaultfd: { api_features: UFFD_API_FEATURES['v6.12'] },
+  signals: { signal_addr: 'raw_page' },
+  wording: 'v6.12',
 };
 
 /** HGM v2's mm-unstable base (ccd6a73daba9, between v6.2 and v6.3) with HGM on. */
@@ -174,6 +219,11 @@ export const PROFILES: { readonly [K in ProfileName]: Profile } = {
     name: 'v6.1',
     summary: "Debian 12's 6.1 kernel: no HGM, whole-hugepage unmap on poison (kernel-semantics.md §10)",
     switches: V6_1,
+  },
+  'v6.12': {
+    name: 'v6.12',
+    summary: "Debian 13's 6.12 kernel: AR during MADV_HWPOISON, raw-page si_addr, reads up to the poisoned raw page, UFFDIO_POISON (kernel-semantics.md §10)",
+    switches: V6_12,
   },
   'hgm-v2': {
     name: 'hgm-v2',

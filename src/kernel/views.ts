@@ -221,7 +221,7 @@ export class Views {
 
   /** /proc/PID/smaps of the VMA containing addr; null when none. */
   smaps(task: TaskRef, addr: number): SmapsInfo | null {
-    return smaps(this.mm(task), addr, this.k.switches.fault.granularity === 'hgm', this.k.folioOfPfn);
+    return smaps(this.mm(task), addr, this.k.switches.fault.granularity === 'hgm', this.k.switches.proc, this.k.folioOfPfn);
   }
 
   /** /proc/PID/pagemap for the 4 KiB page at addr. */

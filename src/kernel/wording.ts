@@ -6,7 +6,7 @@
 // arch/x86/kernel/cpu/mce/core.c; v6.1 wording (kernel-semantics.md §1.9, §10), RFC lines from its posted code.
 
 export type MfResult = 'MF_IGNORED' | 'MF_FAILED' | 'MF_DELAYED' | 'MF_RECOVERED';
-export type MfMsg = 'MF_MSG_HUGE' | 'MF_MSG_FREE_HUGE' | 'MF_MSG_UNMAP_FAILED' | 'MF_MSG_UNKNOWN' | 'MF_MSG_BUDDY';
+export type MfMsg = 'MF_MSG_HUGE' | 'MF_MSG_FREE_HUGE' | 'MF_MSG_UNMAP_FAILED' | 'MF_MSG_UNKNOWN' | 'MF_MSG_BUDDY' | 'MF_MSG_ALREADY_POISONED';
 
 /** One kernel's wording. `pfn` and addresses arrive formatted (%#lx); `who` is `comm:pid`. */
 export interface Wording {
@@ -46,6 +46,7 @@ const V6_1: Wording = {
     MF_MSG_UNMAP_FAILED: 'unmapping failed page',
     MF_MSG_UNKNOWN: 'unknown page',
     MF_MSG_BUDDY: 'free buddy page',
+    MF_MSG_ALREADY_POISONED: 'already poisoned', // not logged by 6.1 (already_poisoned 'log_only')
   },
   action_name: { MF_IGNORED: 'Ignored', MF_FAILED: 'Failed', MF_DELAYED: 'Delayed', MF_RECOVERED: 'Recovered' },
   recovery_action: (pfn, type, result) => `${pfn}: recovery action for ${type}: ${result}`,
@@ -67,6 +68,19 @@ const V6_1: Wording = {
   mce_not_recovered: 'mce: Memory error not recovered',
 };
 
+/**
+ * 6.12.117: action_page_types[] renamed the busy case "get hwpoison page" (v6.11, b8b9488d50b7) and the
+ * already-poisoned case "already poisoned page" (Kyle Meyer, 2026); the other lines read as in 6.1.
+ */
+const V6_12: Wording = {
+  ...V6_1,
+  action_page_types: {
+    ...V6_1.action_page_types,
+    MF_MSG_UNKNOWN: 'get hwpoison page',
+    MF_MSG_ALREADY_POISONED: 'already poisoned page',
+  },
+};
+
 /** The wording tables by version; the hgm profiles' bases print what 6.1 prints (their RFC lines included). */
-export const WORDING = { 'v6.1': V6_1 } as const satisfies Readonly<Record<string, Wording>>;
+export const WORDING = { 'v6.1': V6_1, 'v6.12': V6_12 } as const satisfies Readonly<Record<string, Wording>>;
 export type WordingVersion = keyof typeof WORDING;
