@@ -247,7 +247,8 @@ export function put_folio(folio: Folio): void {
   if (folio.refcount > 0) return;
   folio.anon = false;
   folio.anonVmas.length = 0;
-  folio.hstate.enqueue(folio);
+  if (folio.temporary) folio.hstate.freeTemporary(folio);
+  else folio.hstate.enqueue(folio);
 }
 
 /**

@@ -5,8 +5,8 @@
 // identify_page_state(), me_huge_page(), action_result()); mm/rmap.c:try_to_unmap_one() (TTU_HWPOISON).
 // Rules and wording: kernel-semantics.md §1.2–§1.11, with §10 (observed on 6.1.192) winning.
 // Left out: non-hugetlb pages (only the raw pages of dissolved hugetlb folios are modelled), the
-// hwpoison filter, unpoison, soft offline, per-node stats, the raw_hwp_page allocation failure
-// (comes with the fault-injection switches).
+// hwpoison filter, unpoison, per-node stats, the raw_hwp_page allocation failure
+// (comes with the fault-injection switches). Soft offline is in soft-offline.ts.
 //
 // A folio is poisoned once: the first raw page takes the whole in-use path (unmap everywhere, signal,
 // me_huge_page); a later raw page of the same folio is only recorded ("already hardware poisoned").
@@ -409,7 +409,7 @@ function hwpoison_user_mappings_untraced(k: KernelState, folio: Folio, pfn: numb
  * __page_handle_poison(): dissolve the (now free) folio and take the raw page off the buddy allocator.
  * v6.1.192 carries the v6.10 rule (both steps must work; stable backport of 8cf360b9d6a8).
  */
-function __page_handle_poison(k: KernelState, folio: Folio): boolean {
+export function __page_handle_poison(k: KernelState, folio: Folio): boolean {
   if (!folio.freed || !folio.hstate.dissolve(folio)) {
     trace(k, () => `__page_handle_poison: folio ${folio.freed ? 'could not be dissolved' : 'is not free'}`);
     return false;
