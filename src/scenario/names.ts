@@ -21,7 +21,7 @@ export const MAP_FLAGS = everyOf<MapFlag>()([
 ]);
 export const PROT_FLAGS = everyOf<ProtFlag>()(['PROT_READ', 'PROT_WRITE']);
 export const MADVISE_ADVICES = everyOf<MadviseAdvice>()([
-  'MADV_HWPOISON', 'MADV_SPLIT', 'MADV_COLLAPSE', 'MADV_DONTNEED', 'MADV_REMOVE',
+  'MADV_HWPOISON', 'MADV_SOFT_OFFLINE', 'MADV_SPLIT', 'MADV_COLLAPSE', 'MADV_DONTNEED', 'MADV_REMOVE',
 ]);
 export const ERRNO_NAMES = everyOf<ErrnoName>()([
   'EPERM', 'ENOENT', 'EINTR', 'EIO', 'ENXIO', 'EBADF', 'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'EBUSY', 'EEXIST',
