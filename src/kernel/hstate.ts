@@ -1,7 +1,8 @@
 // hstates and their pools: free list, reservations, surplus.
 // Linux: mm/hugetlb.c (struct hstate, enqueue_hugetlb_folio(), dequeue_hugetlb_folio_node_exact(),
 // free_huge_folio(), dissolve_free_hugetlb_folio(), gather_surplus_pages(), hugetlb_acct_memory()), v6.1.
-// Left out: NUMA nodes (one node), surplus and overcommit (nr_overcommit_hugepages = 0), cgroups, HVO.
+// Left out: NUMA nodes (one node), surplus and overcommit (nr_overcommit_hugepages = 0; soft offline's
+// temporary migration targets are modelled: allocTemporary), cgroups, HVO.
 //
 // Invariants: free <= total; resv <= free; a folio is on `freeList` iff its `freed` flag is set.
 import { Folio } from './folio.js';
