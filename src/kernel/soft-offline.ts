@@ -72,14 +72,18 @@ function pGp(folio: Folio, pfn: number): string {
   return pfn === folio.pfn ? '0x10000(head)' : '0x0()';
 }
 
-/** PageHWPoison() of a raw page: a raw page of a dissolved folio, or the head of a poisoned hugetlb folio. */
+/**
+ * PageHWPoison() of a raw page: a raw page of a dissolved folio, or the head of a poisoned hugetlb folio
+ * (6.1 keeps PG_hwpoison on the head; listed tail raw pages carry it only once dissolved).
+ * Linux: include/linux/page-flags.h PageHWPoison(), mm/memory-failure.c hugetlb_set_page_hwpoison(), v6.1.
+ */
 function PageHWPoison(k: KernelState, pfn: number): boolean {
   if (k.rawPoisoned.has(pfn)) return true;
   const folio = k.folioOfPfn(pfn);
   return folio !== undefined && folio.hugetlb && folio.hwpoison && folio.pfn === pfn;
 }
 
-/** put_ref_page(): drop the caller's reference (GUP's, under MF_COUNT_INCREASED). */
+/** put_ref_page(): drop the caller's reference (GUP's, under MF_COUNT_INCREASED). Linux: mm/memory-failure.c, v6.1. */
 function put_ref_page(k: KernelState, pfn: number, flags: number): void {
   if (!(flags & MF_COUNT_INCREASED)) return;
   const folio = k.folioOfPfn(pfn);
@@ -160,19 +164,20 @@ function alloc_hugetlb_folio_nodemask(k: KernelState, old: Folio): Folio | undef
 }
 
 /**
- * unmap_and_move_huge_page() for a folio mapped only at the hstate size: the target takes the contents
- * (hugetlbfs_migrate_folio(): copy, page-cache slot), every entry that mapped the old folio in every
+ * migrate_pages() => unmap_and_move_huge_page() for a folio mapped only at the hstate size: the target
+ * takes the contents (hugetlbfs_migrate_folio(): copy, page-cache slot), every entry that mapped the old folio in every
  * process (try_to_migrate() then remove_migration_ptes(), done here in one pass) with its reference and
  * mapcount, the anon rmap, the dirty flag; then move_hugetlb_state() moves the temporary mark to the old
  * folio and the new one is HPageMigratable. Returns the number of folios not migrated (0 or 1), or ENOMEM.
  * Linux: mm/migrate.c:unmap_and_move_huge_page(), mm/hugetlb.c:move_hugetlb_state(), v6.1.
  */
-function migrate_hugetlb_folio(k: KernelState, old: Folio): 0 | 1 | 'ENOMEM' {
-  return traced(k, () => `migrate_pages(folio ${hex(old.pfn)}, MR_MEMORY_FAILURE)`, () => migrate_hugetlb_folio_untraced(k, old),
+function unmap_and_move_huge_page(k: KernelState, old: Folio): 0 | 1 | 'ENOMEM' {
+  return traced(k, () => `unmap_and_move_huge_page(folio ${hex(old.pfn)}, MR_MEMORY_FAILURE)`, () => unmap_and_move_huge_page_untraced(k, old),
     (r) => (typeof r === 'string' ? `-${r}` : String(r)));
 }
 
-function migrate_hugetlb_folio_untraced(k: KernelState, old: Folio): 0 | 1 | 'ENOMEM' {
+/** unmap_and_move_huge_page()'s work; unmap_and_move_huge_page() records it as one traced call. */
+function unmap_and_move_huge_page_untraced(k: KernelState, old: Folio): 0 | 1 | 'ENOMEM' {
   // HGM: an entry smaller than the hstate size maps the folio. HGM v2 gives such mappings no migration
   // path the model follows, so the folio is one migrate_pages() could not migrate (count 1, -EBUSY for
   // the caller) rather than a guess at how the RFC would re-point split tables. Not in any posted code's
@@ -238,6 +243,7 @@ function soft_offline_in_use_page(k: KernelState, folio: Folio, pfn: number): Mf
   return traced(k, () => `soft_offline_in_use_page(${hex(pfn)})`, () => soft_offline_in_use_page_untraced(k, folio, pfn), retText);
 }
 
+/** soft_offline_in_use_page()'s work; soft_offline_in_use_page() records it as one traced call. */
 function soft_offline_in_use_page_untraced(k: KernelState, folio: Folio, pfn: number): MfRet {
   const texts = softOfflineTexts(k);
   if (PageHWPoison(k, pfn)) {
@@ -252,7 +258,7 @@ function soft_offline_in_use_page_untraced(k: KernelState, folio: Folio, pfn: nu
     return 'EBUSY';
   }
   folio.migratable = false;
-  const ret = migrate_hugetlb_folio(k, folio);
+  const ret = unmap_and_move_huge_page(k, folio);
   if (ret !== 0) {
     const value = ret === 'ENOMEM' ? -ERRNO_VALUE.ENOMEM : ret;
     k.log.printk(texts.migrationFailed(pfn, value, pGp(folio, pfn)));
@@ -276,6 +282,7 @@ export function soft_offline_page(k: KernelState, pfn: number, flags: number): M
     () => soft_offline_page_untraced(k, pfn, flags), retText);
 }
 
+/** soft_offline_page()'s work; soft_offline_page() records it as one traced call. */
 function soft_offline_page_untraced(k: KernelState, pfn: number, flags: number): MfRet {
   if (k.folioOfPfn(pfn) === undefined) return 'ENXIO'; // !pfn_valid(): only the hugetlb memory is modelled
   if (PageHWPoison(k, pfn)) {
@@ -306,6 +313,7 @@ export function soft_offline_page_store(k: KernelState, buf: string): SysRet {
     (r) => (r.ok ? String(r.value) : `-${r.errno}`));
 }
 
+/** soft_offline_page_store()'s work; soft_offline_page_store() records it as one traced call. */
 function soft_offline_page_store_untraced(k: KernelState, buf: string): SysRet {
   const phys = kstrtoull(buf);
   if (phys === undefined) return { ok: false, errno: 'EINVAL' };
