@@ -504,6 +504,19 @@ t.test('soft offline (notes/v612.md §5; mm/memory-failure.c soft_offline_page, 
     t.same(k.soft_offline_page(me, 'zz\n'), { ok: false, errno: 'EINVAL' });
     t.same(k.soft_offline_page(me, '0x1000\n'), { ok: false, errno: 'ENXIO' });
   });
+  kt(t, '--trace shows the migration: target, re-pointed entries, the old folio freed and its raw page retired', (t) => {
+    const { k, me } = boot(M2, 1);
+    const { P } = mappedFile(k, me, M2);
+    k.startTrace();
+    value(k.madvise(me, P, 4096, MADV.MADV_SOFT_OFFLINE));
+    const tr = k.takeTrace().join('\n');
+    t.match(tr, /soft_offline_page\(pfn=0x[0-9a-f]+, MF_COUNT_INCREASED\) = 0/);
+    t.match(tr, /unmap_and_move_huge_page\(folio 0x[0-9a-f]+, MR_MEMORY_FAILURE\) = 0/);
+    t.match(tr, /alloc_migrate_hugetlb_folio: temporary folio/);
+    t.match(tr, /entries re-pointed at 0x[0-9a-f]+ \(pid 1000\)/);
+    t.match(tr, /put_folio: old folio freed to buddy \(temporary\)/);
+    t.match(tr, /page_handle_poison: raw page 0x[0-9a-f]+ taken off buddy, PG_hwpoison, num_poisoned_pages 1/);
+  });
   kt(t, 'HGM: a folio mapped by a 4 KiB entry is not migrated: "migration failed 1", EBUSY', (t) => {
     const k = new Kernel({ profile: PROFILES['hgm-v2'], default_hugepagesz: M2, nr_hugepages: new Map([[M2, 8]]), comm: 'hugetlb-hgm' });
     booted.push(k);
