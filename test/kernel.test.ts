@@ -400,6 +400,148 @@ t.test('injectors (kernel-semantics.md §1.3, §1.11, §2.2, §10)', async (t) =
   });
 });
 
+t.test('soft offline (mm/memory-failure.c soft_offline_page, inferred from source)', async (t) => {
+  const sysfs = (phys: number): string => `0x${phys.toString(16)}\n`;
+  kt(t, 'MADV_SOFT_OFFLINE of an in-use page-cache folio: migrated to a pool folio, every entry re-pointed, old raw page poisoned', (t) => {
+    const { k, me } = boot();
+    const { fd, P } = mappedFile(k, me, M2);
+    const S = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
+    value(k.access(me, S + 5, 'read'));
+    const c = value(k.fork(me));
+    const C = { pid: c, tid: c };
+    value(k.access(C, P + 6, 'read'));
+    const old = k.pfnOf(me, P)!;
+    t.match(k.folioAt(me, P), { refcount: 4, mapcount: 3 });
+    t.same(k.madvise(me, P + 0x3000, 4096, MADV.MADV_SOFT_OFFLINE), { ok: true, value: 0 });
+    t.equal(k.dmesg.at(-1), `Soft offlining pfn 0x${(old + 3).toString(16)} at process virtual address 0x${(P + 0x3000).toString(16)}`);
+    const now = k.pfnOf(me, P)!;
+    t.not(now, old, 'P maps a new folio');
+    t.equal(k.pfnOf(me, S), now, 'the second mapping is re-pointed');
+    t.equal(k.pfnOf(C, P), now, "the child's entry is re-pointed");
+    t.equal(k.pfnOfFile(me, fd, 0), now, 'the page cache holds the new folio');
+    t.match(k.folioAt(me, P), { refcount: 4, mapcount: 3, hwpoison: false, inPageCache: true });
+    t.same(k.checkBytes(me, P, M2, 1), { ok: true }, 'contents moved');
+    t.same(k.access(C, P + 0x3000, 'read'), { ok: true, value: 1 });
+    t.match(k.pool(M2), { total: 7, free: 6, resv: 0 });
+    t.equal(k.meminfo().HardwareCorrupted, 4);
+    t.notMatch(k.dmesg.join('\n'), /recovery action/, 'no action_result');
+    t.same(k.soft_offline_page(me, sysfs((old + 3) * 4096)), { ok: true, value: sysfs((old + 3) * 4096).length }, 'already poisoned: 0');
+    t.equal(k.dmesg.at(-1), `soft_offline_page: 0x${(old + 3).toString(16)} page already poisoned`);
+    t.equal(k.meminfo().HardwareCorrupted, 4);
+  });
+  kt(t, 'an anonymous folio shared with a fork child: both entries re-pointed, the anon rmap moves', (t) => {
+    const { k, me } = boot();
+    const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
+    value(k.access(me, P + 9, 'write', 4));
+    const c = value(k.fork(me));
+    const C = { pid: c, tid: c };
+    const old = k.pfnOf(me, P)!;
+    t.same(k.madvise(me, P, M2, MADV.MADV_SOFT_OFFLINE), { ok: true, value: 0 });
+    t.not(k.pfnOf(me, P), old);
+    t.equal(k.pfnOf(C, P), k.pfnOf(me, P));
+    t.match(k.folioAt(C, P), { anon: true, mapcount: 2, refcount: 2 });
+    t.same(k.access(C, P + 9, 'read'), { ok: true, value: 4 });
+    t.same(k.access(C, P + 9, 'write', 5), { ok: true, value: 5 }, 'a COW from the new folio');
+    t.same(k.access(me, P + 9, 'read'), { ok: true, value: 4 });
+    t.equal(k.meminfo().HardwareCorrupted, 4);
+  });
+  kt(t, '2 MiB, no unreserved free folio: a temporary hugepage from buddy; the pool nets out unchanged', (t) => {
+    const { k, me } = boot(M2, 1);
+    const { P } = mappedFile(k, me, M2);
+    const old = k.pfnOf(me, P)!;
+    t.same(k.madvise(me, P, 4096, MADV.MADV_SOFT_OFFLINE), { ok: true, value: 0 });
+    t.ok(k.pfnOf(me, P)! > old, 'a fresh folio outside the boot pool');
+    t.match(k.pool(M2), { total: 1, free: 0, resv: 0, surplus: 0 });
+    t.equal(k.meminfo().HardwareCorrupted, 4);
+    t.same(k.checkBytes(me, P, M2, 1), { ok: true });
+  });
+  kt(t, '1 GiB, no unreserved free folio: ENOMEM, "hugepage migration failed -12", the folio put back', (t) => {
+    const { k, me } = boot(G1, 1);
+    const { P } = mappedFile(k, me, G1);
+    const old = k.pfnOf(me, P)!;
+    t.same(k.madvise(me, P + 0x5000, 4096, MADV.MADV_SOFT_OFFLINE), { ok: false, errno: 'ENOMEM' });
+    t.match(k.dmesg.at(-1), new RegExp(`^soft offline: 0x${(old + 5).toString(16)}: hugepage migration failed -12, type 0x`));
+    t.equal(k.pfnOf(me, P), old);
+    t.match(k.folioAt(me, P), { refcount: 2, mapcount: 1 });
+    t.match(k.pool(G1), { total: 1, free: 0 });
+    t.equal(k.meminfo().HardwareCorrupted, 0);
+    t.same(k.madvise(me, P, 4096, MADV.MADV_SOFT_OFFLINE), { ok: false, errno: 'ENOMEM' }, 'still migratable');
+  });
+  kt(t, '1 GiB with a free pool folio: migrated, Total -1, Free -1, +4 kB', (t) => {
+    const { k, me } = boot(G1, 2);
+    const { P } = mappedFile(k, me, G1);
+    t.same(k.madvise(me, P, 4096, MADV.MADV_SOFT_OFFLINE), { ok: true, value: 0 });
+    t.match(k.pool(G1), { total: 1, free: 0 });
+    t.equal(k.meminfo().HardwareCorrupted, 4);
+    t.same(k.checkBytes(me, P, G1, 1), { ok: true });
+  });
+  kt(t, 'sysfs on a free hugepage: dissolved and poisoned, no dmesg; every free folio reserved: EBUSY', (t) => {
+    const { k, me } = boot(M2, 2);
+    const pfn = k.pfnOfFreeHugepage(M2, 0)!;
+    const before = k.dmesg.length;
+    t.same(k.soft_offline_page(me, sysfs((pfn + 1) * 4096)), { ok: true, value: sysfs((pfn + 1) * 4096).length });
+    t.equal(k.dmesg.length, before, 'nothing logged');
+    t.match(k.pool(M2), { total: 1, free: 1 });
+    t.equal(k.meminfo().HardwareCorrupted, 4);
+    sharedFile(k, me, M2); // reserves the last free folio
+    const last = k.pfnOfFreeHugepage(M2, 0)!;
+    t.same(k.soft_offline_page(me, sysfs(last * 4096)), { ok: false, errno: 'EBUSY' });
+    t.match(k.pool(M2), { total: 1, free: 1, resv: 1 });
+    t.equal(k.meminfo().HardwareCorrupted, 4);
+  });
+  kt(t, 'sysfs on a poisoned in-use folio: head raw page already poisoned (0), a tail raw page unhandlable (EIO)', (t) => {
+    const { k, me } = boot();
+    const { fd, P } = mappedFile(k, me, M2);
+    const head = k.pfnOf(me, P)!;
+    value(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON));
+    t.same(k.soft_offline_page(me, sysfs((head + 5) * 4096)), { ok: false, errno: 'EIO' });
+    t.equal(k.dmesg.at(-1), `Memory failure: 0x${(head + 5).toString(16)}: unhandlable page.`);
+    t.same(k.soft_offline_page(me, sysfs(head * 4096)), { ok: true, value: sysfs(head * 4096).length });
+    t.equal(k.dmesg.at(-1), `soft_offline_page: 0x${head.toString(16)} page already poisoned`);
+    t.equal(k.meminfo().HardwareCorrupted, 4);
+    t.equal(k.pfnOfFile(me, fd, 0), head, 'still in the page cache');
+    t.same(k.madvise(me, P, 4096, MADV.MADV_SOFT_OFFLINE), { ok: false, errno: 'EFAULT' }, 'GUP meets the hwpoison entry');
+  });
+  kt(t, 'sysfs: a malformed address is EINVAL, memory the model does not know is ENXIO', (t) => {
+    const { k, me } = boot();
+    t.same(k.soft_offline_page(me, 'zz\n'), { ok: false, errno: 'EINVAL' });
+    t.same(k.soft_offline_page(me, '0x1000\n'), { ok: false, errno: 'ENXIO' });
+  });
+  kt(t, '--trace shows the migration: target, re-pointed entries, the old folio freed and its raw page retired', (t) => {
+    const { k, me } = boot(M2, 1);
+    const { P } = mappedFile(k, me, M2);
+    k.startTrace();
+    value(k.madvise(me, P, 4096, MADV.MADV_SOFT_OFFLINE));
+    const tr = k.takeTrace().join('\n');
+    t.match(tr, /soft_offline_page\(pfn=0x[0-9a-f]+, MF_COUNT_INCREASED\) = 0/);
+    t.match(tr, /unmap_and_move_huge_page\(folio 0x[0-9a-f]+, MR_MEMORY_FAILURE\) = 0/);
+    t.match(tr, /alloc_migrate_hugetlb_folio: temporary folio/);
+    t.match(tr, /entries re-pointed at 0x[0-9a-f]+ \(pid 1000\)/);
+    t.match(tr, /put_folio: old folio freed to buddy \(temporary\)/);
+    t.match(tr, /page_handle_poison: raw page 0x[0-9a-f]+ taken off buddy, PG_hwpoison, num_poisoned_pages 1/);
+  });
+  kt(t, 'HGM: a folio mapped by a 4 KiB entry is not migrated: "migration failed 1", EBUSY', (t) => {
+    const k = new Kernel({ profile: PROFILES['hgm-v2'], default_hugepagesz: M2, nr_hugepages: new Map([[M2, 8]]), comm: 'hugetlb-hgm' });
+    booted.push(k);
+    const me = k.init;
+    const fd = value(k.memfd_create(me, 'hugetlb_tmp', MFD.MFD_HUGETLB));
+    value(k.ftruncate(me, fd, M2));
+    const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
+    const S = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
+    value(k.memset(me, S, M2, 7));
+    const u = value(k.userfaultfd(me));
+    value(k.uffdio_api(me, u, ['SIGBUS']));
+    value(k.madvise(me, P, M2, MADV.MADV_SPLIT));
+    value(k.uffdio_register(me, u, P, M2, ['MINOR']));
+    value(k.uffdio_continue(me, u, P, 4096));
+    const old = k.pfnOf(me, S)!;
+    t.same(k.madvise(me, S, 4096, MADV.MADV_SOFT_OFFLINE), { ok: false, errno: 'EBUSY' });
+    t.match(k.dmesg.at(-1), /hugepage migration failed 1, type/);
+    t.equal(k.pfnOf(me, S), old);
+    t.equal(k.meminfo().HardwareCorrupted, 0);
+  });
+});
+
 t.test('fork (kernel-semantics.md §8, DESIGN.md fork rule)', async (t) => {
   kt(t, 'a private written mapping has an anon_vma: tables are copied, the first write COWs', (t) => {
     const { k, me } = boot();

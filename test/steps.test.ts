@@ -277,3 +277,30 @@ tests:
   t.match(loadScenario('s.yaml', text.replace('when: {profile: [v6.1]}', 'when: {}')).errors, [{ code: 'BAD_VALUE', message: /names no condition/ }]);
   t.match(loadScenario('s.yaml', text.replace('when: {profile: [v6.1]}', 'when: {profile: [v6.0]}')).errors, [{ code: 'BAD_VALUE' }]);
 });
+
+t.test('soft_offline_page and madvise MADV_SOFT_OFFLINE: the sysfs write returns the bytes echo wrote', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: soft offline
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 3}
+      - let: {X: pfn(P)}
+      - madvise: {addr: P + 4K, length: PAGE_SIZE, advice: MADV_SOFT_OFFLINE}
+      - expect: {bytes: {addr: P, length: 2M, value: 3}, HardwareCorrupted: +4 kB, pool: {total: 3, free: 2}}
+      - soft_offline_page: {phys: (X + 1) * PAGE_SIZE, expect: {ret: 11}}
+      - expect: {HardwareCorrupted: +4 kB, dmesg: ["Soft offlining pfn", "page already poisoned"]}
+      - pfn_of: {as: F, free_hugepage: 0}
+      - soft_offline_page: {phys: F * PAGE_SIZE}
+      - expect: {HardwareCorrupted: +8 kB, pool: {total: 2, free: 1}}
+`;
+  const r = runStream(load(text), '2M', 'v6.1', { verbose: true, checkInvariants: true });
+  t.ok(r.ok);
+  const [test] = r.result.tests;
+  t.equal(test?.status, 'pass', JSON.stringify(test?.lines));
+  t.match(test?.steps.map((s) => s.call), [/^memfd_create/, /^ftruncate/, /^mmap/, /^memset/, /^madvise\(P\+0x1000, 0x1000, MADV_SOFT_OFFLINE\)/, 'expect', /^echo 0x[0-9a-f]+ > soft_offline_page/, 'expect', /^pfn_of/, /^echo 0x[0-9a-f]+ > soft_offline_page/, 'expect']);
+  t.same(loadScenario('s.yaml', text.replace('soft_offline_page: {phys: F * PAGE_SIZE}', 'soft_offline_page: {pfn: F}')).errors.map((e) => e.code), ['MISSING_FIELD', 'UNKNOWN_FIELD'], 'it takes a physical address, not a pfn');
+});

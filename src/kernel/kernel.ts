@@ -189,6 +189,7 @@ export class Kernel {
   readonly set_nr_hugepages: Syscalls['set_nr_hugepages'] = (...a) => this.sys.set_nr_hugepages(...a);
   readonly corrupt_pfn: Syscalls['corrupt_pfn'] = (...a) => this.sys.corrupt_pfn(...a);
   readonly hard_offline_page: Syscalls['hard_offline_page'] = (...a) => this.sys.hard_offline_page(...a);
+  readonly soft_offline_page: Syscalls['soft_offline_page'] = (...a) => this.sys.soft_offline_page(...a);
   readonly mce: Syscalls['mce'] = (...a) => this.sys.mce(...a);
   readonly pread: Syscalls['pread'] = (...a) => this.sys.pread(...a);
   readonly lseek: Syscalls['lseek'] = (...a) => this.sys.lseek(...a);

@@ -1,4 +1,4 @@
-// madvise(2) on hugetlb VMAs, v6.1.
+// madvise(2) on hugetlb VMAs, v6.1 (MADV_SOFT_OFFLINE through soft-offline.ts).
 // Linux: mm/madvise.c (do_madvise(), madvise_behavior_valid(), madvise_inject_error(),
 // madvise_dontneed_free()), kernel-semantics.md §2.1. MADV_SPLIT (26) is HGM's (unmerged): v6.1 does
 // not know it and returns -EINVAL, as observed (§10). MADV_COLLAPSE exists in 6.1 but refuses hugetlb.
@@ -8,6 +8,7 @@ import { hugetlb_collapse, hugetlb_enable_hgm_vma } from './hgm.js';
 import { get_user_pages_fast } from './fault.js';
 import { memory_failure, MF_ACTION_REQUIRED, MF_COUNT_INCREASED, MF_SW_SIMULATED } from './memory-failure.js';
 import type { Thread, Vma } from './mm.js';
+import { soft_offline_page, softOfflineTexts } from './soft-offline.js';
 import { hex } from './printk.js';
 import type { KernelState } from './state.js';
 import type { FaultSwitches, MemoryFailureSwitches } from './profiles.js';
@@ -42,7 +43,7 @@ function do_madvise_untraced(k: KernelState, t: Thread, start: number, lenIn: nu
   if (lenIn !== 0 && len === 0) return fail('EINVAL');
   const end = start + len;
   if (end === start) return OK;
-  if (advice === MADV.MADV_HWPOISON) return madvise_inject_error(k, t, start, start + lenIn);
+  if (advice === MADV.MADV_HWPOISON || advice === MADV.MADV_SOFT_OFFLINE) return madvise_inject_error(k, t, advice, start, start + lenIn);
   const mm = t.process.mm;
   // madvise_walk_vmas(): the whole range must be mapped (-ENOMEM for holes).
   let pos = start;
@@ -67,7 +68,7 @@ interface HugetlbAdvice {
   readonly collapse: (vma: Vma, start: number, end: number) => SysRet;
 }
 
-const ADVICE_6_1 = [MADV.MADV_DONTNEED, MADV.MADV_REMOVE, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON];
+const ADVICE_6_1 = [MADV.MADV_DONTNEED, MADV.MADV_REMOVE, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON, MADV.MADV_SOFT_OFFLINE];
 const MADVISE_HUGETLB: { readonly [G in FaultSwitches['granularity']]: HugetlbAdvice } = {
   // Without HGM, hugepage_vma_check() refuses hugetlb VMAs (MADV_COLLAPSE: -EINVAL); MADV_SPLIT is unknown.
   hugepage: { valid: new Set(ADVICE_6_1), collapse: () => fail('EINVAL') },
@@ -109,13 +110,15 @@ const MADV_HWPOISON_FLAGS: { readonly [M in MemoryFailureSwitches['madvise_injec
  * madvise_inject_error(): for each step, GUP the page (a read fault first), then memory_failure() on
  * the exact raw pfn; the loop advances by the folio size, so one call poisons at most one raw page per
  * hugepage. Flags: MF_COUNT_INCREASED | MF_SW_SIMULATED (+ MF_ACTION_REQUIRED from v6.11).
+ * MADV_SOFT_OFFLINE: soft_offline_page(pfn, MF_COUNT_INCREASED) instead, any error returned as is.
  */
-function madvise_inject_error(k: KernelState, t: Thread, start: number, end: number): SysRet {
-  return traced(k, () => 'madvise_inject_error', () => madvise_inject_error_untraced(k, t, start, end), sysText);
+function madvise_inject_error(k: KernelState, t: Thread, advice: number, start: number, end: number): SysRet {
+  return traced(k, () => 'madvise_inject_error', () => madvise_inject_error_untraced(k, t, advice, start, end), sysText);
 }
 
 /** madvise_inject_error()'s work; madvise_inject_error() records it as one traced call. */
-function madvise_inject_error_untraced(k: KernelState, t: Thread, start: number, end: number): SysRet {
+function madvise_inject_error_untraced(k: KernelState, t: Thread, advice: number, start: number, end: number): SysRet {
+  const soft = advice === MADV.MADV_SOFT_OFFLINE;
   const flags = MADV_HWPOISON_FLAGS[k.switches.memory_failure.madvise_injection];
   for (let addr = start; addr < end;) {
     const page = get_user_pages_fast(k, t, addr);
@@ -124,6 +127,13 @@ function madvise_inject_error_untraced(k: KernelState, t: Thread, start: number,
     if ('blocked' in page) return { ok: false, errno: 'EINTR', blocked: { uffd: fdOf(t, page.blocked) } };
     const folio = page.entry.folio;
     const pfn = folio.pfn + Math.floor(page.offset / PAGE_SIZE);
+    if (soft) {
+      k.log.printk(softOfflineTexts(k).offlining(pfn, addr));
+      const ret = soft_offline_page(k, pfn, MF_COUNT_INCREASED);
+      if (ret !== 0) return fail(ret);
+      addr += folio.size;
+      continue;
+    }
     k.log.printk(k.wording.madvise_injecting(hex(pfn), hex(addr)));
     const ret = memory_failure(k, pfn, flags);
     if (ret !== 0 && ret !== 'EOPNOTSUPP') return fail(ret);

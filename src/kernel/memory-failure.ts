@@ -7,7 +7,7 @@
 // Profiles differ through KernelSwitches.memory_failure: how a new raw page is recorded (NEW_RAW_PAGE)
 // and how the folio is unmapped (UNMAP), each an implementation picked from a table; wording.ts words it.
 // Left out: non-hugetlb pages (only the raw pages of dissolved hugetlb folios are modelled), the
-// hwpoison filter, unpoison, soft offline, MF_MSG_ALREADY_POISONED (v6.2+ wording of a repeat).
+// hwpoison filter, unpoison. Soft offline is in soft-offline.ts.
 //
 // A folio is poisoned once: the first raw page takes the whole in-use path (unmap everywhere, signal,
 // me_huge_page); a later raw page of the same folio is only recorded ("already hardware poisoned").
@@ -454,7 +454,7 @@ function hwpoison_user_mappings_untraced(k: KernelState, folio: Folio, pfn: numb
  * __page_handle_poison(): dissolve the (now free) folio and take the raw page off the buddy allocator.
  * v6.1.192 carries the v6.10 rule (both steps must work; stable backport of 8cf360b9d6a8).
  */
-function __page_handle_poison(k: KernelState, folio: Folio): boolean {
+export function __page_handle_poison(k: KernelState, folio: Folio): boolean {
   if (!folio.freed || !folio.hstate.dissolve(folio)) {
     trace(k, () => `__page_handle_poison: folio ${folio.freed ? 'could not be dissolved' : 'is not free'}`);
     return false;

@@ -34,7 +34,9 @@ export function put_folio(folio: Folio): void {
   if (folio.refcount > 0) return;
   folio.anon = false;
   folio.anonVmas.length = 0;
-  folio.hstate.enqueue(folio);
+  // A temporary folio (soft offline's migration source or target from buddy) goes back to buddy.
+  if (folio.temporary) folio.hstate.freeTemporary(folio);
+  else folio.hstate.enqueue(folio);
 }
 
 /** The VMAs (and addresses) through which an rmap walk reaches folio: i_mmap order for page-cache folios. */

@@ -8,6 +8,7 @@ import { copy_process } from './fork.js';
 import { hugetlbfs_fallocate, hugetlbfs_read_iter, HugetlbFile } from './hugetlbfs.js';
 import { hard_offline_page_store, hwpoison_inject, kill_me_maybe } from './hwpoison-inject.js';
 import { do_madvise, fdOf } from './madvise.js';
+import { soft_offline_page_store } from './soft-offline.js';
 import type { Process, Thread } from './mm.js';
 import { close, do_munmap, ftruncate, memfd_create, mmap } from './mmap.js';
 import { deliverPending, unblockSigbus } from './signal.js';
@@ -152,6 +153,11 @@ export class Syscalls {
   /** echo PHYS > /sys/devices/system/memory/hard_offline_page: memory_failure(pfn, 0). */
   hard_offline_page(task: TaskRef, phys: number): SysRet {
     return this.enter(task, () => hard_offline_page_store(this.k, phys));
+  }
+
+  /** echo TEXT > /sys/devices/system/memory/soft_offline_page (a physical address): the bytes written, or the error. */
+  soft_offline_page(task: TaskRef, text: string): SysRet {
+    return this.enter(task, () => soft_offline_page_store(this.k, text));
   }
 
   /**

@@ -23,7 +23,7 @@ export const MAP_FLAGS = everyOf<MapFlag>()([
 ]);
 export const PROT_FLAGS = everyOf<ProtFlag>()(['PROT_READ', 'PROT_WRITE']);
 export const MADVISE_ADVICES = everyOf<MadviseAdvice>()([
-  'MADV_HWPOISON', 'MADV_SPLIT', 'MADV_COLLAPSE', 'MADV_DONTNEED', 'MADV_REMOVE',
+  'MADV_HWPOISON', 'MADV_SOFT_OFFLINE', 'MADV_SPLIT', 'MADV_COLLAPSE', 'MADV_DONTNEED', 'MADV_REMOVE',
 ]);
 export const SIGBUS_CODES = everyOf<SigbusCode>()(['BUS_ADRERR', 'BUS_OBJERR', 'BUS_MCEERR_AR', 'BUS_MCEERR_AO']);
 export const ENTRY_KINDS = everyOf<EntryKind>()(['none', 'present', 'hwpoison', 'migration', 'marker']);

@@ -67,7 +67,7 @@ export type MapFlag =
   | 'MAP_SHARED' | 'MAP_PRIVATE' | 'MAP_ANONYMOUS' | 'MAP_HUGETLB' | 'MAP_NORESERVE' | 'MAP_FIXED'
   | 'MAP_HUGE_2MB' | 'MAP_HUGE_1GB';
 export type ProtFlag = 'PROT_READ' | 'PROT_WRITE';
-export type MadviseAdvice = 'MADV_HWPOISON' | 'MADV_SPLIT' | 'MADV_COLLAPSE' | 'MADV_DONTNEED' | 'MADV_REMOVE';
+export type MadviseAdvice = 'MADV_HWPOISON' | 'MADV_SOFT_OFFLINE' | 'MADV_SPLIT' | 'MADV_COLLAPSE' | 'MADV_DONTNEED' | 'MADV_REMOVE';
 /** What the process does with SIGBUS: the selftests' recording handler (the start state), pthread_exit, SIG_DFL, SIG_IGN. */
 export type SigbusActionName = 'record' | 'exit_thread' | 'default' | 'ignore';
 export type MceKillPolicy = 'PR_MCE_KILL_EARLY' | 'PR_MCE_KILL_LATE' | 'PR_MCE_KILL_CLEAR';

@@ -7,7 +7,7 @@ import { dump, expect, print } from './observers.js';
 import { fork, prctl, sigaction, sigprocmask, spawn, thread } from './tasks.js';
 import { exit } from './exit.js';
 import { nr_hugepages, sysctl } from './system.js';
-import { corrupt_pfn, hard_offline_page, mce, pfn_of } from './injectors.js';
+import { corrupt_pfn, hard_offline_page, mce, pfn_of, soft_offline_page } from './injectors.js';
 import { uffd_read, uffdio_continue, uffdio_poison, uffdio_register, uffdio_unregister, uffdio_writeprotect, userfaultfd } from './uffd.js';
 import type { StepName } from '../../scenario/types.js';
 import type { StepRun } from './run.js';
@@ -17,7 +17,7 @@ export type { StepRun } from './run.js';
 export const RUNS: { readonly [K in StepName]: StepRun<K> } = {
   memfd_create, ftruncate, mmap, munmap, close, access, memset, madvise, print, dump, expect,
   fork, spawn, thread, exit, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
-  corrupt_pfn, hard_offline_page, pfn_of, mce,
+  corrupt_pfn, hard_offline_page, soft_offline_page, pfn_of, mce,
   pread, read, lseek, pwrite, fallocate,
   userfaultfd, uffdio_register, uffdio_unregister, uffdio_continue, uffdio_writeprotect, uffdio_poison, uffd_read,
 };
