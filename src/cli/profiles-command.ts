@@ -14,12 +14,12 @@ import type { CommandContext } from './io.js';
 
 const listOf = (v: unknown): readonly string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
 
-/** A list cell: `N items` for the reference column, `same` or `+A -B` against it for the others. */
+/** A list cell: `N items` for the reference column, `= REF` or `+A -B` against it for the others. */
 function listCell(list: readonly string[], ref: readonly string[] | undefined, isRef: boolean): string {
   if (isRef || ref === undefined) return `${list.length} items`;
   const added = list.filter((x) => !ref.includes(x));
   const removed = ref.filter((x) => !list.includes(x));
-  if (added.length === 0 && removed.length === 0) return 'same';
+  if (added.length === 0 && removed.length === 0) return `= ${PROFILE_NAMES[0]}`;
   return [...added.map((x) => `+${x}`), ...removed.map((x) => `-${x}`)].join(' ');
 }
 
