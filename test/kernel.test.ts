@@ -655,7 +655,9 @@ t.test('userfaultfd (kernel-semantics.md §5, §10)', async (t) => {
     const { P } = sharedFile(k, me, 2 * M2);
     const u = uffd(k, me, ['SIGBUS']);
     t.same(k.uffdio_register(me, u, P, 4096, ['MISSING']), { ok: false, errno: 'EINVAL' });
-    t.ok(k.uffdio_register(me, u, P, 2 * M2, ['MISSING']).ok);
+    t.same(k.uffdio_register(me, u, P, 2 * M2, ['MISSING']), { ok: true, value: 0, out: { ioctls: ['WAKE', 'COPY'] } }, 'ioctls: no POISON on 6.1');
+    const { P: Q } = sharedFile(k, me, M2);
+    t.same(k.uffdio_register(me, u, Q, M2, ['MINOR', 'WP']), { ok: true, value: 0, out: { ioctls: ['WAKE', 'COPY', 'WRITEPROTECT', 'CONTINUE'] } }, 'WRITEPROTECT with WP, CONTINUE with MINOR');
   });
   kt(t, 'MISSING fault: BUS_ADRERR with UFFD_FEATURE_SIGBUS; blocked with a PAGEFAULT message without it', (t) => {
     const { k, me } = boot();

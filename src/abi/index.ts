@@ -42,6 +42,10 @@ export type UffdFeature = (typeof UFFD_FEATURES)[number];
 export const UFFD_MODES = ['MISSING', 'WP', 'MINOR'] as const;
 export type UffdRegisterMode = (typeof UFFD_MODES)[number];
 
+/** The range ioctls UFFDIO_REGISTER reports in uffdio_register.ioctls, without the UFFDIO_ prefix. */
+export const UFFD_RANGE_IOCTLS = ['WAKE', 'COPY', 'ZEROPAGE', 'MOVE', 'WRITEPROTECT', 'CONTINUE', 'POISON'] as const;
+export type UffdRangeIoctl = (typeof UFFD_RANGE_IOCTLS)[number];
+
 /**
  * UFFD_API_FEATURES of each modelled kernel: what UFFDIO_API offers (requesting another feature is
  * -EINVAL). Linux: fs/userfaultfd.c:userfaultfd_api(); 6.1 does not offer WP_UNPOPULATED (v6.4), observed

@@ -249,7 +249,7 @@ export class Syscalls {
 
   /** UFFDIO_REGISTER [addr, addr+len) with modes. */
   uffdio_register(task: TaskRef, uffd: number, addr: number, len: number, modes: readonly UffdRegisterMode[]): SysRet {
-    return this.enter(task, (_t, p) => userfaultfd_register(p, uffd, addr, len, modes));
+    return this.enter(task, (_t, p) => userfaultfd_register(this.k, p, uffd, addr, len, modes));
   }
 
   /** UFFDIO_UNREGISTER. */

@@ -1,7 +1,7 @@
 // Public result types of the kernel model: what a syscall, a fault or an injector hands back.
 // Compare Linux's uapi headers: errno names, si_code names and flag names are kept verbatim.
 // Errno names are the project's vocabulary (src/abi ERRNO_NAMES).
-import type { ErrnoName } from '../abi/index.js';
+import type { ErrnoName, UffdRangeIoctl } from '../abi/index.js';
 
 /** An errno name, as the model returns it. */
 export type Errno = ErrnoName;
@@ -13,7 +13,12 @@ export type Errno = ErrnoName;
  * return if a signal interrupted the wait.
  */
 export type SysRet =
-  | { readonly ok: true; readonly value: number }
+  | {
+    readonly ok: true;
+    readonly value: number;
+    /** What the call wrote into its argument struct besides the return (uffdio_register.ioctls). */
+    readonly out?: { readonly ioctls?: readonly UffdRangeIoctl[] };
+  }
   | { readonly ok: false; readonly errno: Errno; readonly blocked?: { readonly uffd: number } };
 
 export type SiCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO' | 'SEGV_MAPERR' | 'SI_KERNEL';

@@ -14,7 +14,7 @@ import { hgmShifts } from './hgm.js';
 import { setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
 import type { KernelState } from './state.js';
 import type { Errno, SysRet, UffdEvent } from './types.js';
-import { ERRNO_VALUE } from '../abi/index.js';
+import { ERRNO_VALUE, type UffdRangeIoctl } from '../abi/index.js';
 import { PAGE_SIZE, UFFD_API } from './uapi.js';
 import type { UffdFeature, UffdRegisterMode } from '../abi/index.js';
 
@@ -79,8 +79,13 @@ function vmasCovering(mm: Mm, start: number, end: number): Vma[] | undefined {
   return pos >= end ? vmas : undefined;
 }
 
-/** UFFDIO_REGISTER: hugetlb ranges must start and end on hugepage boundaries. */
-export function userfaultfd_register(p: Process, fd: number, start: number, len: number, modes: readonly UffdRegisterMode[]): SysRet {
+/**
+ * UFFDIO_REGISTER: hugetlb ranges must start and end on hugepage boundaries. uffdio_register.ioctls:
+ * UFFD_API_RANGE_IOCTLS_BASIC for hugetlb (WAKE, COPY, WRITEPROTECT, CONTINUE, and POISON where the kernel
+ * has it), WRITEPROTECT only with MODE_WP and CONTINUE only with MODE_MINOR (fs/userfaultfd.c
+ * userfaultfd_register(); include/uapi/linux/userfaultfd.h). POISON came with UFFD_FEATURE_POISON (v6.6).
+ */
+export function userfaultfd_register(k: KernelState, p: Process, fd: number, start: number, len: number, modes: readonly UffdRegisterMode[]): SysRet {
   const ctx = ctxOf(p, fd);
   if (typeof ctx === 'string') return fail(ctx);
   if (!ctx.apiDone || modes.length === 0 || !validRange(start, len)) return fail('EINVAL');
@@ -95,7 +100,11 @@ export function userfaultfd_register(p: Process, fd: number, start: number, len:
   // Unlike Linux, a VMA is not split at the range's ends: the registration applies to the whole VMA
   // when the range covers only part of it (scenarios register whole mappings).
   for (const v of vmas) v.uffd = { ctx, modes: new Set(modes) };
-  return { ok: true, value: 0 };
+  const ioctls: UffdRangeIoctl[] = ['WAKE', 'COPY'];
+  if (modes.includes('WP')) ioctls.push('WRITEPROTECT');
+  if (modes.includes('MINOR')) ioctls.push('CONTINUE');
+  if (k.switches.userfaultfd.api_features.includes('POISON')) ioctls.push('POISON');
+  return { ok: true, value: 0, out: { ioctls } };
 }
 
 export function userfaultfd_unregister(p: Process, fd: number, start: number, len: number): SysRet {

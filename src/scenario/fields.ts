@@ -3,7 +3,7 @@
 // it imports only zod and the vocabulary, so that step definitions and schema.ts can both use it.
 
 import * as z from 'zod';
-import { ERRNO_NAMES, PROFILE_NAMES } from '../abi/index.js';
+import { ERRNO_NAMES, PROFILE_NAMES, UFFD_RANGE_IOCTLS } from '../abi/index.js';
 import { NAME_PATTERN, SIGBUS_CODES, TASK_NAME_PATTERN, UFFD_EVENTS } from './names.js';
 import { HUGEPAGE_SIZES } from './types.js';
 
@@ -57,6 +57,13 @@ export const uffdReadExpectSchema = stepExpectSchema
     address: expr('PAGEFAULT: the fault address in the message').optional(),
   })
   .describe('What read(uffd) returns: ret (bytes, 32 = sizeof(struct uffd_msg)), errno (EAGAIN: nothing queued), event, address');
+
+/** UFFDIO_REGISTER's own `expect`: the range ioctls it reports for the registered VMAs. */
+export const uffdRegisterExpectSchema = stepExpectSchema
+  .extend({
+    ioctls: z.array(z.enum(UFFD_RANGE_IOCTLS)).describe('uffdio_register.ioctls: exactly these range ioctls (UFFDIO_ names without the prefix)').optional(),
+  })
+  .describe('What UFFDIO_REGISTER returns, and the range ioctls it reports');
 
 /** UFFDIO_POISON's own `expect`: what it wrote to uffdio_poison.updated, a byte count or a -errno. */
 export const uffdPoisonExpectSchema = stepExpectSchema

@@ -7,7 +7,7 @@
 // - names used in expressions were checked by the loader against `let`, `as`, loop variables, built-in
 //   names (BUILTIN_NAMES) and model names (MODEL_NAMES), in program order.
 
-import type { ErrnoName, ProfileName, UffdFeature, UffdRegisterMode } from '../abi/index.js';
+import type { ErrnoName, ProfileName, UffdFeature, UffdRangeIoctl, UffdRegisterMode } from '../abi/index.js';
 
 /** Offsets into the scenario file's text, [start, end). */
 export interface Span {
@@ -94,6 +94,8 @@ export interface StepExpect {
   readonly event?: UffdEventName;
   /** uffd_read PAGEFAULT: the fault address in the message. */
   readonly address?: Expr;
+  /** uffdio_register: the range ioctls it reports, exactly. */
+  readonly ioctls?: readonly UffdRangeIoctl[];
   /** uffdio_poison: the bytes it wrote to `updated`. */
   readonly updated?: Expr;
   /** uffdio_poison: `updated` holds -errno. */

@@ -1,7 +1,7 @@
 // userfaultfd steps: userfaultfd(2) with UFFDIO_API, the range ioctls, and read(uffd).
 
 import * as z from 'zod';
-import { expr, flagList, name, syscallCommon, uffdPoisonExpectSchema, uffdReadExpectSchema } from '../fields.js';
+import { expr, flagList, name, syscallCommon, uffdPoisonExpectSchema, uffdReadExpectSchema, uffdRegisterExpectSchema } from '../fields.js';
 import { PROFILE_NAMES, profilesOffering, UFFD_FEATURES, UFFD_MODES } from '../../abi/index.js';
 import { defineStep } from './define.js';
 
@@ -45,6 +45,7 @@ export const uffdio_register = defineStep({
       ...range,
       mode: flagList(UFFD_MODES, 'UFFDIO_REGISTER_MODE_* names without the prefix'),
       ...syscallCommon,
+      expect: uffdRegisterExpectSchema.optional(),
     })
     .describe('ioctl(uffd, UFFDIO_REGISTER)'),
   describe: 'ioctl(uffd, UFFDIO_REGISTER, {range, mode: MISSING | WP | MINOR})',
