@@ -9,7 +9,8 @@ import { internalErrorMessage, relativizePaths } from '../src/cli/exit.js';
 import { collectScenarioFiles } from '../src/cli/files.js';
 import { firstDifference, testAtLine } from '../src/cli/golden.js';
 import { runCli } from '../src/cli/main.js';
-import { PROFILE_NAMES, PROFILES } from '../src/kernel/index.js';
+import { PROFILE_NAMES, SWITCH_NAMES } from '../src/abi/index.js';
+import { PROFILES, SWITCHES } from '../src/kernel/index.js';
 
 const BIN = resolve('bin/hgmsim.js');
 
@@ -58,20 +59,21 @@ t.test('profiles: the switch table names every profile and switch, then the summ
   t.equal(r.code, 0);
   t.equal(r.err, '');
   const lines = r.out.split('\n');
-  t.match(lines[0], /^switch +v6\.1 +hgm-v2 +hgm-rfc$/, 'a column per profile');
+  t.match(lines[0], /^switch +v6\.1 +v6\.12 +hgm-v2 +hgm-rfc$/, 'a column per profile');
   for (const name of PROFILE_NAMES) {
     t.ok(lines.some((l) => l.startsWith(`${name} `) && l.includes(PROFILES[name].summary)), `summary of ${name}`);
   }
-  const switches = PROFILES['v6.1'].switches;
-  for (const key of Object.keys(switches) as (keyof typeof switches)[]) {
-    const row = lines.find((l) => l.split(/ +/)[0] === key);
-    t.ok(row, `a row for ${key}`);
-    if (typeof switches[key] === 'boolean') {
-      t.same(row?.split(/ +/), [key, ...PROFILE_NAMES.map((n) => String(PROFILES[n].switches[key]))], `${key}: true/false per profile`);
-    }
+  for (const subsystem of Object.keys(PROFILES['v6.1'].switches)) {
+    t.ok(lines.some((l) => l.split(/ +/)[0] === subsystem), `a group for ${subsystem}`);
   }
-  t.match(r.out, /^uffd_features +\d+ items +same +same$/m, 'the feature list is shortened in the table');
-  t.match(r.out, /^uffd_features of v6\.1, hgm-v2, hgm-rfc: EVENT_FORK, /m, '…and spelt out once below it');
+  t.match(r.out, /^memory_failure\n  madvise_injection +action_optional +action_required +action_optional +action_optional$/m, 'a row per switch under its subsystem');
+  t.match(r.out, /^  api_features +\d+ items +\+WP_UNPOPULATED \+POISON \+WP_ASYNC \+MOVE += v6\.1 += v6\.1$/m, 'the feature list is shortened in the table');
+  t.match(r.out, /^userfaultfd\.api_features of v6\.1, hgm-v2, hgm-rfc: EVENT_FORK, /m, '…and spelt out once below it');
+  t.ok(lines.some((l) => /^kernel\.switches +v6\.1 +v6\.12 +hgm-v2 +hgm-rfc +sets$/.test(l)), 'the scenario switch names, a column per profile');
+  for (const key of SWITCH_NAMES) {
+    const row = lines.find((l) => l.split(/ +/)[0] === key);
+    t.same(row?.split(/ +/).slice(0, 1 + PROFILE_NAMES.length), [key, ...PROFILE_NAMES.map((n) => String(SWITCHES[key].get(PROFILES[n].switches)))], `${key}: true/false per profile`);
+  }
   t.equal(hgmsim(['profiles'], process.cwd()).out, r.out, 'byte-identical on a rerun');
   t.equal(hgmsim(['profiles', 'x'], process.cwd()).code, 64, 'it takes no arguments');
   t.match(hgmsim(['--help'], process.cwd()).out, /profiles +print the kernel profiles' switch table/);
@@ -396,7 +398,9 @@ t.test('--jobs 2 prints the same bytes as --jobs 1', async (t) => {
 t.test('run --check after a changed step names the test, size, profile and line; --update-golden fixes it', async (t) => {
   const text = readFileSync('scenarios/mainline/second-poison.yaml', 'utf8');
   const files: Record<string, string> = { 'scenarios/mainline/second-poison.yaml': text };
-  for (const size of ['2M', '1G']) files[`scenarios/mainline/second-poison.${size}.v6.1.tap`] = readFileSync(`scenarios/mainline/second-poison.${size}.v6.1.tap`, 'utf8');
+  for (const size of ['2M', '1G']) {
+    for (const profile of ['v6.1', 'v6.12']) files[`scenarios/mainline/second-poison.${size}.${profile}.tap`] = readFileSync(`scenarios/mainline/second-poison.${size}.${profile}.tap`, 'utf8');
+  }
   const cwd = workdir(files);
   t.equal((await cli(['run', '--check'], cwd)).code, 0, 'the copied goldens match');
   // One step changes, and its expect with it: the run still passes, but the output differs.
@@ -422,10 +426,10 @@ t.test('run --check after a changed step names the test, size, profile and line;
   writeFileSync(join(cwd, 'scenarios/mainline/second-poison.yaml'), changed.replace('HardwareCorrupted: +4 kB', 'HardwareCorrupted: +12 kB'));
   const refused = await cli(['run', '--update-golden'], cwd);
   t.equal(refused.code, 1);
-  t.match(refused.err, /refusing to update goldens: 2 result\(s\) depart/);
+  t.match(refused.err, /refusing to update goldens: 4 result\(s\) depart/);
   t.notMatch(refused.err, /wrote/);
   t.equal(readFileSync(join(cwd, 'scenarios/mainline/second-poison.2M.v6.1.tap'), 'utf8'), before, 'golden untouched');
-  t.same(readdirSync(join(cwd, 'scenarios/mainline')).sort(), ['second-poison.1G.v6.1.tap', 'second-poison.2M.v6.1.tap', 'second-poison.yaml'], 'no temp files left');
+  t.same(readdirSync(join(cwd, 'scenarios/mainline')).sort(), ['second-poison.1G.v6.1.tap', 'second-poison.1G.v6.12.tap', 'second-poison.2M.v6.1.tap', 'second-poison.2M.v6.12.tap', 'second-poison.yaml'], 'no temp files left');
 });
 
 t.test('a golden that differs in the header or the totals says so', async (t) => {

@@ -434,7 +434,7 @@ t.test('injectors: corrupt-pfn, hard_offline_page and pfn_of', async (t) => {
   t.equal(r.status, 'fail');
   t.match(lines(r), [/^ \.\.\. free hugepage 0x[0-9a-f]+$/, ' !!! pfn_of: no page']);
   t.equal(summary(r).at(-1), 'mapped P: hwpoison 2M x2 | raw_hwp_list(P+0x0): [3] | raw_hwp_list(P+0x200000): [5] | HardwareCorrupted: +12 kB');
-  t.match(r.steps.map((s) => `${callText(s)} ${returnText(s.ret)}`), [/^memfd/, /^ftruncate/, /^mmap/, /^memset/, /^echo 0x[0-9a-f]+ > corrupt-pfn = 0$/, /^pfn_of\(fd 3, 0x200000\) = 0x[0-9a-f]+ $/, /^echo 0x[0-9a-f]+5000 > hard_offline_page = 0$/, /^pfn_of\(free hugepage 0\)/, 'print ', /corrupt-pfn/, 'expect ok', 'pfn_of(free hugepage 100) = none pfn_of: no page']);
+  t.match(r.steps.map((s) => `${callText(s)} ${returnText(s.ret)}`), [/^memfd/, /^ftruncate/, /^mmap/, /^memset/, /^echo 0x[0-9a-f]+ > corrupt-pfn = 8$/, /^pfn_of\(fd 3, 0x200000\) = 0x[0-9a-f]+ $/, /^echo 0x[0-9a-f]+5000 > hard_offline_page = 11$/, /^pfn_of\(free hugepage 0\)/, 'print ', /corrupt-pfn/, 'expect ok', 'pfn_of(free hugepage 100) = none pfn_of: no page']);
 });
 
 t.test('sysctl, nr_hugepages, sigprocmask and spawn', async (t) => {

@@ -19,6 +19,9 @@ import { reasonOf } from '../src/report/tap.js';
 const lines = (r: TestResult | undefined): string[] => r?.output.flatMap(outputLines) ?? [];
 const reason = (r: TestResult | undefined): string | undefined => (r === undefined ? undefined : reasonOf(r));
 
+/** A test's output as the TAP stream words it (print, dump and !!! lines), one string. */
+const textOf = (r: TestResult | undefined): string => lines(r).join('\n');
+
 function load(text: string): Scenario {
   const r = loadScenario('s.yaml', text);
   if (!r.scenario) throw new Error(r.errors.map((e) => `${e.line}:${e.col} ${e.code} ${e.message}`).join('\n'));
@@ -100,7 +103,7 @@ tests:
 t.test('expect: fields are one registry too: schema, builder, comparison and docs follow it', async (t) => {
   t.same(Object.values(EXPECT_FIELDS).map((d) => d.name), EXPECT_FIELD_NAMES, 'each key is its definition\'s name');
   t.same(Object.keys(CHECKS), EXPECT_FIELD_NAMES, 'every field has a comparison, in registry order');
-  t.same(Object.keys(stateExpectSchema.shape), [...EXPECT_FIELD_NAMES, 'in'], 'the expect step takes every field, and in:');
+  t.same(Object.keys(stateExpectSchema.shape), [...EXPECT_FIELD_NAMES, 'when', 'in'], 'the expect step takes every field, when: and in:');
   const docs = scenarioDocsText();
   const section = docs.slice(docs.indexOf('### `expect`'), docs.indexOf('#### `signals` entries'));
   for (const name of EXPECT_FIELD_NAMES) t.match(section, `| \`${name}\` |`, `${name} documented`);
@@ -121,4 +124,192 @@ tests:
     mf_stats: { total: { delta: true, value: { kind: 'lit', value: 1n } } },
     smaps: { at: { kind: 'name', name: 'P' }, Size: { kind: 'binary', op: '/' } },
   } });
+});
+
+t.test('expect dmesg: a text, or lines containing or matching, counted (0: none)', async (t) => {
+  const text = (dmesg: string) => `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 1}
+      - madvise: {addr: P + 4K, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - access: {addr: P, op: read, expect: {sigbus: BUS_MCEERR_AR}}
+      - expect: {dmesg: ${dmesg}}
+`;
+  const run = (dmesg: string) => {
+    const r = runStream(load(text(dmesg)), '2M', 'v6.1', {});
+    return r.result.tests[0];
+  };
+  const ok = run('["recovery action for huge page", {line: "MCE: Killing", count: 1}, {pattern: "^Injecting memory failure for pfn 0x[0-9a-f]+ at process virtual address 0x[0-9a-f]+$", count: 1}, {line: "Sending SIGBUS", count: 0}, {pattern: "already hardware poisoned", count: 0}]');
+  t.equal(ok?.status, 'pass', textOf(ok));
+  const bad = run('[{line: "MCE: Killing", count: 2}, {pattern: "recovery action", count: 0}, "no such text"]');
+  t.equal(bad?.status, 'fail');
+  t.match(textOf(bad), /dmesg "MCE: Killing"[\s\S]*expected 2 lines[\s\S]*got 1[\s\S]*dmesg \/recovery action\/[\s\S]*expected 0 lines[\s\S]*got 1[\s\S]*dmesg[\s\S]*expected "no such text"[\s\S]*got no such line/);
+  t.match(loadScenario('s.yaml', text('[{line: "a", pattern: "b"}]')).errors, [{ code: 'BAD_VALUE', message: /exactly one of `line` and `pattern`/, line: 12 }]);
+  t.match(loadScenario('s.yaml', text('[{pattern: "(", count: 1}]')).errors, [{ code: 'BAD_VALUE', message: /not a regular expression/, line: 12 }]);
+  t.match(loadScenario('s.yaml', text('[{line: "a", count: 1, every: 2}]')).errors, [{ code: 'UNKNOWN_FIELD' }]);
+});
+
+t.test('when: on expect and dump, as on syscall steps: the step runs only in streams of those sizes', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M, 1G], nr_hugepages: 2}
+tests:
+  - name: t
+    steps:
+      - mmap: {as: P, length: hugepagesz, flags: [MAP_SHARED, MAP_ANONYMOUS, MAP_HUGETLB]}
+      - memset: {addr: P, length: hugepagesz, value: 1}
+      - expect: {mapping: {at: P, size: 1G}, when: {hugepagesz: [1G]}}
+      - expect: {mapping: {at: P, size: 2M}, when: {hugepagesz: [2M]}}
+      - dump: {mapping: P, when: {hugepagesz: [1G]}}
+`;
+  const s = load(text);
+  t.match(s.tests[0]?.steps[2], { op: 'expect', when: { hugepagesz: ['1G'] }, args: { mapping: { size: { kind: 'lit' } } } });
+  t.notOk(s.tests[0]?.steps[2]?.kind === 'call' && 'when' in s.tests[0].steps[2].args, 'when is not an assertion');
+  for (const size of ['2M', '1G'] as const) {
+    const test = runStream(s, size, 'v6.1', {}).result.tests[0];
+    t.equal(test?.status, 'pass', `${size}: ${textOf(test)}`);
+    t.equal(test?.output.length, size === '1G' ? 1 : 0, `${size}: the dump runs only at 1G`);
+  }
+});
+
+t.test('lseek (default_llseek) and read/pread as: — a read at the position lseek set, its count bound', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 1}
+      - lseek: {fd: fd, offset: 0x102000, whence: SEEK_SET, as: off, expect: {ret: 0x102000}}
+      - read: {fd: fd, length: 2M, as: n, expect: {ret: 0xfe000}}
+      - print: "read {n:x} bytes from {off:x}"
+      - lseek: {fd: fd, offset: 0, whence: SEEK_CUR, expect: {ret: 2M}}
+      - lseek: {fd: fd, offset: 0x1000, whence: SEEK_END, expect: {ret: 2M + 0x1000}}
+      - read: {fd: fd, length: 16, as: m, expect: {ret: 0}}
+      - lseek: {fd: fd, offset: 0x10, whence: SEEK_HOLE, expect: {ret: 2M}}
+      - lseek: {fd: fd, offset: 0x10, whence: SEEK_DATA, expect: {ret: 0x10}}
+      - lseek: {fd: fd, offset: 2M, whence: SEEK_DATA, expect: {errno: ENXIO}}
+      - lseek: {fd: 99, offset: 0, whence: SEEK_SET, expect: {errno: EBADF}}
+      - userfaultfd: {as: uffd}
+      - lseek: {fd: uffd, offset: 0, whence: SEEK_SET, expect: {errno: ESPIPE}}
+      - madvise: {addr: P + 0x1000, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - pread: {fd: fd, length: 16, offset: 0, as: k, expect: {errno: EIO}}
+      - print: "pread bound {k}"
+`;
+  const test = runStream(load(text), '2M', 'v6.1', {}).result.tests[0];
+  t.equal(test?.status, 'pass', textOf(test));
+  t.match(textOf(test), /read 0xfe000 bytes from 0x102000[\s\S]*pread bound 0/);
+  t.match(loadScenario('s.yaml', text.replace('whence: SEEK_SET, as: off', 'whence: SEEK_SETT, as: off')).errors, [{ code: 'BAD_VALUE' }]);
+});
+
+t.test('prctl PR_MCE_KILL_GET reads the policy back: 2 (default) until set, then 1 early / 0 late', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 1}
+tests:
+  - name: t
+    steps:
+      - prctl: {PR_MCE_KILL_GET: true, as: before, expect: {ret: 2}}
+      - prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY}
+      - prctl: {PR_MCE_KILL_GET: true, expect: {ret: 1}}
+      - fork: {as: C}
+      - prctl: {PR_MCE_KILL_GET: true, in: C, expect: {ret: 1}}
+      - prctl: {PR_MCE_KILL: PR_MCE_KILL_LATE}
+      - prctl: {PR_MCE_KILL_GET: true, as: late, expect: {ret: 0}}
+      - prctl: {PR_MCE_KILL: PR_MCE_KILL_CLEAR}
+      - prctl: {PR_MCE_KILL_GET: true, expect: {ret: 2}}
+      - print: "{before} {late}"
+`;
+  const test = runStream(load(text), '2M', 'v6.1', { verbose: true }).result.tests[0];
+  t.equal(test?.status, 'pass', textOf(test));
+  t.match(textOf(test), /2 0/);
+  t.match(JSON.stringify(test?.steps.map((s) => s.call)), /prctl\(PR_MCE_KILL_GET\).*prctl\(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY\)/);
+  const err = (prctl: string) => loadScenario('s.yaml', text.replace('prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY}', prctl)).errors;
+  t.match(err('prctl: {}'), [{ code: 'BAD_VALUE', message: /exactly one of PR_MCE_KILL, PR_MCE_KILL_GET \(got neither\)/ }]);
+  t.match(err('prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY, PR_MCE_KILL_GET: true}'), [{ code: 'BAD_VALUE', message: /got both/ }]);
+  t.match(err('prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY, as: x}'), [{ code: 'BAD_VALUE', message: /PR_MCE_KILL returns 0/ }]);
+});
+
+t.test('expect wait_status: exited with its status, killed by SIGBUS, or running', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 1}
+      - fork: {as: C}
+      - fork: {as: D}
+      - expect: {wait_status: {C: running, D: running, main: running}}
+      - exit: {status: 259, in: C}
+      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - sigaction: {SIGBUS: default, in: D}
+      - access: {addr: P, op: read, in: D, expect: {sigbus: BUS_MCEERR_AR}}
+      - expect: {wait_status: {C: {exited: 3}, D: {signaled: SIGBUS}, main: running}}
+`;
+  const test = runStream(load(text), '2M', 'v6.1', {}).result.tests[0];
+  t.equal(test?.status, 'pass', textOf(test));
+  const bad = runStream(load(text.replace('C: {exited: 3}, D: {signaled: SIGBUS}', 'C: {exited: 0}, D: {signaled: SIGKILL}')), '2M', 'v6.1', {}).result.tests[0];
+  t.equal(bad?.status, 'fail');
+  t.match(textOf(bad), /wait_status C[\s\S]*expected exited 0[\s\S]*got exited 3[\s\S]*wait_status D[\s\S]*expected signaled SIGKILL[\s\S]*got signaled SIGBUS/);
+  t.match(loadScenario('s.yaml', `${text}      - expect: {wait_status: {X: running}}\n`).errors, [{ code: 'UNDEFINED_NAME' }]);
+});
+
+t.test('when: {profile}: a step runs only under the profiles it names (with hugepagesz: both must hold)', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M, 1G], nr_hugepages: 2}
+tests:
+  - name: t
+    steps:
+      - mmap: {as: P, length: hugepagesz, flags: [MAP_SHARED, MAP_ANONYMOUS, MAP_HUGETLB]}
+      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_SPLIT, when: {profile: [v6.1]}, expect: {errno: EINVAL}}
+      - madvise: {addr: P, length: hugepagesz, advice: MADV_SPLIT, when: {profile: [hgm-v2, hgm-rfc]}, expect: {ret: 0}}
+      - print: "ran"
+      - dump: {meminfo: true, when: {profile: [hgm-v2], hugepagesz: [1G]}}
+`;
+  const s = load(text);
+  for (const profile of ['v6.1', 'hgm-v2', 'hgm-rfc'] as const) {
+    for (const size of ['2M', '1G'] as const) {
+      const test = runStream(s, size, profile, { verbose: true }).result.tests[0];
+      t.equal(test?.status, 'pass', `${profile} ${size}: ${textOf(test)}`);
+      t.equal(test?.steps.filter((x) => x.call.startsWith('madvise')).length, 1, `${profile} ${size}: one madvise ran`);
+      t.equal(textOf(test).includes('HugePages_Total'), profile === 'hgm-v2' && size === '1G', `${profile} ${size}: the dump`);
+    }
+  }
+  t.match(loadScenario('s.yaml', text.replace('when: {profile: [v6.1]}', 'when: {}')).errors, [{ code: 'BAD_VALUE', message: /names no condition/ }]);
+  t.match(loadScenario('s.yaml', text.replace('when: {profile: [v6.1]}', 'when: {profile: [v6.0]}')).errors, [{ code: 'BAD_VALUE' }]);
+});
+
+t.test('soft_offline_page and madvise MADV_SOFT_OFFLINE: the sysfs write returns the bytes echo wrote', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: soft offline
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 3}
+      - let: {X: pfn(P)}
+      - madvise: {addr: P + 4K, length: PAGE_SIZE, advice: MADV_SOFT_OFFLINE}
+      - expect: {bytes: {addr: P, length: 2M, value: 3}, HardwareCorrupted: +4 kB, pool: {total: 3, free: 2}}
+      - soft_offline_page: {phys: (X + 1) * PAGE_SIZE, expect: {ret: 11}}
+      - expect: {HardwareCorrupted: +4 kB, dmesg: ["Soft offlining pfn", "page already poisoned"]}
+      - pfn_of: {as: F, free_hugepage: 0}
+      - soft_offline_page: {phys: F * PAGE_SIZE}
+      - expect: {HardwareCorrupted: +8 kB, pool: {total: 2, free: 1}}
+`;
+  const r = runStream(load(text), '2M', 'v6.1', { verbose: true, checkInvariants: true });
+  t.ok(r.ok);
+  const [test] = r.result.tests;
+  t.equal(test?.status, 'pass', textOf(test));
+  t.match(test?.steps.map((s) => s.call), [/^memfd_create/, /^ftruncate/, /^mmap/, /^memset/, /^madvise\(P\+0x1000, 0x1000, MADV_SOFT_OFFLINE\)/, 'expect', /^echo 0x[0-9a-f]+ > soft_offline_page/, 'expect', /^pfn_of/, /^echo 0x[0-9a-f]+ > soft_offline_page/, 'expect']);
+  t.same(loadScenario('s.yaml', text.replace('soft_offline_page: {phys: F * PAGE_SIZE}', 'soft_offline_page: {pfn: F}')).errors.map((e) => e.code), ['MISSING_FIELD', 'UNKNOWN_FIELD'], 'it takes a physical address, not a pfn');
 });

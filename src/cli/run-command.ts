@@ -2,7 +2,7 @@
 // (or the part of them one shard names), print the report on stdout, then judge: results against
 // verdicts, and with --check or --update-golden, streams against their goldens.
 
-import { PROFILE_NAMES, isProfileName } from '../kernel/index.js';
+import { PROFILE_NAMES, isProfileName } from '../abi/index.js';
 import { diffTap, readTap, renderDiff, renderGithubAnnotations, REPORTERS, runExitStatus, TapWriter } from '../report/index.js';
 import type { ReportOptions } from '../report/index.js';
 import { bootProfile, STREAM_BUDGET, streamExitStatus, switchChanges } from '../runner/index.js';

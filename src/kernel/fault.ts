@@ -100,7 +100,7 @@ function mm_fault_error(k: KernelState, t: Thread, addr: number, fault: Exclude<
   trace(k, () => `mm_fault_error(${vmFaultText(fault)}) -> do_sigbus`);
   if (fault.code === 'VM_FAULT_HWPOISON' || fault.code === 'VM_FAULT_HWPOISON_LARGE') {
     const lsb = fault.code === 'VM_FAULT_HWPOISON_LARGE' ? k.hstates[fault.hindex]!.shift : PAGE_SHIFT;
-    k.log.printk(`MCE: Killing ${t.process.comm}:${t.tid} due to hardware memory corruption fault at ${lx(addr)}`);
+    k.log.printk(k.wording.mce_killing(`${t.process.comm}:${t.tid}`, lx(addr)));
     force_sig_mceerr(k, t, 'BUS_MCEERR_AR', addr, lsb);
     return { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: addr, si_addr_lsb: lsb };
   }

@@ -49,6 +49,12 @@ export class Folio {
   mfRefs = 0;
   /** Dissolved into buddy pages: no longer a hugetlb folio. */
   dissolved = false;
+  /**
+   * HPageTemporary: a fresh hugepage allocated for migration outside the pool's accounting; its last
+   * reference frees it to the buddy allocator instead of the free list (soft offline moves the mark to
+   * the old folio, move_hugetlb_state()).
+   */
+  temporary = false;
   readonly contents = new ByteMap();
 
   constructor(

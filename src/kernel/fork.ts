@@ -5,7 +5,7 @@
 // anon_vma; otherwise the child re-faults from the page cache. A private child VMA has no reservations,
 // so its COW can SIGBUS when the pool is short.
 // Left out: unmap_ref_private() (the owner's COW failing and taking the page from its children).
-import { hugetlb_add_rmap } from './hugetlb.js';
+import { hugetlb_add_rmap } from './rmap.js';
 import { HugetlbFile } from './hugetlbfs.js';
 import { Mm, Process, Thread, Vma } from './mm.js';
 import { setSlot } from './pgtable.js';

@@ -4,7 +4,7 @@
 // §6.2, §6.7. The walks live in pgtable.ts (descend, allocSplit) and the fault path in hugetlb.ts.
 // Unlike Linux, MADV_SPLIT does not split a VMA: a range must cover whole VMAs or start and end on
 // hugepage boundaries, and the whole VMA is enabled.
-import { hugetlb_add_rmap, page_remove_rmap } from './hugetlb.js';
+import { hugetlb_add_rmap, page_remove_rmap } from './rmap.js';
 import type { Vma } from './mm.js';
 import { setSlot, slotEntry, type Slot } from './pgtable.js';
 import type { SysRet } from './types.js';

@@ -1,7 +1,8 @@
 // hstates and their pools: free list, reservations, surplus.
 // Linux: mm/hugetlb.c (struct hstate, enqueue_hugetlb_folio(), dequeue_hugetlb_folio_node_exact(),
 // free_huge_folio(), dissolve_free_hugetlb_folio(), gather_surplus_pages(), hugetlb_acct_memory()), v6.1.
-// Left out: NUMA nodes (one node), surplus and overcommit (nr_overcommit_hugepages = 0), cgroups, HVO.
+// Left out: NUMA nodes (one node), surplus and overcommit (nr_overcommit_hugepages = 0; soft offline's
+// temporary migration targets are modelled: allocTemporary), cgroups, HVO.
 //
 // Invariants: free <= total; resv <= free; a folio is on `freeList` iff its `freed` flag is set.
 import { Folio } from './folio.js';
@@ -57,6 +58,35 @@ export class Hstate {
     this.total++;
     this.enqueue(folio);
     return folio;
+  }
+
+  /**
+   * alloc_migrate_hugetlb_folio() (alloc_migrate_huge_page() in 6.1): a fresh folio from the buddy
+   * allocator for a migration target when the pool has no unreserved free folio. Counted in
+   * nr_huge_pages (prep_new_hugetlb_folio()) and marked temporary, not surplus; none for gigantic
+   * hstates (hstate_is_gigantic()). Linux: mm/hugetlb.c, v6.1.
+   */
+  allocTemporary(): Folio | undefined {
+    if (this.shift > 21) return undefined;
+    const folio = new Folio(this, this.nextPfn);
+    this.byHead.set(folio.pfn, folio);
+    this.nextPfn += this.nrPages;
+    this.total++;
+    folio.temporary = true;
+    folio.refcount = 1;
+    return folio;
+  }
+
+  /**
+   * free_huge_folio() of a temporary folio: remove_hugetlb_folio() + update_and_free_hugetlb_folio(),
+   * straight back to the buddy allocator (nr_huge_pages -1), never onto the free list.
+   */
+  freeTemporary(folio: Folio): void {
+    folio.refcount = 0;
+    folio.mapcount = 0;
+    folio.temporary = false;
+    folio.dissolved = true;
+    this.total--;
   }
 
   /** Every folio allocated so far, in pfn order. */

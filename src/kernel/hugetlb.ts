@@ -1,15 +1,18 @@
 // The hugetlb fault path, allocation against reservations, COW and unmapping.
 // Linux: mm/hugetlb.c (hugetlb_fault(), hugetlb_no_page(), hugetlb_wp(), alloc_hugetlb_folio(),
-// vma_needs_reservation(), __unmap_hugepage_range(), free_huge_folio()), v6.1; the hwpoison checks follow
-// kernel-semantics.md §3.1–§3.2. Left out: userfaultfd (next issue), PMD sharing, migration waits,
-// fork (HPAGE_RESV_UNMAPPED), surplus pages.
+// vma_needs_reservation(), __unmap_hugepage_range(), hugetlb_add_to_page_cache()), v6.1; the hwpoison
+// checks follow kernel-semantics.md §3.1–§3.2; a poisoned page-cache folio is met as
+// FaultSwitches.poisoned_folio picks (POISONED_FOLIO). Rmap and references live in rmap.ts.
+// Left out: PMD sharing, migration waits, unmap_ref_private() (HPAGE_RESV_UNMAPPED), surplus pages.
 import type { Folio } from './folio.js';
-import { hugetlb_add_to_page_cache } from './hugetlbfs.js';
+import type { Inode } from './hugetlbfs.js';
+import { hugetlb_add_rmap, page_remove_rmap } from './rmap.js';
 import type { Mm, Vma } from './mm.js';
 import { handle_userfault, userfaultfd_minor, userfaultfd_missing, userfaultfd_wp, type UffdCtx } from './userfaultfd.js';
 import { alignDown, setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 import type { KernelState } from './state.js';
+import type { FaultSwitches } from './profiles.js';
 import { hex } from './printk.js';
 import { shiftText, trace, traced } from './trace.js';
 
@@ -57,6 +60,8 @@ function hugetlb_fault_untraced(k: KernelState, mm: Mm, vma: Vma, address: numbe
   const entry = slotEntry(slot);
   trace(k, () => `hugetlb_full_walk: ${entry === undefined ? 'none' : entry.kind === 'marker' ? `marker${entry.uffdWp ? ' uffd-wp' : ''}${entry.poisoned ? ' poisoned' : ''}` : entry.kind} entry, ${shiftText(slot.shift)} at ${hex(slot.start)}`);
   if (entry?.kind === 'hwpoison') return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
+  // v6.6+ (8a13897fb0da): a UFFDIO_POISON marker faults as a poisoned hugepage, nothing is mapped.
+  if (entry?.kind === 'marker' && entry.poisoned) return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
   if (entry?.kind === 'migration') return HANDLED; // migration_entry_wait(): not reachable without migration
   if (entry === undefined || entry.kind === 'marker') {
     return hugetlb_no_page(k, vma, vma.indexOf(haddr), address, slot, write);
@@ -86,12 +91,22 @@ function hugetlb_fault_untraced(k: KernelState, mm: Mm, vma: Vma, address: numbe
  * computes it from the pre-split alignment).
  */
 function hugetlb_no_page_hwpoison(k: KernelState, vma: Vma, folio: Folio, address: number, slot: Slot): Slot | VmFault {
+  return POISONED_FOLIO[k.switches.fault.poisoned_folio](k, vma, folio, address, slot);
+}
+
+type PoisonedFolioFault = (k: KernelState, vma: Vma, folio: Folio, address: number, slot: Slot) => Slot | VmFault;
+
+/** Upstream (and HGM v2): the whole hugepage is VM_FAULT_HWPOISON_LARGE. */
+function hwpoison_large(k: KernelState, vma: Vma, folio: Folio, _address: number, _slot: Slot, why = ''): VmFault {
+  trace(k, () => `hugetlb_no_page: page-cache folio ${hex(folio.pfn)} is poisoned${why}`);
+  return { code: 'VM_FAULT_HWPOISON_LARGE', hindex: vma.hstate.index };
+}
+
+/** RFC 5/7 hugetlb_no_page_hwpoison(): map around the listed raw pages in an HGM-eligible VMA. */
+function map_around(k: KernelState, vma: Vma, folio: Folio, address: number, slot: Slot): Slot | VmFault {
+  if (!vma.shared) return hwpoison_large(k, vma, folio, address, slot, ' (private VMA: not HGM-eligible)');
   const h = vma.hstate;
   const large: VmFault = { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
-  if (!k.switches.rfc_pagesize_unmap || !vma.shared) {
-    trace(k, () => `hugetlb_no_page: page-cache folio ${hex(folio.pfn)} is poisoned${k.switches.rfc_pagesize_unmap ? ' (private VMA: not HGM-eligible)' : ''}`);
-    return large;
-  }
   vma.hgm = true; // hugetlb_enable_hgm_vma()
   const haddr = alignDown(address, h.size);
   const poisoned = (start: number, size: number): boolean => {
@@ -199,7 +214,7 @@ function hugepage_add_new_anon_rmap(folio: Folio, vma: Vma, idx: number): void {
  * hugetlb_wp(): a write fault on a present, write-protected entry. Shared: make it writable.
  * Private: reuse an anonymous folio mapped once, else copy into a new anonymous folio (COW).
  * Linux: mm/hugetlb.c:hugetlb_wp() (hugetlb_cow() before v6.2), v6.1. Left out: the owner's
- * outside-reserve path that unmaps children (fork comes with the next issue).
+ * outside-reserve path that unmaps children (unmap_ref_private(); see fork.ts).
  */
 export function hugetlb_wp(vma: Vma, haddr: number, slot: Slot, entry: PresentEntry): VmFault {
   const old = entry.folio;
@@ -220,37 +235,6 @@ export function hugetlb_wp(vma: Vma, haddr: number, slot: Slot, entry: PresentEn
 }
 
 /**
- * hugetlb_add_file_rmap() / page_dup_file_rmap(): an entry of size 1 << shift now maps folio. At the
- * hstate size it counts in the entire mapcount; below it (HGM v2 32/46) in the subpage mapcounts.
- * The caller holds the entry's folio reference.
- */
-export function hugetlb_add_rmap(folio: Folio, shift: number): void {
-  if (shift >= folio.hstate.shift) folio.mapcount++;
-  else folio.subMapcount++;
-}
-
-/** folio_mapped(): an entry of any size still maps the folio. */
-export const folio_mapped = (folio: Folio): boolean => folio.mapcount + folio.subMapcount > 0;
-
-/** page_remove_rmap() (hugetlb_remove_rmap() under HGM) + put_page() for one mapped entry of folio in vma. */
-export function page_remove_rmap(folio: Folio, vma: Vma, shift: number): void {
-  if (shift >= folio.hstate.shift) folio.mapcount--;
-  else folio.subMapcount--;
-  const i = folio.anonVmas.indexOf(vma);
-  if (i >= 0) folio.anonVmas.splice(i, 1);
-  put_folio(folio);
-}
-
-/** folio_put(): drop a reference; the last one frees the folio to its hstate (free_huge_folio()). */
-export function put_folio(folio: Folio): void {
-  folio.refcount--;
-  if (folio.refcount > 0) return;
-  folio.anon = false;
-  folio.anonVmas.length = 0;
-  folio.hstate.enqueue(folio);
-}
-
-/**
  * __unmap_hugepage_range(): clear every entry of vma in [start, end): present entries drop their
  * mapping, hwpoison entries and markers are simply cleared.
  */
@@ -266,11 +250,17 @@ export function unmap_hugepage_range(vma: Vma, start: number, end: number): void
   pt.prune();
 }
 
-/** The VMAs (and addresses) through which an rmap walk reaches folio: i_mmap order for page-cache folios. */
-export function* rmap_walk(folio: Folio): Generator<{ vma: Vma; address: number }> {
-  const vmas = folio.mapping !== null ? folio.mapping.i_mmap : folio.anonVmas;
-  for (const vma of [...vmas]) {
-    const address = vma.addressOf(folio.index);
-    if (address !== undefined) yield { vma, address };
-  }
+/** hugetlb_add_to_page_cache() (mm/hugetlb.c): insert a new folio at idx; the cache holds one reference, the folio is dirty. */
+export function hugetlb_add_to_page_cache(inode: Inode, folio: Folio, idx: number): void {
+  inode.pageCache.set(idx, folio);
+  folio.mapping = inode;
+  folio.index = idx;
+  folio.refcount++;
+  folio.dirty = true;
 }
+
+/** How hugetlb_no_page() meets a poisoned page-cache folio, by FaultSwitches.poisoned_folio. */
+const POISONED_FOLIO: { readonly [M in FaultSwitches['poisoned_folio']]: PoisonedFolioFault } = {
+  hwpoison_large,
+  map_around,
+};

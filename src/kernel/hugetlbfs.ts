@@ -1,8 +1,9 @@
 // hugetlbfs inodes, memfd, the page cache and shared reservations.
 // Linux: fs/hugetlbfs/inode.c (hugetlbfs_file_mmap(), hugetlb_vmtruncate(), remove_inode_hugepages()),
-// mm/memfd.c (memfd_create() with MFD_HUGETLB), mm/hugetlb.c (hugetlb_reserve_pages(),
-// hugetlb_unreserve_pages(), hugetlb_add_to_page_cache()), v6.1.
-// Left out: subpools (no size= mount option), seals, fallocate (next issue).
+// hugetlbfs_read_iter(), hugetlbfs_fallocate(), hugetlbfs_punch_hole()), mm/memfd.c (memfd_create() with
+// MFD_HUGETLB), mm/hugetlb.c (hugetlb_reserve_pages(), hugetlb_unreserve_pages()), v6.1; a read meets
+// a poisoned hugepage as HugetlbfsSwitches.read_poisoned picks.
+// Left out: subpools (no size= mount option), seals, write_iter, fallocate's preallocation failures.
 //
 // Invariants: a folio in `pageCache` has mapping === this inode and holds one page-cache reference;
 // `resvRegion` covers every index that holds a reservation or an instantiated page (Linux's resv_map
@@ -10,8 +11,11 @@
 import type { Folio } from './folio.js';
 import type { Hstate } from './hstate.js';
 import type { Vma } from './mm.js';
-import { put_folio, unmap_hugepage_range } from './hugetlb.js';
+import { hugetlb_add_to_page_cache, unmap_hugepage_range } from './hugetlb.js';
+import { put_folio } from './rmap.js';
 import type { Errno } from './types.js';
+import { PAGE_SIZE } from './uapi.js';
+import type { HugetlbfsSwitches } from './profiles.js';
 
 /** The name of the internal hugetlbfs inode behind a MAP_ANONYMOUS|MAP_HUGETLB mapping. */
 export const ANON_HUGEPAGE = 'anon_hugepage';
@@ -40,15 +44,6 @@ export class HugetlbFile {
   pos = 0;
 
   constructor(readonly inode: Inode) {}
-}
-
-/** hugetlb_add_to_page_cache(): insert a new folio at idx; the cache holds one reference, the folio is dirty. */
-export function hugetlb_add_to_page_cache(inode: Inode, folio: Folio, idx: number): void {
-  inode.pageCache.set(idx, folio);
-  folio.mapping = inode;
-  folio.index = idx;
-  folio.refcount++;
-  folio.dirty = true;
 }
 
 /**
@@ -94,14 +89,32 @@ export function remove_inode_hugepages(inode: Inode, from: number, to = Infinity
 }
 
 /**
+ * hugetlbfs_zero_partial_page(): zero [start, end) inside the page-cache hugepage that holds start
+ * (end = its end when the range reaches the next hugepage); nothing when no folio is cached there.
+ * Linux: fs/hugetlbfs/inode.c:hugetlbfs_zero_partial_page() (68d32527d340, v6.0; observed on 6.1.192).
+ */
+function hugetlbfs_zero_partial_page(inode: Inode, start: number, end: number): void {
+  const size = inode.hstate.size;
+  const folio = inode.pageCache.get(Math.floor(start / size));
+  if (folio === undefined) return;
+  const from = start % size;
+  const to = end % size === 0 ? size : end % size;
+  folio.contents.fill(from, to, 0);
+}
+
+/**
  * hugetlbfs_punch_hole() (fallocate PUNCH_HOLE, MADV_REMOVE): whole hugepages in [offset, offset+len)
- * are removed; partial hugepages are left alone on v6.1 (zeroing them came later).
+ * are removed; the partial hugepages at either end keep their folio and have the punched range zeroed.
+ * Linux: fs/hugetlbfs/inode.c:hugetlbfs_punch_hole(), v6.1.
  */
 export function hugetlbfs_punch_hole(inode: Inode, offset: number, len: number): void {
   const size = inode.hstate.size;
-  const from = Math.ceil(offset / size);
-  const to = Math.floor((offset + len) / size);
-  if (from < to) remove_inode_hugepages(inode, from, to);
+  const end = offset + len;
+  const holeStart = Math.ceil(offset / size) * size;
+  const holeEnd = Math.floor(end / size) * size;
+  if (offset < holeStart) hugetlbfs_zero_partial_page(inode, offset, Math.min(end, holeStart));
+  if (holeStart < holeEnd) remove_inode_hugepages(inode, holeStart / size, holeEnd / size);
+  if (end > holeEnd && end > holeStart) hugetlbfs_zero_partial_page(inode, holeEnd, end);
 }
 
 /** hugetlb_vmtruncate() via ftruncate(): shrinking drops pages beyond the new size. */
@@ -117,19 +130,39 @@ export function evict_inode(inode: Inode): void {
 }
 
 /**
- * hugetlbfs_read_iter(): copy hugepage by hugepage up to i_size; holes read as zeros. A folio with
- * PG_hwpoison makes the whole call -EIO, discarding what earlier hugepages copied (v6.1; v6.6 reads
- * up to the first poisoned raw page). Returns the byte count.
+ * How many bytes hugetlbfs_read_iter() may copy from `offset` in a folio with PG_hwpoison, by
+ * HugetlbfsSwitches.read_poisoned ('EIO': the read fails, discarding what earlier hugepages copied).
  */
-export function hugetlbfs_read_iter(inode: Inode, pos: number, count: number): number | 'EIO' {
+const READ_POISONED: { readonly [M in HugetlbfsSwitches['read_poisoned']]: (folio: Folio, offset: number) => number | 'EIO' } = {
+  // v6.1: any poisoned hugepage fails the whole call.
+  eio: () => 'EIO',
+  // v6.6+ (38c1ddbde6c6) adjust_range_hwpoison(): up to the first poisoned raw page at or after offset
+  // (is_raw_hwpoison_page_in_hugepage(): every page, once raw_hwp_list is unreliable); none copied: -EIO.
+  up_to_raw_page: (folio, offset) => {
+    const first = Math.floor(offset / PAGE_SIZE);
+    const next = folio.rawHwpUnreliable ? first : folio.raw_hwp_list.reduce((m, r) => (r >= first && r < m ? r : m), Infinity);
+    const want = next === Infinity ? Infinity : next * PAGE_SIZE - offset;
+    return want <= 0 ? 'EIO' : want;
+  },
+};
+
+/**
+ * hugetlbfs_read_iter(): copy hugepage by hugepage up to i_size; holes read as zeros; a poisoned folio
+ * yields what READ_POISONED allows: a copy that stops short of the hugepage's end while the buffer has
+ * room ends the read there (a short read). Returns the byte count.
+ */
+export function hugetlbfs_read_iter(sw: HugetlbfsSwitches, inode: Inode, pos: number, count: number): number | 'EIO' {
   const size = inode.hstate.size;
   let done = 0;
   while (done < count && pos + done < inode.size) {
     const at = pos + done;
     const folio = inode.pageCache.get(Math.floor(at / size));
-    if (folio?.hwpoison === true) return 'EIO';
-    const nr = Math.min(count - done, size - (at % size), inode.size - at);
-    done += nr;
+    const nr = Math.min(size - (at % size), inode.size - at);
+    const want = folio?.hwpoison === true ? READ_POISONED[sw.read_poisoned](folio, at % size) : nr;
+    if (want === 'EIO') return 'EIO';
+    const copied = Math.min(want, nr, count - done);
+    done += copied;
+    if (copied < nr && done < count) break;
   }
   return done;
 }

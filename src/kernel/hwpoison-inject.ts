@@ -14,9 +14,15 @@ import { sysText, traced } from './trace.js';
 /** Is pfn memory the model knows (a hugetlb folio, dissolved or not)? Other RAM is not modelled. */
 const pfn_valid = (k: KernelState, pfn: number): boolean => k.folioOfPfn(pfn) !== undefined;
 
-/** A write to a sysfs/debugfs file: the count written, or the error memory_failure() gave. */
-const writeResult = (ret: ReturnType<typeof memory_failure>): SysRet =>
-  ret === 0 || ret === 'EOPNOTSUPP' ? { ok: true, value: 0 } : { ok: false, errno: ret };
+/**
+ * What `echo VALUE > file` writes: the value as %#lx and a newline (0x40003000 is 11 bytes). A store
+ * that succeeds consumes the whole buffer, so write(2) returns this count (observed on 6.1.192).
+ */
+const echoText = (value: number): string => `${hex(value)}\n`;
+
+/** A write to a sysfs/debugfs file: the byte count written, or the error memory_failure() gave. */
+const writeResult = (ret: ReturnType<typeof memory_failure>, written: string): SysRet =>
+  ret === 0 || ret === 'EOPNOTSUPP' ? { ok: true, value: written.length } : { ok: false, errno: ret };
 
 /** echo PFN > /sys/kernel/debug/hwpoison/corrupt-pfn: memory_failure(pfn, MF_SW_SIMULATED). */
 export function hwpoison_inject(k: KernelState, pfn: number): SysRet {
@@ -27,8 +33,8 @@ export function hwpoison_inject(k: KernelState, pfn: number): SysRet {
 function hwpoison_inject_untraced(k: KernelState, pfn: number): SysRet {
   // Unlike Linux, pfns outside the model's hugetlb memory are refused (-ENXIO, as for !pfn_valid()).
   if (!pfn_valid(k, pfn)) return { ok: false, errno: 'ENXIO' };
-  k.log.printk(`Injecting memory failure at pfn ${hex(pfn)}`);
-  return writeResult(memory_failure(k, pfn, MF_SW_SIMULATED));
+  k.log.printk(k.wording.debugfs_injecting(hex(pfn)));
+  return writeResult(memory_failure(k, pfn, MF_SW_SIMULATED), echoText(pfn)); // hwpoison_inject(): return 0 => count
 }
 
 /** echo PHYS > /sys/devices/system/memory/hard_offline_page: memory_failure(pfn, 0), a "real" error. */
@@ -41,7 +47,7 @@ function hard_offline_page_store_untraced(k: KernelState, phys: number): SysRet 
   const pfn = Math.floor(phys / PAGE_SIZE);
   if (!pfn_valid(k, pfn)) return { ok: false, errno: 'ENXIO' };
   k.hw_memory_failure = true;
-  return writeResult(memory_failure(k, pfn, 0));
+  return writeResult(memory_failure(k, pfn, 0), echoText(phys)); // hard_offline_page_store(): ret ? ret : count
 }
 
 /**
@@ -55,10 +61,10 @@ export function kill_me_maybe(k: KernelState, t: Thread, phys: number): void {
 
 /** kill_me_maybe()'s work; kill_me_maybe() records it as one traced call. */
 function kill_me_maybe_untraced(k: KernelState, t: Thread, phys: number): void {
-  k.log.printk(`mce: Uncorrected hardware memory error in user-access at ${lx(phys)}`);
+  k.log.printk(k.wording.mce_user_access(lx(phys)));
   k.hw_memory_failure = true;
   const ret = memory_failure(k, Math.floor(phys / PAGE_SIZE), MF_ACTION_REQUIRED);
   if (ret === 0 || ret === 'EHWPOISON' || ret === 'EOPNOTSUPP') return;
-  k.log.printk('mce: Memory error not recovered');
+  k.log.printk(k.wording.mce_not_recovered);
   force_sig_fault(k, t, 'SIGBUS', 'SI_KERNEL', 0); // kill_me_now(): force_sig(SIGBUS)
 }

@@ -4,10 +4,10 @@
 // Linux: the syscall layer (mm/mmap.c, mm/madvise.c, mm/memfd.c, fs/open.c) and the fault entry
 // (arch/x86/mm/fault.c => mm/memory.c:handle_mm_fault() => mm/hugetlb.c:hugetlb_fault()).
 export * from './types.js';
-export { PROFILES, PROFILE_NAMES, FAULT_POINTS, isProfileName, withSwitches, changedSwitches } from './profiles.js';
-export type { Profile, ProfileName, Switches, FaultPoint, BooleanSwitch } from './profiles.js';
-export { MFD, MAP, PROT, MADV, FALLOC, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
-export type { McePolicy, UffdFeature, UffdRegisterMode } from './uapi.js';
+export { PROFILES, SWITCHES, withSwitches, changedSwitches } from './profiles.js';
+export type { Profile, KernelSwitches, SwitchChange } from './profiles.js';
+export { MFD, MAP, PROT, MADV, FALLOC, SEEK, PAGE_SIZE, PAGE_SHIFT } from './uapi.js';
+export type { McePolicy } from './uapi.js';
 export { Kernel } from './kernel.js';
 export { sizeName } from './printk.js';
 export type { BootParams } from './kernel.js';

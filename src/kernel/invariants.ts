@@ -29,6 +29,7 @@ export function checkInvariants(k: KernelState): Violation[] {
       for (const leaf of p.mm.pt.leaves(vma.start, vma.end)) {
         const e = leaf.entry;
         if (e.kind === 'present') {
+          if (e.folio.dissolved) v('no entry maps a dissolved folio (migration re-points them all)', `folio ${e.folio.pfn.toString(16)} at ${leaf.start.toString(16)}`);
           const counts = leaf.shift >= e.folio.hstate.shift ? mapped : subMapped;
           counts.set(e.folio, (counts.get(e.folio) ?? 0) + 1);
         }
@@ -44,6 +45,7 @@ export function checkInvariants(k: KernelState): Violation[] {
     if (new Set(f.raw_hwp_list).size !== f.raw_hwp_list.length) v('raw_hwp_list holds each raw index once', name);
     if (f.raw_hwp_list.length > 0 && !f.hwpoison) v('raw_hwp_list implies PG_hwpoison', name);
     if (!f.dissolved) recorded += f.raw_hwp_list.length + f.countedUnlisted;
+    if (f.temporary && (f.freed || f.dissolved)) v('a temporary folio is in use (freed, it goes to buddy)', name);
     if (f.dissolved || f.freed) {
       if (f.refcount !== 0 || f.mapcount !== 0 || f.subMapcount !== 0) v('a free folio has no references', `${name}: ref ${f.refcount} map ${f.mapcount}`);
       continue;

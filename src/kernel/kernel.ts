@@ -9,15 +9,17 @@ import { Hstate } from './hstate.js';
 import { Mm, Process, Thread } from './mm.js';
 import { installedEntries } from './pgtable.js';
 import { KernelLog } from './printk.js';
-import type { FaultPoint, Profile } from './profiles.js';
+import type { FaultPoint } from '../abi/index.js';
+import type { Profile } from './profiles.js';
 import { exitThread } from './signal.js';
 import type { KernelState } from './state.js';
 import { Syscalls } from './syscalls.js';
 import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import { KernelTrace } from './trace.js';
-import type { TaskRef } from './types.js';
+import type { TaskRef, WaitStatus } from './types.js';
 import { PAGE_SIZE } from './uapi.js';
 import { Views } from './views.js';
+import { WORDING } from './wording.js';
 
 export interface BootParams {
   readonly profile: Profile;
@@ -58,6 +60,7 @@ function boot(params: BootParams): KernelState {
   };
   return {
     switches: params.profile.switches,
+    wording: WORDING[params.profile.switches.wording],
     hstates,
     defaultHstate,
     log: new KernelLog(),
@@ -114,10 +117,11 @@ export class Kernel {
     return { pid, tid: pid };
   }
 
-  /** exit_group(): unmap everything, close every fd, and reap the process. */
-  exit_group(task: TaskRef): void {
+  /** exit_group(status): unmap everything, close every fd, and reap the process (waitpid: exited, status & 0xff). */
+  exit_group(task: TaskRef, status = 0): void {
     const p = this.k.processes.get(task.pid);
     if (p === undefined) return;
+    if (p.alive) p.waitStatus = { exited: status % 256 };
     p.alive = false;
     for (const t of p.threads.values()) t.alive = false;
     reapDead(this.k);
@@ -144,6 +148,11 @@ export class Kernel {
   }
 
   /** Whether the thread (and its process) is still alive. */
+  /** waitpid(2)'s view of process `pid`: how it ended, or undefined while it runs (or when there is none). */
+  waitStatus(pid: number): WaitStatus | undefined {
+    return this.k.processes.get(pid)?.waitStatus;
+  }
+
   alive(task: TaskRef): boolean {
     const p = this.k.processes.get(task.pid);
     return p !== undefined && p.alive && (p.threads.get(task.tid)?.alive ?? false);
@@ -175,12 +184,15 @@ export class Kernel {
   readonly sigaction: Syscalls['sigaction'] = (...a) => this.sys.sigaction(...a);
   readonly sigprocmask: Syscalls['sigprocmask'] = (...a) => this.sys.sigprocmask(...a);
   readonly prctl_mce_kill: Syscalls['prctl_mce_kill'] = (...a) => this.sys.prctl_mce_kill(...a);
+  readonly prctl_mce_kill_get: Syscalls['prctl_mce_kill_get'] = (...a) => this.sys.prctl_mce_kill_get(...a);
   readonly sysctl: Syscalls['sysctl'] = (...a) => this.sys.sysctl(...a);
   readonly set_nr_hugepages: Syscalls['set_nr_hugepages'] = (...a) => this.sys.set_nr_hugepages(...a);
   readonly corrupt_pfn: Syscalls['corrupt_pfn'] = (...a) => this.sys.corrupt_pfn(...a);
   readonly hard_offline_page: Syscalls['hard_offline_page'] = (...a) => this.sys.hard_offline_page(...a);
+  readonly soft_offline_page: Syscalls['soft_offline_page'] = (...a) => this.sys.soft_offline_page(...a);
   readonly mce: Syscalls['mce'] = (...a) => this.sys.mce(...a);
   readonly pread: Syscalls['pread'] = (...a) => this.sys.pread(...a);
+  readonly lseek: Syscalls['lseek'] = (...a) => this.sys.lseek(...a);
   readonly pwrite: Syscalls['pwrite'] = (...a) => this.sys.pwrite(...a);
   readonly fallocate: Syscalls['fallocate'] = (...a) => this.sys.fallocate(...a);
   readonly userfaultfd: Syscalls['userfaultfd'] = (...a) => this.sys.userfaultfd(...a);
@@ -188,6 +200,7 @@ export class Kernel {
   readonly uffdio_register: Syscalls['uffdio_register'] = (...a) => this.sys.uffdio_register(...a);
   readonly uffdio_unregister: Syscalls['uffdio_unregister'] = (...a) => this.sys.uffdio_unregister(...a);
   readonly uffdio_continue: Syscalls['uffdio_continue'] = (...a) => this.sys.uffdio_continue(...a);
+  readonly uffdio_poison: Syscalls['uffdio_poison'] = (...a) => this.sys.uffdio_poison(...a);
   readonly uffdio_writeprotect: Syscalls['uffdio_writeprotect'] = (...a) => this.sys.uffdio_writeprotect(...a);
   readonly uffd_read: Syscalls['uffd_read'] = (...a) => this.sys.uffd_read(...a);
   readonly access: Syscalls['access'] = (...a) => this.sys.access(...a);

@@ -1,4 +1,4 @@
-// madvise(2) on hugetlb VMAs, v6.1.
+// madvise(2) on hugetlb VMAs, v6.1 (MADV_SOFT_OFFLINE through soft-offline.ts).
 // Linux: mm/madvise.c (do_madvise(), madvise_behavior_valid(), madvise_inject_error(),
 // madvise_dontneed_free()), kernel-semantics.md §2.1. MADV_SPLIT (26) is HGM's (unmerged): v6.1 does
 // not know it and returns -EINVAL, as observed (§10). MADV_COLLAPSE exists in 6.1 but refuses hugetlb.
@@ -8,8 +8,10 @@ import { hugetlb_collapse, hugetlb_enable_hgm_vma } from './hgm.js';
 import { get_user_pages_fast } from './fault.js';
 import { memory_failure, MF_ACTION_REQUIRED, MF_COUNT_INCREASED, MF_SW_SIMULATED } from './memory-failure.js';
 import type { Thread, Vma } from './mm.js';
+import { soft_offline_page, softOfflineTexts } from './soft-offline.js';
 import { hex } from './printk.js';
 import type { KernelState } from './state.js';
+import type { FaultSwitches, MemoryFailureSwitches } from './profiles.js';
 import type { SysRet } from './types.js';
 import { MADV, PAGE_SIZE } from './uapi.js';
 import { sysText, trace, traced } from './trace.js';
@@ -34,13 +36,14 @@ export function do_madvise(k: KernelState, t: Thread, start: number, lenIn: numb
 
 /** do_madvise()'s work; do_madvise() records it as one traced call. */
 function do_madvise_untraced(k: KernelState, t: Thread, start: number, lenIn: number, advice: number): SysRet {
-  if (!madvise_behavior_valid(k, advice)) return fail('EINVAL');
+  const ops = MADVISE_HUGETLB[k.switches.fault.granularity];
+  if (!ops.valid.has(advice)) return fail('EINVAL'); // madvise_behavior_valid()
   if (start % PAGE_SIZE !== 0) return fail('EINVAL');
   const len = Math.ceil(lenIn / PAGE_SIZE) * PAGE_SIZE;
   if (lenIn !== 0 && len === 0) return fail('EINVAL');
   const end = start + len;
   if (end === start) return OK;
-  if (advice === MADV.MADV_HWPOISON) return madvise_inject_error(k, t, start, start + lenIn);
+  if (advice === MADV.MADV_HWPOISON || advice === MADV.MADV_SOFT_OFFLINE) return madvise_inject_error(k, t, advice, start, start + lenIn);
   const mm = t.process.mm;
   // madvise_walk_vmas(): the whole range must be mapped (-ENOMEM for holes).
   let pos = start;
@@ -49,7 +52,7 @@ function do_madvise_untraced(k: KernelState, t: Thread, start: number, lenIn: nu
     if (vma.start > pos) return fail('ENOMEM');
     const a = Math.max(pos, vma.start);
     const b = Math.min(end, vma.end);
-    const r = madvise_vma(k, vma, a, b, advice);
+    const r = madvise_vma(ops, vma, a, b, advice);
     trace(k, () => `madvise_vma: VMA=[${hex(vma.start)}, ${hex(vma.end)}) [${hex(a)}, ${hex(b)}): ${sysText(r)}`);
     if (!r.ok) return r;
     pos = b;
@@ -57,12 +60,23 @@ function do_madvise_untraced(k: KernelState, t: Thread, start: number, lenIn: nu
   return pos < end ? fail('ENOMEM') : OK;
 }
 
-/** madvise_behavior_valid(): the advices this model knows; MADV_SPLIT only with HGM. */
-const VALID_ADVICE: ReadonlySet<number> = new Set([MADV.MADV_DONTNEED, MADV.MADV_REMOVE, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON]);
-const madvise_behavior_valid = (k: KernelState, advice: number): boolean =>
-  VALID_ADVICE.has(advice) || (advice === MADV.MADV_SPLIT && k.switches.hgm);
+/** What madvise(2) offers on hugetlb VMAs at one mapping granularity (FaultSwitches.granularity). */
+interface HugetlbAdvice {
+  /** madvise_behavior_valid(): the advices this kernel knows. */
+  readonly valid: ReadonlySet<number>;
+  /** MADV_COLLAPSE on a hugetlb range. */
+  readonly collapse: (vma: Vma, start: number, end: number) => SysRet;
+}
 
-function madvise_vma(k: KernelState, vma: Vma, start: number, end: number, advice: number): SysRet {
+const ADVICE_6_1 = [MADV.MADV_DONTNEED, MADV.MADV_REMOVE, MADV.MADV_COLLAPSE, MADV.MADV_HWPOISON, MADV.MADV_SOFT_OFFLINE];
+const MADVISE_HUGETLB: { readonly [G in FaultSwitches['granularity']]: HugetlbAdvice } = {
+  // Without HGM, hugepage_vma_check() refuses hugetlb VMAs (MADV_COLLAPSE: -EINVAL); MADV_SPLIT is unknown.
+  hugepage: { valid: new Set(ADVICE_6_1), collapse: () => fail('EINVAL') },
+  // HGM v2 13/46 adds MADV_SPLIT; 34/46 collapses hugetlb ranges.
+  hgm: { valid: new Set([...ADVICE_6_1, MADV.MADV_SPLIT]), collapse: hugetlb_collapse },
+};
+
+function madvise_vma(ops: HugetlbAdvice, vma: Vma, start: number, end: number, advice: number): SysRet {
   switch (advice) {
     case MADV.MADV_DONTNEED: {
       // madvise_dontneed_free_valid_vma(): hugetlb ranges must be hugepage aligned.
@@ -72,14 +86,12 @@ function madvise_vma(k: KernelState, vma: Vma, start: number, end: number, advic
       return OK;
     }
     case MADV.MADV_COLLAPSE:
-      // Without HGM, hugepage_vma_check() refuses hugetlb VMAs; HGM v2 34/46 collapses them.
-      if (!k.switches.hgm) return fail('EINVAL');
-      return hugetlb_collapse(vma, start, end);
+      return ops.collapse(vma, start, end);
     case MADV.MADV_SPLIT:
       return hugetlb_enable_hgm_vma(vma, start, end);
     case MADV.MADV_REMOVE:
       // madvise_remove() => vfs_fallocate(PUNCH_HOLE): shared mappings only; a range inside one
-      // hugepage removes nothing (observed, §10).
+      // hugepage removes no folio but zeroes that range (observed on 6.1.192).
       if (!vma.shared) return fail('EACCES');
       hugetlbfs_punch_hole(vma.inode, start - vma.start + vma.pgoffBytes, end - start);
       return OK;
@@ -88,19 +100,26 @@ function madvise_vma(k: KernelState, vma: Vma, start: number, end: number, advic
   }
 }
 
+/** The flags madvise_inject_error() passes to memory_failure(), by MemoryFailureSwitches.madvise_injection. */
+const MADV_HWPOISON_FLAGS: { readonly [M in MemoryFailureSwitches['madvise_injection']]: number } = {
+  action_optional: MF_COUNT_INCREASED | MF_SW_SIMULATED,
+  action_required: MF_COUNT_INCREASED | MF_SW_SIMULATED | MF_ACTION_REQUIRED, // v6.11+
+};
+
 /**
  * madvise_inject_error(): for each step, GUP the page (a read fault first), then memory_failure() on
  * the exact raw pfn; the loop advances by the folio size, so one call poisons at most one raw page per
  * hugepage. Flags: MF_COUNT_INCREASED | MF_SW_SIMULATED (+ MF_ACTION_REQUIRED from v6.11).
+ * MADV_SOFT_OFFLINE: soft_offline_page(pfn, MF_COUNT_INCREASED) instead, any error returned as is.
  */
-function madvise_inject_error(k: KernelState, t: Thread, start: number, end: number): SysRet {
-  return traced(k, () => 'madvise_inject_error', () => madvise_inject_error_untraced(k, t, start, end), sysText);
+function madvise_inject_error(k: KernelState, t: Thread, advice: number, start: number, end: number): SysRet {
+  return traced(k, () => 'madvise_inject_error', () => madvise_inject_error_untraced(k, t, advice, start, end), sysText);
 }
 
 /** madvise_inject_error()'s work; madvise_inject_error() records it as one traced call. */
-function madvise_inject_error_untraced(k: KernelState, t: Thread, start: number, end: number): SysRet {
-  const flags = MF_COUNT_INCREASED | MF_SW_SIMULATED
-    | (k.switches.madvise_hwpoison_action_required ? MF_ACTION_REQUIRED : 0);
+function madvise_inject_error_untraced(k: KernelState, t: Thread, advice: number, start: number, end: number): SysRet {
+  const soft = advice === MADV.MADV_SOFT_OFFLINE;
+  const flags = MADV_HWPOISON_FLAGS[k.switches.memory_failure.madvise_injection];
   for (let addr = start; addr < end;) {
     const page = get_user_pages_fast(k, t, addr);
     trace(k, () => `get_user_pages_fast(${hex(addr)}): ${typeof page === 'string' ? `-${page}` : 'blocked' in page ? 'blocked in handle_userfault' : `folio ${hex(page.entry.folio.pfn)}, refcount ${page.entry.folio.refcount}`}`);
@@ -108,7 +127,14 @@ function madvise_inject_error_untraced(k: KernelState, t: Thread, start: number,
     if ('blocked' in page) return { ok: false, errno: 'EINTR', blocked: { uffd: fdOf(t, page.blocked) } };
     const folio = page.entry.folio;
     const pfn = folio.pfn + Math.floor(page.offset / PAGE_SIZE);
-    k.log.printk(`Injecting memory failure for pfn ${hex(pfn)} at process virtual address ${hex(addr)}`);
+    if (soft) {
+      k.log.printk(softOfflineTexts(k).offlining(pfn, addr));
+      const ret = soft_offline_page(k, pfn, MF_COUNT_INCREASED);
+      if (ret !== 0) return fail(ret);
+      addr += folio.size;
+      continue;
+    }
+    k.log.printk(k.wording.madvise_injecting(hex(pfn), hex(addr)));
     const ret = memory_failure(k, pfn, flags);
     if (ret !== 0 && ret !== 'EOPNOTSUPP') return fail(ret);
     addr += folio.size;

@@ -4,15 +4,16 @@
 // hwpoison_user_mappings(), collect_procs_file()/collect_procs_anon(), kill_procs(), kill_proc(),
 // identify_page_state(), me_huge_page(), action_result()); mm/rmap.c:try_to_unmap_one() (TTU_HWPOISON).
 // Rules and wording: kernel-semantics.md §1.2–§1.11, with §10 (observed on 6.1.192) winning.
+// Profiles differ through KernelSwitches.memory_failure: how a new raw page is recorded (NEW_RAW_PAGE)
+// and how the folio is unmapped (UNMAP), each an implementation picked from a table; wording.ts words it.
 // Left out: non-hugetlb pages (only the raw pages of dissolved hugetlb folios are modelled), the
-// hwpoison filter, unpoison, soft offline, per-node stats, the raw_hwp_page allocation failure
-// (comes with the fault-injection switches).
+// hwpoison filter, unpoison. Soft offline is in soft-offline.ts.
 //
 // A folio is poisoned once: the first raw page takes the whole in-use path (unmap everywhere, signal,
 // me_huge_page); a later raw page of the same folio is only recorded ("already hardware poisoned").
 import type { Folio } from './folio.js';
 import { hugetlb_split_to_shift } from './hgm.js';
-import { folio_mapped, page_remove_rmap, put_folio, rmap_walk } from './hugetlb.js';
+import { folio_mapped, page_remove_rmap, put_folio, rmap_walk } from './rmap.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 import type { Thread, Vma } from './mm.js';
 import { alignDown, setSlot, slotEntry } from './pgtable.js';
@@ -21,6 +22,10 @@ import { force_sig_mceerr, send_sig_mceerr, send_sigkill } from './signal.js';
 import { retText, shiftText, trace, traced } from './trace.js';
 import type { KernelState } from './state.js';
 import type { Errno } from './types.js';
+import type { MfMsg, MfResult } from './wording.js';
+import type { MemoryFailureSwitches, SignalSwitches } from './profiles.js';
+
+type SignalAddr = SignalSwitches['signal_addr'];
 
 /** memory_failure() flags (include/linux/mm.h, enum mf_flags). */
 export const MF_COUNT_INCREASED = 1 << 0;
@@ -38,26 +43,6 @@ const mfFlags = (flags: number): string => MF_FLAG_NAMES.filter(([bit]) => flags
 
 /** 0 or a negative errno, as memory_failure() returns it. */
 export type MfRet = 0 | Errno;
-
-export type MfResult = 'MF_IGNORED' | 'MF_FAILED' | 'MF_DELAYED' | 'MF_RECOVERED';
-export type MfMsg = 'MF_MSG_HUGE' | 'MF_MSG_FREE_HUGE' | 'MF_MSG_UNMAP_FAILED' | 'MF_MSG_UNKNOWN' | 'MF_MSG_BUDDY';
-
-/** action_page_types[] (v6.1 wording). */
-const action_page_types: Readonly<Record<MfMsg, string>> = {
-  MF_MSG_HUGE: 'huge page',
-  MF_MSG_FREE_HUGE: 'free huge page',
-  MF_MSG_UNMAP_FAILED: 'unmapping failed page',
-  MF_MSG_UNKNOWN: 'unknown page',
-  MF_MSG_BUDDY: 'free buddy page',
-};
-
-/** action_name[]. */
-const action_name: Readonly<Record<MfResult, string>> = {
-  MF_IGNORED: 'Ignored',
-  MF_FAILED: 'Failed',
-  MF_DELAYED: 'Delayed',
-  MF_RECOVERED: 'Recovered',
-};
 
 /** A named fault-injection point: true when its next attempt is to fail (and counts it down). */
 export function failFault(k: KernelState, name: string): boolean {
@@ -77,25 +62,29 @@ function panic(k: KernelState): void {
 }
 
 /** pr_fmt of mm/memory-failure.c. */
-const pr = (k: KernelState, msg: string): void => k.log.printk(`Memory failure: ${msg}`);
+const pr = (k: KernelState, msg: string): void => k.log.printk(`${k.wording.mf_prefix}${msg}`);
 
 /**
  * action_result(): log the outcome, count the raw page (v6.2+ rule; the 6.1 totals observed in §10 are
  * the same) and map it to 0 (Recovered, Delayed) or -EBUSY.
  */
 function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResult): MfRet {
-  if (k.switches.action_result_counts_poisoned) {
+  const { action_result_counts_poisoned, per_node_mf_stats } = k.switches.memory_failure;
+  // Kyle Meyer, "fix redundant updates for already poisoned pages": that type is logged, never counted.
+  const counted = type !== 'MF_MSG_ALREADY_POISONED';
+  if (action_result_counts_poisoned && counted) {
     k.num_poisoned_pages++;
     const folio = k.folioOfPfn(pfn);
     if (folio?.rawHwpUnreliable === true) folio.countedUnlisted++;
   }
-  if (k.switches.per_node_mf_stats) {
+  if (per_node_mf_stats && counted) {
     k.mfStats.total++;
     const bucket = ({ MF_IGNORED: 'ignored', MF_FAILED: 'failed', MF_DELAYED: 'delayed', MF_RECOVERED: 'recovered' } as const)[result];
     k.mfStats[bucket]++;
   }
-  pr(k, `${hex(pfn)}: recovery action for ${action_page_types[type]}: ${action_name[result]}`);
-  trace(k, () => `action_result: ${action_page_types[type]}: ${action_name[result]}`);
+  const w = k.wording;
+  pr(k, w.recovery_action(hex(pfn), w.action_page_types[type], w.action_name[result]));
+  trace(k, () => `action_result: ${w.action_page_types[type]}: ${w.action_name[result]}`);
   return result === 'MF_RECOVERED' || result === 'MF_DELAYED' ? 0 : 'EBUSY';
 }
 
@@ -106,7 +95,7 @@ function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResul
  * the RFC (3/7, §7.4) a new raw page of an already-poisoned folio returns 0, so the whole recovery runs
  * again, and an allocation failure returns -ENOMEM.
  */
-function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): 'already' | 'new' | 'nomem' {
+function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): SetHwpoison {
   if (k.trace === null) return hugetlb_set_page_hwpoison_untraced(k, folio, raw);
   const wasUnreliable = folio.rawHwpUnreliable;
   const wasListed = folio.raw_hwp_list.includes(raw);
@@ -117,35 +106,51 @@ function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): '
     const what = wasUnreliable ? 'raw_hwp_list is unreliable: not recorded'
       : folio.rawHwpUnreliable ? 'raw_hwp_page allocation failed: raw_hwp_list dropped'
         : wasListed ? 'raw page already listed' : 'raw page recorded';
-    const ret = r === 'nomem' ? ': -ENOMEM' : r === 'already' ? ': the folio was already poisoned, -EHWPOISON' : '';
+    const ret = r === 'nomem' ? ': -ENOMEM' : r !== 'new' ? ': the folio was already poisoned, -EHWPOISON' : '';
     return `hugetlb_set_page_hwpoison(raw page ${raw}): ${what}${ret}; raw_hwp_list ${list}`;
   });
   return r;
 }
 
+/**
+ * What recording the raw page found: the folio was not poisoned ('new'), it was and this raw page is new
+ * ('already-folio', MF_HUGETLB_FOLIO_PRE_POISONED), this raw page was listed already ('already-page',
+ * MF_HUGETLB_PAGE_PRE_POISONED), or the raw_hwp_page allocation failed under the RFC ('nomem').
+ */
+type SetHwpoison = 'already-folio' | 'already-page' | 'new' | 'nomem';
+
+/**
+ * What hugetlb_set_page_hwpoison() returns once the raw page is recorded (or the allocation failed),
+ * by MemoryFailureSwitches.new_raw_page: v6.1 (§1.4) reports the folio's earlier state; RFC 3/7 (§7.4)
+ * lets every new raw page run the recovery and a failed allocation return -ENOMEM.
+ */
+const NEW_RAW_PAGE: { readonly [M in MemoryFailureSwitches['new_raw_page']]: (already: boolean, allocFailed: boolean) => SetHwpoison } = {
+  already_poisoned: (already) => (already ? 'already-folio' : 'new'),
+  recover_again: (_already, allocFailed) => (allocFailed ? 'nomem' : 'new'),
+};
+
 /** hugetlb_set_page_hwpoison()'s work; hugetlb_set_page_hwpoison() records it as one traced call. */
-function hugetlb_set_page_hwpoison_untraced(k: KernelState, folio: Folio, raw: number): 'already' | 'new' | 'nomem' {
+function hugetlb_set_page_hwpoison_untraced(k: KernelState, folio: Folio, raw: number): SetHwpoison {
+  const { new_raw_page, count_new_raw_page_in_set_hwpoison } = k.switches.memory_failure;
   const already = folio.hwpoison;
   folio.hwpoison = true;
-  if (folio.rawHwpUnreliable) return 'already';
-  if (folio.raw_hwp_list.includes(raw)) return 'already';
+  if (folio.rawHwpUnreliable) return 'already-folio';
+  if (folio.raw_hwp_list.includes(raw)) return 'already-page';
   if (failFault(k, 'raw_hwp_page_alloc')) {
     // kmalloc(GFP_ATOMIC) failed: the list is thrown away, each entry uncounted (__free_raw_hwp_pages()).
     folio.rawHwpUnreliable = true;
     k.num_poisoned_pages -= folio.raw_hwp_list.length;
     folio.raw_hwp_list.length = 0;
     folio.rawHwpUnmaps.clear();
-    if (k.switches.rfc_pagesize_unmap) return 'nomem';
-    return already ? 'already' : 'new';
+    return NEW_RAW_PAGE[new_raw_page](already, true);
   }
   folio.raw_hwp_list.push(raw);
   folio.rawHwpUnmaps.set(raw, { nr_vmas_mapped: 0, nr_expected_unmaps: 0, nr_actual_unmaps: 0 });
-  if (already && k.switches.count_new_raw_page_in_set_hwpoison) k.num_poisoned_pages++;
-  if (k.switches.rfc_pagesize_unmap) return 'new';
-  return already ? 'already' : 'new';
+  if (already && count_new_raw_page_in_set_hwpoison) k.num_poisoned_pages++;
+  return NEW_RAW_PAGE[new_raw_page](already, false);
 }
 
-type Classification = 'in-use' | 'free' | 'busy' | 'already-poisoned';
+type Classification = 'in-use' | 'free' | 'busy' | 'already-folio' | 'already-page';
 
 /**
  * __get_huge_page_for_hwpoison(): classify the folio (in use, free, busy) and record the raw page.
@@ -176,13 +181,22 @@ function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number,
   if (recorded !== 'new') {
     if (countIncreased) folio.refcount--;
     // RFC: try_memory_failure_hugetlb() treats -ENOMEM like -EBUSY (retry, then "unknown page").
-    return recorded === 'nomem' ? 'busy' : 'already-poisoned';
+    return recorded === 'nomem' ? 'busy' : recorded;
   }
   if (countIncreased && folio.migratable) folio.migratable = false;
   if (countIncreased) folio.mfRefs++;
   // A busy folio stays busy even when the raw page was recorded on the retry ("unknown page: Ignored").
   return ret;
 }
+
+/**
+ * The address a to_kill carries, by SignalSwitches.signal_addr: the hugepage start in that VMA
+ * (page_address_in_vma(head), v6.1; v6.7+ gives the raw page). Linux: mm/memory-failure.c:add_to_kill().
+ */
+const SIGNAL_ADDR: { readonly [M in SignalAddr]: (hugepageStart: number, raw: number) => number } = {
+  hugepage_start: (start) => start,
+  raw_page: (start, raw) => start + raw * PAGE_SIZE,
+};
 
 interface ToKill {
   readonly thread: Thread;
@@ -213,10 +227,11 @@ function task_early_kill(k: KernelState, threads: Iterable<Thread>, forceEarly: 
 /**
  * collect_procs(): one to_kill per VMA of the folio, per process with an early-kill thread.
  * Files: every VMA covering the offset, mapped or not (i_mmap order). Anonymous: VMAs that map it.
- * si_addr is the hugepage start in that VMA (page_address_in_vma(head), v6.1; v6.7+ gives the raw page).
+ * si_addr by SignalSwitches.signal_addr (SIGNAL_ADDR).
  */
-function collect_procs(k: KernelState, folio: Folio, forceEarly: boolean): ToKill[] {
+function collect_procs(k: KernelState, folio: Folio, raw: number, forceEarly: boolean): ToKill[] {
   const tokill: ToKill[] = [];
+  const addrOf = SIGNAL_ADDR[k.switches.signals.signal_addr];
   const vmas: Vma[] = folio.mapping !== null ? folio.mapping.i_mmap : folio.anonVmas;
   for (const proc of k.processes.values()) {
     if (!proc.alive) continue;
@@ -224,8 +239,9 @@ function collect_procs(k: KernelState, folio: Folio, forceEarly: boolean): ToKil
     if (t === undefined) continue;
     for (const vma of vmas) {
       if (vma.mm !== proc.mm) continue;
-      const addr = vma.addressOf(folio.index);
-      if (addr === undefined) continue;
+      const start = vma.addressOf(folio.index);
+      if (start === undefined) continue;
+      const addr = addrOf(start, raw);
       tokill.push({ thread: t, addr, sizeShift: folio.hstate.shift });
     }
   }
@@ -242,7 +258,7 @@ function kill_procs(k: KernelState, tokill: readonly ToKill[], forcekill: boolea
   for (const tk of tokill) {
     const t = tk.thread;
     if (fail) {
-      pr(k, `${hex(pfn)}: forcibly killing ${t.process.comm}:${t.tid} because of failure to unmap corrupted page`);
+      pr(k, k.wording.forcibly_killing(hex(pfn), `${t.process.comm}:${t.tid}`));
       send_sigkill(k, t);
       continue;
     }
@@ -253,7 +269,7 @@ function kill_procs(k: KernelState, tokill: readonly ToKill[], forcekill: boolea
 /** kill_proc(): BUS_MCEERR_AR (forced) to current under MF_ACTION_REQUIRED, else BUS_MCEERR_AO (queued). */
 function kill_proc(k: KernelState, tk: ToKill, pfn: number, flags: number): void {
   const t = tk.thread;
-  pr(k, `${hex(pfn)}: Sending SIGBUS to ${t.process.comm}:${t.tid} due to hardware memory corruption`);
+  pr(k, k.wording.sending_sigbus(hex(pfn), `${t.process.comm}:${t.tid}`));
   if (flags & MF_ACTION_REQUIRED && t === k.current) force_sig_mceerr(k, t, 'BUS_MCEERR_AR', tk.addr, tk.sizeShift);
   else send_sig_mceerr(k, t, 'BUS_MCEERR_AO', tk.addr, tk.sizeShift);
 }
@@ -264,12 +280,12 @@ function kill_proc(k: KernelState, tk: ToKill, pfn: number, flags: number): void
  * the one hstate-level entry; under HGM v2 every hugetlb_pte of the hugepage, at its own size
  * (HGM v2 25/46); none entries stay none.
  */
-function try_to_unmap(k: KernelState, folio: Folio): void {
+function try_to_unmap(k: KernelState, folio: Folio, policy: UnmapPolicy): void {
   for (const { vma, address } of rmap_walk(folio)) {
     const pt = vma.mm.pt;
     // RFC 4/7: in an HGM-eligible VMA only 4 KiB entries of listed raw pages are unmapped, each as
     // often as the splits said (nr_actual_unmaps up to nr_expected_unmaps); the rest stays mapped.
-    const selective = k.switches.rfc_pagesize_unmap && vma.shared && folio.mapping !== null;
+    const selective = policy.selective(vma, folio);
     // Only 4 KiB entries of listed raw pages can qualify: walk to each one instead of the whole range.
     const candidates = selective
       ? [...folio.rawHwpUnmaps].filter(([, c]) => c.nr_actual_unmaps < c.nr_expected_unmaps).flatMap(([raw]) => {
@@ -318,7 +334,7 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
     }
     if (!vma.hgm) {
       if (failFault(k, 'hugetlb_enable_hgm_vma')) {
-        pr(k, `${hex(pfn)}: failed to enable HGM on eligible ${range}`);
+        pr(k, k.wording.rfc_enable_hgm_failed(hex(pfn), range));
         trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_enable_hgm_vma failed`);
         continue;
       }
@@ -327,17 +343,17 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
     const poisonedAddr = address + raw * PAGE_SIZE;
     const top = vma.mm.pt.offset(address, h.shift);
     if (top === undefined) {
-      pr(k, `${hex(pfn)}: failed to PT-walk with HGM on eligible ${range}`);
+      pr(k, k.wording.rfc_pt_walk_failed(hex(pfn), range));
       trace(k, () => `try_to_split_huge_mapping: ${range}: no page table to walk`);
       continue;
     }
     // Posted code: the walk starts at the hugepage's head address (kernel-semantics.md §8.9).
-    const fromHead = k.switches.rfc_posted_split_walk_from_head;
+    const fromHead = k.switches.memory_failure.rfc_split_walk === 'from_head';
     const slot = vma.mm.pt.descend(top, fromHead ? address : poisonedAddr);
     const covers = poisonedAddr >= slot.start && poisonedAddr < slot.start + 2 ** slot.shift;
     const r = !covers ? 0 : hugetlb_split_to_shift(vma, slot, poisonedAddr, PAGE_SHIFT, failFault(k, 'hugetlb_split_to_shift'));
     if (r !== 0) {
-      pr(k, `${hex(pfn)}: Failed to split huge mapping: vaddr=${hex(poisonedAddr)} in ${range}`);
+      pr(k, k.wording.rfc_split_failed(hex(pfn), hex(poisonedAddr), range));
       trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift(${hex(poisonedAddr)}, 4K) failed`);
       continue;
     }
@@ -351,35 +367,63 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
 /**
  * is_unmapping_successful() (RFC 4/7). Without the RFC: the folio is no longer mapped. With it, for a
  * page-cache hugetlb folio: every expected unmap happened. For anonymous and other folios the posted
- * code lacks the negation and reports them still mapped (switch rfc_posted_unmap_success_check).
+ * code lacks the negation and reports them still mapped (MemoryFailureSwitches.rfc_unmap_success_check).
  */
-function is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
-  return traced(k, () => 'is_unmapping_successful', () => is_unmapping_successful_untraced(k, folio, raw, pfn), String);
+function is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number, policy: UnmapPolicy): boolean {
+  return traced(k, () => 'is_unmapping_successful', () => policy.success(k, folio, raw, pfn), String);
 }
 
-/** is_unmapping_successful()'s work; is_unmapping_successful() records it as one traced call. */
-function is_unmapping_successful_untraced(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
+/** The folio is no longer mapped (page_mapped(), v6.1); `posted`: RFC 4/7's check without the negation. */
+function folio_unmapped_check(k: KernelState, folio: Folio, pfn: number, posted: boolean): boolean {
   const notMapped = !folio_mapped(folio);
-  if (!k.switches.rfc_pagesize_unmap || folio.mapping === null) {
-    const posted = k.switches.rfc_pagesize_unmap && k.switches.rfc_posted_unmap_success_check;
-    const ok = posted ? !notMapped : notMapped;
-    trace(k, () => `folio_mapped: ${!notMapped} (mapcount ${folio.mapcount}, sub-hugepage entries ${folio.subMapcount})${posted ? '; the posted check lacks the negation' : ''}`);
-    if (!ok) pr(k, `${hex(pfn)}: failed to unmap page (mapcount=${folio.mapcount})`);
-    return ok;
-  }
+  const ok = posted ? !notMapped : notMapped;
+  trace(k, () => `folio_mapped: ${!notMapped} (mapcount ${folio.mapcount}, sub-hugepage entries ${folio.subMapcount})${posted ? '; the posted check lacks the negation' : ''}`);
+  if (!ok) pr(k, k.wording.failed_to_unmap(hex(pfn), folio.mapcount));
+  return ok;
+}
+
+/** RFC 4/7 is_unmapping_successful(): for a page-cache folio, every expected unmap of the raw page happened. */
+function rfc_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
+  if (folio.mapping === null) return folio_unmapped_check(k, folio, pfn, k.switches.memory_failure.rfc_unmap_success_check === 'posted');
+  const notMapped = !folio_mapped(folio);
   const counts = folio.rawHwpUnmaps.get(raw);
   if (counts === undefined) {
     trace(k, () => `raw page ${raw} has no raw_hwp_page (list unreliable): folio_mapped ${!notMapped}`);
     return notMapped;
   }
   if (counts.nr_vmas_mapped !== counts.nr_expected_unmaps) {
-    pr(k, `${hex(pfn)}: mapped by ${counts.nr_vmas_mapped} VMAs but ${counts.nr_expected_unmaps} unmappings are expected`);
+    pr(k, k.wording.rfc_unmaps_expected(hex(pfn), counts.nr_vmas_mapped, counts.nr_expected_unmaps));
   }
   const ok = counts.nr_expected_unmaps === counts.nr_actual_unmaps;
   trace(k, () => `raw page ${raw}: nr_vmas_mapped ${counts.nr_vmas_mapped}, nr_expected_unmaps ${counts.nr_expected_unmaps}, nr_actual_unmaps ${counts.nr_actual_unmaps}`);
-  if (!ok) pr(k, `${hex(pfn)}: failed to unmap page (folio_mapcount=${folio.mapcount + folio.subMapcount})`);
+  if (!ok) pr(k, k.wording.rfc_failed_to_unmap(hex(pfn), folio.mapcount + folio.subMapcount));
   return ok;
 }
+
+/** How hwpoison_user_mappings() unmaps a poisoned folio: the steps one MemoryFailureSwitches.unmap value takes. */
+interface UnmapPolicy {
+  /** Before try_to_unmap(), under the i_mmap lock (RFC: try_to_split_huge_mapping()). */
+  readonly prepare: (k: KernelState, folio: Folio, raw: number, pfn: number) => void;
+  /** try_to_unmap() unmaps only listed raw pages' 4 KiB entries in this VMA. */
+  readonly selective: (vma: Vma, folio: Folio) => boolean;
+  /** is_unmapping_successful()'s rule. */
+  readonly success: (k: KernelState, folio: Folio, raw: number, pfn: number) => boolean;
+}
+
+const UNMAP: { readonly [M in MemoryFailureSwitches['unmap']]: UnmapPolicy } = {
+  // Upstream and HGM v2: every entry mapping the folio; success when nothing maps it.
+  whole_hugepage: {
+    prepare: () => undefined,
+    selective: () => false,
+    success: (k, folio, _raw, pfn) => folio_unmapped_check(k, folio, pfn, false),
+  },
+  // RFC 2/7, 4/7: split each eligible VMA to the raw page, unmap that entry, count the unmaps.
+  raw_page: {
+    prepare: try_to_split_huge_mapping,
+    selective: (vma, folio) => vma.shared && folio.mapping !== null,
+    success: rfc_unmapping_successful,
+  },
+};
 
 /**
  * hwpoison_user_mappings(): collect the processes to signal, unmap the folio everywhere, signal.
@@ -395,11 +439,12 @@ function hwpoison_user_mappings_untraced(k: KernelState, folio: Folio, pfn: numb
     trace(k, () => 'folio not mapped: nothing to collect or unmap');
     return true; // !page_mapped(): nobody is collected or signalled
   }
-  const tokill = collect_procs(k, folio, (flags & MF_ACTION_REQUIRED) !== 0);
   const raw = pfn - folio.pfn;
-  if (k.switches.rfc_pagesize_unmap) try_to_split_huge_mapping(k, folio, raw, pfn);
-  try_to_unmap(k, folio);
-  const unmapSuccess = is_unmapping_successful(k, folio, raw, pfn);
+  const tokill = collect_procs(k, folio, raw, (flags & MF_ACTION_REQUIRED) !== 0);
+  const policy = UNMAP[k.switches.memory_failure.unmap];
+  policy.prepare(k, folio, raw, pfn);
+  try_to_unmap(k, folio, policy);
+  const unmapSuccess = is_unmapping_successful(k, folio, raw, pfn, policy);
   const forcekill = folio.dirty || (flags & MF_MUST_KILL) !== 0 || !unmapSuccess;
   kill_procs(k, tokill, forcekill, !unmapSuccess, pfn, flags);
   return unmapSuccess;
@@ -409,7 +454,7 @@ function hwpoison_user_mappings_untraced(k: KernelState, folio: Folio, pfn: numb
  * __page_handle_poison(): dissolve the (now free) folio and take the raw page off the buddy allocator.
  * v6.1.192 carries the v6.10 rule (both steps must work; stable backport of 8cf360b9d6a8).
  */
-function __page_handle_poison(k: KernelState, folio: Folio): boolean {
+export function __page_handle_poison(k: KernelState, folio: Folio): boolean {
   if (!folio.freed || !folio.hstate.dissolve(folio)) {
     trace(k, () => `__page_handle_poison: folio ${folio.freed ? 'could not be dissolved' : 'is not free'}`);
     return false;
@@ -425,7 +470,7 @@ function __page_handle_poison(k: KernelState, folio: Folio): boolean {
  * refcount check (has_extra_refcount()).
  */
 function me_huge_page(k: KernelState, folio: Folio, pfn: number): MfResult {
-  return traced(k, () => 'me_huge_page', () => me_huge_page_untraced(k, folio, pfn), (r) => action_name[r]);
+  return traced(k, () => 'me_huge_page', () => me_huge_page_untraced(k, folio, pfn), (r) => k.wording.action_name[r]);
 }
 
 /** me_huge_page()'s work; me_huge_page() records it as one traced call. */
@@ -443,7 +488,7 @@ function me_huge_page_untraced(k: KernelState, folio: Folio, pfn: number): MfRes
     // Observed on 6.1.192: an anonymous 1 GiB folio is dissolved, yet the result is Failed (§10).
     const gigantic = folio.hstate.shift > 21;
     const handled = __page_handle_poison(k, folio);
-    const quirk = handled && gigantic && k.switches.gigantic_take_off_buddy_fails;
+    const quirk = handled && gigantic && k.switches.memory_failure.gigantic_take_off_buddy_fails;
     if (quirk) trace(k, () => 'gigantic_take_off_buddy_fails: the 1 GiB folio was dissolved, yet the result is Failed (observed on 6.1.192)');
     res = handled && !quirk ? 'MF_RECOVERED' : 'MF_FAILED';
   }
@@ -462,7 +507,7 @@ function has_extra_refcount(k: KernelState, folio: Folio, pfn: number, extraPins
   const count = folio.refcount - 1 - (extraPins ? 1 : 0);
   trace(k, () => `has_extra_refcount: refcount ${folio.refcount} - 1 (memory_failure)${extraPins ? ' - 1 (page cache)' : ''} = ${count}`);
   if (count <= 0) return false;
-  pr(k, `${hex(pfn)}: ${action_page_types.MF_MSG_HUGE} still referenced by ${count} users`);
+  pr(k, k.wording.still_referenced(hex(pfn), k.wording.action_page_types.MF_MSG_HUGE, count));
   return true;
 }
 
@@ -484,7 +529,7 @@ function identify_page_state(k: KernelState, folio: Folio, pfn: number): MfRet {
 /**
  * kill_accessing_process(): an already-poisoned page consumed under MF_ACTION_REQUIRED: find current's
  * entry for the folio (present or hwpoison, matched by head pfn) and send BUS_MCEERR_AR with the
- * hugepage start (v6.1..v6.18). Returns -EHWPOISON if it signalled, -EFAULT otherwise.
+ * address SignalSwitches.signal_addr picks (v6.1: the hugepage start; 6.12.117: the raw page). Returns -EHWPOISON if it signalled, -EFAULT otherwise.
  */
 function kill_accessing_process(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
   return traced(k, () => 'kill_accessing_process', () => kill_accessing_process_untraced(k, folio, pfn, flags), retText);
@@ -499,12 +544,36 @@ function kill_accessing_process_untraced(k: KernelState, folio: Folio, pfn: numb
       const e = leaf.entry;
       const hit = (e.kind === 'hwpoison' && e.pfn === folio.pfn) || (e.kind === 'present' && e.folio === folio);
       if (!hit) continue;
-      kill_proc(k, { thread: t, addr: alignDown(leaf.start, folio.size), sizeShift: folio.hstate.shift }, pfn, flags);
+      const addr = SIGNAL_ADDR[k.switches.signals.signal_addr](alignDown(leaf.start, folio.size), pfn - folio.pfn);
+      kill_proc(k, { thread: t, addr, sizeShift: folio.hstate.shift }, pfn, flags);
       return 'EHWPOISON';
     }
   }
   return 'EFAULT';
 }
+
+/**
+ * A raw page of a folio that is already poisoned, by MemoryFailureSwitches.already_poisoned (`samePage`:
+ * this raw page was listed before). Under MF_ACTION_REQUIRED the consumer is signalled
+ * (kill_accessing_process()); otherwise -EHWPOISON.
+ */
+const ALREADY_POISONED: {
+  readonly [M in MemoryFailureSwitches['already_poisoned']]: (k: KernelState, pfn: number, samePage: boolean, flags: number, killAccessing: () => MfRet) => MfRet
+} = {
+  // v6.1..v6.18: one pr_err, no action_result (a new raw page was counted when it was recorded).
+  log_only: (k, pfn, _samePage, flags, killAccessing) => {
+    pr(k, k.wording.already_poisoned(hex(pfn)));
+    trace(k, () => `already hardware poisoned${flags & MF_ACTION_REQUIRED ? '' : ': -EHWPOISON'}`);
+    return flags & MF_ACTION_REQUIRED ? killAccessing() : 'EHWPOISON';
+  },
+  // 6.12.117 (Jan-2026 hotfixes): a new raw page is a failed recovery of the huge page, counted; the same
+  // raw page again is "already poisoned page", not counted (action_result() skips that type).
+  action_result: (k, pfn, samePage, flags, killAccessing) => {
+    const res = flags & MF_ACTION_REQUIRED ? killAccessing() : 'EHWPOISON';
+    action_result(k, pfn, samePage ? 'MF_MSG_ALREADY_POISONED' : 'MF_MSG_HUGE', 'MF_FAILED');
+    return res;
+  },
+};
 
 /**
  * try_memory_failure_hugetlb(): the hugetlb branch of memory_failure(), v6.1 (§1.5).
@@ -522,11 +591,8 @@ function try_memory_failure_hugetlb_untraced(k: KernelState, folio: Folio, pfn: 
   const raw = pfn - folio.pfn;
   for (;;) {
     const res = __get_huge_page_for_hwpoison(k, folio, raw, flags);
-    if (res === 'already-poisoned') {
-      pr(k, `${hex(pfn)}: already hardware poisoned`);
-      trace(k, () => `already hardware poisoned${flags & MF_ACTION_REQUIRED ? '' : ': -EHWPOISON'}`);
-      if (flags & MF_ACTION_REQUIRED) return kill_accessing_process(k, folio, pfn, flags);
-      return 'EHWPOISON';
+    if (res === 'already-folio' || res === 'already-page') {
+      return ALREADY_POISONED[k.switches.memory_failure.already_poisoned](k, pfn, res === 'already-page', flags, () => kill_accessing_process(k, folio, pfn, flags));
     }
     if (res === 'busy') {
       if (!(flags & MF_NO_RETRY)) {
@@ -561,7 +627,7 @@ export function memory_failure(k: KernelState, pfn: number, flags: number): MfRe
 function memory_failure_untraced(k: KernelState, pfn: number, flags: number): MfRet {
   if (!k.memory_failure_recovery) {
     trace(k, () => 'vm.memory_failure_recovery=0: panic');
-    k.log.printk(`Kernel panic - not syncing: Memory failure on page ${lx(pfn)}`);
+    k.log.printk(k.wording.panic(lx(pfn)));
     panic(k);
     return 'EIO';
   }
@@ -569,9 +635,8 @@ function memory_failure_untraced(k: KernelState, pfn: number, flags: number): Mf
   const hugetlb = try_memory_failure_hugetlb(k, pfn, flags);
   if (hugetlb !== undefined) return hugetlb;
   if (k.rawPoisoned.has(pfn)) {
-    pr(k, `${hex(pfn)}: already hardware poisoned`);
-    trace(k, () => 'raw page of a dissolved folio: already hardware poisoned');
-    return 'EHWPOISON';
+    trace(k, () => 'raw page of a dissolved folio: PG_hwpoison already set');
+    return ALREADY_POISONED[k.switches.memory_failure.already_poisoned](k, pfn, true, flags & ~MF_ACTION_REQUIRED, () => 'EHWPOISON');
   }
   k.rawPoisoned.add(pfn);
   return action_result(k, pfn, 'MF_MSG_BUDDY', 'MF_RECOVERED');

@@ -4,7 +4,7 @@
 // Unlike Linux, mmap_base is fixed (no ASLR), so every run places mappings at the same addresses.
 import type { Hstate } from './hstate.js';
 import type { HugetlbFile, Inode } from './hugetlbfs.js';
-import type { SigbusAction, SigInfo } from './types.js';
+import type { SigbusAction, SigInfo, WaitStatus } from './types.js';
 import type { UffdCtx, UffdRegistration } from './userfaultfd.js';
 import { PageTable } from './pgtable.js';
 
@@ -126,6 +126,8 @@ export type OpenFile = HugetlbFile | UffdCtx;
 
 export class Process {
   alive = true;
+  /** How it ended, as waitpid(2) reports it (kernel/exit.c: do_exit()'s code); undefined while alive. */
+  waitStatus: WaitStatus | undefined;
   readonly threads = new Map<number, Thread>();
   readonly fds = new Map<number, OpenFile>();
   /**

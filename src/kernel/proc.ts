@@ -1,14 +1,16 @@
 // /proc views of an mm: smaps hugetlb fields and pagemap bits.
 // Linux: fs/proc/task_mmu.c (smaps_hugetlb_range(), pagemap_hugetlb_range()), v6.1;
 // Documentation/admin-guide/mm/pagemap.rst. A mapped hugetlb entry counts as Shared_Hugetlb when the
-// folio's mapcount is 2 or more, else Private_Hugetlb — even in a MAP_SHARED mapping.
-// TODO confirm: hwpoison entries are not pfn swap entries in 6.1, so smaps does not count them
-// (kernel-semantics.md §9, open question 4).
+// folio's mapcount is 2 or more, else Private_Hugetlb — even in a MAP_SHARED mapping. A hwpoison entry
+// counts too, by the mapcount of the folio it names: after a poison Private_Hugetlb stays at the mapped
+// hugepages (observed on 6.1.192; answers kernel-semantics.md §9 open question 4 for 6.1). The HGM
+// per-level fields count present entries only.
 import type { Folio } from './folio.js';
-import { rmap_walk } from './hugetlb.js';
+import { rmap_walk } from './rmap.js';
 import type { Mm } from './mm.js';
-import { sizeOfShift, slotEntry } from './pgtable.js';
+import { alignDown, sizeOfShift, slotEntry } from './pgtable.js';
 import type { PagemapEntry, SmapsInfo } from './types.js';
+import type { ProcSwitches } from './profiles.js';
 import { PAGE_SIZE } from './uapi.js';
 
 /**
@@ -27,7 +29,17 @@ function subpageMapcount(folio: Folio, raw: number): number {
   return n;
 }
 
-export function smaps(mm: Mm, addr: number, hgm: boolean): SmapsInfo | null {
+/** smaps_hugetlb_range() summed over the VMA at addr; folioOfPfn names the folio a hwpoison entry holds. */
+/**
+ * Whether smaps_hugetlb_range() counts a non-present entry holding a folio (hwpoison) as shared, by
+ * ProcSwitches.smaps_nonpresent: by the raw page's mapcount (v6.1) or always (v6.11+).
+ */
+const NONPRESENT_SHARED: { readonly [M in ProcSwitches['smaps_nonpresent']]: (folio: Folio | undefined, raw: number) => boolean } = {
+  by_mapcount: (folio, raw) => folio !== undefined && subpageMapcount(folio, raw) >= 2,
+  shared: () => true,
+};
+
+export function smaps(mm: Mm, addr: number, hgm: boolean, sw: ProcSwitches, folioOfPfn: (pfn: number) => Folio | undefined): SmapsInfo | null {
   const vma = mm.findVma(addr);
   if (vma === undefined) return null;
   let shared = 0;
@@ -35,8 +47,15 @@ export function smaps(mm: Mm, addr: number, hgm: boolean): SmapsInfo | null {
   const perLevel = new Map<number, number>([[30, 0], [21, 0], [12, 0]]);
   for (const leaf of mm.pt.leaves(vma.start, vma.end)) {
     const e = leaf.entry;
-    if (e.kind !== 'present') continue;
     const size = sizeOfShift(leaf.shift);
+    if (e.kind === 'hwpoison') {
+      const folio = folioOfPfn(e.pfn);
+      const raw = folio === undefined ? 0 : (leaf.start - alignDown(leaf.start, folio.size)) / PAGE_SIZE;
+      if (NONPRESENT_SHARED[sw.smaps_nonpresent](folio, raw)) shared += size;
+      else priv += size;
+      continue;
+    }
+    if (e.kind !== 'present') continue;
     if (subpageMapcount(e.folio, e.subpage) >= 2) shared += size;
     else priv += size;
     perLevel.set(leaf.shift, (perLevel.get(leaf.shift) ?? 0) + size);

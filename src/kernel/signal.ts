@@ -8,7 +8,7 @@ import type { Process, Thread } from './mm.js';
 import type { KernelState } from './state.js';
 import { hex } from './printk.js';
 import { trace } from './trace.js';
-import type { SiCode, SigInfo, SignalEvent } from './types.js';
+import type { SiCode, SigInfo, SigNo, SignalEvent } from './types.js';
 
 const DROPPED_WHY = ' (legacy_queue: a SIGBUS is already pending)';
 
@@ -26,7 +26,7 @@ function send(k: KernelState, sender: string, t: Thread, info: SigInfo, how: 'fo
   }
   if (info.signo === 'SIGKILL') {
     record('killed');
-    killProcess(t.process);
+    killProcess(t.process, 'SIGKILL');
     return;
   }
   const action = t.process.sigbus;
@@ -34,7 +34,7 @@ function send(k: KernelState, sender: string, t: Thread, info: SigInfo, how: 'fo
   // the default action, which kills the process.
   if (how === 'forced' && (t.sigbusBlocked || action === 'ignore')) {
     record('killed');
-    killProcess(t.process);
+    killProcess(t.process, 'SIGBUS');
     return;
   }
   if (action === 'ignore') {
@@ -53,14 +53,16 @@ function send(k: KernelState, sender: string, t: Thread, info: SigInfo, how: 'fo
   }
   if (action === 'default') {
     record('killed');
-    killProcess(t.process);
+    killProcess(t.process, 'SIGBUS');
     return;
   }
   t.exitOnDelivery = action === 'exit_thread';
   record(action === 'exit_thread' ? 'thread-exited' : 'delivered');
 }
 
-function killProcess(p: Process): void {
+/** The process dies of `signo` (its default action, do_group_exit() with the signal as the code). */
+function killProcess(p: Process, signo: SigNo): void {
+  if (p.alive) p.waitStatus = { signaled: signo };
   p.alive = false;
   for (const th of p.threads.values()) th.alive = false;
 }
@@ -74,7 +76,10 @@ export function exitThread(t: Thread): void {
   if (t.tid !== p.pid) p.threads.delete(t.tid);
   let anyAlive = false;
   for (const th of p.threads.values()) if (th.alive) anyAlive = true;
-  if (!anyAlive) p.alive = false;
+  if (!anyAlive) {
+    if (p.alive) p.waitStatus = { exited: 0 };
+    p.alive = false;
+  }
 }
 
 /** force_sig_mceerr(): BUS_MCEERR_AR to the current thread; cannot be blocked. */
@@ -118,7 +123,7 @@ export function unblockSigbus(k: KernelState, t: Thread): void {
   const action = t.process.sigbus;
   if (action === 'default') {
     k.signals.push({ pid: t.process.pid, tid: t.tid, info: t.pendingInfo ?? { signo: 'SIGBUS', si_code: 'SI_KERNEL', si_addr: 0, si_addr_lsb: 0 }, how: 'queued', outcome: 'killed' });
-    killProcess(t.process);
+    killProcess(t.process, 'SIGBUS');
     return;
   }
   t.exitOnDelivery = action === 'exit_thread';

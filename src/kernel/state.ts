@@ -4,12 +4,16 @@ import type { Folio } from './folio.js';
 import type { Hstate } from './hstate.js';
 import type { Process, Thread } from './mm.js';
 import type { KernelLog } from './printk.js';
-import type { Switches } from './profiles.js';
+import type { KernelSwitches } from './profiles.js';
 import type { KernelTrace } from './trace.js';
 import type { SignalEvent } from './types.js';
+import type { Wording } from './wording.js';
 
 export interface KernelState {
-  readonly switches: Switches;
+  /** The profile's per-subsystem switch records. */
+  readonly switches: KernelSwitches;
+  /** The dmesg wording table the profile names (switches.wording), resolved at boot. */
+  readonly wording: Wording;
   /** hstates[], ordered by hstate index. */
   readonly hstates: readonly Hstate[];
   readonly defaultHstate: Hstate;

@@ -8,16 +8,19 @@ import { copy_process } from './fork.js';
 import { hugetlbfs_fallocate, hugetlbfs_read_iter, HugetlbFile } from './hugetlbfs.js';
 import { hard_offline_page_store, hwpoison_inject, kill_me_maybe } from './hwpoison-inject.js';
 import { do_madvise, fdOf } from './madvise.js';
+import { soft_offline_page_store } from './soft-offline.js';
 import type { Process, Thread } from './mm.js';
 import { close, do_munmap, ftruncate, memfd_create, mmap } from './mmap.js';
 import { deliverPending, unblockSigbus } from './signal.js';
 import type { KernelState } from './state.js';
 import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import type { AccessResult, Errno, SigbusAction, SysRet, TaskRef, UffdEvent } from './types.js';
-import { PAGE_SIZE, type McePolicy, type UffdFeature, type UffdRegisterMode } from './uapi.js';
+import { PAGE_SIZE, SEEK, type McePolicy } from './uapi.js';
+import type { UffdFeature, UffdRegisterMode } from '../abi/index.js';
 import {
-  mcopy_continue, mwriteprotect_range, sys_userfaultfd, userfaultfd_api, userfaultfd_read, userfaultfd_register,
+  mcopy_continue, mfill_atomic_poison, mwriteprotect_range, sys_userfaultfd, userfaultfd_api, userfaultfd_read, userfaultfd_register,
   userfaultfd_unregister, UffdCtx,
+  type UffdioPoisonRet,
 } from './userfaultfd.js';
 
 export type SysctlName = 'vm.memory_failure_early_kill' | 'vm.memory_failure_recovery' | 'vm.nr_hugepages';
@@ -109,6 +112,14 @@ export class Syscalls {
     });
   }
 
+  /**
+   * prctl(PR_MCE_KILL_GET) (kernel/sys.c): PR_MCE_KILL_EARLY (1) or PR_MCE_KILL_LATE (0) when the thread
+   * set a policy (PF_MCE_PROCESS), else PR_MCE_KILL_DEFAULT (2).
+   */
+  prctl_mce_kill_get(task: TaskRef): SysRet {
+    return this.enter(task, (t) => ({ ok: true, value: t.mceProcess ? (t.mceEarly ? 1 : 0) : 2 }));
+  }
+
   /** sysctl vm.*: memory_failure_early_kill, memory_failure_recovery, nr_hugepages (of the default hstate). */
   sysctl(name: SysctlName, value: number): SysRet {
     if (!Number.isInteger(value) || value < 0) return { ok: false, errno: 'EINVAL' };
@@ -144,6 +155,11 @@ export class Syscalls {
     return this.enter(task, () => hard_offline_page_store(this.k, phys));
   }
 
+  /** echo TEXT > /sys/devices/system/memory/soft_offline_page (a physical address): the bytes written, or the error. */
+  soft_offline_page(task: TaskRef, text: string): SysRet {
+    return this.enter(task, () => soft_offline_page_store(this.k, text));
+  }
+
   /**
    * The thread's load at addr consumes an uncorrected error: the load first needs a present entry
    * (a fault may end in its own SIGBUS), then the MCE handler runs kill_me_maybe() on return to user.
@@ -167,10 +183,41 @@ export class Syscalls {
       const f = p.fds.get(fd);
       if (f === undefined) return { ok: false, errno: 'EBADF' };
       if (!(f instanceof HugetlbFile) || count < 0 || (offset ?? 0) < 0) return { ok: false, errno: 'EINVAL' };
-      const r = hugetlbfs_read_iter(f.inode, offset ?? f.pos, count);
+      const r = hugetlbfs_read_iter(this.k.switches.hugetlbfs, f.inode, offset ?? f.pos, count);
       if (r === 'EIO') return { ok: false, errno: 'EIO' }; // ksys_read() leaves f_pos alone on error
       if (offset === undefined) f.pos += r;
       return { ok: true, value: r };
+    });
+  }
+
+  /**
+   * lseek(fd, offset, whence): hugetlbfs_file_operations uses default_llseek (fs/read_write.c): SEEK_END
+   * and SEEK_CUR add i_size or f_pos, SEEK_DATA/SEEK_HOLE see the whole file as data (-ENXIO at or past
+   * i_size), a negative result is -EINVAL; ksys_lseek() refuses a whence above SEEK_MAX.
+   */
+  lseek(task: TaskRef, fd: number, offset: number, whence: number): SysRet {
+    return this.enter(task, (_t, p) => {
+      const f = p.fds.get(fd);
+      if (f === undefined) return { ok: false, errno: 'EBADF' };
+      if (!(f instanceof HugetlbFile)) return { ok: false, errno: 'ESPIPE' };
+      let pos: number;
+      switch (whence) {
+        case SEEK.SEEK_SET: pos = offset; break;
+        case SEEK.SEEK_CUR: pos = f.pos + offset; break;
+        case SEEK.SEEK_END: pos = f.inode.size + offset; break;
+        case SEEK.SEEK_DATA:
+          if (offset >= f.inode.size) return { ok: false, errno: 'ENXIO' };
+          pos = offset;
+          break;
+        case SEEK.SEEK_HOLE:
+          if (offset >= f.inode.size) return { ok: false, errno: 'ENXIO' };
+          pos = f.inode.size;
+          break;
+        default: return { ok: false, errno: 'EINVAL' };
+      }
+      if (pos < 0 || !Number.isSafeInteger(pos)) return { ok: false, errno: 'EINVAL' };
+      f.pos = pos;
+      return { ok: true, value: pos };
     });
   }
 
@@ -202,7 +249,7 @@ export class Syscalls {
 
   /** UFFDIO_REGISTER [addr, addr+len) with modes. */
   uffdio_register(task: TaskRef, uffd: number, addr: number, len: number, modes: readonly UffdRegisterMode[]): SysRet {
-    return this.enter(task, (_t, p) => userfaultfd_register(p, uffd, addr, len, modes));
+    return this.enter(task, (_t, p) => userfaultfd_register(this.k, p, uffd, addr, len, modes));
   }
 
   /** UFFDIO_UNREGISTER. */
@@ -216,6 +263,11 @@ export class Syscalls {
   }
 
   /** UFFDIO_WRITEPROTECT [addr, addr+len), wp on or off. */
+  /** ioctl(uffd, UFFDIO_POISON, {range}): the return and what it wrote to `updated`. */
+  uffdio_poison(task: TaskRef, uffd: number, addr: number, len: number): UffdioPoisonRet {
+    return this.enter(task, (_t, p) => mfill_atomic_poison(this.k, p, uffd, addr, len));
+  }
+
   uffdio_writeprotect(task: TaskRef, uffd: number, addr: number, len: number, wp: boolean): SysRet {
     return this.enter(task, (_t, p) => mwriteprotect_range(p, uffd, addr, len, wp));
   }

@@ -1,10 +1,10 @@
 // Public result types of the kernel model: what a syscall, a fault or an injector hands back.
 // Compare Linux's uapi headers: errno names, si_code names and flag names are kept verbatim.
-// Nothing here is imported from outside src/kernel.
+// Errno names are the project's vocabulary (src/abi ERRNO_NAMES).
+import type { ErrnoName, UffdRangeIoctl } from '../abi/index.js';
 
-export type Errno =
-  | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EFAULT' | 'EBUSY'
-  | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
+/** An errno name, as the model returns it. */
+export type Errno = ErrnoName;
 
 /**
  * A syscall's outcome: the value it returned, or the errno (the C library's -1 + errno). `blocked`:
@@ -13,11 +13,19 @@ export type Errno =
  * return if a signal interrupted the wait.
  */
 export type SysRet =
-  | { readonly ok: true; readonly value: number }
+  | {
+    readonly ok: true;
+    readonly value: number;
+    /** What the call wrote into its argument struct besides the return (uffdio_register.ioctls). */
+    readonly out?: { readonly ioctls?: readonly UffdRangeIoctl[] };
+  }
   | { readonly ok: false; readonly errno: Errno; readonly blocked?: { readonly uffd: number } };
 
 export type SiCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO' | 'SEGV_MAPERR' | 'SI_KERNEL';
 export type SigNo = 'SIGBUS' | 'SIGSEGV' | 'SIGKILL';
+
+/** What waitpid(2) reports for a dead process: WIFEXITED with WEXITSTATUS, or WIFSIGNALED with WTERMSIG. */
+export type WaitStatus = { readonly exited: number } | { readonly signaled: SigNo };
 
 /** What a handler installed with SA_SIGINFO would see. */
 export interface SigInfo {

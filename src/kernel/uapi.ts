@@ -54,11 +54,13 @@ export function flagNames(table: Readonly<Record<string, number>>, value: number
 // include/uapi/linux/falloc.h
 export const FALLOC = { FALLOC_FL_KEEP_SIZE: 0x01, FALLOC_FL_PUNCH_HOLE: 0x02 } as const;
 
+// include/uapi/linux/fs.h: lseek(2) whence
+export const SEEK = { SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2, SEEK_DATA: 3, SEEK_HOLE: 4 } as const;
+
 // include/uapi/linux/prctl.h: prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY | PR_MCE_KILL_LATE)
 export const PR_MCE_KILL = 33;
 export type McePolicy = 'early' | 'late' | 'clear';
 
 // include/uapi/linux/userfaultfd.h (feature and mode names without their prefixes in scenarios)
 export const UFFD_API = 0xaa;
-export type UffdFeature = 'EVENT_FORK' | 'MISSING_HUGETLBFS' | 'MISSING_SHMEM' | 'SIGBUS' | 'EXACT_ADDRESS' | 'MINOR_HUGETLBFS' | 'PAGEFAULT_FLAG_WP' | 'WP_HUGETLBFS_SHMEM' | 'WP_UNPOPULATED' | 'THREAD_ID';
-export type UffdRegisterMode = 'MISSING' | 'WP' | 'MINOR';
+// The feature and mode names are the project's vocabulary: src/abi (UFFD_FEATURES, UFFD_MODES).

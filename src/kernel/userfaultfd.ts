@@ -4,15 +4,19 @@
 // mwriteprotect_range()), mm/hugetlb.c (hugetlb_mcopy_atomic_pte(), hugetlb_change_protection());
 // kernel-semantics.md §5 and the 6.1 observations of §10 (markers on never-populated ranges, EIO from
 // CONTINUE on a poisoned folio, WP_UNPOPULATED not offered).
-// Left out: UFFDIO_COPY/ZEROPAGE, EVENT_REMAP/REMOVE/UNMAP, THREAD_ID values, a fork that blocks on an
-// unread FORK event (HGM issue).
-import { hugetlb_add_rmap, type VmFault } from './hugetlb.js';
+// UFFDIO_API offers what UserfaultfdSwitches.api_features lists (src/abi UFFD_API_FEATURES); a fork
+// that waits for an unread FORK event is reported blocked by the syscall layer (syscalls.ts fork()).
+// Left out: UFFDIO_COPY/ZEROPAGE/POISON, EVENT_REMAP/REMOVE/UNMAP, THREAD_ID values.
+import type { VmFault } from './hugetlb.js';
+import { hugetlb_add_rmap } from './rmap.js';
 import type { Mm, Process, Vma } from './mm.js';
 import { hgmShifts } from './hgm.js';
 import { setSlot, slotEntry, type Entry, type Slot } from './pgtable.js';
 import type { KernelState } from './state.js';
 import type { Errno, SysRet, UffdEvent } from './types.js';
-import { PAGE_SIZE, UFFD_API, type UffdFeature, type UffdRegisterMode } from './uapi.js';
+import { ERRNO_VALUE, type UffdRangeIoctl } from '../abi/index.js';
+import { PAGE_SIZE, UFFD_API } from './uapi.js';
+import type { UffdFeature, UffdRegisterMode } from '../abi/index.js';
 
 /** struct userfaultfd_ctx. */
 export class UffdCtx {
@@ -54,7 +58,8 @@ export function userfaultfd_api(k: KernelState, p: Process, fd: number, features
   const ctx = ctxOf(p, fd);
   if (typeof ctx === 'string') return fail(ctx);
   if (ctx.apiDone) return fail('EINVAL');
-  if (features.some((f) => !k.switches.uffd_features.includes(f))) return fail('EINVAL');
+  const offered = k.switches.userfaultfd.api_features;
+  if (features.some((f) => !offered.includes(f))) return fail('EINVAL');
   ctx.apiDone = true;
   for (const f of features) ctx.features.add(f);
   return { ok: true, value: UFFD_API };
@@ -74,8 +79,13 @@ function vmasCovering(mm: Mm, start: number, end: number): Vma[] | undefined {
   return pos >= end ? vmas : undefined;
 }
 
-/** UFFDIO_REGISTER: hugetlb ranges must start and end on hugepage boundaries. */
-export function userfaultfd_register(p: Process, fd: number, start: number, len: number, modes: readonly UffdRegisterMode[]): SysRet {
+/**
+ * UFFDIO_REGISTER: hugetlb ranges must start and end on hugepage boundaries. uffdio_register.ioctls:
+ * UFFD_API_RANGE_IOCTLS_BASIC for hugetlb (WAKE, COPY, WRITEPROTECT, CONTINUE, and POISON where the kernel
+ * has it), WRITEPROTECT only with MODE_WP and CONTINUE only with MODE_MINOR (fs/userfaultfd.c
+ * userfaultfd_register(); include/uapi/linux/userfaultfd.h). POISON came with UFFD_FEATURE_POISON (v6.6).
+ */
+export function userfaultfd_register(k: KernelState, p: Process, fd: number, start: number, len: number, modes: readonly UffdRegisterMode[]): SysRet {
   const ctx = ctxOf(p, fd);
   if (typeof ctx === 'string') return fail(ctx);
   if (!ctx.apiDone || modes.length === 0 || !validRange(start, len)) return fail('EINVAL');
@@ -90,7 +100,11 @@ export function userfaultfd_register(p: Process, fd: number, start: number, len:
   // Unlike Linux, a VMA is not split at the range's ends: the registration applies to the whole VMA
   // when the range covers only part of it (scenarios register whole mappings).
   for (const v of vmas) v.uffd = { ctx, modes: new Set(modes) };
-  return { ok: true, value: 0 };
+  const ioctls: UffdRangeIoctl[] = ['WAKE', 'COPY'];
+  if (modes.includes('WP')) ioctls.push('WRITEPROTECT');
+  if (modes.includes('MINOR')) ioctls.push('CONTINUE');
+  if (k.switches.userfaultfd.api_features.includes('POISON')) ioctls.push('POISON');
+  return { ok: true, value: 0, out: { ioctls } };
 }
 
 export function userfaultfd_unregister(p: Process, fd: number, start: number, len: number): SysRet {
@@ -112,6 +126,46 @@ export function userfaultfd_unregister(p: Process, fd: number, start: number, le
     v.uffd = null;
   }
   return OK;
+}
+
+/** What UFFDIO_POISON returns, and what it wrote to uffdio_poison.updated (0 when it wrote nothing). */
+export interface UffdioPoisonRet {
+  readonly ret: SysRet;
+  readonly updated: number;
+}
+
+/**
+ * UFFDIO_POISON (fs/userfaultfd.c:userfaultfd_poison() => mm/userfaultfd.c:mfill_atomic_poison() =>
+ * mm/hugetlb.c:hugetlb_mfill_atomic_pte(), v6.6+, 8a13897fb0da): install a PTE_MARKER_POISONED in each
+ * hugepage-sized none entry of a registered range. The ioctl came with UFFD_FEATURE_POISON, so a kernel
+ * that does not offer the feature does not know the ioctl (-EINVAL). validate_range() fails before
+ * `updated` is written; every later outcome is written there: bytes poisoned, or the -errno. A
+ * hugetlb range must be hugepage aligned; any entry already there (present, hwpoison, even a marker)
+ * is -EEXIST; a partial success returns -EAGAIN with the bytes done. No folio, counter or log changes.
+ */
+export function mfill_atomic_poison(k: KernelState, p: Process, fd: number, start: number, len: number): UffdioPoisonRet {
+  const unwritten = (errno: Errno): UffdioPoisonRet => ({ ret: fail(errno), updated: 0 });
+  const written = (errno: Errno): UffdioPoisonRet => ({ ret: fail(errno), updated: -ERRNO_VALUE[errno] });
+  if (!k.switches.userfaultfd.api_features.includes('POISON')) return unwritten('EINVAL');
+  const ctx = ctxOf(p, fd);
+  if (typeof ctx === 'string') return unwritten(ctx);
+  if (!validRange(start, len)) return unwritten('EINVAL');
+  const vma = p.mm.findVma(start);
+  // mfill_atomic() => find_dst_vma(): the range must lie in one VMA registered with this context.
+  if (vma === undefined || start + len > vma.end || vma.uffd?.ctx !== ctx) return written('ENOENT');
+  const h = vma.hstate;
+  if (start % h.size !== 0 || len % h.size !== 0) return written('EINVAL');
+  let done = 0;
+  for (let addr = start; addr < start + len; addr += h.size) {
+    const slot = p.mm.pt.alloc(addr, h.shift);
+    if (slot.shift !== h.shift || slotEntry(slot) !== undefined) {
+      // Don't overwrite any existing entry, even a marker.
+      return done === 0 ? written('EEXIST') : { ret: fail('EAGAIN'), updated: done };
+    }
+    setSlot(slot, { kind: 'marker', uffdWp: false, poisoned: true });
+    done += h.size;
+  }
+  return { ret: OK, updated: done };
 }
 
 /**

@@ -4,7 +4,7 @@
 // Linux: fs/proc/meminfo.c, fs/proc/task_mmu.c (smaps, pagemap), mm/hugetlb.c's sysfs attributes,
 // mm/memory-failure.c's per-node stats, kernel/printk; compare gVisor's pkg/sentry/mm/procfs.go.
 import type { Folio } from './folio.js';
-import { rmap_walk } from './hugetlb.js';
+import { rmap_walk } from './rmap.js';
 import { ANON_HUGEPAGE, HugetlbFile } from './hugetlbfs.js';
 import { checkInvariants, type Violation } from './invariants.js';
 import type { Mm, Process } from './mm.js';
@@ -164,7 +164,7 @@ export class Views {
       ...folioInfo(f),
       subMapcount: f.subMapcount,
       // struct raw_hwp_page carries the counters only with the RFC (3/7).
-      rawHwpUnmaps: this.k.switches.rfc_pagesize_unmap ? [...f.rawHwpUnmaps].map(([raw, c]) => ({ raw, ...c })) : [],
+      rawHwpUnmaps: this.k.switches.memory_failure.unmap === 'raw_page' ? [...f.rawHwpUnmaps].map(([raw, c]) => ({ raw, ...c })) : [],
       free: f.freed,
       dissolved: f.dissolved,
     };
@@ -221,7 +221,7 @@ export class Views {
 
   /** /proc/PID/smaps of the VMA containing addr; null when none. */
   smaps(task: TaskRef, addr: number): SmapsInfo | null {
-    return smaps(this.mm(task), addr, this.k.switches.hgm);
+    return smaps(this.mm(task), addr, this.k.switches.fault.granularity === 'hgm', this.k.switches.proc, this.k.folioOfPfn);
   }
 
   /** /proc/PID/pagemap for the 4 KiB page at addr. */
@@ -231,7 +231,7 @@ export class Views {
 
   /** Per-node memory-failure stats; null on kernels without them (the sysfs files do not exist). */
   mfStats(): MfStats | null {
-    return this.k.switches.per_node_mf_stats ? { ...this.k.mfStats } : null;
+    return this.k.switches.memory_failure.per_node_mf_stats ? { ...this.k.mfStats } : null;
   }
 
   /**

@@ -19,6 +19,7 @@ export const STRERROR: { readonly [E in Errno]: string } = {
   ENODEV: 'No such device',
   EINVAL: 'Invalid argument',
   ENOSPC: 'No space left on device',
+  ESPIPE: 'Illegal seek',
   ENOSYS: 'Function not implemented',
   EOPNOTSUPP: 'Operation not supported',
   EHWPOISON: 'Memory page has hardware error',

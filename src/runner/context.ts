@@ -29,6 +29,8 @@ export interface StepContext {
   signalsOf(name: string): readonly SignalEvent[];
   /** Whether process `name` is alive (undefined: no such process, its fork failed). */
   processAlive(name: string): boolean | undefined;
+  /** The pid of process `name` (undefined: no such process, its fork failed). */
+  processPid(name: string): number | undefined;
   /** The run's hugepage size in bytes. */
   readonly hugepagesz: number;
   value(e: Expr): Value;
@@ -69,6 +71,8 @@ export interface StepOutcome {
   readonly fail?: string;
   /** uffd_read: the message read. */
   readonly uffdEvent?: UffdEvent;
+  /** uffdio_poison: what the ioctl wrote to `updated` (bytes, or -errno). */
+  readonly updated?: number;
   /** A construct the model does not handle yet: the run stops with UNSUPPORTED at the step (exit 65). */
   readonly unsupported?: string;
 }

@@ -7,7 +7,7 @@ import { Kernel } from '../kernel/index.js';
 import type { FolioInfo, MfStats, PtRun, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
 import { errorAt, MAIN, STEPS } from '../scenario/index.js';
 import type {
-  Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
+  CallStep, Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
 } from '../scenario/index.js';
 import { bootFaults, bootProfile, switchChanges } from './boot.js';
 import { blockedOn, type NamedMapping, type StepContext, type StepOutcome } from './context.js';
@@ -165,7 +165,7 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
       // HardwareCorrupted and poisoned folios carry over, mappings and fds do not.
       const task = kernel.spawn();
       const showStep = show !== undefined && i === last ? show.step : undefined;
-      const run = new TestRun(scenario, kernel, task, size, new Scope(fileScope), opts, budget, showStep);
+      const run = new TestRun(scenario, kernel, task, { size, profile: profileName }, new Scope(fileScope), opts, budget, showStep);
       const done = run.run(test);
       budget.spent += run.spent;
       if (show !== undefined && i === last) show.take(run.showState(profileName, test.name, done));
@@ -198,6 +198,11 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
 }
 
 /** One test on the stream's kernel: its scope, its output, what it poisoned and what it was sent. */
+/** A step's `when:`: every condition it names holds for this stream. */
+function whenHolds(when: NonNullable<CallStep['when']>, size: HugepageSize, profile: ProfileName): boolean {
+  return (when.hugepagesz?.includes(size) ?? true) && (when.profile?.includes(profile) ?? true);
+}
+
 class TestRun implements StepContext, EvalEnv {
   /** Process `main`, thread `main`: where the test starts. */
   readonly main: TaskRef;
@@ -227,12 +232,15 @@ class TestRun implements StepContext, EvalEnv {
   private stoppedForShow = false;
 
   readonly hugepagesz: number;
+  private readonly size: HugepageSize;
+  private readonly profile: ProfileName;
 
   constructor(
     scenario: Scenario,
     readonly kernel: Kernel,
     task: TaskRef,
-    private readonly size: HugepageSize,
+    /** The stream's hugepage size and profile (what `when:` selects on). */
+    stream: { readonly size: HugepageSize; readonly profile: ProfileName },
     scope: Scope,
     private readonly opts: RunOptions,
     /** The stream's budget, with what the tests before this one spent. */
@@ -240,10 +248,12 @@ class TestRun implements StepContext, EvalEnv {
     /** `show` on this test: stop after this -v step index (null: run to the end); undefined: not shown. */
     private readonly showStep?: number | null,
   ) {
+    this.size = stream.size;
+    this.profile = stream.profile;
     this.main = task;
     this.processes = new Processes(kernel, task);
     this.acting = { task, process: this.processes.get(MAIN) as ProcessEntry, label: MAIN };
-    this.hugepagesz = HUGEPAGE_BYTES[size];
+    this.hugepagesz = HUGEPAGE_BYTES[stream.size];
     this.scope = scope;
     this.file = scenario.file;
     this.text = scenario.text;
@@ -319,6 +329,9 @@ class TestRun implements StepContext, EvalEnv {
   signalsOf(name: string): readonly SignalEvent[] {
     const pid = this.processes.get(name)?.main.pid;
     return this.signals.filter((ev) => ev.pid === pid);
+  }
+  processPid(name: string): number | undefined {
+    return this.processes.get(name)?.main.pid;
   }
   processAlive(name: string): boolean | undefined {
     const p = this.processes.get(name);
@@ -483,7 +496,7 @@ class TestRun implements StepContext, EvalEnv {
           break;
         }
         case 'call': {
-          if (step.when !== undefined && !step.when.hugepagesz.includes(this.size)) break;
+          if (step.when !== undefined && !whenHolds(step.when, this.size, this.profile)) break;
           this.tick(step);
           const stop = this.runCall(step);
           if (stop) return stop;

@@ -1,7 +1,8 @@
 // A call step's own `expect:`: compares what the kernel returned during the step (value or errno, the
 // SIGBUS raised in the acting thread, the byte read) with what the scenario says.
 
-import type { SigInfo } from '../kernel/index.js';
+import { ERRNO_VALUE, UFFD_RANGE_IOCTLS, type UffdRangeIoctl } from '../abi/index.js';
+import type { Errno, SigInfo } from '../kernel/index.js';
 import type { StepExpect } from '../scenario/index.js';
 import { blockedOn, type StepContext, type StepOutcome } from './context.js';
 import { hex } from './eval.js';
@@ -31,9 +32,26 @@ export function compareStepExpect(ctx: StepContext, e: StepExpect, o: StepOutcom
     const have = o.uffdEvent?.event === 'PAGEFAULT' ? ctx.fmtAddr(o.uffdEvent.address) : '-';
     fields.push(['address', ctx.fmtAddr(ctx.num(e.address)), have]);
   }
+  if (e.ioctls !== undefined) {
+    const have = o.ret?.ok === true ? o.ret.out?.ioctls : undefined;
+    fields.push(['ioctls', ioctlsText(e.ioctls), have === undefined ? '-' : ioctlsText(have)]);
+  }
+  if (e.updated !== undefined) fields.push(['updated', String(ctx.num(e.updated)), o.updated === undefined ? '-' : String(o.updated)]);
+  if (e.updated_errno !== undefined) fields.push(['updated', `-${e.updated_errno}`, o.updated === undefined ? '-' : updatedText(o.updated)]);
   if (fields.every(([, want, have]) => want === have)) return null;
   return {
     expected: fields.map(([k, want]) => `${k}=${want}`).join(' '),
     actual: fields.map(([k, , have]) => `${k}=${have}`).join(' '),
   };
+}
+
+/** `updated` as the expectation spells a -errno (`-EEXIST`), or its number. */
+function updatedText(updated: number): string {
+  const name = (Object.keys(ERRNO_VALUE) as Errno[]).find((e) => -ERRNO_VALUE[e] === updated);
+  return name === undefined ? String(updated) : `-${name}`;
+}
+
+/** A set of range ioctls in their bit order (include/uapi/linux/userfaultfd.h), for comparison and text. */
+function ioctlsText(ioctls: readonly UffdRangeIoctl[]): string {
+  return `[${UFFD_RANGE_IOCTLS.filter((i) => ioctls.includes(i)).join(',')}]`;
 }

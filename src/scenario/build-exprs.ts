@@ -98,6 +98,9 @@ export class ExprBuilder {
       blocked: raw.blocked as boolean | undefined,
       event: raw.event as StepExpect['event'],
       address: e('address'),
+      ioctls: raw.ioctls as StepExpect['ioctls'],
+      updated: e('updated'),
+      updated_errno: raw.updated_errno as StepExpect['updated_errno'],
     });
   }
 

@@ -9,8 +9,9 @@ import { MAIN, MAX_NR_HUGEPAGES } from './names.js';
 import { kernelSchema, makeTestSchema, profileVerdictsSchema, verdictSchema } from './schema.js';
 import { Scope } from './scope.js';
 import { didYouMean } from './suggest.js';
+import { PROFILE_NAMES } from '../abi/index.js';
 import {
-  PROFILE_NAMES, type HugepageSize, type KernelConfig, type ProfileName, type ProfileVerdicts, type TestCase,
+  type HugepageSize, type KernelConfig, type ProfileName, type ProfileVerdicts, type TestCase,
   type Verdict,
 } from './types.js';
 import { checkFields, checkValue } from './validate.js';

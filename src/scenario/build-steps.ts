@@ -11,8 +11,9 @@ import { MAIN } from './names.js';
 import { makeForItemSchema } from './schema.js';
 import { STEP_KEYS, STEPS } from './steps/index.js';
 import { Scope, type BindingKind } from './scope.js';
+import { PROFILE_NAMES } from '../abi/index.js';
 import { didYouMean } from './suggest.js';
-import { HUGEPAGE_SIZES, type CallStep, type Expr, type ForStep, type HugepageSize, type Span, type Step, type StepName, type TaskName } from './types.js';
+import { HUGEPAGE_SIZES, type CallStep, type Expr, type ForStep, type HugepageSize, type ProfileName, type Span, type Step, type StepName, type TaskName } from './types.js';
 import { checkFields, checkValue, describeValue } from './validate.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
@@ -20,10 +21,12 @@ const forItemShape = makeForItemSchema(z.unknown()).shape;
 type Raw = Readonly<Record<string, unknown>>;
 const isMap = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** `when: {hugepagesz: [...]}`, validated by the common schema. */
+/** `when: {hugepagesz: [...], profile: [...]}`, validated by the common schema. */
 function whenOf(value: unknown): CallStep['when'] {
-  if (!isMap(value) || !Array.isArray(value.hugepagesz)) return undefined;
-  return { hugepagesz: value.hugepagesz.filter((s): s is HugepageSize => HUGEPAGE_SIZES.includes(s as HugepageSize)) };
+  if (!isMap(value)) return undefined;
+  const sizes = Array.isArray(value.hugepagesz) ? value.hugepagesz.filter((s): s is HugepageSize => HUGEPAGE_SIZES.includes(s as HugepageSize)) : undefined;
+  const profiles = Array.isArray(value.profile) ? value.profile.filter((p): p is ProfileName => PROFILE_NAMES.includes(p as ProfileName)) : undefined;
+  return dropUndefined({ hugepagesz: sizes, profile: profiles });
 }
 
 export class StepBuilder {
@@ -172,7 +175,7 @@ export class StepBuilder {
     const step = dropUndefined({
       kind: 'call', op, args: built, expect,
       on_error: syscall && data.on_error === 'skip' ? 'skip' : undefined,
-      when: syscall ? whenOf(data.when) : undefined,
+      when: whenOf(data.when),
       in: acting, ...common,
     });
     // The registry erases each step's argument type; the definition named `op` built these arguments.

@@ -3,7 +3,8 @@
 // it imports only zod and the vocabulary, so that step definitions and schema.ts can both use it.
 
 import * as z from 'zod';
-import { ERRNO_NAMES, NAME_PATTERN, SIGBUS_CODES, TASK_NAME_PATTERN, UFFD_EVENTS } from './names.js';
+import { ERRNO_NAMES, PROFILE_NAMES, UFFD_RANGE_IOCTLS } from '../abi/index.js';
+import { NAME_PATTERN, SIGBUS_CODES, TASK_NAME_PATTERN, UFFD_EVENTS } from './names.js';
 import { HUGEPAGE_SIZES } from './types.js';
 
 /**
@@ -57,16 +58,39 @@ export const uffdReadExpectSchema = stepExpectSchema
   })
   .describe('What read(uffd) returns: ret (bytes, 32 = sizeof(struct uffd_msg)), errno (EAGAIN: nothing queued), event, address');
 
+/** UFFDIO_REGISTER's own `expect`: the range ioctls it reports for the registered VMAs. */
+export const uffdRegisterExpectSchema = stepExpectSchema
+  .extend({
+    ioctls: z.array(z.enum(UFFD_RANGE_IOCTLS)).describe('uffdio_register.ioctls: exactly these range ioctls (UFFDIO_ names without the prefix)').optional(),
+  })
+  .describe('What UFFDIO_REGISTER returns, and the range ioctls it reports');
+
+/** UFFDIO_POISON's own `expect`: what it wrote to uffdio_poison.updated, a byte count or a -errno. */
+export const uffdPoisonExpectSchema = stepExpectSchema
+  .extend({
+    updated: expr('uffdio_poison.updated: the bytes poisoned').optional(),
+    updated_errno: z.enum(ERRNO_NAMES).describe('uffdio_poison.updated holds -errno').optional(),
+  })
+  .describe('What UFFDIO_POISON returns and raises, and what it wrote to updated (bytes, or -errno)');
+
+/**
+ * `when: {hugepagesz: [...], profile: [...]}`: syscall steps, `dump` and `expect` take it, for an outcome
+ * that differs by size or by kernel (each condition given must hold; at least one is given).
+ */
+export const whenField = z
+  .strictObject({
+    hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Run the step only in streams of these hugepage sizes').optional(),
+    profile: z.array(z.enum(PROFILE_NAMES)).describe('Run the step only under these profiles').optional(),
+  })
+  .refine((w) => w.hugepagesz !== undefined || w.profile !== undefined, { error: 'names no condition: give hugepagesz, profile or both' })
+  .describe('Run the step only when this holds (for outcomes that differ by size or kernel)')
+  .optional();
+
 /** Fields every syscall-like step takes besides its own arguments (docs list them once, by identity). */
 export const syscallCommon = {
   expect: stepExpectSchema.optional(),
   on_error: z.literal('skip').describe('An errno nobody expected ends the test as SKIP (goto out)').optional(),
-  when: z
-    .strictObject({
-      hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Run the step only in streams of these hugepage sizes'),
-    })
-    .describe('Run the step only when this holds (for outcomes that differ by size)')
-    .optional(),
+  when: whenField,
   in: inTask,
 };
 

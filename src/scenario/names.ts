@@ -1,10 +1,12 @@
 // The scenario language's vocabulary as value lists: every enum name a YAML file may spell, kept
-// verbatim from the kernel uapi (MFD_*, MAP_*, PROT_*, MADV_*, errno and si_code names). The types
-// live in types.ts; each list here is checked at compile time to hold every member of its type.
+// verbatim from the kernel uapi (MFD_*, MAP_*, PROT_*, MADV_*, si_code names). The types live in
+// types.ts; each list here is checked at compile time to hold every member of its type. Names the
+// kernel spells too (profiles, switches, fault points, errno, userfaultfd features and modes) live
+// once in src/abi and are not repeated here.
 
 import type {
-  EntryKind, ErrnoName, ProfileName, FallocFlag, MadviseAdvice, MapFlag, MceKillPolicy, MfdFlag, MfStatName, PagemapBit, ProtFlag,
-  SigbusActionName, SigbusCode, SmapsField, SysctlName, UffdEventName, UffdFeatureName, UffdModeName,
+  EntryKind, FallocFlag, MadviseAdvice, MapFlag, MceKillPolicy, MfdFlag, MfStatName, PagemapBit, ProtFlag,
+  SeekWhence, SigbusActionName, SigbusCode, SmapsField, SysctlName, UffdEventName,
   VerdictResult,
 } from './types.js';
 
@@ -21,12 +23,7 @@ export const MAP_FLAGS = everyOf<MapFlag>()([
 ]);
 export const PROT_FLAGS = everyOf<ProtFlag>()(['PROT_READ', 'PROT_WRITE']);
 export const MADVISE_ADVICES = everyOf<MadviseAdvice>()([
-  'MADV_HWPOISON', 'MADV_SPLIT', 'MADV_COLLAPSE', 'MADV_DONTNEED', 'MADV_REMOVE',
-]);
-export const ERRNO_NAMES = everyOf<ErrnoName>()([
-  'EPERM', 'ENOENT', 'EINTR', 'EIO', 'ENXIO', 'EBADF', 'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'EBUSY', 'EEXIST',
-  'ENODEV',
-  'EINVAL', 'ENOSPC', 'ENOSYS', 'EOPNOTSUPP', 'EHWPOISON',
+  'MADV_HWPOISON', 'MADV_SOFT_OFFLINE', 'MADV_SPLIT', 'MADV_COLLAPSE', 'MADV_DONTNEED', 'MADV_REMOVE',
 ]);
 export const SIGBUS_CODES = everyOf<SigbusCode>()(['BUS_ADRERR', 'BUS_OBJERR', 'BUS_MCEERR_AR', 'BUS_MCEERR_AO']);
 export const ENTRY_KINDS = everyOf<EntryKind>()(['none', 'present', 'hwpoison', 'migration', 'marker']);
@@ -37,46 +34,11 @@ export const SYSCTL_NAMES = everyOf<SysctlName>()([
   'vm.memory_failure_early_kill', 'vm.memory_failure_recovery', 'vm.nr_hugepages',
 ]);
 export const FALLOC_FLAGS = everyOf<FallocFlag>()(['FALLOC_FL_PUNCH_HOLE', 'FALLOC_FL_KEEP_SIZE']);
-export const UFFD_FEATURES = everyOf<UffdFeatureName>()([
-  'SIGBUS', 'EXACT_ADDRESS', 'EVENT_FORK', 'MISSING_HUGETLBFS', 'MINOR_HUGETLBFS', 'WP_HUGETLBFS_SHMEM',
-  'PAGEFAULT_FLAG_WP', 'WP_UNPOPULATED', 'THREAD_ID', 'MISSING_SHMEM',
-]);
-export const UFFD_MODES = everyOf<UffdModeName>()(['MISSING', 'WP', 'MINOR']);
+export const SEEK_WHENCE = everyOf<SeekWhence>()(['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE']);
 export const UFFD_EVENTS = everyOf<UffdEventName>()(['FORK', 'PAGEFAULT']);
 export const MF_STAT_NAMES = everyOf<MfStatName>()(['total', 'ignored', 'failed', 'delayed', 'recovered']);
 export const SMAPS_FIELDS = everyOf<SmapsField>()(['Size', 'KernelPageSize', 'Shared_Hugetlb', 'Private_Hugetlb', 'HugetlbPudMapped', 'HugetlbPmdMapped', 'HugetlbPteMapped']);
 export const PAGEMAP_BITS = everyOf<PagemapBit>()(['present', 'swapped', 'file_shared', 'exclusive', 'uffd_wp']);
-
-/**
- * `kernel.switches`: the kernel's boolean profile switches (src/kernel/profiles.ts BooleanSwitch), in the
- * kernel's order. The scenario folder does not import the kernel; test/meta.test.ts keeps the two equal.
- */
-export const BOOLEAN_SWITCH_NAMES = [
-  'madvise_hwpoison_action_required', 'action_result_counts_poisoned', 'count_new_raw_page_in_set_hwpoison',
-  'gigantic_take_off_buddy_fails', 'per_node_mf_stats', 'hgm', 'rfc_pagesize_unmap',
-  'rfc_posted_unmap_success_check', 'rfc_posted_split_walk_from_head',
-] as const;
-/** `kernel.faults`: the kernel's fault-injection points (src/kernel/profiles.ts FAULT_POINTS); meta-tested equal. */
-export const FAULT_POINT_NAMES = ['raw_hwp_page_alloc', 'hugetlb_enable_hgm_vma', 'hugetlb_split_to_shift'] as const;
-
-/**
- * The UFFD_FEATURE_* names UFFDIO_API accepts, per profile (src/kernel/profiles.ts `uffd_features`); the
- * scenario folder does not import the kernel, test/scenario.test.ts keeps the two equal.
- */
-const UFFD_FEATURES_6_1: readonly UffdFeatureName[] = [
-  'EVENT_FORK', 'MISSING_HUGETLBFS', 'MISSING_SHMEM', 'SIGBUS', 'THREAD_ID', 'MINOR_HUGETLBFS',
-  'EXACT_ADDRESS', 'WP_HUGETLBFS_SHMEM', 'PAGEFAULT_FLAG_WP',
-];
-export const UFFD_FEATURES_BY_PROFILE: { readonly [P in ProfileName]: readonly UffdFeatureName[] } = {
-  'v6.1': UFFD_FEATURES_6_1,
-  'hgm-v2': UFFD_FEATURES_6_1,
-  'hgm-rfc': UFFD_FEATURES_6_1,
-};
-
-/** The profiles whose UFFDIO_API accepts `feature`, in profile order. */
-export function profilesOffering(feature: UffdFeatureName): ProfileName[] {
-  return (Object.keys(UFFD_FEATURES_BY_PROFILE) as ProfileName[]).filter((p) => UFFD_FEATURES_BY_PROFILE[p].includes(feature));
-}
 
 /**
  * The largest hugetlb pool (per hstate) hgmsim models: kernel.nr_hugepages, the nr_hugepages step and

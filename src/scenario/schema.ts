@@ -5,10 +5,11 @@
 // here; their grammar is checked by expr.ts. YAML integers arrive as bigint (intAsBigInt).
 
 import * as z from 'zod';
-import { BOOLEAN_SWITCH_NAMES, FAULT_POINT_NAMES, VERDICT_RESULTS } from './names.js';
+import { FAULT_POINTS, PROFILE_NAMES, SWITCH_NAMES } from '../abi/index.js';
+import { VERDICT_RESULTS } from './names.js';
 import { letMap, name } from './fields.js';
 import { STEP_NAMES, STEPS } from './steps/index.js';
-import { HUGEPAGE_SIZES, PROFILE_NAMES } from './types.js';
+import { HUGEPAGE_SIZES } from './types.js';
 
 export { KB_AMOUNT_PATTERN, KB_EXPR_PATTERN, stepExpectSchema, syscallCommon } from './fields.js';
 export { signalEntrySchema, stateExpectSchema } from './expect/index.js';
@@ -82,7 +83,7 @@ export const kernelSchema = z
     switches: z
       .strictObject(
         Object.fromEntries(
-          BOOLEAN_SWITCH_NAMES.map((n) => [n, z.boolean().describe(`Override the profile's ${n} switch`).optional()]),
+          SWITCH_NAMES.map((n) => [n, z.boolean().describe(`Override the profile's ${n} switch`).optional()]),
         ),
       )
       .describe("Boolean profile switches overridden for every run of the file ('hgmsim profiles' lists them); the TAP header prints those that differ from the profile's defaults")
@@ -90,7 +91,7 @@ export const kernelSchema = z
     faults: z
       .strictObject(
         Object.fromEntries(
-          FAULT_POINT_NAMES.map((n) => [n, z.bigint().describe(`How many attempts at ${n} fail, counted from boot`).optional()]),
+          FAULT_POINTS.map((n) => [n, z.bigint().describe(`How many attempts at ${n} fail, counted from boot`).optional()]),
         ),
       )
       .describe('Fault injection: per named point in the kernel, how many attempts there fail, counted from boot')

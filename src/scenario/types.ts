@@ -7,6 +7,8 @@
 // - names used in expressions were checked by the loader against `let`, `as`, loop variables, built-in
 //   names (BUILTIN_NAMES) and model names (MODEL_NAMES), in program order.
 
+import type { ErrnoName, ProfileName, UffdFeature, UffdRangeIoctl, UffdRegisterMode } from '../abi/index.js';
+
 /** Offsets into the scenario file's text, [start, end). */
 export interface Span {
   readonly start: number;
@@ -46,16 +48,17 @@ export const MODEL_NAMES = [
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-export type ProfileName = 'v6.1' | 'hgm-v2' | 'hgm-rfc';
-export const PROFILE_NAMES: readonly ProfileName[] = ['v6.1', 'hgm-v2', 'hgm-rfc'];
+/** Profile, errno and userfaultfd names are the project's vocabulary (src/abi), shared with the kernel. */
+export type { ErrnoName, ProfileName } from '../abi/index.js';
+/** UFFD_FEATURE_* without the prefix, as the kernel model takes them. */
+export type UffdFeatureName = UffdFeature;
+/** UFFDIO_REGISTER_MODE_* without the prefix. */
+export type UffdModeName = UffdRegisterMode;
 
 /** Hugepage sizes the x86_64 model knows (hstates). */
 export type HugepageSize = '2M' | '1G';
 export const HUGEPAGE_SIZES: readonly HugepageSize[] = ['2M', '1G'];
 
-export type ErrnoName =
-  | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EFAULT' | 'EBUSY'
-  | 'EEXIST' | 'ENODEV' | 'EINVAL' | 'ENOSPC' | 'ENOSYS' | 'EOPNOTSUPP' | 'EHWPOISON';
 
 export type SigbusCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO';
 
@@ -64,18 +67,13 @@ export type MapFlag =
   | 'MAP_SHARED' | 'MAP_PRIVATE' | 'MAP_ANONYMOUS' | 'MAP_HUGETLB' | 'MAP_NORESERVE' | 'MAP_FIXED'
   | 'MAP_HUGE_2MB' | 'MAP_HUGE_1GB';
 export type ProtFlag = 'PROT_READ' | 'PROT_WRITE';
-export type MadviseAdvice = 'MADV_HWPOISON' | 'MADV_SPLIT' | 'MADV_COLLAPSE' | 'MADV_DONTNEED' | 'MADV_REMOVE';
+export type MadviseAdvice = 'MADV_HWPOISON' | 'MADV_SOFT_OFFLINE' | 'MADV_SPLIT' | 'MADV_COLLAPSE' | 'MADV_DONTNEED' | 'MADV_REMOVE';
 /** What the process does with SIGBUS: the selftests' recording handler (the start state), pthread_exit, SIG_DFL, SIG_IGN. */
 export type SigbusActionName = 'record' | 'exit_thread' | 'default' | 'ignore';
 export type MceKillPolicy = 'PR_MCE_KILL_EARLY' | 'PR_MCE_KILL_LATE' | 'PR_MCE_KILL_CLEAR';
 export type SysctlName = 'vm.memory_failure_early_kill' | 'vm.memory_failure_recovery' | 'vm.nr_hugepages';
 export type FallocFlag = 'FALLOC_FL_PUNCH_HOLE' | 'FALLOC_FL_KEEP_SIZE';
-/** UFFD_FEATURE_* without the prefix, as the kernel model takes them. */
-export type UffdFeatureName =
-  | 'SIGBUS' | 'EXACT_ADDRESS' | 'EVENT_FORK' | 'MISSING_HUGETLBFS' | 'MINOR_HUGETLBFS' | 'WP_HUGETLBFS_SHMEM'
-  | 'PAGEFAULT_FLAG_WP' | 'WP_UNPOPULATED' | 'THREAD_ID' | 'MISSING_SHMEM';
-/** UFFDIO_REGISTER_MODE_* without the prefix. */
-export type UffdModeName = 'MISSING' | 'WP' | 'MINOR';
+export type SeekWhence = 'SEEK_SET' | 'SEEK_CUR' | 'SEEK_END' | 'SEEK_DATA' | 'SEEK_HOLE';
 export type UffdEventName = 'FORK' | 'PAGEFAULT';
 
 /** What a step's own `expect:` compares with what the kernel returned during that step. */
@@ -96,6 +94,12 @@ export interface StepExpect {
   readonly event?: UffdEventName;
   /** uffd_read PAGEFAULT: the fault address in the message. */
   readonly address?: Expr;
+  /** uffdio_register: the range ioctls it reports, exactly. */
+  readonly ioctls?: readonly UffdRangeIoctl[];
+  /** uffdio_poison: the bytes it wrote to `updated`. */
+  readonly updated?: Expr;
+  /** uffdio_poison: `updated` holds -errno. */
+  readonly updated_errno?: ErrnoName;
 }
 
 /** HardwareCorrupted as `+8 kB` (delta since the test started) or `8 kB` (absolute). */
@@ -157,8 +161,8 @@ export type CallStep = {
     readonly expect?: StepExpect;
     /** 'skip': an errno nobody expected ends the test as SKIP (the C tests' `goto out`). */
     readonly on_error?: 'skip';
-    /** Run the step only in streams of these hugepage sizes (outcomes that differ by size). */
-    readonly when?: { readonly hugepagesz: readonly HugepageSize[] };
+    /** Run the step only in streams of these hugepage sizes and profiles (syscall steps, dump and expect). */
+    readonly when?: { readonly hugepagesz?: readonly HugepageSize[]; readonly profile?: readonly ProfileName[] };
     /** The thread the step acts in (absent: process main, thread main). */
     readonly in?: TaskName;
   };
@@ -219,11 +223,11 @@ export interface KernelConfig {
   readonly nr_hugepages: bigint | ReadonlyMap<HugepageSize, bigint>;
   /**
    * `switches: {rfc_posted_split_walk_from_head: false}`: boolean profile switches overridden for every
-   * run of the file, whichever profile it runs under (names: names.ts BOOLEAN_SWITCH_NAMES). Default: none.
+   * run of the file, whichever profile it runs under (names: src/abi SWITCH_NAMES). Default: none.
    */
   readonly switches: ReadonlyMap<string, boolean>;
   /**
-   * `faults: {raw_hwp_page_alloc: 1}`: per fault-injection point (names.ts FAULT_POINT_NAMES), how many
+   * `faults: {raw_hwp_page_alloc: 1}`: per fault-injection point (src/abi FAULT_POINTS), how many
    * attempts there fail, counted from boot. Default: none.
    */
   readonly faults: ReadonlyMap<string, bigint>;

@@ -26,8 +26,20 @@ export const pool: ExpectCheck<'pool'> = (ctx, e) => {
 
 export const dmesg: ExpectCheck<'dmesg'> = (ctx, e) => {
   const printed = ctx.kernel.dmesg.slice(ctx.start.dmesgLength);
-  return e.filter((want) => !printed.some((line) => line.includes(want)))
-    .map((want) => got('dmesg', JSON.stringify(want), 'no such line in this test'));
+  const out: Mismatch[] = [];
+  for (const want of e) {
+    const { what } = want;
+    const hit = what.kind === 'line' ? (line: string) => line.includes(what.text) : (line: string) => what.regex.test(line);
+    const shown = what.kind === 'line' ? JSON.stringify(what.text) : `/${what.source}/`;
+    const n = printed.filter(hit).length;
+    if (want.count === undefined) {
+      if (n === 0) out.push(got('dmesg', shown, 'no such line in this test'));
+      continue;
+    }
+    const count = ctx.num(want.count);
+    if (n !== count) out.push(got(`dmesg ${shown}`, `${count} line${count === 1 ? '' : 's'}`, String(n)));
+  }
+  return out;
 };
 
 export const mf_stats: ExpectCheck<'mf_stats'> = (ctx, e) => {

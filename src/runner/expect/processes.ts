@@ -1,6 +1,6 @@
 // Processes: the signals each named process received, and which are alive or dead.
 
-import type { SignalEvent } from '../../kernel/index.js';
+import type { SignalEvent, WaitStatus } from '../../kernel/index.js';
 import type { SignalExpect } from '../../scenario/index.js';
 import type { StepContext } from '../context.js';
 import type { Mismatch } from '../results.js';
@@ -13,6 +13,17 @@ const liveness = (field: 'alive' | 'dead'): ExpectCheck<'alive' | 'dead'> => (ct
   return alive !== (field === 'alive') ? [got(`process ${name}`, field, alive === undefined ? 'no such process' : alive ? 'alive' : 'dead')] : [];
 });
 export const alive: ExpectCheck<'alive'> = liveness('alive');
+
+/** `wait_status: {C: {exited: 3}}`: what waitpid(2) would report for C (Kernel.waitStatus). */
+export const wait_status: ExpectCheck<'wait_status'> = (ctx, e) => [...e].flatMap(([name, want]) => {
+  const pid = ctx.processPid(name);
+  const have = pid === undefined ? undefined : ctx.kernel.waitStatus(pid);
+  const text = (w: WaitStatus | undefined): string =>
+    w === undefined ? 'running' : 'exited' in w ? `exited ${w.exited}` : `signaled ${w.signaled}`;
+  const wanted = want === 'running' ? 'running' : 'exited' in want ? `exited ${ctx.num(want.exited) % 256}` : `signaled ${want.signaled}`;
+  const got_ = pid === undefined ? 'no such process' : text(have);
+  return wanted === got_ ? [] : [got(`wait_status ${name}`, wanted, got_)];
+});
 export const dead: ExpectCheck<'dead'> = liveness('dead');
 
 /**

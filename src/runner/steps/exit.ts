@@ -4,6 +4,6 @@ import type { StepRun } from './run.js';
 
 export const exit: StepRun<'exit'> = (ctx, a) => {
   const status = a.status === undefined ? 0 : ctx.num(a.status);
-  ctx.kernel.exit_group(ctx.task);
+  ctx.kernel.exit_group(ctx.task, status);
   return { call: `_exit(${status})` };
 };

@@ -1,6 +1,7 @@
 // File steps: memfd_create(2), ftruncate(2), close(2) and the file I/O calls on hugetlbfs.
 
-import { FALLOC, MFD } from '../../kernel/index.js';
+import { FALLOC, MFD, SEEK } from '../../kernel/index.js';
+import type { SysRet } from '../../kernel/index.js';
 import { hex } from '../eval.js';
 import { bits, flagsText } from './helpers.js';
 import type { StepRun } from './run.js';
@@ -23,17 +24,33 @@ export const close: StepRun<'close'> = (ctx, a) => {
     return { call: `close(${fd})`, name: 'close', ret: ctx.kernel.close(ctx.task, fd) };
   };
 
+/** A read's count, bound by `as:` (0 when the call failed: its errno is judged by expect/on_error). */
+const bindCount = (ctx: Parameters<StepRun<'read'>>[0], as: string | undefined, ret: SysRet): SysRet => {
+  if (as !== undefined) ctx.bind(as, { value: BigInt(ret.ok ? ret.value : 0), address: false });
+  return ret;
+};
+
 export const pread: StepRun<'pread'> = (ctx, a) => {
     const fd = ctx.num(a.fd);
     const length = ctx.num(a.length);
     const offset = ctx.num(a.offset);
-    return { call: `pread(${fd}, buf, ${hex(length)}, ${hex(offset)})`, name: 'pread', ret: ctx.kernel.pread(ctx.task, fd, length, offset) };
+    const ret = bindCount(ctx, a.as, ctx.kernel.pread(ctx.task, fd, length, offset));
+    return { call: `pread(${fd}, buf, ${hex(length)}, ${hex(offset)})`, name: 'pread', ret };
   };
 
 export const read: StepRun<'read'> = (ctx, a) => {
     const fd = ctx.num(a.fd);
     const length = ctx.num(a.length);
-    return { call: `read(${fd}, buf, ${hex(length)})`, name: 'read', ret: ctx.kernel.pread(ctx.task, fd, length) };
+    const ret = bindCount(ctx, a.as, ctx.kernel.pread(ctx.task, fd, length));
+    return { call: `read(${fd}, buf, ${hex(length)})`, name: 'read', ret };
+  };
+
+export const lseek: StepRun<'lseek'> = (ctx, a) => {
+    const fd = ctx.num(a.fd);
+    const offset = ctx.num(a.offset);
+    const ret = ctx.kernel.lseek(ctx.task, fd, offset, SEEK[a.whence]);
+    if (a.as !== undefined) ctx.bind(a.as, { value: BigInt(ret.ok ? ret.value : 0), address: false });
+    return { call: `lseek(${fd}, ${hex(offset)}, ${a.whence})`, name: 'lseek', ret };
   };
 
 export const pwrite: StepRun<'pwrite'> = (ctx, a) => {

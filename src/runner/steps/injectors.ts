@@ -1,4 +1,4 @@
-// Injectors: the debugfs and sysfs poison files, a consumed machine check, and pfn_of.
+// Injectors: the debugfs and sysfs poison and soft-offline files, a consumed machine check, and pfn_of.
 
 import { PAGE_SIZE } from '../../kernel/index.js';
 import { hex } from '../eval.js';
@@ -16,6 +16,13 @@ export const hard_offline_page: StepRun<'hard_offline_page'> = (ctx, a) => {
     const ret = ctx.kernel.hard_offline_page(ctx.task, phys);
     ctx.notePoisonedPfn(Math.floor(phys / PAGE_SIZE));
     return { call: `echo ${hex(phys)} > hard_offline_page`, name: 'hard_offline_page', ret };
+  };
+
+export const soft_offline_page: StepRun<'soft_offline_page'> = (ctx, a) => {
+    const phys = ctx.num(a.phys);
+    const text = `${hex(phys)}\n`; // what echo writes: the store returns its length on success
+    const ret = ctx.kernel.soft_offline_page(ctx.task, text);
+    return { call: `echo ${hex(phys)} > soft_offline_page`, name: 'soft_offline_page', ret };
   };
 
 export const pfn_of: StepRun<'pfn_of'> = (ctx, a) => {

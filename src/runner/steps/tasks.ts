@@ -40,6 +40,11 @@ export const sigprocmask: StepRun<'sigprocmask'> = (ctx, a) => {
   };
 
 export const prctl: StepRun<'prctl'> = (ctx, a) => {
-    const args = a.PR_MCE_KILL === 'PR_MCE_KILL_CLEAR' ? 'PR_MCE_KILL_CLEAR' : `PR_MCE_KILL_SET, ${a.PR_MCE_KILL}`;
-    return { call: `prctl(PR_MCE_KILL, ${args})`, name: 'prctl', ret: ctx.kernel.prctl_mce_kill(ctx.task, MCE_POLICY[a.PR_MCE_KILL]) };
+    if (a.op === 'get') {
+      const ret = ctx.kernel.prctl_mce_kill_get(ctx.task);
+      if (a.as !== undefined && ret.ok) ctx.bind(a.as, { value: BigInt(ret.value), address: false });
+      return { call: 'prctl(PR_MCE_KILL_GET)', name: 'prctl', ret };
+    }
+    const args = a.policy === 'PR_MCE_KILL_CLEAR' ? 'PR_MCE_KILL_CLEAR' : `PR_MCE_KILL_SET, ${a.policy}`;
+    return { call: `prctl(PR_MCE_KILL, ${args})`, name: 'prctl', ret: ctx.kernel.prctl_mce_kill(ctx.task, MCE_POLICY[a.policy]) };
   };

@@ -45,6 +45,12 @@ export const uffdio_continue: StepRun<'uffdio_continue'> = (ctx, a) => {
     return { call: `ioctl(UFFDIO_CONTINUE, ${r.text})`, name: 'UFFDIO_CONTINUE', ret: ctx.kernel.uffdio_continue(ctx.task, r.uffd, r.addr, r.length) };
   };
 
+export const uffdio_poison: StepRun<'uffdio_poison'> = (ctx, a) => {
+    const r = uffdRange(ctx, a);
+    const { ret, updated } = ctx.kernel.uffdio_poison(ctx.task, r.uffd, r.addr, r.length);
+    return { call: `ioctl(UFFDIO_POISON, ${r.text})`, name: 'UFFDIO_POISON', ret, updated };
+  };
+
 export const uffdio_writeprotect: StepRun<'uffdio_writeprotect'> = (ctx, a) => {
     const r = uffdRange(ctx, a);
     return {

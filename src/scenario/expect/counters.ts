@@ -4,7 +4,7 @@
 import * as z from 'zod';
 import { expr, KB_AMOUNT_PATTERN } from '../fields.js';
 import { MF_STAT_NAMES } from '../names.js';
-import type { CountExpect, KbAmount, MfStatName } from '../types.js';
+import type { CountExpect, Expr, KbAmount, MfStatName } from '../types.js';
 import { defineExpectField } from './define.js';
 
 export const HardwareCorrupted = defineExpectField({
@@ -32,10 +32,46 @@ export const pool = defineExpectField({
   readsMm: false,
 });
 
+const dmesgEntry = z
+  .union([
+    z.string().describe('A text some kernel log line of this test contains'),
+    z.strictObject({
+      line: z.string().describe('Lines containing this text').optional(),
+      pattern: z.string().describe('Lines matching this JavaScript regular expression').optional(),
+      count: expr('How many such lines this test logged (0: none)').optional(),
+    }),
+  ])
+  .describe('"text" (some line contains it), or {line: text | pattern: regex, count: N}');
+
+/** The kernel-log assertions: which lines to look for, and how many (undefined: at least one). */
+export interface DmesgExpect {
+  readonly what: { readonly kind: 'line'; readonly text: string } | { readonly kind: 'pattern'; readonly regex: RegExp; readonly source: string };
+  readonly count?: Expr;
+}
+
 export const dmesg = defineExpectField({
   name: 'dmesg',
-  schema: z.array(z.string()).describe('Each string appears in some kernel log line of this test').optional(),
+  schema: z.array(dmesgEntry).describe('Kernel log lines of this test: "text" (some line contains it), or {line: text, count: N} / {pattern: regex, count: N} (N lines contain or match it; 0: none; no count: at least one)').optional(),
   readsMm: false,
+  build: ({ src, x, data, path, scope }): readonly DmesgExpect[] =>
+    (data ?? []).map((entry, i): DmesgExpect => {
+      if (typeof entry === 'string') return { what: { kind: 'line', text: entry } };
+      const at = [...path, i];
+      const count = x.optExpr(entry, 'count', at, scope);
+      const tail = count === undefined ? {} : { count };
+      if ((entry.line === undefined) === (entry.pattern === undefined)) {
+        src.report('BAD_VALUE', 'a dmesg entry takes exactly one of `line` and `pattern`', src.nodeSpan(at));
+        return { what: { kind: 'line', text: '' }, ...tail };
+      }
+      if (entry.line !== undefined) return { what: { kind: 'line', text: entry.line }, ...tail };
+      const source = entry.pattern ?? '';
+      try {
+        return { what: { kind: 'pattern', regex: new RegExp(source, 'u'), source }, ...tail };
+      } catch (err) {
+        src.report('BAD_VALUE', `pattern is not a regular expression: ${(err as Error).message}`, src.nodeSpan([...at, 'pattern']));
+        return { what: { kind: 'line', text: '' }, ...tail };
+      }
+    }),
 });
 
 const countField = (description: string) =>

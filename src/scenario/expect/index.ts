@@ -5,19 +5,19 @@
 import * as z from 'zod';
 import type { ExprBuilder } from '../build-exprs.js';
 import { buildValue } from '../build-walk.js';
-import { inTask } from '../fields.js';
+import { inTask, whenField } from '../fields.js';
 import type { Scope } from '../scope.js';
 import type { Path, YamlSource } from '../yaml-source.js';
 import { HardwareCorrupted, dmesg, mf_stats, pool } from './counters.js';
 import type { AnyExpectFieldDef, ExpectArgsOf } from './define.js';
 import { bytes, mapcount, mapping, raw_hwp_list, refcount } from './memory.js';
 import { pagemap, smaps } from './proc.js';
-import { alive, dead, signals } from './processes.js';
+import { alive, dead, signals, wait_status } from './processes.js';
 
 export { signalEntrySchema } from './processes.js';
 
 export const EXPECT_FIELDS = {
-  raw_hwp_list, mapping, HardwareCorrupted, bytes, pool, refcount, mapcount, dmesg, signals, alive, dead, smaps, pagemap, mf_stats,
+  raw_hwp_list, mapping, HardwareCorrupted, bytes, pool, refcount, mapcount, dmesg, signals, alive, dead, wait_status, smaps, pagemap, mf_stats,
 } as const;
 // Compile-time: each key is its definition's own name.
 void (EXPECT_FIELDS satisfies { readonly [K in keyof typeof EXPECT_FIELDS]: { readonly name: K } });
@@ -35,6 +35,7 @@ export const EXPECT_FIELD_DEFS: { readonly [K in ExpectFieldName]: AnyExpectFiel
 export const stateExpectSchema = z
   .strictObject({
     ...(Object.fromEntries(EXPECT_FIELD_NAMES.map((k) => [k, EXPECT_FIELDS[k].schema])) as { [K in ExpectFieldName]: (typeof EXPECT_FIELDS)[K]['schema'] }),
+    when: whenField,
     in: inTask,
   })
   .describe('Assertions on model state');

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { expr, name } from '../fields.js';
 import { SIGBUS_CODES } from '../names.js';
 import { dropUndefined } from '../build-exprs.js';
-import type { SignalExpect } from '../types.js';
+import type { Expr, SignalExpect } from '../types.js';
 import { defineExpectField, type ExpectFieldInput } from './define.js';
 
 export const signalEntrySchema = z
@@ -53,3 +53,29 @@ const processNames = ({ src, x, data, path, scope }: ExpectFieldInput<ReturnType
 
 export const alive = defineExpectField({ name: 'alive', schema: processList('These processes are alive'), readsMm: false, build: processNames });
 export const dead = defineExpectField({ name: 'dead', schema: processList('These processes are dead (killed by a signal)'), readsMm: false, build: processNames });
+
+const waitStatusEntry = z
+  .union([
+    z.strictObject({ exited: expr('WIFEXITED, with this WEXITSTATUS') }),
+    z.strictObject({ signaled: z.enum(['SIGBUS', 'SIGKILL']).describe('WIFSIGNALED, with this WTERMSIG') }),
+    z.literal('running').describe('Not exited: waitpid(WNOHANG) returns 0'),
+  ])
+  .describe('{exited: N}, {signaled: SIGBUS | SIGKILL} or running');
+
+/** What waitpid(2) reports for a process: exited with a status, killed by a signal, or still running. */
+export type WaitStatusExpect = { readonly exited: Expr } | { readonly signaled: 'SIGBUS' | 'SIGKILL' } | 'running';
+
+export const wait_status = defineExpectField({
+  name: 'wait_status',
+  schema: z
+    .record(name('A process name'), waitStatusEntry)
+    .describe('What waitpid(2) reports for each named process: {exited: N}, {signaled: SIGBUS | SIGKILL} or running')
+    .optional(),
+  readsMm: false,
+  build: ({ src, x, data, path, scope }): ReadonlyMap<string, WaitStatusExpect> =>
+    new Map(Object.entries(data ?? {}).map(([proc, want]): [string, WaitStatusExpect] => {
+      x.processName(proc, src.keySpan([...path, proc]), scope);
+      if (want === 'running' || 'signaled' in want) return [proc, want];
+      return [proc, { exited: x.expr(want.exited, [...path, proc, 'exited'], scope) }];
+    })),
+});

@@ -2,7 +2,7 @@
 
 import * as z from 'zod';
 import { expr, flagList, name, syscallCommon } from '../fields.js';
-import { FALLOC_FLAGS, MFD_FLAGS } from '../names.js';
+import { FALLOC_FLAGS, MFD_FLAGS, SEEK_WHENCE } from '../names.js';
 import { defineStep } from './define.js';
 
 export const memfd_create = defineStep({
@@ -38,24 +38,42 @@ export const close = defineStep({
   traits: { syscall: true },
 });
 
+const boundCount = name('Name bound to the bytes read (0 when the call fails)').optional();
+
 export const pread = defineStep({
   name: 'pread',
   schema: z
-    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to read'), offset: expr('File offset'), ...syscallCommon })
+    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to read'), offset: expr('File offset'), as: boundCount, ...syscallCommon })
     .describe('pread(2)'),
-  describe: 'pread(fd, buf, length, offset): bytes read (v6.1: -EIO on a poisoned hugepage)',
+  describe: 'pread(fd, buf, length, offset): bytes read (v6.1: -EIO on a poisoned hugepage); `as` binds the count',
   example: '- pread: {fd: fd, length: PAGE_SIZE, offset: 0x3000, expect: {errno: EIO}}',
-  traits: { syscall: true },
+  traits: { syscall: true, binds: 'number' },
 });
 
 export const read = defineStep({
   name: 'read',
   schema: z
-    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to read'), ...syscallCommon })
+    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to read'), as: boundCount, ...syscallCommon })
     .describe('read(2) at the file position'),
-  describe: 'read(fd, buf, length) at the file position, which it advances',
-  example: '- read: {fd: fd, length: 16}',
-  traits: { syscall: true },
+  describe: 'read(fd, buf, length) at the file position, which it advances; `as` binds the count',
+  example: '- read: {fd: fd, length: 16, as: n}',
+  traits: { syscall: true, binds: 'number' },
+});
+
+export const lseek = defineStep({
+  name: 'lseek',
+  schema: z
+    .strictObject({
+      fd: expr('File descriptor'),
+      offset: expr('Offset (non-negative; whence says from where)'),
+      whence: z.enum(SEEK_WHENCE).describe('SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA or SEEK_HOLE'),
+      as: name('Name bound to the resulting file position').optional(),
+      ...syscallCommon,
+    })
+    .describe('lseek(2)'),
+  describe: 'lseek(fd, offset, whence): set the file position read(2) starts at; returns it (`as` binds it)',
+  example: '- lseek: {fd: fd, offset: 0x102000, whence: SEEK_SET, expect: {ret: 0x102000}}',
+  traits: { syscall: true, binds: 'number' },
 });
 
 export const pwrite = defineStep({

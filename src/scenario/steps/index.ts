@@ -2,24 +2,24 @@
 // --help list them. A step exists once it is listed here (and the runner gives it a run: runner/steps/,
 // which the compiler holds to this list).
 
-import { close, fallocate, ftruncate, memfd_create, pread, pwrite, read } from './files.js';
+import { close, fallocate, ftruncate, memfd_create, lseek, pread, pwrite, read } from './files.js';
 import { access, madvise, memset, mmap, munmap } from './memory.js';
 import { dump, print } from './observers.js';
 import { expect } from './expect.js';
 import { fork, prctl, sigaction, sigprocmask, spawn, thread } from './tasks.js';
 import { exit } from './exit.js';
 import { nr_hugepages, sysctl } from './system.js';
-import { corrupt_pfn, hard_offline_page, mce, pfn_of } from './injectors.js';
-import { uffd_read, uffdio_continue, uffdio_register, uffdio_unregister, uffdio_writeprotect, userfaultfd } from './uffd.js';
+import { corrupt_pfn, hard_offline_page, mce, pfn_of, soft_offline_page } from './injectors.js';
+import { uffd_read, uffdio_continue, uffdio_poison, uffdio_register, uffdio_unregister, uffdio_writeprotect, userfaultfd } from './uffd.js';
 import type { AnyStepDef, ArgsOf } from './define.js';
 
 /** Keyed by the name each definition carries (checked below), in docs order. */
 export const STEP_DEFS = {
   memfd_create, ftruncate, mmap, munmap, close, access, memset, madvise, print, dump, expect,
   fork, spawn, thread, exit, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
-  corrupt_pfn, hard_offline_page, pfn_of, mce,
-  pread, read, pwrite, fallocate,
-  userfaultfd, uffdio_register, uffdio_unregister, uffdio_continue, uffdio_writeprotect, uffd_read,
+  corrupt_pfn, hard_offline_page, soft_offline_page, pfn_of, mce,
+  pread, read, lseek, pwrite, fallocate,
+  userfaultfd, uffdio_register, uffdio_unregister, uffdio_continue, uffdio_writeprotect, uffdio_poison, uffd_read,
 } as const;
 
 // Compile-time: each key is its definition's own name.

@@ -1,5 +1,5 @@
-// Injectors: the ways a test poisons memory besides MADV_HWPOISON — the debugfs and sysfs files, a
-// consumed machine check — and pfn_of, which finds a pfn nobody maps to inject at.
+// Injectors: the ways a test poisons memory besides MADV_HWPOISON — the debugfs and sysfs files (soft
+// offline among them), a consumed machine check — and pfn_of, which finds a pfn nobody maps to inject at.
 
 import * as z from 'zod';
 import { expr, name, syscallCommon } from '../fields.js';
@@ -23,6 +23,16 @@ export const hard_offline_page = defineStep({
     .describe('Write /sys/devices/system/memory/hard_offline_page'),
   describe: 'write a physical address to /sys/devices/system/memory/hard_offline_page: memory_failure(pfn, 0)',
   example: '- hard_offline_page: {phys: phys(P + 0x6000)}',
+  traits: { syscall: true },
+});
+
+export const soft_offline_page = defineStep({
+  name: 'soft_offline_page',
+  schema: z
+    .strictObject({ phys: expr('The physical address to soft-offline'), ...syscallCommon })
+    .describe('Write /sys/devices/system/memory/soft_offline_page'),
+  describe: 'write a physical address to /sys/devices/system/memory/soft_offline_page: soft_offline_page(pfn, 0), the bytes written on success',
+  example: '- soft_offline_page: {phys: phys(P + 0x8000)}',
   traits: { syscall: true },
 });
 

@@ -71,7 +71,7 @@ export const madvise = defineStep({
       ...syscallCommon,
     })
     .describe('madvise(2)'),
-  describe: 'madvise(addr, length, advice): MADV_HWPOISON injects (GUP first); MADV_SPLIT belongs to HGM (EINVAL on v6.1)',
+  describe: 'madvise(addr, length, advice): MADV_HWPOISON injects and MADV_SOFT_OFFLINE migrates and retires (GUP first); MADV_SPLIT belongs to HGM (EINVAL on v6.1)',
   example: '- madvise: {addr: P + 0x3000, length: PAGE_SIZE, advice: MADV_HWPOISON}',
   traits: { syscall: true },
 });

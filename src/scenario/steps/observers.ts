@@ -2,7 +2,7 @@
 // and run in a dead process unless they read its page tables.
 
 import * as z from 'zod';
-import { expr, inTask } from '../fields.js';
+import { expr, inTask, whenField } from '../fields.js';
 import type { Interp } from '../types.js';
 import { defineStep } from './define.js';
 
@@ -24,6 +24,7 @@ export const dump = defineStep({
       raw_hwp_list: expr('Dump the raw_hwp_list of the folio at this address').optional(),
       meminfo: z.boolean().describe('Dump the meminfo counters').optional(),
       dmesg: z.boolean().describe('Dump the kernel log of this test').optional(),
+      when: whenField,
       in: inTask,
     })
     .describe('Print model state as # lines'),

@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { expr, name, syscallCommon } from '../fields.js';
 import { MCE_KILL_POLICIES, SIGBUS_ACTIONS } from '../names.js';
+import type { MceKillPolicy } from '../types.js';
 import { defineStep } from './define.js';
 
 export const fork = defineStep({
@@ -74,12 +75,32 @@ export const sigprocmask = defineStep({
   },
 });
 
+/** prctl's two memory-failure operations: set the policy, or read it back (kernel/sys.c). */
+type PrctlArgs =
+  | { readonly op: 'set'; readonly policy: MceKillPolicy }
+  | { readonly op: 'get'; readonly as?: string };
+
 export const prctl = defineStep({
   name: 'prctl',
   schema: z
-    .strictObject({ PR_MCE_KILL: z.enum(MCE_KILL_POLICIES).describe('The thread\'s memory-failure kill policy'), ...syscallCommon })
-    .describe('prctl(PR_MCE_KILL, …)'),
-  describe: "prctl(PR_MCE_KILL, …): the acting thread's early/late kill policy (PR_MCE_KILL_CLEAR: follow the sysctl)",
+    .strictObject({
+      PR_MCE_KILL: z.enum(MCE_KILL_POLICIES).describe('Set the thread\'s memory-failure kill policy').optional(),
+      PR_MCE_KILL_GET: z.literal(true).describe('Read it: 0 late, 1 early, 2 default (follow the sysctl)').optional(),
+      as: name('With PR_MCE_KILL_GET: name bound to the policy read').optional(),
+      ...syscallCommon,
+    })
+    .describe('prctl(PR_MCE_KILL, …) or prctl(PR_MCE_KILL_GET)'),
+  describe: "prctl(PR_MCE_KILL, …): the acting thread's early/late kill policy (PR_MCE_KILL_CLEAR: follow the sysctl); PR_MCE_KILL_GET reads it",
   example: '- prctl: {PR_MCE_KILL: PR_MCE_KILL_EARLY, in: C}',
-  traits: { syscall: true },
+  traits: { syscall: true, binds: 'number' },
+  build: ({ src, data, path, given }): PrctlArgs => {
+    const ops = (['PR_MCE_KILL', 'PR_MCE_KILL_GET'] as const).filter((k) => given(k));
+    if (ops.length !== 1) {
+      src.report('BAD_VALUE', `"prctl" takes exactly one of PR_MCE_KILL, PR_MCE_KILL_GET (got ${ops.length === 0 ? 'neither' : 'both'})`, src.nodeSpan(path));
+    } else if (ops[0] === 'PR_MCE_KILL' && given('as')) {
+      src.report('BAD_VALUE', '`as` binds what PR_MCE_KILL_GET returns; PR_MCE_KILL returns 0', src.nodeSpan([...path, 'as']));
+    }
+    if (ops[0] === 'PR_MCE_KILL_GET') return data.as === undefined ? { op: 'get' } : { op: 'get', as: data.as };
+    return { op: 'set', policy: data.PR_MCE_KILL ?? 'PR_MCE_KILL_CLEAR' };
+  },
 });

@@ -1,9 +1,8 @@
 // userfaultfd steps: userfaultfd(2) with UFFDIO_API, the range ioctls, and read(uffd).
 
 import * as z from 'zod';
-import { expr, flagList, name, syscallCommon, uffdReadExpectSchema } from '../fields.js';
-import { profilesOffering, UFFD_FEATURES, UFFD_MODES } from '../names.js';
-import { PROFILE_NAMES } from '../types.js';
+import { expr, flagList, name, syscallCommon, uffdPoisonExpectSchema, uffdReadExpectSchema, uffdRegisterExpectSchema } from '../fields.js';
+import { PROFILE_NAMES, profilesOffering, UFFD_FEATURES, UFFD_MODES } from '../../abi/index.js';
 import { defineStep } from './define.js';
 
 const range = {
@@ -46,6 +45,7 @@ export const uffdio_register = defineStep({
       ...range,
       mode: flagList(UFFD_MODES, 'UFFDIO_REGISTER_MODE_* names without the prefix'),
       ...syscallCommon,
+      expect: uffdRegisterExpectSchema.optional(),
     })
     .describe('ioctl(uffd, UFFDIO_REGISTER)'),
   describe: 'ioctl(uffd, UFFDIO_REGISTER, {range, mode: MISSING | WP | MINOR})',
@@ -80,6 +80,16 @@ export const uffdio_writeprotect = defineStep({
     .describe('ioctl(uffd, UFFDIO_WRITEPROTECT)'),
   describe: 'ioctl(uffd, UFFDIO_WRITEPROTECT, {range, mode: WP or 0}): set or clear uffd-wp',
   example: '- uffdio_writeprotect: {uffd: uffd, addr: P, length: hugepagesz, wp: true}',
+  traits: { syscall: true },
+});
+
+export const uffdio_poison = defineStep({
+  name: 'uffdio_poison',
+  schema: z
+    .strictObject({ ...range, ...syscallCommon, expect: uffdPoisonExpectSchema.optional() })
+    .describe('ioctl(uffd, UFFDIO_POISON)'),
+  describe: 'ioctl(uffd, UFFDIO_POISON, {range}): poison markers in the none entries of a registered range (v6.6+); `updated` is checked by expect',
+  example: '- uffdio_poison: {uffd: uffd, addr: P, length: hugepagesz, expect: {updated: hugepagesz}}',
   traits: { syscall: true },
 });
 
