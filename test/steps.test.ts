@@ -313,3 +313,31 @@ tests:
   t.match(test?.steps.map((s) => s.call), [/^memfd_create/, /^ftruncate/, /^mmap/, /^memset/, /^madvise\(P\+0x1000, 0x1000, MADV_SOFT_OFFLINE\)/, 'expect', /^echo 0x[0-9a-f]+ > soft_offline_page/, 'expect', /^pfn_of/, /^echo 0x[0-9a-f]+ > soft_offline_page/, 'expect']);
   t.same(loadScenario('s.yaml', text.replace('soft_offline_page: {phys: F * PAGE_SIZE}', 'soft_offline_page: {pfn: F}')).errors.map((e) => e.code), ['MISSING_FIELD', 'UNKNOWN_FIELD'], 'it takes a physical address, not a pfn');
 });
+
+t.test('when: on a test: it is run and planned only in the streams it names', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M, 1G], nr_hugepages: 2}
+verdicts: {v6.12: {default: pass}}
+tests:
+  - name: everywhere
+    steps:
+      - print: "a"
+  - name: 1G only
+    when: {hugepagesz: [1G]}
+    steps:
+      - mmap: {as: P, length: 1G, flags: [MAP_SHARED, MAP_ANONYMOUS, MAP_HUGETLB]}
+  - name: v6.12 at 2M
+    when: {hugepagesz: [2M], profile: [v6.12]}
+    steps:
+      - print: "b"
+`;
+  const s = load(text);
+  const names = (size: '2M' | '1G', profile: 'v6.1' | 'v6.12') => runStream(s, size, profile, {}).result.tests.map((x) => x.name);
+  t.same(names('2M', 'v6.1'), ['everywhere']);
+  t.same(names('1G', 'v6.1'), ['everywhere', '1G only']);
+  t.same(names('2M', 'v6.12'), ['everywhere', 'v6.12 at 2M']);
+  t.same(names('1G', 'v6.12'), ['everywhere', '1G only']);
+  // A 1 GiB mapping in a test for 1G only is not judged against the 2M stream by the static check.
+  t.same(loadScenario('s.yaml', text).errors, []);
+  t.match(loadScenario('s.yaml', text.replace('when: {hugepagesz: [1G]}', 'when: {}')).errors, [{ code: 'BAD_VALUE', message: /names no condition/ }]);
+});

@@ -7,7 +7,7 @@ import { Kernel } from '../kernel/index.js';
 import type { FolioInfo, MfStats, PtRun, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
 import { errorAt, MAIN, STEPS } from '../scenario/index.js';
 import type {
-  CallStep, Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
+  Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, StepWhen, TestCase,
 } from '../scenario/index.js';
 import { bootFaults, bootProfile, switchChanges } from './boot.js';
 import { blockedOn, type NamedMapping, type StepContext, type StepOutcome } from './context.js';
@@ -157,9 +157,11 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
     for (const b of scenario.let) fileScope.set(b.name, evaluate(b.expr, env));
 
     const show = opts.show;
-    const last = show === undefined ? -1 : scenario.tests.findIndex((t) => t.name === show.test);
-    const selected = show !== undefined ? scenario.tests.slice(0, last + 1)
-      : opts.tests ? scenario.tests.filter((t) => opts.tests?.includes(t.name)) : scenario.tests;
+    // A test whose `when:` excludes this stream is neither run nor planned here.
+    const inStream = scenario.tests.filter((t) => t.when === undefined || whenHolds(t.when, size, profileName));
+    const last = show === undefined ? -1 : inStream.findIndex((t) => t.name === show.test);
+    const selected = show !== undefined ? inStream.slice(0, last + 1)
+      : opts.tests ? inStream.filter((t) => opts.tests?.includes(t.name)) : inStream;
     for (const [i, test] of selected.entries()) {
       // Each test runs in a process of its own, as one selftest binary would run each test; the pool,
       // HardwareCorrupted and poisoned folios carry over, mappings and fds do not.
@@ -199,7 +201,7 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
 
 /** One test on the stream's kernel: its scope, its output, what it poisoned and what it was sent. */
 /** A step's `when:`: every condition it names holds for this stream. */
-function whenHolds(when: NonNullable<CallStep['when']>, size: HugepageSize, profile: ProfileName): boolean {
+function whenHolds(when: StepWhen, size: HugepageSize, profile: ProfileName): boolean {
   return (when.hugepagesz?.includes(size) ?? true) && (when.profile?.includes(profile) ?? true);
 }
 

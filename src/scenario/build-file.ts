@@ -3,7 +3,7 @@
 
 import * as z from 'zod';
 import { ExprBuilder } from './build-exprs.js';
-import { StepBuilder } from './build-steps.js';
+import { StepBuilder, whenOf } from './build-steps.js';
 import { U64_LIMIT } from './expr.js';
 import { MAIN, MAX_NR_HUGEPAGES } from './names.js';
 import { kernelSchema, makeTestSchema, profileVerdictsSchema, verdictSchema } from './schema.js';
@@ -77,7 +77,8 @@ export function buildTests(src: YamlSource, items: readonly unknown[], fileScope
     }
     const body = steps.steps(d.steps ?? [], [...path, 'steps'], Scope.forTest(fileScope, MAIN));
     const { line, col } = src.linePos(src.nodeSpan(path).start);
-    if (checked.ok) tests.push({ name: d.name ?? '', line, col, basis: d.basis ?? [], steps: body });
+    const when = whenOf(d.when);
+    if (checked.ok) tests.push({ name: d.name ?? '', line, col, basis: d.basis ?? [], ...(when === undefined ? {} : { when }), steps: body });
   });
   return tests;
 }

@@ -13,7 +13,7 @@ import { STEP_KEYS, STEPS } from './steps/index.js';
 import { Scope, type BindingKind } from './scope.js';
 import { PROFILE_NAMES } from '../abi/index.js';
 import { didYouMean } from './suggest.js';
-import { HUGEPAGE_SIZES, type CallStep, type Expr, type ForStep, type HugepageSize, type ProfileName, type Span, type Step, type StepName, type TaskName } from './types.js';
+import { HUGEPAGE_SIZES, type CallStep, type Expr, type ForStep, type HugepageSize, type ProfileName, type Span, type StepWhen, type Step, type StepName, type TaskName } from './types.js';
 import { checkFields, checkValue, describeValue } from './validate.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
@@ -22,7 +22,7 @@ type Raw = Readonly<Record<string, unknown>>;
 const isMap = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** `when: {hugepagesz: [...], profile: [...]}`, validated by the common schema. */
-function whenOf(value: unknown): CallStep['when'] {
+export function whenOf(value: unknown): StepWhen | undefined {
   if (!isMap(value)) return undefined;
   const sizes = Array.isArray(value.hugepagesz) ? value.hugepagesz.filter((s): s is HugepageSize => HUGEPAGE_SIZES.includes(s as HugepageSize)) : undefined;
   const profiles = Array.isArray(value.profile) ? value.profile.filter((p): p is ProfileName => PROFILE_NAMES.includes(p as ProfileName)) : undefined;

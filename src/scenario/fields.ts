@@ -79,8 +79,8 @@ export const uffdPoisonExpectSchema = stepExpectSchema
  */
 export const whenField = z
   .strictObject({
-    hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Run the step only in streams of these hugepage sizes').optional(),
-    profile: z.array(z.enum(PROFILE_NAMES)).describe('Run the step only under these profiles').optional(),
+    hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Only in streams of these hugepage sizes').optional(),
+    profile: z.array(z.enum(PROFILE_NAMES)).describe('Only under these profiles').optional(),
   })
   .refine((w) => w.hugepagesz !== undefined || w.profile !== undefined, { error: 'names no condition: give hugepagesz, profile or both' })
   .describe('Run the step only when this holds (for outcomes that differ by size or kernel)')

@@ -151,6 +151,12 @@ interface StepCommon {
   readonly span: Span;
 }
 
+/** `when:` on a step or a test: each condition given must hold for the stream. */
+export interface StepWhen {
+  readonly hugepagesz?: readonly HugepageSize[];
+  readonly profile?: readonly ProfileName[];
+}
+
 /** A call step: one step of the registry (steps/index.ts), its arguments built by that definition. */
 export type CallStep = {
   [K in StepName]: StepCommon & {
@@ -162,7 +168,7 @@ export type CallStep = {
     /** 'skip': an errno nobody expected ends the test as SKIP (the C tests' `goto out`). */
     readonly on_error?: 'skip';
     /** Run the step only in streams of these hugepage sizes and profiles (syscall steps, dump and expect). */
-    readonly when?: { readonly hugepagesz?: readonly HugepageSize[]; readonly profile?: readonly ProfileName[] };
+    readonly when?: StepWhen;
     /** The thread the step acts in (absent: process main, thread main). */
     readonly in?: TaskName;
   };
@@ -209,6 +215,8 @@ export interface TestCase {
   readonly col: number;
   /** `# basis:` lines printed before this test's result (kernel-semantics.md sections, commits, …). */
   readonly basis: readonly string[];
+  /** Run (and plan) the test only in streams of these sizes and profiles. */
+  readonly when?: StepWhen;
   readonly steps: readonly Step[];
 }
 
