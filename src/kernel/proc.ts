@@ -63,8 +63,13 @@ export function smaps(mm: Mm, addr: number, hgm: boolean, sw: ProcSwitches, foli
   const base = {
     Size: (vma.end - vma.start) / 1024,
     KernelPageSize: vma.hstate.size / 1024,
+    MMUPageSize: vma.hstate.size / 1024,
+    Rss: 0,
+    Pss: 0,
     Shared_Hugetlb: shared / 1024,
     Private_Hugetlb: priv / 1024,
+    Swap: 0,
+    Locked: 0,
   };
   if (!hgm) return base;
   return {

@@ -77,8 +77,16 @@ export type UffdEvent =
 export interface SmapsInfo {
   readonly Size: number;
   readonly KernelPageSize: number;
+  /** vma_mmu_pagesize(): the hugepage size on x86_64, as KernelPageSize. */
+  readonly MMUPageSize: number;
+  /** hugetlb pages are not accounted in Rss/Pss (smaps_hugetlb_range() fills only the *_Hugetlb fields). */
+  readonly Rss: number;
+  readonly Pss: number;
   readonly Shared_Hugetlb: number;
   readonly Private_Hugetlb: number;
+  /** hugetlb pages are never swapped, nor mlock-accounted by the model. */
+  readonly Swap: number;
+  readonly Locked: number;
   /** HGM kernels: present leaves per level (HGM v2 33/46); absent elsewhere. */
   readonly HugetlbPudMapped?: number;
   readonly HugetlbPmdMapped?: number;

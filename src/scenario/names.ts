@@ -37,7 +37,10 @@ export const FALLOC_FLAGS = everyOf<FallocFlag>()(['FALLOC_FL_PUNCH_HOLE', 'FALL
 export const SEEK_WHENCE = everyOf<SeekWhence>()(['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE']);
 export const UFFD_EVENTS = everyOf<UffdEventName>()(['FORK', 'PAGEFAULT']);
 export const MF_STAT_NAMES = everyOf<MfStatName>()(['total', 'ignored', 'failed', 'delayed', 'recovered']);
-export const SMAPS_FIELDS = everyOf<SmapsField>()(['Size', 'KernelPageSize', 'Shared_Hugetlb', 'Private_Hugetlb', 'HugetlbPudMapped', 'HugetlbPmdMapped', 'HugetlbPteMapped']);
+export const SMAPS_FIELDS = everyOf<SmapsField>()([
+  'Size', 'KernelPageSize', 'MMUPageSize', 'Rss', 'Pss', 'Shared_Hugetlb', 'Private_Hugetlb', 'Swap', 'Locked',
+  'HugetlbPudMapped', 'HugetlbPmdMapped', 'HugetlbPteMapped',
+]);
 export const PAGEMAP_BITS = everyOf<PagemapBit>()(['present', 'swapped', 'file_shared', 'exclusive', 'uffd_wp']);
 
 /**

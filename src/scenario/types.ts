@@ -134,7 +134,9 @@ export interface CountExpect {
 }
 
 export type MfStatName = 'total' | 'ignored' | 'failed' | 'delayed' | 'recovered';
-export type SmapsField = 'Size' | 'KernelPageSize' | 'Shared_Hugetlb' | 'Private_Hugetlb' | 'HugetlbPudMapped' | 'HugetlbPmdMapped' | 'HugetlbPteMapped';
+export type SmapsField =
+  | 'Size' | 'KernelPageSize' | 'MMUPageSize' | 'Rss' | 'Pss' | 'Shared_Hugetlb' | 'Private_Hugetlb' | 'Swap' | 'Locked'
+  | 'HugetlbPudMapped' | 'HugetlbPmdMapped' | 'HugetlbPteMapped';
 export type PagemapBit = 'present' | 'swapped' | 'file_shared' | 'exclusive' | 'uffd_wp';
 
 /** A standalone `expect:` step's assertions: derived from the expect-field registry (expect/index.ts). */
