@@ -81,6 +81,22 @@ t.test('expr: parse and evaluate', async (t) => {
     ['1 << 63', 1n << 63n],
     ['0 << 100', 0n],
     ['1 >> 70', 0n],
+    // comparisons: 1 or 0, relational below shift, equality below relational (C precedence)
+    ['1 < 2', 1n],
+    ['2 < 2', 0n],
+    ['2 <= 2', 1n],
+    ['3 > 2', 1n],
+    ['2 >= 3', 0n],
+    ['4K == 4096', 1n],
+    ['1 != 1', 0n],
+    ['1 << 2 < 5', 1n], // (1 << 2) < 5
+    ['1 < 2 == 1', 1n], // (1 < 2) == 1
+    ['2 == 2 != 0', 1n],
+    ['1 + 1 == 2', 1n],
+    ['max(1 < 2, 0)', 1n],
+    ['(0x81 % 256) + (0x81 % 256 >= 128) * ((1 << 32) - 256)', 4294967169n], // a signed char printed with %u
+    ['1 = 1', 'BAD_EXPR'],
+    ['1 <', 'BAD_EXPR'],
     // errors
     ['2 - 3', 'OUT_OF_RANGE'],
     ['2 - 3 + 4', 'OUT_OF_RANGE'], // intermediates count

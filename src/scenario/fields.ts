@@ -8,7 +8,7 @@ import { NAME_PATTERN, SIGBUS_CODES, TASK_NAME_PATTERN, UFFD_EVENTS } from './na
 import { HUGEPAGE_SIZES } from './types.js';
 
 /**
- * An integer or a string expression (names, units 4K/2M/1G, + - * / % << >>, log2 min max pfn phys).
+ * An integer or a string expression (names, units 4K/2M/1G, + - * / % << >>, comparisons < <= > >= == != giving 1 or 0, log2 min max pfn phys).
  * The brand is type-only (zod's brand() returns the same schema): it lets the builder's types turn
  * the field into an Expr (steps/define.ts Built), while the builder finds it at run time by its shape.
  */

@@ -15,7 +15,7 @@ export interface Span {
   readonly end: number;
 }
 
-export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '<<' | '>>';
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '<<' | '>>' | '==' | '!=' | '<' | '<=' | '>' | '>=';
 export type FunctionName = 'log2' | 'min' | 'max' | 'pfn' | 'phys';
 
 /** An integer expression, evaluated in BigInt (scenario/expr.ts). */
