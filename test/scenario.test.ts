@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
-import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, SIGNALS_EXAMPLE, STEP_EXAMPLES } from '../src/report/docs.js';
+import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, SET_EXAMPLE, SIGNALS_EXAMPLE, STEP_EXAMPLES } from '../src/report/docs.js';
 import { PROFILES } from '../src/kernel/index.js';
 import { runStream } from '../src/runner/run.js';
 import { UFFD_FEATURES } from '../src/abi/index.js';
@@ -330,6 +330,20 @@ t.test('load: valid variations', async (t) => {
       t.equal(s.kernel.switches.size, 0);
       t.equal(s.kernel.faults.size, 0);
     }],
+    ['a loop with while, set of an enclosing let, on_error: break', withSteps(
+      'let: {total: 0}',
+      'for: {i: 1 .. 4}\n        let: {want: 2 * i}\n        while: total < want\n        do:\n          - read: {fd: 3, length: 16, as: n, on_error: break}\n          - set: {total: total + n}',
+      'expect: {value: {of: total, is: 64}}',
+    ), (s) => {
+      const loop = stepsOf(s)[1] as ForStep;
+      t.match(loop, { kind: 'for', while: { kind: 'binary', op: '<' } });
+      t.match(call(loop.body[0]), { op: 'read', on_error: 'break' });
+      t.match(loop.body[1], { kind: 'set', bindings: [{ name: 'total', expr: { kind: 'binary', op: '+' } }] });
+      t.match(call(stepsOf(s)[2]).args, { value: { of: { kind: 'name', name: 'total' }, is: { kind: 'lit', value: 64n }, text: 'total' } });
+    }],
+    ['set makes a let a run-time value: no static check past it', withSteps('let: {t: 0}', 'for: {i: 1 .. 2}\n        do:\n          - set: {t: t + i}', 'close: {fd: 1 / t}'), (s) => {
+      t.equal(stepsOf(s).length, 3);
+    }],
     ['absolute HardwareCorrupted', withSteps('expect: {HardwareCorrupted: 8 kB}'), (s) => {
       t.match(call(stepsOf(s)[0]).args, { HardwareCorrupted: { delta: false, kB: 8n } });
     }],
@@ -405,6 +419,16 @@ t.test('load: invalid inputs, each error with its code and position', async (t) 
     ['misspelt advice', withSteps('madvise: {addr: 1, length: 1, advice: MADV_HWPOSION}'), [['BAD_VALUE', 6, 47]]],
     ['on_error on print', withSteps('print: {on_error: skip}'), [['BAD_TYPE', 6, 16]]],
     ['on_error other than skip', withSteps('close: {fd: 1, on_error: ignore}'), [['BAD_VALUE', 6, 34]]],
+    ['on_error: break outside a loop', withSteps('close: {fd: 1, on_error: break}'), [['BAD_VALUE', 6, 34]]],
+    ['set of a name no let bound', withSteps('set: {total: 1}'), [['UNDEFINED_NAME', 6, 15]]],
+    ['set of a loop variable', withSteps('for: {i: 0 .. 1}\n        do:\n          - set: {i: 2}'), [['BAD_VALUE', 8, 19]]],
+    ['set of an fd', withSteps('memfd_create: {as: fd}', 'set: {fd: 1}'), [['BAD_VALUE', 7, 15]]],
+    ['set of the file\'s let', `${HEAD}let: {a: 1}\ntests:\n  - name: t\n    steps:\n      - set: {a: 2}\n`, [['BAD_VALUE', 7, 15]]],
+    ['set before its let', withSteps('set: {a: 2}', 'let: {a: 1}'), [['UNDEFINED_NAME', 6, 15]]],
+    ['set with a bad value', withSteps('let: {a: 1}', 'set: {a: a +}'), [['BAD_EXPR', 7, 21]]],
+    ['while with a bad expression', withSteps('for: {i: 0 .. 1}\n        while: i <\n        do: []'), [['BAD_EXPR', 7, 19]]],
+    ['while reads a name the loop does not bind', withSteps('for: {i: 0 .. 1}\n        while: j < 1\n        do: []'), [['UNDEFINED_NAME', 7, 16]]],
+    ['while known to divide by zero', withSteps('for: {i: 0 .. 1}\n        while: 1 / (i - i)\n        do: []'), [['OUT_OF_RANGE', 7, 20]]],
     ['bad errno', withSteps('close: {fd: 1, expect: {errno: EINVL}}'), [['BAD_VALUE', 6, 40]]],
     ['bad kB amount', withSteps('expect: {HardwareCorrupted: 8 MB}'), [['BAD_VALUE', 6, 37]]],
     ['negative literal', withSteps('close: {fd: -1}'), [['OUT_OF_RANGE', 6, 21]]],
@@ -809,7 +833,7 @@ t.test('docs: the committed docs/scenarios.md is the generated one, with every s
     t.match(committed, `\`\`\`yaml\n${STEP_EXAMPLES[name]}\n\`\`\``, `${name}: its example`);
   }
   // The examples, read top to bottom, are one valid test.
-  const items = [...STEP_NAMES.map((n) => STEP_EXAMPLES[n]), LET_EXAMPLE, FOR_EXAMPLE, SIGNALS_EXAMPLE];
+  const items = [...STEP_NAMES.map((n) => STEP_EXAMPLES[n]), LET_EXAMPLE, SET_EXAMPLE, FOR_EXAMPLE, SIGNALS_EXAMPLE];
   const text = `${HEAD}tests:\n  - name: t\n    steps:\n${items.map((i) => i.replace(/^/gm, '      ')).join('\n')}\n`;
   const r = loadScenario('s.yaml', text);
   t.same(r.errors.map((e) => formatError(e, text)), [], 'the examples load');

@@ -111,7 +111,11 @@ const outputSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('folio'), at: addressSchema, folio: folioSchema.nullable() }),
   z.strictObject({ kind: z.literal('meminfo'), meminfo: meminfoSchema }),
   z.strictObject({ kind: z.literal('dmesg'), line: z.string().describe('a kernel log line, in the modelled kernel\'s words') }),
-  z.strictObject({ kind: z.literal('failure'), failure: failureSchema }),
+  z.strictObject({
+    kind: z.literal('failure'),
+    failure: failureSchema,
+    endsLoop: z.literal(true).describe('the errno ended a loop (on_error: break), not the test').optional(),
+  }),
   z.strictObject({
     kind: z.literal('finding'),
     finding: z.strictObject({ pfn: count, raw: count, at: addressSchema, process: z.string().optional(), pid: count, afterLine: count }),

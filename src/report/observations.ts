@@ -101,7 +101,8 @@ export function outputLines(r: OutputRecord): string[] {
     case 'dmesg':
       return [`dmesg: ${r.line}`];
     case 'failure':
-      return failureLines(r.failure);
+      // An errno that ended a loop is the C helper's perror, printed at the level of its other lines.
+      return r.endsLoop === true ? failureLines(r.failure).map((l) => ` ... ${l}`) : failureLines(r.failure);
     case 'finding':
       return [findingLine(r.finding)];
   }

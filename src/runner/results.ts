@@ -195,7 +195,8 @@ export type OutputRecord =
   | { readonly kind: 'meminfo'; readonly meminfo: MeminfoValues }
   /** `dump: {dmesg}`: one kernel log line of this test, in the kernel's own words. */
   | { readonly kind: 'dmesg'; readonly line: string }
-  | { readonly kind: 'failure'; readonly failure: Failure }
+  /** A ` !!! ` line: the failure that stopped the test, or (endsLoop) an errno that ended a loop (`on_error: break`). */
+  | { readonly kind: 'failure'; readonly failure: Failure; readonly endsLoop?: true }
   | { readonly kind: 'finding'; readonly finding: Finding };
 
 /** What a call step returned, for -v. */

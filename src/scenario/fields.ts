@@ -89,7 +89,10 @@ export const whenField = z
 /** Fields every syscall-like step takes besides its own arguments (docs list them once, by identity). */
 export const syscallCommon = {
   expect: stepExpectSchema.optional(),
-  on_error: z.literal('skip').describe('An errno nobody expected ends the test as SKIP (goto out)').optional(),
+  on_error: z
+    .enum(['skip', 'break'])
+    .describe('An errno nobody expected: skip ends the test as SKIP (goto out); break prints the failure line and ends the innermost loop (perror; break)')
+    .optional(),
   when: whenField,
   in: inTask,
 };

@@ -32,8 +32,8 @@ export type StepArgs = { readonly [K in StepName]: ArgsOf<(typeof STEP_DEFS)[K]>
 /** Step names in registry order. */
 export const STEP_NAMES = Object.keys(STEP_DEFS) as StepName[];
 
-/** Every key that may start a step item: the call steps plus `let` and `for`. */
-export const STEP_KEYS: readonly string[] = [...STEP_NAMES, 'let', 'for'];
+/** Every key that may start a step item: the call steps plus `let`, `set` and `for`. */
+export const STEP_KEYS: readonly string[] = [...STEP_NAMES, 'let', 'set', 'for'];
 
 /** Every definition by name, as generic code sees it. */
 export const STEPS: { readonly [K in StepName]: AnyStepDef } = STEP_DEFS;
