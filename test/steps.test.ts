@@ -47,7 +47,8 @@ t.test('traits, not names: syscall steps take the common fields, observers do no
     const shape = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
     t.equal(shape.includes('on_error'), STEPS[name].traits.syscall, `${name}: on_error iff syscall`);
   }
-  t.same(STEP_NAMES.filter((n) => !STEPS[n].traits.syscall), ['print', 'dump', 'expect']);
+  t.same(STEP_NAMES.filter((n) => !STEPS[n].traits.syscall), ['print', 'dump', 'expect', 'break']);
+  t.same(STEP_NAMES.filter((n) => STEPS[n].traits.breaksLoop === true), ['break']);
   t.same(STEP_NAMES.filter((n) => STEPS[n].traits.touchesMemory === true), ['access', 'memset', 'mce']);
   t.same(STEP_NAMES.filter((n) => STEPS[n].traits.returnsAddress === true), ['mmap']);
 });
@@ -380,4 +381,36 @@ tests:
   const bounded = runStream(load(text('v6.12', '0').replace('1 .. 2M', '1 .. 3').replace('0x101000 - 0', '0x6000')), '2M', 'v6.12', {}).result.tests[0];
   t.equal(bounded?.status, 'pass', textOf(bounded));
   t.match(textOf(bounded), /actually read 0x6000 bytes in 3 reads/);
+});
+
+t.test('break, when: {holds}, print prefix: the C loop\'s if (n == 0) { puts(...); break; } and a bare line', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.12, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: t
+    steps:
+      - print: {text: "Write/read chunk size={0x800:x}", prefix: ""}
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - lseek: {fd: fd, offset: 2M - 0x1000, whence: SEEK_SET}
+      - let: {total: 0}
+      - for: {i: 1 .. 5}
+        do:
+          - read: {fd: fd, length: 0x800, as: n}
+          - print: {text: " ... read reach end of the file", when: {holds: n == 0}}
+          - break: {when: {holds: n == 0}}
+          - set: {total: total + n}
+          - print: "read {n:x}"
+      - print: "total {total:x}"
+      - for: {k: 1 .. 3}
+        do:
+          - print: "k = {k}"
+          - break: {}
+`;
+  const test = runStream(load(text), '2M', 'v6.12', {}).result.tests[0];
+  t.equal(test?.status, 'pass', textOf(test));
+  t.same(lines(test), [
+    'Write/read chunk size=0x800', ' ... read 0x800', ' ... read 0x800', ' ...  ... read reach end of the file', ' ... total 0x1000', ' ... k = 1',
+  ]);
+  t.match(test?.output[0], { kind: 'print', prefix: '' });
 });

@@ -105,7 +105,11 @@ const meminfoSchema = z.strictObject({
 });
 
 const outputSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('print'), text: z.string().describe("a print step's text, interpolated") }),
+  z.strictObject({
+    kind: z.literal('print'),
+    text: z.string().describe("a print step's text, interpolated"),
+    prefix: z.string().describe('printed before the text instead of " ... "').optional(),
+  }),
   z.strictObject({ kind: z.literal('runs'), mapping: z.string(), length: count.describe("the mapping's length"), runs: z.array(runSchema) }),
   z.strictObject({ kind: z.literal('no-mapping'), at: addressSchema }),
   z.strictObject({ kind: z.literal('folio'), at: addressSchema, folio: folioSchema.nullable() }),

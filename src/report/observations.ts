@@ -89,7 +89,7 @@ export function meminfoLines(mi: MeminfoValues): string[] {
 export function outputLines(r: OutputRecord): string[] {
   switch (r.kind) {
     case 'print':
-      return r.text.split('\n').map((line) => ` ... ${line}`);
+      return r.text.split('\n').map((line) => `${r.prefix ?? ' ... '}${line}`);
     case 'runs':
       return runLines(r.mapping, r.length, r.runs);
     case 'no-mapping':

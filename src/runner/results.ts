@@ -185,7 +185,8 @@ export interface Finding {
 /** One piece of a test's output, in order: the C test's own, dumps, failures, findings. */
 export type OutputRecord =
   /** A `print:` step's text, interpolated (one line per line of it). */
-  | { readonly kind: 'print'; readonly text: string }
+  /** A print line; `prefix` replaces the default " ... " when the step gave one. */
+  | { readonly kind: 'print'; readonly text: string; readonly prefix?: string }
   /** `dump: {mapping}`: runs of the named mapping's page table (`length`: the mapping's length). */
   | { readonly kind: 'runs'; readonly mapping: string; readonly length: number; readonly runs: readonly MappingRun[] }
   /** `dump: {mapping}` at an address no named mapping covers. */

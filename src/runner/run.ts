@@ -105,7 +105,7 @@ class Scope {
   }
 }
 
-/** A step with `on_error: break` met an errno: the innermost loop ends (not the test). */
+/** A `break` step, or a step with `on_error: break` that met an errno: the innermost loop ends (not the test). */
 const BREAK = 'break';
 type Flow = Stop | typeof BREAK | undefined;
 
@@ -516,6 +516,7 @@ class TestRun implements StepContext, EvalEnv {
         }
         case 'call': {
           if (step.when !== undefined && !whenHolds(step.when, this.size, this.profile)) break;
+          if (step.when?.holds !== undefined && this.value(step.when.holds).value === 0n) break;
           this.tick(step);
           const flow = this.runCall(step);
           if (flow) return flow;
@@ -543,6 +544,7 @@ class TestRun implements StepContext, EvalEnv {
     if (this.showStep !== undefined) this.lastCall = { index: this.executed, line: step.line, ...(this.acting.label === MAIN ? {} : { in: this.acting.label }), call: o.call };
     this.reportFindings(step);
     if (o.unsupported !== undefined) throw new ScenarioRuntimeError(errorAt(this, step.span, 'UNSUPPORTED', o.unsupported));
+    if (o.breaksLoop === true) return BREAK;
     if (this.opts.checkInvariants === true) {
       const broken = this.kernel.checkInvariants();
       if (broken.length > 0) {

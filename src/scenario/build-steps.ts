@@ -173,7 +173,11 @@ export class StepBuilder {
     const built = def.build
       ? def.build({ src, x, scope, path, data: value, given, generic: () => buildFields(x, shape ?? {}, data, path, scope) })
       : buildFields(x, shape ?? {}, data, path, scope);
-    const { syscall, binds = 'fd' } = def.traits;
+    const { syscall, binds = 'fd', breaksLoop } = def.traits;
+    // A map-valued step's `when:` (print takes a string or a map).
+    const whenRaw = shape ? data.when : isMap(value) ? value.when : undefined;
+    const when = whenOf(whenRaw);
+    const holds = isMap(whenRaw) && whenRaw.holds !== undefined ? x.expr(whenRaw.holds, [...path, 'when', 'holds'], scope) : undefined;
     const expectRaw = syscall && isMap(data.expect) ? data.expect : undefined;
     const expect = expectRaw && x.stepExpect(expectRaw, [...path, 'expect'], scope);
     const acting = typeof data.in === 'string' ? this.taskName(data.in, [...path, 'in'], scope) : undefined;
@@ -183,6 +187,10 @@ export class StepBuilder {
       const owner = binds === 'thread' ? acting?.process ?? MAIN : undefined;
       scope.define(src, data.as, binds, src.nodeSpan([...path, 'as']), owner);
     }
+    if (breaksLoop === true && this.loops === 0) {
+      src.report('BAD_VALUE', `"${op}" leaves the innermost loop, and this step is in no "for"`, common.span);
+      return undefined;
+    }
     if (syscall && data.on_error === 'break' && this.loops === 0) {
       src.report('BAD_VALUE', 'on_error: break ends the innermost loop, and this step is in no "for"; use on_error: skip to end the test', src.nodeSpan([...path, 'on_error']));
       return undefined;
@@ -191,7 +199,7 @@ export class StepBuilder {
     const step = dropUndefined({
       kind: 'call', op, args: built, expect,
       on_error: syscall && (data.on_error === 'skip' || data.on_error === 'break') ? data.on_error : undefined,
-      when: whenOf(data.when),
+      when: when === undefined ? undefined : dropUndefined({ ...when, holds }),
       in: acting, ...common,
     });
     // The registry erases each step's argument type; the definition named `op` built these arguments.

@@ -156,6 +156,7 @@ class SizePass {
   private call(step: CallStep, scope: KnownScope): void {
     // A step for other sizes never runs here; one for some profiles may (the check does not know the profile).
     if (step.when?.hugepagesz !== undefined && this.size !== undefined && !step.when.hugepagesz.includes(this.size)) return;
+    if (step.when?.holds !== undefined) this.value(step.when.holds, scope);
     if (step.op === 'print') {
       for (const part of step.args.text.parts) if (typeof part !== 'string') this.value(part.expr, scope);
       return;

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { FAULT_POINTS, PROFILE_NAMES, SWITCH_NAMES } from '../abi/index.js';
 import { VERDICT_RESULTS } from './names.js';
-import { expr, letMap, name, whenField } from './fields.js';
+import { expr, letMap, name, testWhenField } from './fields.js';
 import { STEP_NAMES, STEPS } from './steps/index.js';
 import { HUGEPAGE_SIZES } from './types.js';
 
@@ -54,7 +54,7 @@ export const makeTestSchema = <S extends z.ZodType>(step: S) =>
     .strictObject({
       name: z.string().describe('Test name, printed on its TAP result line'),
       basis: z.array(z.string()).describe('# basis: lines printed before the result').optional(),
-      when: whenField.describe('Run (and plan) the test only in streams of these hugepage sizes and profiles'),
+      when: testWhenField,
       steps: z.array(step).describe('Steps, in order'),
     })
     .describe('One test of the scenario');

@@ -151,10 +151,12 @@ interface StepCommon {
   readonly span: Span;
 }
 
-/** `when:` on a step or a test: each condition given must hold for the stream. */
+/** `when:` on a step or a test: each condition given must hold for the stream (and `holds`, steps only, at the step). */
 export interface StepWhen {
   readonly hugepagesz?: readonly HugepageSize[];
   readonly profile?: readonly ProfileName[];
+  /** Steps only: evaluated when the step is reached; 0 skips the step. */
+  readonly holds?: Expr;
 }
 
 /** A call step: one step of the registry (steps/index.ts), its arguments built by that definition. */
