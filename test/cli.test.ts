@@ -246,10 +246,14 @@ t.test('bundled scenarios: goldens match, every stream has one, reruns are byte-
     const m = /^ok \d+ selftests: hgmsim: (\S+) (2M|1G) \[v6\.1\]$/.exec(l);
     return m !== null && names.includes(m[1]!);
   });
+  // A mirror of a C test that takes only the default size (hugetlb-read-hwpoison) lists only 2M.
+  const sizesOf = (name: string): string[] =>
+    /hugepagesz: \[([^\]]*)\]/.exec(readFileSync(join(root, 'scenarios/mainline', `${name}.yaml`), 'utf8'))?.[1]?.split(',').map((s) => s.trim()) ?? [];
   t.ok(names.length >= 10, 'the mainline scenarios are bundled');
-  t.equal(streams.length, 2 * names.length, 'every mainline scenario runs at 2M and 1G');
+  t.ok(names.filter((n) => sizesOf(n).length === 2).length >= 10, 'most run at 2M and 1G');
+  t.equal(streams.length, names.reduce((n, name) => n + sizesOf(name).length, 0), 'every mainline scenario runs at each size it lists');
   for (const name of names) {
-    for (const size of ['2M', '1G']) {
+    for (const size of sizesOf(name)) {
       t.ok(existsSync(join(root, 'scenarios/mainline', `${name}.${size}.v6.1.tap`)), `${name}.${size}.v6.1.tap is committed`);
     }
   }

@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
-import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, SIGNALS_EXAMPLE, STEP_EXAMPLES } from '../src/report/docs.js';
+import { FOR_EXAMPLE, LET_EXAMPLE, scenarioDocsText, SET_EXAMPLE, SIGNALS_EXAMPLE, STEP_EXAMPLES } from '../src/report/docs.js';
 import { PROFILES } from '../src/kernel/index.js';
 import { runStream } from '../src/runner/run.js';
 import { UFFD_FEATURES } from '../src/abi/index.js';
@@ -81,6 +81,22 @@ t.test('expr: parse and evaluate', async (t) => {
     ['1 << 63', 1n << 63n],
     ['0 << 100', 0n],
     ['1 >> 70', 0n],
+    // comparisons: 1 or 0, relational below shift, equality below relational (C precedence)
+    ['1 < 2', 1n],
+    ['2 < 2', 0n],
+    ['2 <= 2', 1n],
+    ['3 > 2', 1n],
+    ['2 >= 3', 0n],
+    ['4K == 4096', 1n],
+    ['1 != 1', 0n],
+    ['1 << 2 < 5', 1n], // (1 << 2) < 5
+    ['1 < 2 == 1', 1n], // (1 < 2) == 1
+    ['2 == 2 != 0', 1n],
+    ['1 + 1 == 2', 1n],
+    ['max(1 < 2, 0)', 1n],
+    ['(0x81 % 256) + (0x81 % 256 >= 128) * ((1 << 32) - 256)', 4294967169n], // a signed char printed with %u
+    ['1 = 1', 'BAD_EXPR'],
+    ['1 <', 'BAD_EXPR'],
     // errors
     ['2 - 3', 'OUT_OF_RANGE'],
     ['2 - 3 + 4', 'OUT_OF_RANGE'], // intermediates count
@@ -314,6 +330,20 @@ t.test('load: valid variations', async (t) => {
       t.equal(s.kernel.switches.size, 0);
       t.equal(s.kernel.faults.size, 0);
     }],
+    ['a loop with while, set of an enclosing let, on_error: break', withSteps(
+      'let: {total: 0}',
+      'for: {i: 1 .. 4}\n        let: {want: 2 * i}\n        while: total < want\n        do:\n          - read: {fd: 3, length: 16, as: n, on_error: break}\n          - set: {total: total + n}',
+      'expect: {value: {of: total, is: 64}}',
+    ), (s) => {
+      const loop = stepsOf(s)[1] as ForStep;
+      t.match(loop, { kind: 'for', while: { kind: 'binary', op: '<' } });
+      t.match(call(loop.body[0]), { op: 'read', on_error: 'break' });
+      t.match(loop.body[1], { kind: 'set', bindings: [{ name: 'total', expr: { kind: 'binary', op: '+' } }] });
+      t.match(call(stepsOf(s)[2]).args, { value: { of: { kind: 'name', name: 'total' }, is: { kind: 'lit', value: 64n }, text: 'total' } });
+    }],
+    ['set makes a let a run-time value: no static check past it', withSteps('let: {t: 0}', 'for: {i: 1 .. 2}\n        do:\n          - set: {t: t + i}', 'close: {fd: 1 / t}'), (s) => {
+      t.equal(stepsOf(s).length, 3);
+    }],
     ['absolute HardwareCorrupted', withSteps('expect: {HardwareCorrupted: 8 kB}'), (s) => {
       t.match(call(stepsOf(s)[0]).args, { HardwareCorrupted: { delta: false, kB: 8n } });
     }],
@@ -387,8 +417,24 @@ t.test('load: invalid inputs, each error with its code and position', async (t) 
     ['missing argument', withSteps('munmap: {addr: 1}'), [['MISSING_FIELD', 6, 17]]],
     ['bad enum in a flag list', withSteps('memfd_create: {as: fd, flags: [MFD_HUGETLB, MFD_HUGE_2M]}'), [['BAD_VALUE', 6, 53]]],
     ['misspelt advice', withSteps('madvise: {addr: 1, length: 1, advice: MADV_HWPOSION}'), [['BAD_VALUE', 6, 47]]],
-    ['on_error on print', withSteps('print: {on_error: skip}'), [['BAD_TYPE', 6, 16]]],
+    ['on_error on print', withSteps('print: {on_error: skip}'), [['MISSING_FIELD', 6, 16], ['UNKNOWN_FIELD', 6, 17]]],
     ['on_error other than skip', withSteps('close: {fd: 1, on_error: ignore}'), [['BAD_VALUE', 6, 34]]],
+    ['on_error: break outside a loop', withSteps('close: {fd: 1, on_error: break}'), [['BAD_VALUE', 6, 34]]],
+    ['set of a name no let bound', withSteps('set: {total: 1}'), [['UNDEFINED_NAME', 6, 15]]],
+    ['break outside a loop', withSteps('break: {}'), [['BAD_VALUE', 6, 9]]],
+    ['break with an argument', withSteps('for: {i: 0 .. 1}\n        do:\n          - break: {if: 1}'), [['UNKNOWN_FIELD', 8, 21]]],
+    ['when holds reads an undefined name', withSteps('close: {fd: 1, when: {holds: n == 0}}'), [['UNDEFINED_NAME', 6, 38]]],
+    ['when holds with a bad expression', withSteps('print: {text: x, when: {holds: 1 =}}'), [['BAD_EXPR', 6, 42]]],
+    ['holds on a test', `${HEAD}tests:\n  - name: t\n    when: {holds: 1}\n    steps: []\n`, [['BAD_VALUE', 5, 11], ['UNKNOWN_FIELD', 5, 12]]],
+    ['print map without text', withSteps('print: {prefix: ""}'), [['MISSING_FIELD', 6, 16]]],
+    ['set of a loop variable', withSteps('for: {i: 0 .. 1}\n        do:\n          - set: {i: 2}'), [['BAD_VALUE', 8, 19]]],
+    ['set of an fd', withSteps('memfd_create: {as: fd}', 'set: {fd: 1}'), [['BAD_VALUE', 7, 15]]],
+    ['set of the file\'s let', `${HEAD}let: {a: 1}\ntests:\n  - name: t\n    steps:\n      - set: {a: 2}\n`, [['BAD_VALUE', 7, 15]]],
+    ['set before its let', withSteps('set: {a: 2}', 'let: {a: 1}'), [['UNDEFINED_NAME', 6, 15]]],
+    ['set with a bad value', withSteps('let: {a: 1}', 'set: {a: a +}'), [['BAD_EXPR', 7, 21]]],
+    ['while with a bad expression', withSteps('for: {i: 0 .. 1}\n        while: i <\n        do: []'), [['BAD_EXPR', 7, 19]]],
+    ['while reads a name the loop does not bind', withSteps('for: {i: 0 .. 1}\n        while: j < 1\n        do: []'), [['UNDEFINED_NAME', 7, 16]]],
+    ['while known to divide by zero', withSteps('for: {i: 0 .. 1}\n        while: 1 / (i - i)\n        do: []'), [['OUT_OF_RANGE', 7, 20]]],
     ['bad errno', withSteps('close: {fd: 1, expect: {errno: EINVL}}'), [['BAD_VALUE', 6, 40]]],
     ['bad kB amount', withSteps('expect: {HardwareCorrupted: 8 MB}'), [['BAD_VALUE', 6, 37]]],
     ['negative literal', withSteps('close: {fd: -1}'), [['OUT_OF_RANGE', 6, 21]]],
@@ -793,7 +839,7 @@ t.test('docs: the committed docs/scenarios.md is the generated one, with every s
     t.match(committed, `\`\`\`yaml\n${STEP_EXAMPLES[name]}\n\`\`\``, `${name}: its example`);
   }
   // The examples, read top to bottom, are one valid test.
-  const items = [...STEP_NAMES.map((n) => STEP_EXAMPLES[n]), LET_EXAMPLE, FOR_EXAMPLE, SIGNALS_EXAMPLE];
+  const items = [...STEP_NAMES.map((n) => STEP_EXAMPLES[n]), LET_EXAMPLE, SET_EXAMPLE, FOR_EXAMPLE, SIGNALS_EXAMPLE];
   const text = `${HEAD}tests:\n  - name: t\n    steps:\n${items.map((i) => i.replace(/^/gm, '      ')).join('\n')}\n`;
   const r = loadScenario('s.yaml', text);
   t.same(r.errors.map((e) => formatError(e, text)), [], 'the examples load');

@@ -47,7 +47,8 @@ t.test('traits, not names: syscall steps take the common fields, observers do no
     const shape = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
     t.equal(shape.includes('on_error'), STEPS[name].traits.syscall, `${name}: on_error iff syscall`);
   }
-  t.same(STEP_NAMES.filter((n) => !STEPS[n].traits.syscall), ['print', 'dump', 'expect']);
+  t.same(STEP_NAMES.filter((n) => !STEPS[n].traits.syscall), ['print', 'dump', 'expect', 'break']);
+  t.same(STEP_NAMES.filter((n) => STEPS[n].traits.breaksLoop === true), ['break']);
   t.same(STEP_NAMES.filter((n) => STEPS[n].traits.touchesMemory === true), ['access', 'memset', 'mce']);
   t.same(STEP_NAMES.filter((n) => STEPS[n].traits.returnsAddress === true), ['mmap']);
 });
@@ -340,4 +341,76 @@ tests:
   // A 1 GiB mapping in a test for 1G only is not judged against the 2M stream by the static check.
   t.same(loadScenario('s.yaml', text).errors, []);
   t.match(loadScenario('s.yaml', text.replace('when: {hugepagesz: [1G]}', 'when: {}')).errors, [{ code: 'BAD_VALUE', message: /names no condition/ }]);
+});
+
+t.test('for with while, set and on_error: break: the C read loop, its total from the model, its check deciding the test', async (t) => {
+  const text = (profile: string, start: string) => `scenario: s
+kernel: {profile: ${profile}, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 1}
+      - madvise: {addr: P + 0x101000, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - lseek: {fd: fd, offset: ${start}, whence: SEEK_SET}
+      - let: {total: 0, reads: 0}
+      - for: {i: 1 .. 2M}
+        while: ${start} + total < 2M
+        do:
+          - read: {fd: fd, length: 0x2000, as: n, on_error: break}
+          - set: {total: total + n, reads: i}
+      - print: " ... actually read {total:x} bytes in {reads} reads"
+      - expect: {value: {of: total, is: 0x101000 - ${start}}}
+      - print: after the check
+`;
+  const run = (profile: 'v6.1' | 'v6.12', start: string) => runStream(load(text(profile, start)), '2M', profile, {}).result.tests[0];
+  // 6.12: 128 full reads and a short one up to the poisoned raw page, then EIO ends the loop, not the test.
+  const v612 = run('v6.12', '0');
+  t.equal(v612?.status, 'pass', textOf(v612));
+  t.same(lines(v612), [' ...  !!! read failed: Input/output error', ' ...  ... actually read 0x101000 bytes in 129 reads', ' ... after the check']);
+  t.match(v612?.output[0], { kind: 'failure', endsLoop: true, failure: { kind: 'errno', errno: 'EIO' } });
+  // 6.1: the first read is EIO; the check fails the test, naming both sides.
+  const v61 = run('v6.1', '0');
+  t.equal(v61?.status, 'fail');
+  t.same(lines(v61), [' ...  !!! read failed: Input/output error', ' ...  ... actually read 0x0 bytes in 0 reads', ' !!! line 19: value of total: expected 1052672 (0x101000), got 0 (0x0)']);
+  // A loop whose while does not hold at first runs no iteration; the range still bounds one that holds.
+  const none = runStream(load(text('v6.12', '0').replace('while: 0 + total < 2M', 'while: total > 0')), '2M', 'v6.12', {}).result.tests[0];
+  t.match(textOf(none), /actually read 0x0 bytes in 0 reads/);
+  const bounded = runStream(load(text('v6.12', '0').replace('1 .. 2M', '1 .. 3').replace('0x101000 - 0', '0x6000')), '2M', 'v6.12', {}).result.tests[0];
+  t.equal(bounded?.status, 'pass', textOf(bounded));
+  t.match(textOf(bounded), /actually read 0x6000 bytes in 3 reads/);
+});
+
+t.test('break, when: {holds}, print prefix: the C loop\'s if (n == 0) { puts(...); break; } and a bare line', async (t) => {
+  const text = `scenario: s
+kernel: {profile: v6.12, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: t
+    steps:
+      - print: {text: "Write/read chunk size={0x800:x}", prefix: ""}
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - lseek: {fd: fd, offset: 2M - 0x1000, whence: SEEK_SET}
+      - let: {total: 0}
+      - for: {i: 1 .. 5}
+        do:
+          - read: {fd: fd, length: 0x800, as: n}
+          - print: {text: " ... read reach end of the file", when: {holds: n == 0}}
+          - break: {when: {holds: n == 0}}
+          - set: {total: total + n}
+          - print: "read {n:x}"
+      - print: "total {total:x}"
+      - for: {k: 1 .. 3}
+        do:
+          - print: "k = {k}"
+          - break: {}
+`;
+  const test = runStream(load(text), '2M', 'v6.12', {}).result.tests[0];
+  t.equal(test?.status, 'pass', textOf(test));
+  t.same(lines(test), [
+    'Write/read chunk size=0x800', ' ... read 0x800', ' ... read 0x800', ' ...  ... read reach end of the file', ' ... total 0x1000', ' ... k = 1',
+  ]);
+  t.match(test?.output[0], { kind: 'print', prefix: '' });
 });

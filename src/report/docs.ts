@@ -5,7 +5,7 @@
 
 import * as z from 'zod';
 import {
-  kernelSchema, letStepSchema, makeForItemSchema, makeScenarioShape, makeTestSchema, signalEntrySchema,
+  kernelSchema, letStepSchema, makeForItemSchema, makeScenarioShape, makeTestSchema, setStepSchema, signalEntrySchema,
   STEP_NAMES, STEPS, syscallCommon, verdictSchema
 } from '../scenario/index.js';
 import type { StepName } from '../scenario/index.js';
@@ -22,9 +22,18 @@ export const STEP_EXAMPLES: { readonly [K in StepName]: string } = Object.fromEn
 /** Steps that take no `expect:` / `on_error:` of their own (no syscall), in registry order. */
 const NON_SYSCALL_STEPS = STEP_NAMES.filter((n) => !STEPS[n].traits.syscall);
 
-/** The examples of the two structural items, also loaded by the test (after the step examples). */
-export const LET_EXAMPLE = '- let: {off: 128 * PAGE_SIZE}';
-export const FOR_EXAMPLE = '- for: {k: 1 .. 3}\n  let: {size: hugepagesz >> k}\n  do:\n    - memset: {addr: P, length: size, value: k}';
+/** The examples of the structural items, also loaded by the test (after the step examples). */
+export const LET_EXAMPLE = '- let: {off: 128 * PAGE_SIZE, total: 0}';
+export const SET_EXAMPLE = '- set: {off: off + PAGE_SIZE}';
+export const FOR_EXAMPLE = [
+  '- for: {k: 1 .. 3}',
+  '  let: {size: hugepagesz >> k}',
+  '  while: total < hugepagesz',
+  '  do:',
+  '    - memset: {addr: P, length: size, value: k}',
+  '    - pread: {fd: fd, length: size, offset: total, as: got, on_error: break}',
+  '    - set: {total: total + got}',
+].join('\n');
 
 /** The shape of `expect: {signals: …}` entries, also loaded by the test (after the step examples). */
 export const SIGNALS_EXAMPLE =
@@ -143,7 +152,8 @@ export function scenarioDocsText(): string {
     'A scenario file mirrors one selftest binary: a few named tests, each a list of steps. Values marked',
     '*expression* take an integer or a string expression: units (`4K`, `2M`, `1G`), names (`PAGE_SIZE`,',
     '`hugepagesz`, `let` names, loop variables, names bound by `as:`), integer arithmetic',
-    '(`+ - * / % << >>`, parentheses) and `log2`, `min`, `max`, `pfn(addr)`, `phys(addr)`. Errors are',
+    '(`+ - * / % << >>`, parentheses), comparisons (`< <= > >= == !=`, 1 when they hold, else 0; C',
+    'precedence) and `log2`, `min`, `max`, `pfn(addr)`, `phys(addr)`. Errors are',
     'listed in [errors.md](errors.md). `hgmsim new FILE` writes a commented scenario to start from.',
     '',
     '## Top-level keys',
@@ -168,7 +178,7 @@ export function scenarioDocsText(): string {
     '',
     '## Step items',
     '',
-    'Each item of `steps` is a map with one key: a step name below, `let` or `for`.',
+    'Each item of `steps` is a map with one key: a step name below, `let`, `set` or `for`.',
     '',
     '### `let`',
     '',
@@ -178,9 +188,17 @@ export function scenarioDocsText(): string {
     LET_EXAMPLE,
     '```',
     '',
+    '### `set`',
+    '',
+    `${describe(setStepSchema)}: each name must be bound by a \`let\` of the test (or of an enclosing loop) before; the value is evaluated where the \`set\` stands and the name keeps it from there, in the loop iterations that follow too.`,
+    '',
+    '```yaml',
+    SET_EXAMPLE,
+    '```',
+    '',
     '### `for`',
     '',
-    `${describe(makeForItemSchema(z.unknown()))}.`,
+    `${describe(makeForItemSchema(z.unknown()))}. The range bounds the iterations; \`while\`, evaluated before each after the variable and \`let\` are bound, ends the loop early when it is 0. A step with \`on_error: break\` inside \`do\` ends the innermost loop on an errno nobody expected, after its \` ...  !!! NAME failed: …\` line (the C loops' \`perror(); break;\`); the test goes on.`,
     '',
     ...table(fieldRows(forShape)),
     '',

@@ -105,13 +105,21 @@ const meminfoSchema = z.strictObject({
 });
 
 const outputSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('print'), text: z.string().describe("a print step's text, interpolated") }),
+  z.strictObject({
+    kind: z.literal('print'),
+    text: z.string().describe("a print step's text, interpolated"),
+    prefix: z.string().describe('printed before the text instead of " ... "').optional(),
+  }),
   z.strictObject({ kind: z.literal('runs'), mapping: z.string(), length: count.describe("the mapping's length"), runs: z.array(runSchema) }),
   z.strictObject({ kind: z.literal('no-mapping'), at: addressSchema }),
   z.strictObject({ kind: z.literal('folio'), at: addressSchema, folio: folioSchema.nullable() }),
   z.strictObject({ kind: z.literal('meminfo'), meminfo: meminfoSchema }),
   z.strictObject({ kind: z.literal('dmesg'), line: z.string().describe('a kernel log line, in the modelled kernel\'s words') }),
-  z.strictObject({ kind: z.literal('failure'), failure: failureSchema }),
+  z.strictObject({
+    kind: z.literal('failure'),
+    failure: failureSchema,
+    endsLoop: z.literal(true).describe('the errno ended a loop (on_error: break), not the test').optional(),
+  }),
   z.strictObject({
     kind: z.literal('finding'),
     finding: z.strictObject({ pfn: count, raw: count, at: addressSchema, process: z.string().optional(), pid: count, afterLine: count }),

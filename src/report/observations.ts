@@ -89,7 +89,7 @@ export function meminfoLines(mi: MeminfoValues): string[] {
 export function outputLines(r: OutputRecord): string[] {
   switch (r.kind) {
     case 'print':
-      return r.text.split('\n').map((line) => ` ... ${line}`);
+      return r.text.split('\n').map((line) => `${r.prefix ?? ' ... '}${line}`);
     case 'runs':
       return runLines(r.mapping, r.length, r.runs);
     case 'no-mapping':
@@ -101,7 +101,8 @@ export function outputLines(r: OutputRecord): string[] {
     case 'dmesg':
       return [`dmesg: ${r.line}`];
     case 'failure':
-      return failureLines(r.failure);
+      // An errno that ended a loop is the C helper's perror, printed at the level of its other lines.
+      return r.endsLoop === true ? failureLines(r.failure).map((l) => ` ... ${l}`) : failureLines(r.failure);
     case 'finding':
       return [findingLine(r.finding)];
   }

@@ -67,6 +67,8 @@ export interface StepOutcome {
   readonly actingTid?: number;
   /** Standalone `expect:` mismatches. */
   readonly failures?: readonly Mismatch[];
+  /** `break`: the innermost loop ends here. */
+  readonly breaksLoop?: true;
   /** A failure of the step itself, printed as ` !!! <fail>` (pfn_of found no page). */
   readonly fail?: string;
   /** uffd_read: the message read. */

@@ -185,7 +185,8 @@ export interface Finding {
 /** One piece of a test's output, in order: the C test's own, dumps, failures, findings. */
 export type OutputRecord =
   /** A `print:` step's text, interpolated (one line per line of it). */
-  | { readonly kind: 'print'; readonly text: string }
+  /** A print line; `prefix` replaces the default " ... " when the step gave one. */
+  | { readonly kind: 'print'; readonly text: string; readonly prefix?: string }
   /** `dump: {mapping}`: runs of the named mapping's page table (`length`: the mapping's length). */
   | { readonly kind: 'runs'; readonly mapping: string; readonly length: number; readonly runs: readonly MappingRun[] }
   /** `dump: {mapping}` at an address no named mapping covers. */
@@ -195,7 +196,8 @@ export type OutputRecord =
   | { readonly kind: 'meminfo'; readonly meminfo: MeminfoValues }
   /** `dump: {dmesg}`: one kernel log line of this test, in the kernel's own words. */
   | { readonly kind: 'dmesg'; readonly line: string }
-  | { readonly kind: 'failure'; readonly failure: Failure }
+  /** A ` !!! ` line: the failure that stopped the test, or (endsLoop) an errno that ended a loop (`on_error: break`). */
+  | { readonly kind: 'failure'; readonly failure: Failure; readonly endsLoop?: true }
   | { readonly kind: 'finding'; readonly finding: Finding };
 
 /** What a call step returned, for -v. */

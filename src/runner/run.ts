@@ -98,7 +98,16 @@ class Scope {
   set(name: string, v: Value): void {
     this.vars.set(name, v);
   }
+  /** Rebind `name` in the scope that bound it (`set:`; the loader checked it is a let of the test). */
+  assign(name: string, v: Value): void {
+    if (this.vars.has(name) || this.parent === undefined) this.vars.set(name, v);
+    else this.parent.assign(name, v);
+  }
 }
+
+/** A `break` step, or a step with `on_error: break` that met an errno: the innermost loop ends (not the test). */
+const BREAK = 'break';
+type Flow = Stop | typeof BREAK | undefined;
 
 /** What stopped a test: a failure (or `on_error: skip`), or `show` reaching its step (no failure). */
 interface Stop {
@@ -277,7 +286,9 @@ class TestRun implements StepContext, EvalEnv {
     if (!this.kernel.alive(this.task)) {
       stop = this.failWith({ kind: 'dead', what: 'process', name: MAIN });
     } else {
-      stop = this.runSteps(test.steps);
+      const flow = this.runSteps(test.steps);
+      // The loader allows `on_error: break` only inside a loop: a break never reaches the test.
+      stop = flow === BREAK ? undefined : flow;
     }
     return {
       status: stop?.status ?? 'pass',
@@ -467,7 +478,7 @@ class TestRun implements StepContext, EvalEnv {
     }
   }
 
-  private runSteps(steps: readonly Step[]): Stop | undefined {
+  private runSteps(steps: readonly Step[]): Flow {
     for (const step of steps) {
       if (this.showStep !== undefined && this.showStep !== null && this.executed >= this.showStep) {
         this.stoppedForShow = true;
@@ -477,6 +488,10 @@ class TestRun implements StepContext, EvalEnv {
         case 'let':
           this.tick(step);
           for (const b of step.bindings) this.scope.set(b.name, this.value(b.expr));
+          break;
+        case 'set':
+          this.tick(step);
+          for (const b of step.bindings) this.scope.assign(b.name, this.value(b.expr));
           break;
         case 'for': {
           const from = this.value(step.from).value;
@@ -489,8 +504,10 @@ class TestRun implements StepContext, EvalEnv {
               this.scope = new Scope(outer);
               this.scope.set(step.var, { value: i, address: false });
               for (const b of step.let) this.scope.set(b.name, this.value(b.expr));
-              const stop = this.runSteps(step.body);
-              if (stop) return stop;
+              if (step.while !== undefined && this.value(step.while).value === 0n) break;
+              const flow = this.runSteps(step.body);
+              if (flow === BREAK) break;
+              if (flow) return flow;
             }
           } finally {
             this.scope = outer;
@@ -499,9 +516,10 @@ class TestRun implements StepContext, EvalEnv {
         }
         case 'call': {
           if (step.when !== undefined && !whenHolds(step.when, this.size, this.profile)) break;
+          if (step.when?.holds !== undefined && this.value(step.when.holds).value === 0n) break;
           this.tick(step);
-          const stop = this.runCall(step);
-          if (stop) return stop;
+          const flow = this.runCall(step);
+          if (flow) return flow;
           break;
         }
       }
@@ -509,7 +527,7 @@ class TestRun implements StepContext, EvalEnv {
     return undefined;
   }
 
-  private runCall(step: Extract<Step, { kind: 'call' }>): Stop | undefined {
+  private runCall(step: Extract<Step, { kind: 'call' }>): Flow {
     // RUNS is keyed by step name and step.args was built by the same name's definition; TypeScript
     // cannot correlate the two unions, so the handler is called through the erased signature.
     const run = RUNS[step.op] as StepRun<StepName>;
@@ -526,6 +544,7 @@ class TestRun implements StepContext, EvalEnv {
     if (this.showStep !== undefined) this.lastCall = { index: this.executed, line: step.line, ...(this.acting.label === MAIN ? {} : { in: this.acting.label }), call: o.call };
     this.reportFindings(step);
     if (o.unsupported !== undefined) throw new ScenarioRuntimeError(errorAt(this, step.span, 'UNSUPPORTED', o.unsupported));
+    if (o.breaksLoop === true) return BREAK;
     if (this.opts.checkInvariants === true) {
       const broken = this.kernel.checkInvariants();
       if (broken.length > 0) {
@@ -557,6 +576,11 @@ class TestRun implements StepContext, EvalEnv {
       return this.failWith({ kind: 'blocked', line, call: o.name ?? step.op, uffd: blocked }, line);
     }
     if (o.ret && !o.ret.ok && blocked === undefined && step.expect?.errno === undefined) {
+      if (step.on_error === 'break') {
+        // The C loop's `perror("read failed"); break;`: the line, and the loop ends; the test goes on.
+        this.emit({ kind: 'failure', failure: { kind: 'errno', call: o.name ?? step.op, errno: o.ret.errno }, endsLoop: true });
+        return BREAK;
+      }
       return this.failWith({ kind: 'errno', call: o.name ?? step.op, errno: o.ret.errno }, line, step.on_error === 'skip' ? 'skip' : 'fail');
     }
     if (step.expect) {

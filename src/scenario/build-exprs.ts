@@ -86,6 +86,21 @@ export class ExprBuilder {
     return out;
   }
 
+  /** `set: {total: total + n}`: each name must be a let of this test bound before (scope.ts). */
+  sets(raw: unknown, path: Path, scope: Scope): LetBinding[] {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      checkValue(this.src, letStepSchema, raw, path);
+      return [];
+    }
+    const out: LetBinding[] = [];
+    for (const [name, value] of Object.entries(raw)) {
+      const ok = checkValue(this.src, letStepSchema, { [name]: value }, path) !== undefined;
+      const expr = ok ? this.expr(value, [...path, name], scope) : placeholder([...path, name], this.src);
+      if (scope.checkAssignable(this.src, name, this.src.keySpan([...path, name]))) out.push({ name, expr });
+    }
+    return out;
+  }
+
   stepExpect(raw: Raw, path: Path, scope: Scope): StepExpect {
     const e = (key: string): Expr | undefined => this.optExpr(raw, key, path, scope);
     return dropUndefined({

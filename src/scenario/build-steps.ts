@@ -31,6 +31,8 @@ export function whenOf(value: unknown): StepWhen | undefined {
 
 export class StepBuilder {
   private readonly src: YamlSource;
+  /** How many `for` bodies enclose the steps being built (`on_error: break` needs one). */
+  private loops = 0;
   constructor(private readonly x: ExprBuilder) {
     this.src = x.src;
   }
@@ -85,6 +87,12 @@ export class StepBuilder {
       if (src.errors.length > before) return undefined;
       return { kind: 'let', ...this.common(path, name), bindings };
     }
+    if (name === 'set') {
+      const before = src.errors.length;
+      const bindings = this.x.sets(args, argPath, scope);
+      if (src.errors.length > before) return undefined;
+      return { kind: 'set', ...this.common(path, name), bindings };
+    }
     const step = this.callStep(name as StepName, args, argPath, scope, this.common(path, name));
     return extra.length > 0 ? undefined : step;
   }
@@ -119,9 +127,13 @@ export class StepBuilder {
       scope.define(src, name, 'loop', src.keySpan([...forPath, name]));
     }
     const lets = this.x.lets(item.let, [...path, 'let'], scope);
+    // `while:` sees the variable and the iteration's let.
+    const cond = item.while === undefined ? undefined : this.x.expr(item.while, [...path, 'while'], scope);
+    this.loops++;
     const body = this.steps(Array.isArray(d?.do) ? d.do : [], [...path, 'do'], scope);
+    this.loops--;
     if (!checked?.ok || !from || !to) return undefined;
-    return { kind: 'for', ...this.common(path, 'for'), var: variable, from, to, let: lets, body };
+    return dropUndefined({ kind: 'for' as const, ...this.common(path, 'for'), var: variable, from, to, let: lets, while: cond, body });
   }
 
   private checkNames(e: Expr, scope: Scope): void {
@@ -161,7 +173,11 @@ export class StepBuilder {
     const built = def.build
       ? def.build({ src, x, scope, path, data: value, given, generic: () => buildFields(x, shape ?? {}, data, path, scope) })
       : buildFields(x, shape ?? {}, data, path, scope);
-    const { syscall, binds = 'fd' } = def.traits;
+    const { syscall, binds = 'fd', breaksLoop } = def.traits;
+    // A map-valued step's `when:` (print takes a string or a map).
+    const whenRaw = shape ? data.when : isMap(value) ? value.when : undefined;
+    const when = whenOf(whenRaw);
+    const holds = isMap(whenRaw) && whenRaw.holds !== undefined ? x.expr(whenRaw.holds, [...path, 'when', 'holds'], scope) : undefined;
     const expectRaw = syscall && isMap(data.expect) ? data.expect : undefined;
     const expect = expectRaw && x.stepExpect(expectRaw, [...path, 'expect'], scope);
     const acting = typeof data.in === 'string' ? this.taskName(data.in, [...path, 'in'], scope) : undefined;
@@ -171,11 +187,19 @@ export class StepBuilder {
       const owner = binds === 'thread' ? acting?.process ?? MAIN : undefined;
       scope.define(src, data.as, binds, src.nodeSpan([...path, 'as']), owner);
     }
+    if (breaksLoop === true && this.loops === 0) {
+      src.report('BAD_VALUE', `"${op}" leaves the innermost loop, and this step is in no "for"`, common.span);
+      return undefined;
+    }
+    if (syscall && data.on_error === 'break' && this.loops === 0) {
+      src.report('BAD_VALUE', 'on_error: break ends the innermost loop, and this step is in no "for"; use on_error: skip to end the test', src.nodeSpan([...path, 'on_error']));
+      return undefined;
+    }
     if (!ok) return undefined;
     const step = dropUndefined({
       kind: 'call', op, args: built, expect,
-      on_error: syscall && data.on_error === 'skip' ? 'skip' : undefined,
-      when: whenOf(data.when),
+      on_error: syscall && (data.on_error === 'skip' || data.on_error === 'break') ? data.on_error : undefined,
+      when: when === undefined ? undefined : dropUndefined({ ...when, holds }),
       in: acting, ...common,
     });
     // The registry erases each step's argument type; the definition named `op` built these arguments.

@@ -2,7 +2,9 @@
 // own (nothing reaches eval or Function). Grammar, loosest first (C precedence):
 //
 //   range  := expr '..' expr                    (only where a `for:` range is expected)
-//   expr   := add (('<<' | '>>') add)*
+//   expr   := rel (('==' | '!=') rel)*          (1 when it holds, else 0)
+//   rel    := shift (('<' | '<=' | '>' | '>=') shift)*
+//   shift  := add (('<<' | '>>') add)*
 //   add    := mul (('+' | '-') mul)*
 //   mul    := unary (('*' | '/' | '%') unary)*
 //   unary  := '-' unary | primary
@@ -43,7 +45,7 @@ const fail = (code: ScenarioErrorCode, message: string, span: Span): ExprFailure
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
 const isNameStart = (c: string): boolean => /[A-Za-z_]/.test(c);
 const isNameChar = (c: string): boolean => /[A-Za-z0-9_]/.test(c);
-const OPERATORS = ['<<', '>>', '..', '+', '-', '*', '/', '%', '(', ')', ','];
+const OPERATORS = ['<<', '>>', '<=', '>=', '==', '!=', '<', '>', '..', '+', '-', '*', '/', '%', '(', ')', ','];
 
 function tokenize(source: string, base: number): Token[] | ExprFailure {
   const tokens: Token[] = [];
@@ -121,7 +123,7 @@ class ExprParser {
   }
 
   parseAll(): Expr {
-    const e = this.parseShift();
+    const e = this.parseEquality();
     const tok = this.peek();
     if (tok.t !== 'end') this.error(`unexpected ${describeToken(tok)} after a complete expression`);
     return e;
@@ -136,6 +138,12 @@ class ExprParser {
       const right = next();
       left = { kind: 'binary', op: tok.op as BinaryOp, left, right, span: { start: left.span.start, end: right.span.end } };
     }
+  }
+  private parseEquality(): Expr {
+    return this.binaryLevel(['==', '!='], () => this.parseRelational());
+  }
+  private parseRelational(): Expr {
+    return this.binaryLevel(['<', '<=', '>', '>='], () => this.parseShift());
   }
   private parseShift(): Expr {
     return this.binaryLevel(['<<', '>>'], () => this.parseAdd());
@@ -179,7 +187,7 @@ class ExprParser {
     }
     if (tok.t === 'op' && tok.op === '(') {
       this.pos++;
-      const inner = this.nested(tok.span, () => this.parseShift());
+      const inner = this.nested(tok.span, () => this.parseEquality());
       const close = this.peek();
       if (!this.isOp(')')) this.error(`expected ")" to close the "(" here, found ${describeToken(close)}`, tok.span);
       this.pos++;
@@ -197,7 +205,7 @@ class ExprParser {
     const args: Expr[] = [];
     if (!this.isOp(')')) {
       for (;;) {
-        args.push(this.nested(nameSpan, () => this.parseShift()));
+        args.push(this.nested(nameSpan, () => this.parseEquality()));
         if (!this.isOp(',')) break;
         this.pos++;
       }
@@ -319,6 +327,12 @@ function applyBinary(op: BinaryOp, a: bigint, b: bigint, span: Span, rightSpan: 
     case '>>':
       v = b >= 64n ? 0n : a >> b;
       break;
+    case '==': v = a === b ? 1n : 0n; break;
+    case '!=': v = a !== b ? 1n : 0n; break;
+    case '<': v = a < b ? 1n : 0n; break;
+    case '<=': v = a <= b ? 1n : 0n; break;
+    case '>': v = a > b ? 1n : 0n; break;
+    case '>=': v = a >= b ? 1n : 0n; break;
   }
   return inRange(v) ? { ok: true, value: v } : outOfRange(`${a} ${op} ${b}`, v, span);
 }

@@ -8,7 +8,7 @@ import { NAME_PATTERN, SIGBUS_CODES, TASK_NAME_PATTERN, UFFD_EVENTS } from './na
 import { HUGEPAGE_SIZES } from './types.js';
 
 /**
- * An integer or a string expression (names, units 4K/2M/1G, + - * / % << >>, log2 min max pfn phys).
+ * An integer or a string expression (names, units 4K/2M/1G, + - * / % << >>, comparisons < <= > >= == != giving 1 or 0, log2 min max pfn phys).
  * The brand is type-only (zod's brand() returns the same schema): it lets the builder's types turn
  * the field into an Expr (steps/define.ts Built), while the builder finds it at run time by its shape.
  */
@@ -77,19 +77,35 @@ export const uffdPoisonExpectSchema = stepExpectSchema
  * `when: {hugepagesz: [...], profile: [...]}`: syscall steps, `dump` and `expect` take it, for an outcome
  * that differs by size or by kernel (each condition given must hold; at least one is given).
  */
+const streamWhen = {
+  hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Only in streams of these hugepage sizes').optional(),
+  profile: z.array(z.enum(PROFILE_NAMES)).describe('Only under these profiles').optional(),
+};
 export const whenField = z
   .strictObject({
-    hugepagesz: z.array(z.enum(HUGEPAGE_SIZES)).describe('Only in streams of these hugepage sizes').optional(),
-    profile: z.array(z.enum(PROFILE_NAMES)).describe('Only under these profiles').optional(),
+    ...streamWhen,
+    holds: expr('Only when this expression, evaluated when the step is reached, is not 0 (the C test\'s if)').optional(),
   })
+  .refine((w) => w.hugepagesz !== undefined || w.profile !== undefined || w.holds !== undefined, {
+    error: 'names no condition: give hugepagesz, profile, holds or several',
+  })
+  .describe('Run the step only when this holds (for outcomes that differ by size or kernel, or on a value of the run)')
+  .optional();
+
+/** A test's `when:`: the stream's size and profile only (a test is planned before anything runs). */
+export const testWhenField = z
+  .strictObject(streamWhen)
   .refine((w) => w.hugepagesz !== undefined || w.profile !== undefined, { error: 'names no condition: give hugepagesz, profile or both' })
-  .describe('Run the step only when this holds (for outcomes that differ by size or kernel)')
+  .describe('Run (and plan) the test only in streams of these hugepage sizes and profiles')
   .optional();
 
 /** Fields every syscall-like step takes besides its own arguments (docs list them once, by identity). */
 export const syscallCommon = {
   expect: stepExpectSchema.optional(),
-  on_error: z.literal('skip').describe('An errno nobody expected ends the test as SKIP (goto out)').optional(),
+  on_error: z
+    .enum(['skip', 'break'])
+    .describe('An errno nobody expected: skip ends the test as SKIP (goto out); break prints the failure line and ends the innermost loop (perror; break)')
+    .optional(),
   when: whenField,
   in: inTask,
 };

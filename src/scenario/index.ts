@@ -13,7 +13,7 @@ export { formatAddress, formatInterp, parseInterp } from './interp.js';
 export * from './names.js';
 export {
   kernelSchema, letStepSchema, makeForItemSchema, makeScenarioShape, makeTestSchema, scenarioJsonSchema, scenarioJsonSchemaText,
-  signalEntrySchema, syscallCommon, verdictSchema,
+  setStepSchema, signalEntrySchema, syscallCommon, verdictSchema,
 } from './schema.js';
 export { STEPS, STEP_NAMES } from './steps/index.js';
 export { EXPECT_FIELD_NAMES } from './expect/index.js';

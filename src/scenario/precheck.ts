@@ -6,6 +6,9 @@
 // [0, 2^64), a step argument of 2^53 or more, a pool larger than the model handles), so a file that
 // validates does not fail its run on anything knowable. Steps are checked whether or not a run would
 // reach them (an earlier step may end the test); a loop whose constant range is empty is not entered.
+// A loop with `while:` (or a step with `on_error: break`) may end at any iteration: its range is
+// checked as if it ran to the end, its condition evaluated in each, and a name its body `set:`s is
+// RUN_TIME from the first `set:` on (its value depends on the run).
 
 import { evalPartial, modelNumberFailure, RUN_TIME, type ExprEnv, type PartialResult, type RunTime } from './expr.js';
 import { MAIN, MAX_NR_HUGEPAGES } from './names.js';
@@ -30,6 +33,11 @@ class KnownScope {
   set(name: string, v: Known): void {
     this.vars.set(name, v);
   }
+  /** Rebind `name` where it was bound (`set:`). */
+  assign(name: string, v: Known): void {
+    if (this.vars.has(name) || this.parent === undefined) this.vars.set(name, v);
+    else this.parent.assign(name, v);
+  }
 }
 
 const envOf = (scope: KnownScope): ExprEnv => ({ lookup: (name) => scope.get(name), pfn: () => RUN_TIME, phys: () => RUN_TIME });
@@ -50,8 +58,8 @@ function exprsIn(v: unknown): Expr[] {
 
 /** How many expressions one pass over `steps` evaluates (a loop's body once). */
 function costOf(steps: readonly Step[]): number {
-  return steps.reduce((n, s) => n + (s.kind === 'let' ? s.bindings.length
-    : s.kind === 'for' ? 2 + s.let.length + costOf(s.body)
+  return steps.reduce((n, s) => n + (s.kind === 'let' || s.kind === 'set' ? s.bindings.length
+    : s.kind === 'for' ? 2 + s.let.length + (s.while === undefined ? 0 : 1) + costOf(s.body)
       : s.op === 'print' ? s.args.text.parts.length : exprsIn([s.args, s.expect]).length), 0);
 }
 
@@ -118,6 +126,7 @@ class SizePass {
   private steps(steps: readonly Step[], scope: KnownScope): void {
     for (const step of steps) {
       if (step.kind === 'let') this.lets(step.bindings, scope);
+      else if (step.kind === 'set') for (const b of step.bindings) { this.value(b.expr, scope); scope.assign(b.name, RUN_TIME); }
       else if (step.kind === 'for') this.forStep(step, scope);
       else this.call(step, scope);
     }
@@ -130,11 +139,12 @@ class SizePass {
       const inner = new KnownScope(scope);
       inner.set(step.var, v);
       this.lets(step.let, inner);
+      if (step.while !== undefined) this.value(step.while, inner);
       this.steps(step.body, inner);
     };
     if (from === RUN_TIME || to === RUN_TIME) return iteration(RUN_TIME);
     if (from > to) return; // the run does not enter it
-    const cost = (to - from + 1n) * BigInt(1 + step.let.length + costOf(step.body));
+    const cost = (to - from + 1n) * BigInt(1 + step.let.length + (step.while === undefined ? 0 : 1) + costOf(step.body));
     if (cost > BigInt(this.budget)) return iteration(RUN_TIME);
     for (let i = from; i <= to; i++) {
       this.loopVars.push(`${step.var} = ${i}`);
@@ -146,6 +156,7 @@ class SizePass {
   private call(step: CallStep, scope: KnownScope): void {
     // A step for other sizes never runs here; one for some profiles may (the check does not know the profile).
     if (step.when?.hugepagesz !== undefined && this.size !== undefined && !step.when.hugepagesz.includes(this.size)) return;
+    if (step.when?.holds !== undefined) this.value(step.when.holds, scope);
     if (step.op === 'print') {
       for (const part of step.args.text.parts) if (typeof part !== 'string') this.value(part.expr, scope);
       return;

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { FAULT_POINTS, PROFILE_NAMES, SWITCH_NAMES } from '../abi/index.js';
 import { VERDICT_RESULTS } from './names.js';
-import { letMap, name, whenField } from './fields.js';
+import { expr, letMap, name, testWhenField } from './fields.js';
 import { STEP_NAMES, STEPS } from './steps/index.js';
 import { HUGEPAGE_SIZES } from './types.js';
 
@@ -25,12 +25,18 @@ export const makeForItemSchema = <S extends z.ZodType>(step: S) =>
         .record(name('The loop variable'), z.string().describe('Inclusive range "FIRST .. LAST"'))
         .describe('Exactly one loop variable: {k: 1 .. 4}'),
       let: letMap.optional(),
+      while: expr('Evaluated before each iteration, after the variable and let are bound: 0 ends the loop').optional(),
       do: z.array(step).describe('Steps run once per value'),
     })
-    .describe('Loop over an inclusive range');
+    .describe('Loop over an inclusive range, while a condition holds');
 
 /** The keys a `for` item may have. */
-export const FOR_ITEM_KEYS = ['for', 'let', 'do'] as const;
+export const FOR_ITEM_KEYS = ['for', 'let', 'while', 'do'] as const;
+
+/** `set:` as a step: names a `let` of the test bound before, and their new values. */
+export const setStepSchema = z
+  .record(name('a name a let of this test bound before'), expr('its new value, evaluated in order'))
+  .describe('Rebind names a let of this test bound before (a running total)');
 
 /** Any step item, for the JSON Schema (load.ts dispatches on the item's key instead). */
 // z.ZodType: the item is recursive through `do:` and TypeScript cannot infer a recursive type.
@@ -38,6 +44,7 @@ export const stepItemSchema: z.ZodType = z.lazy(() =>
   z.union([
     ...STEP_NAMES.map((k) => z.strictObject({ [k]: STEPS[k].schema })),
     z.strictObject({ let: letStepSchema }).describe('Bind names for the rest of the test'),
+    z.strictObject({ set: setStepSchema }).describe('Rebind names a let of this test bound before'),
     makeForItemSchema(stepItemSchema),
   ]),
 );
@@ -47,7 +54,7 @@ export const makeTestSchema = <S extends z.ZodType>(step: S) =>
     .strictObject({
       name: z.string().describe('Test name, printed on its TAP result line'),
       basis: z.array(z.string()).describe('# basis: lines printed before the result').optional(),
-      when: whenField.describe('Run (and plan) the test only in streams of these hugepage sizes and profiles'),
+      when: testWhenField,
       steps: z.array(step).describe('Steps, in order'),
     })
     .describe('One test of the scenario');

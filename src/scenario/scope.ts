@@ -21,6 +21,8 @@ interface Binding {
 
 export class Scope {
   private readonly names = new Map<string, Binding>();
+  /** A test's own scope: `set:` rebinds names bound here or below, never the file's. */
+  private test = false;
   constructor(readonly parent?: Scope) {}
 
   lookup(name: string): BindingKind | undefined {
@@ -40,6 +42,7 @@ export class Scope {
   /** A test's scope: `main`, the process and thread the test starts in, is bound without a span. */
   static forTest(parent: Scope, main: string): Scope {
     const s = new Scope(parent);
+    s.test = true;
     s.names.set(main, { kind: 'process' });
     return s;
   }
@@ -62,6 +65,33 @@ export class Scope {
       return;
     }
     this.names.set(name, owner === undefined ? { kind, span } : { kind, span, owner });
+  }
+
+  /**
+   * Whether `set:` may rebind `name`: a `let` of this test (or of an enclosing loop of it) bound before.
+   * Reports why not (undefined, not a let, the file's let) and returns false.
+   */
+  checkAssignable(src: YamlSource, name: string, span: Span): boolean {
+    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
+      const b = s.names.get(name);
+      if (b !== undefined) {
+        if (b.kind === 'let') return true;
+        const what = b.kind === 'loop' ? 'a loop variable' : b.kind === 'address' ? 'an address' : `a ${b.kind} name`;
+        src.report('BAD_VALUE', `set: "${name}" is ${what}; set rebinds only a name a let of this test bound`, span);
+        return false;
+      }
+      if (s.test) break;
+    }
+    if (this.lookup(name) === 'let') {
+      src.report('BAD_VALUE', `set: "${name}" is bound by the file's let, shared by every test; bind it with a let in the test`, span);
+      return false;
+    }
+    if (this.lookup(name) !== undefined) {
+      src.report('BAD_VALUE', `set: "${name}" is a built-in or model name; set rebinds only a name a let of this test bound`, span);
+      return false;
+    }
+    src.report('UNDEFINED_NAME', `set: undefined name "${name}"${didYouMean(name, this.visibleOf(['let']))}; bind it with a let first`, span);
+    return false;
   }
 
   /** Report an undefined name with a suggestion; true when the name is visible. */

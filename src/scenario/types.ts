@@ -15,7 +15,7 @@ export interface Span {
   readonly end: number;
 }
 
-export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '<<' | '>>';
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '<<' | '>>' | '==' | '!=' | '<' | '<=' | '>' | '>=';
 export type FunctionName = 'log2' | 'min' | 'max' | 'pfn' | 'phys';
 
 /** An integer expression, evaluated in BigInt (scenario/expr.ts). */
@@ -153,10 +153,12 @@ interface StepCommon {
   readonly span: Span;
 }
 
-/** `when:` on a step or a test: each condition given must hold for the stream. */
+/** `when:` on a step or a test: each condition given must hold for the stream (and `holds`, steps only, at the step). */
 export interface StepWhen {
   readonly hugepagesz?: readonly HugepageSize[];
   readonly profile?: readonly ProfileName[];
+  /** Steps only: evaluated when the step is reached; 0 skips the step. */
+  readonly holds?: Expr;
 }
 
 /** A call step: one step of the registry (steps/index.ts), its arguments built by that definition. */
@@ -167,8 +169,11 @@ export type CallStep = {
     readonly args: StepArgs[K];
     /** Only on syscall-like steps (not print/dump/expect). */
     readonly expect?: StepExpect;
-    /** 'skip': an errno nobody expected ends the test as SKIP (the C tests' `goto out`). */
-    readonly on_error?: 'skip';
+    /**
+     * 'skip': an errno nobody expected ends the test as SKIP (the C tests' `goto out`); 'break': it
+     * prints the failure line and ends the innermost loop (the C tests' `perror(); break;`).
+     */
+    readonly on_error?: 'skip' | 'break';
     /** Run the step only in streams of these hugepage sizes and profiles (syscall steps, dump and expect). */
     readonly when?: StepWhen;
     /** The thread the step acts in (absent: process main, thread main). */
@@ -176,13 +181,17 @@ export type CallStep = {
   };
 }[StepName];
 
-/** `for: {k: A .. B}` (inclusive), an optional `let:` evaluated per iteration, and `do:`. */
+/**
+ * `for: {k: A .. B}` (inclusive), an optional `let:` evaluated per iteration, an optional `while:`
+ * evaluated per iteration after the variable and `let:` are bound (0 ends the loop), and `do:`.
+ */
 export interface ForStep extends StepCommon {
   readonly kind: 'for';
   readonly var: string;
   readonly from: Expr;
   readonly to: Expr;
   readonly let: readonly LetBinding[];
+  readonly while?: Expr;
   readonly body: readonly Step[];
 }
 
@@ -192,7 +201,13 @@ export interface LetStep extends StepCommon {
   readonly bindings: readonly LetBinding[];
 }
 
-export type Step = CallStep | ForStep | LetStep;
+/** `set:` as a step: rebinds names a `let:` of this test bound earlier (a loop's running total). */
+export interface SetStep extends StepCommon {
+  readonly kind: 'set';
+  readonly bindings: readonly LetBinding[];
+}
+
+export type Step = CallStep | ForStep | LetStep | SetStep;
 
 export interface LetBinding {
   readonly name: string;

@@ -12,6 +12,15 @@ export const HardwareCorrupted: ExpectCheck<'HardwareCorrupted'> = (ctx, e) => {
   return BigInt(have) !== e.kB ? [got('HardwareCorrupted', `${sign}${e.kB} kB`, `${sign}${have} kB`)] : [];
 };
 
+/** Both sides in decimal and hex: the C tests print counts as %lx, a reader compares them as numbers. */
+const valueText = (v: bigint): string => `${v} (0x${v.toString(16)})`;
+
+export const value: ExpectCheck<'value'> = (ctx, e) => {
+  const have = ctx.value(e.of).value;
+  const want = ctx.value(e.is).value;
+  return have !== want ? [got(`value of ${e.text}`, valueText(want), valueText(have))] : [];
+};
+
 export const pool: ExpectCheck<'pool'> = (ctx, e) => {
   const out: Mismatch[] = [];
   const pool = ctx.kernel.pool(ctx.hugepagesz);

@@ -5,9 +5,11 @@ import { checkState } from '../expect/index.js';
 import type { StepRun } from './run.js';
 
 export const print: StepRun<'print'> = (ctx, a) => {
-    for (const text of ctx.interp(a.text).split('\n')) ctx.emit({ kind: 'print', text });
+    for (const text of ctx.interp(a.text).split('\n')) ctx.emit(a.prefix === undefined ? { kind: 'print', text } : { kind: 'print', text, prefix: a.prefix });
     return { call: 'print' };
   };
+
+export const breakStep: StepRun<'break'> = () => ({ call: 'break', breaksLoop: true });
 
 export const dump: StepRun<'dump'> = (ctx, a) => {
     if (a.mapping) {

@@ -18,6 +18,24 @@ export const HardwareCorrupted = defineExpectField({
   build: ({ x, data, path }): KbAmount => x.kbAmount(data ?? '', path),
 });
 
+/** `value: {of: total, is: len / 2 + PAGE_SIZE}`: the C test's own check of what it counted (`if (total == expected)`). */
+export const value = defineExpectField({
+  name: 'value',
+  schema: z
+    .strictObject({
+      of: expr('A value the test computed from the model (a loop\'s running total)'),
+      is: expr('What the C test expects it to be'),
+    })
+    .describe("The C test's own check of a value it computed: a mismatch fails the test, naming both sides")
+    .optional(),
+  readsMm: false,
+  build: ({ x, data, path, scope }): { readonly of: Expr; readonly is: Expr; readonly text: string } => ({
+    of: x.expr(data?.of, [...path, 'of'], scope),
+    is: x.expr(data?.is, [...path, 'is'], scope),
+    text: String(data?.of ?? ''),
+  }),
+});
+
 export const pool = defineExpectField({
   name: 'pool',
   schema: z

@@ -51,6 +51,8 @@ export interface StepTraits<A> {
   readonly syscall: boolean;
   /** The step loads or stores user memory: a SIGBUS during it is its outcome, judged by `expect: {sigbus}`. */
   readonly touchesMemory?: boolean;
+  /** The step leaves the innermost loop (the loader allows it only inside a `for`). */
+  readonly breaksLoop?: boolean;
   /** The return value is an address: -v prints it and `expect: {ret}` compares it in hex. */
   readonly returnsAddress?: boolean;
   /** The kind of name `as:` binds (default 'fd'); a 'thread' belongs to the process the step acted in. */

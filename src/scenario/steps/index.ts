@@ -4,7 +4,7 @@
 
 import { close, fallocate, ftruncate, memfd_create, lseek, pread, pwrite, read } from './files.js';
 import { access, madvise, memset, mmap, munmap } from './memory.js';
-import { dump, print } from './observers.js';
+import { breakStep, dump, print } from './observers.js';
 import { expect } from './expect.js';
 import { fork, prctl, sigaction, sigprocmask, spawn, thread } from './tasks.js';
 import { exit } from './exit.js';
@@ -15,7 +15,7 @@ import type { AnyStepDef, ArgsOf } from './define.js';
 
 /** Keyed by the name each definition carries (checked below), in docs order. */
 export const STEP_DEFS = {
-  memfd_create, ftruncate, mmap, munmap, close, access, memset, madvise, print, dump, expect,
+  memfd_create, ftruncate, mmap, munmap, close, access, memset, madvise, print, dump, expect, break: breakStep,
   fork, spawn, thread, exit, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
   corrupt_pfn, hard_offline_page, soft_offline_page, pfn_of, mce,
   pread, read, lseek, pwrite, fallocate,
@@ -32,8 +32,8 @@ export type StepArgs = { readonly [K in StepName]: ArgsOf<(typeof STEP_DEFS)[K]>
 /** Step names in registry order. */
 export const STEP_NAMES = Object.keys(STEP_DEFS) as StepName[];
 
-/** Every key that may start a step item: the call steps plus `let` and `for`. */
-export const STEP_KEYS: readonly string[] = [...STEP_NAMES, 'let', 'for'];
+/** Every key that may start a step item: the call steps plus `let`, `set` and `for`. */
+export const STEP_KEYS: readonly string[] = [...STEP_NAMES, 'let', 'set', 'for'];
 
 /** Every definition by name, as generic code sees it. */
 export const STEPS: { readonly [K in StepName]: AnyStepDef } = STEP_DEFS;

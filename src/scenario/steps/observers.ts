@@ -6,13 +6,35 @@ import { expr, inTask, whenField } from '../fields.js';
 import type { Interp } from '../types.js';
 import { defineStep } from './define.js';
 
+const printText = z.string().describe('Text with {expr}, {expr:x}, {expr:d} holes; {{ and }} are braces');
+
 export const print = defineStep({
   name: 'print',
-  schema: z.string().describe('Text with {expr}, {expr:x}, {expr:d} holes; {{ and }} are braces'),
-  describe: 'print a line as the C test does (" ... " prefix); {expr} holes, addresses as %p',
-  example: '- print: "primary mapping: {P}, #HWPOISON pages = {HardwareCorrupted / 4}"',
+  schema: z
+    .union([
+      printText,
+      z.strictObject({
+        text: printText,
+        prefix: z.string().describe('Printed before the text instead of " ... " ("" for a line the C test prints bare)').optional(),
+        when: whenField,
+      }),
+    ])
+    .describe('The text, or {text, prefix, when}'),
+  describe: 'print a line as the C test does (" ... " prefix unless `prefix:` says otherwise); {expr} holes, addresses as %p',
+  example: '- print: "primary mapping: {P}, #HWPOISON pages = {HardwareCorrupted / 4}"\n- print: {text: "Write/read chunk size={PAGE_SIZE:x}", prefix: ""}',
   traits: { syscall: false },
-  build: ({ x, data, path, scope }): { readonly text: Interp } => ({ text: x.interp(data, path, scope) }),
+  build: ({ x, data, path, scope }): { readonly text: Interp; readonly prefix?: string } =>
+    typeof data === 'string'
+      ? { text: x.interp(data, path, scope) }
+      : { text: x.interp(data.text, [...path, 'text'], scope), ...(data.prefix !== undefined ? { prefix: data.prefix } : {}) },
+});
+
+export const breakStep = defineStep({
+  name: 'break',
+  schema: z.strictObject({ when: whenField }).describe('Leave the innermost loop'),
+  describe: 'leave the innermost `for` (the C loop\'s break), with `when: {holds: …}` only when that holds',
+  example: '- for: {k: 1 .. 4}\n  do:\n    - break: {when: {holds: k == 2}}',
+  traits: { syscall: false, breaksLoop: true },
 });
 
 export const dump = defineStep({
