@@ -188,7 +188,7 @@ tests:
       - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
       - memset: {addr: P, length: 2M, value: 1}
       - lseek: {fd: fd, offset: 0x102000, whence: SEEK_SET, as: off, expect: {ret: 0x102000}}
-      - read: {fd: fd, length: 2M, as: n, expect: {ret: 0xfe000}}
+      - read: {fd: fd, length: 2M, as: n, expect: {ret: 0xfe000, bytes: 1}}
       - print: "read {n:x} bytes from {off:x}"
       - lseek: {fd: fd, offset: 0, whence: SEEK_CUR, expect: {ret: 2M}}
       - lseek: {fd: fd, offset: 0x1000, whence: SEEK_END, expect: {ret: 2M + 0x1000}}
@@ -206,6 +206,24 @@ tests:
   const test = runStream(load(text), '2M', 'v6.1', {}).result.tests[0];
   t.equal(test?.status, 'pass', textOf(test));
   t.match(textOf(test), /read 0xfe000 bytes from 0x102000[\s\S]*pread bound 0/);
+  // The bytes a read returned: a value it does not hold fails the step, naming the first other byte.
+  const other = runStream(load(text.replace('expect: {ret: 0xfe000, bytes: 1}', 'expect: {ret: 0xfe000, bytes: 2}')), '2M', 'v6.1', {}).result.tests[0];
+  t.match(textOf(other), /read expected ret=1040384 bytes=2, got ret=1040384 bytes=1 at file offset 0x102000/);
+  const punched = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 2}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: 7}
+      - fallocate: {fd: fd, mode: [FALLOC_FL_PUNCH_HOLE, FALLOC_FL_KEEP_SIZE], offset: 0x3000, length: PAGE_SIZE}
+      - pread: {fd: fd, length: PAGE_SIZE, offset: 0x3000, expect: {ret: PAGE_SIZE, bytes: 0}}
+      - pread: {fd: fd, length: PAGE_SIZE, offset: 0x4000, expect: {ret: PAGE_SIZE, bytes: 7}}
+      - pread: {fd: fd, length: 0x2000, offset: 0x2000, expect: {bytes: 7}}
+`;
+  t.match(textOf(runStream(load(punched), '2M', 'v6.1', {}).result.tests[0]), /pread expected bytes=7, got bytes=0 at file offset 0x3000/);
   t.match(loadScenario('s.yaml', text.replace('whence: SEEK_SET, as: off', 'whence: SEEK_SETT, as: off')).errors, [{ code: 'BAD_VALUE' }]);
 });
 

@@ -208,6 +208,8 @@ export class Kernel {
 
   // The observer views (views.ts), for callers that hold the Kernel.
   readonly checkBytes: Views['checkBytes'] = (...a) => this.views.checkBytes(...a);
+  readonly checkFileBytes: Views['checkFileBytes'] = (...a) => this.views.checkFileBytes(...a);
+  readonly filePosition: Views['filePosition'] = (...a) => this.views.filePosition(...a);
   readonly mappingAt: Views['mappingAt'] = (...a) => this.views.mappingAt(...a);
   readonly pageTableRuns: Views['pageTableRuns'] = (...a) => this.views.pageTableRuns(...a);
   readonly vmaViews: Views['vmaViews'] = (...a) => this.views.vmaViews(...a);

@@ -99,6 +99,33 @@ export class Views {
     return { ok: true };
   }
 
+  /**
+   * Whether every byte of [offset, offset+length) of the file open as fd holds value, as read(2) copies
+   * it from the page cache (a hole reads as zeros). `addr` in the answer is the file offset. For the
+   * bytes a read returned; hugetlbfs_read_iter() copies from these folios.
+   */
+  checkFileBytes(task: TaskRef, fd: number, offset: number, length: number, value: number): BytesCheck {
+    const f = find_task_by_vpid(this.k, task).process.fds.get(fd);
+    if (!(f instanceof HugetlbFile)) return { ok: false, addr: offset, found: -1 };
+    const size = f.inode.hstate.size;
+    const end = offset + length;
+    for (let pos = offset; pos < end;) {
+      const off = pos % size;
+      const hend = Math.min(end, pos - off + size);
+      const folio = f.inode.pageCache.get(Math.floor(pos / size));
+      const miss = folio === undefined ? (value === 0 ? -1 : off) : folio.contents.findMismatch(off, off + (hend - pos), value);
+      if (miss >= 0) return { ok: false, addr: pos - off + miss, found: folio?.contents.get(miss) ?? 0 };
+      pos = hend;
+    }
+    return { ok: true };
+  }
+
+  /** f_pos of the file open as fd (lseek(fd, 0, SEEK_CUR) without the syscall); undefined for other fds. */
+  filePosition(task: TaskRef, fd: number): number | undefined {
+    const f = find_task_by_vpid(this.k, task).process.fds.get(fd);
+    return f instanceof HugetlbFile ? f.pos : undefined;
+  }
+
   private backingFolio(mm: Mm, addr: number): Folio | undefined {
     const vma = mm.findVma(addr);
     if (vma === undefined) return undefined;

@@ -75,6 +75,8 @@ export interface StepOutcome {
   readonly uffdEvent?: UffdEvent;
   /** uffdio_poison: what the ioctl wrote to `updated` (bytes, or -errno). */
   readonly updated?: number;
+  /** read/pread: the file range the bytes it returned came from (for `expect: {bytes}`). */
+  readonly read?: { readonly fd: number; readonly offset: number; readonly count: number };
   /** A construct the model does not handle yet: the run stops with UNSUPPORTED at the step (exit 65). */
   readonly unsupported?: string;
 }

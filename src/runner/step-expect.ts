@@ -32,6 +32,13 @@ export function compareStepExpect(ctx: StepContext, e: StepExpect, o: StepOutcom
     const have = o.uffdEvent?.event === 'PAGEFAULT' ? ctx.fmtAddr(o.uffdEvent.address) : '-';
     fields.push(['address', ctx.fmtAddr(ctx.num(e.address)), have]);
   }
+  if (e.bytes !== undefined) {
+    const want = ctx.num(e.bytes, 'byte');
+    const r = o.read;
+    const check = r === undefined ? undefined : ctx.kernel.checkFileBytes(ctx.task, r.fd, r.offset, r.count, want);
+    const have = check === undefined ? '-' : check.ok ? String(want) : `${check.found} at file offset ${hex(check.addr)}`;
+    fields.push(['bytes', String(want), have]);
+  }
   if (e.ioctls !== undefined) {
     const have = o.ret?.ok === true ? o.ret.out?.ioctls : undefined;
     fields.push(['ioctls', ioctlsText(e.ioctls), have === undefined ? '-' : ioctlsText(have)]);

@@ -113,6 +113,7 @@ export class ExprBuilder {
       blocked: raw.blocked as boolean | undefined,
       event: raw.event as StepExpect['event'],
       address: e('address'),
+      bytes: e('bytes'),
       ioctls: raw.ioctls as StepExpect['ioctls'],
       updated: e('updated'),
       updated_errno: raw.updated_errno as StepExpect['updated_errno'],

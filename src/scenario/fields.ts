@@ -58,6 +58,11 @@ export const uffdReadExpectSchema = stepExpectSchema
   })
   .describe('What read(uffd) returns: ret (bytes, 32 = sizeof(struct uffd_msg)), errno (EAGAIN: nothing queued), event, address');
 
+/** read/pread's own `expect`: every byte the call returned holds this value (the C tests' buffer check). */
+export const readExpectSchema = stepExpectSchema
+  .extend({ bytes: expr('Every byte the read returned equals this (0-255)').optional() })
+  .describe('What the read returns and raises, and the value of every byte it returned');
+
 /** UFFDIO_REGISTER's own `expect`: the range ioctls it reports for the registered VMAs. */
 export const uffdRegisterExpectSchema = stepExpectSchema
   .extend({

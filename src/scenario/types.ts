@@ -94,6 +94,8 @@ export interface StepExpect {
   readonly event?: UffdEventName;
   /** uffd_read PAGEFAULT: the fault address in the message. */
   readonly address?: Expr;
+  /** read/pread: every byte the call returned equals this. */
+  readonly bytes?: Expr;
   /** uffdio_register: the range ioctls it reports, exactly. */
   readonly ioctls?: readonly UffdRangeIoctl[];
   /** uffdio_poison: the bytes it wrote to `updated`. */

@@ -35,14 +35,17 @@ export const pread: StepRun<'pread'> = (ctx, a) => {
     const length = ctx.num(a.length);
     const offset = ctx.num(a.offset);
     const ret = bindCount(ctx, a.as, ctx.kernel.pread(ctx.task, fd, length, offset));
-    return { call: `pread(${fd}, buf, ${hex(length)}, ${hex(offset)})`, name: 'pread', ret };
+    const read = ret.ok ? { fd, offset, count: ret.value } : undefined;
+    return { call: `pread(${fd}, buf, ${hex(length)}, ${hex(offset)})`, name: 'pread', ret, ...(read && { read }) };
   };
 
 export const read: StepRun<'read'> = (ctx, a) => {
     const fd = ctx.num(a.fd);
     const length = ctx.num(a.length);
+    const offset = ctx.kernel.filePosition(ctx.task, fd);
     const ret = bindCount(ctx, a.as, ctx.kernel.pread(ctx.task, fd, length));
-    return { call: `read(${fd}, buf, ${hex(length)})`, name: 'read', ret };
+    const read = ret.ok && offset !== undefined ? { fd, offset, count: ret.value } : undefined;
+    return { call: `read(${fd}, buf, ${hex(length)})`, name: 'read', ret, ...(read && { read }) };
   };
 
 export const lseek: StepRun<'lseek'> = (ctx, a) => {

@@ -1,7 +1,7 @@
 // File steps: memfd_create(2), ftruncate(2), close(2) and the file I/O calls on hugetlbfs.
 
 import * as z from 'zod';
-import { expr, flagList, name, syscallCommon } from '../fields.js';
+import { expr, flagList, name, readExpectSchema, syscallCommon } from '../fields.js';
 import { FALLOC_FLAGS, MFD_FLAGS, SEEK_WHENCE } from '../names.js';
 import { defineStep } from './define.js';
 
@@ -43,7 +43,7 @@ const boundCount = name('Name bound to the bytes read (0 when the call fails)').
 export const pread = defineStep({
   name: 'pread',
   schema: z
-    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to read'), offset: expr('File offset'), as: boundCount, ...syscallCommon })
+    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to read'), offset: expr('File offset'), as: boundCount, ...syscallCommon, expect: readExpectSchema.optional() })
     .describe('pread(2)'),
   describe: 'pread(fd, buf, length, offset): bytes read (v6.1: -EIO on a poisoned hugepage); `as` binds the count',
   example: '- pread: {fd: fd, length: PAGE_SIZE, offset: 0x3000, expect: {errno: EIO}}',
@@ -53,7 +53,7 @@ export const pread = defineStep({
 export const read = defineStep({
   name: 'read',
   schema: z
-    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to read'), as: boundCount, ...syscallCommon })
+    .strictObject({ fd: expr('File descriptor'), length: expr('Bytes to read'), as: boundCount, ...syscallCommon, expect: readExpectSchema.optional() })
     .describe('read(2) at the file position'),
   describe: 'read(fd, buf, length) at the file position, which it advances; `as` binds the count',
   example: '- read: {fd: fd, length: 16, as: n}',
