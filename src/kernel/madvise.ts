@@ -8,7 +8,7 @@ import { hugetlb_collapse, hugetlb_enable_hgm_vma } from './hgm.js';
 import { get_user_pages_fast } from './fault.js';
 import { memory_failure, MF_ACTION_REQUIRED, MF_COUNT_INCREASED, MF_SW_SIMULATED } from './memory-failure.js';
 import type { Thread, Vma } from './mm.js';
-import { soft_offline_page, softOfflineTexts } from './soft-offline.js';
+import { soft_offline_page } from './soft-offline.js';
 import { hex } from './printk.js';
 import type { KernelState } from './state.js';
 import type { FaultSwitches, MemoryFailureSwitches } from './profiles.js';
@@ -128,7 +128,7 @@ function madvise_inject_error_untraced(k: KernelState, t: Thread, advice: number
     const folio = page.entry.folio;
     const pfn = folio.pfn + Math.floor(page.offset / PAGE_SIZE);
     if (soft) {
-      k.log.printk(softOfflineTexts(k).offlining(pfn, addr));
+      k.log.printk(k.wording.soft_offline.offlining(pfn, addr));
       const ret = soft_offline_page(k, pfn, MF_COUNT_INCREASED);
       if (ret !== 0) return fail(ret);
       addr += folio.size;

@@ -16,51 +16,11 @@ import type { KernelState } from './state.js';
 import { retText, shiftText, trace, traced } from './trace.js';
 import type { SysRet } from './types.js';
 import { PAGE_SHIFT } from './uapi.js';
-import type { WordingVersion } from './wording.js';
 import { ERRNO_VALUE } from '../abi/index.js';
 
 /** enum mf_flags MF_SOFT_OFFLINE (include/linux/mm.h). */
 export const MF_SOFT_OFFLINE = 1 << 3;
 
-/**
- * The dmesg texts of soft offline, per kernel version. 6.1 resets pr_fmt to "" before
- * the soft-offline code, so each call site spells its own prefix; 6.12 has pr_fmt "Soft offline: ".
- * `type` is the %pGp rendering of the page flags.
- */
-interface SoftOfflineTexts {
-  /** mm/madvise.c:madvise_inject_error() (no pr_fmt, same in both). */
-  readonly offlining: (pfn: number, va: number) => string;
-  /** soft_offline_page() finds PG_hwpoison on the raw page. */
-  readonly alreadyPoisoned: (pfn: number) => string;
-  /** soft_offline_in_use_page() finds it (a race with another offline; kept for completeness). */
-  readonly alreadyPoisonedInUse: (pfn: number) => string;
-  readonly migrationFailed: (pfn: number, ret: number, type: string) => string;
-  readonly isolationFailed: (pfn: number, count: number, type: string) => string;
-  /** get_any_page(), above the pr_fmt reset: memory_failure's own prefix. */
-  readonly unhandlable: (pfn: number) => string;
-}
-
-export const SOFT_OFFLINE_TEXTS: { readonly [V in WordingVersion]: SoftOfflineTexts } = {
-  'v6.1': {
-    offlining: (pfn, va) => `Soft offlining pfn ${hex(pfn)} at process virtual address ${hex(va)}`,
-    alreadyPoisoned: (pfn) => `soft_offline_page: ${hex(pfn)} page already poisoned`,
-    alreadyPoisonedInUse: (pfn) => `soft offline: ${hex(pfn)} page already poisoned`,
-    migrationFailed: (pfn, ret, type) => `soft offline: ${hex(pfn)}: hugepage migration failed ${ret}, type ${type}`,
-    isolationFailed: (pfn, count, type) => `soft offline: ${hex(pfn)}: hugepage isolation failed, page count ${count}, type ${type}`,
-    unhandlable: (pfn) => `Memory failure: ${hex(pfn)}: unhandlable page.`,
-  },
-  'v6.12': {
-    offlining: (pfn, va) => `Soft offlining pfn ${hex(pfn)} at process virtual address ${hex(va)}`,
-    alreadyPoisoned: (pfn) => `Soft offline: ${hex(pfn)}: page already poisoned`,
-    alreadyPoisonedInUse: (pfn) => `Soft offline: ${hex(pfn)}: page already poisoned`,
-    migrationFailed: (pfn, ret, type) => `Soft offline: ${hex(pfn)}: hugepage migration failed ${ret}, type ${type}`,
-    isolationFailed: (pfn, count, type) => `Soft offline: ${hex(pfn)}: hugepage isolation failed, page count ${count}, type ${type}`,
-    unhandlable: (pfn) => `Memory failure: ${hex(pfn)}: unhandlable page.`,
-  },
-};
-
-/** The wording this kernel prints: the table its profile's wording names. */
-export const softOfflineTexts = (k: KernelState): SoftOfflineTexts => SOFT_OFFLINE_TEXTS[k.switches.wording];
 
 /**
  * %pGp of a raw page's flags, reduced to what the model keeps: PG_head (bit 16) on a head page. The
@@ -107,7 +67,7 @@ function get_any_page(k: KernelState, pfn: number, flags: number): HwpoisonPage 
     folio.refcount++; // get_page_unless_zero()
     return 'in-use';
   }
-  k.log.printk(softOfflineTexts(k).unhandlable(pfn));
+  k.log.printk(k.wording.soft_offline.unhandlable(pfn));
   trace(k, () => `get_any_page: not migratable (refcount ${folio.refcount}${folio.hwpoison ? ', poisoned' : ''}): -EBUSY, retried, -EIO`);
   return 'EIO';
 }
@@ -243,7 +203,7 @@ function soft_offline_in_use_page(k: KernelState, folio: Folio, pfn: number): Mf
 
 /** soft_offline_in_use_page()'s work; soft_offline_in_use_page() records it as one traced call. */
 function soft_offline_in_use_page_untraced(k: KernelState, folio: Folio, pfn: number): MfRet {
-  const texts = softOfflineTexts(k);
+  const texts = k.wording.soft_offline;
   if (PageHWPoison(k, pfn)) {
     k.log.printk(texts.alreadyPoisonedInUse(pfn));
     put_folio(folio);
@@ -284,7 +244,7 @@ export function soft_offline_page(k: KernelState, pfn: number, flags: number): M
 function soft_offline_page_untraced(k: KernelState, pfn: number, flags: number): MfRet {
   if (k.folioOfPfn(pfn) === undefined) return 'ENXIO'; // !pfn_valid(): only the hugetlb memory is modelled
   if (PageHWPoison(k, pfn)) {
-    k.log.printk(softOfflineTexts(k).alreadyPoisoned(pfn));
+    k.log.printk(k.wording.soft_offline.alreadyPoisoned(pfn));
     put_ref_page(k, pfn, flags);
     return 0;
   }

@@ -53,13 +53,18 @@ function ctxOf(p: Process, fd: number): UffdCtx | Errno {
   return f instanceof UffdCtx ? f : 'EINVAL';
 }
 
+/**
+ * Whether this kernel offers a UFFD_FEATURE_* (UserfaultfdSwitches.api_features). An ioctl that came with
+ * its feature (UFFDIO_POISON with POISON, v6.6) exists exactly where the feature is offered.
+ */
+const offers = (k: KernelState, feature: UffdFeature): boolean => k.switches.userfaultfd.api_features.includes(feature);
+
 /** UFFDIO_API: once per context; every requested feature must be one this kernel offers. */
 export function userfaultfd_api(k: KernelState, p: Process, fd: number, features: readonly UffdFeature[]): SysRet {
   const ctx = ctxOf(p, fd);
   if (typeof ctx === 'string') return fail(ctx);
   if (ctx.apiDone) return fail('EINVAL');
-  const offered = k.switches.userfaultfd.api_features;
-  if (features.some((f) => !offered.includes(f))) return fail('EINVAL');
+  if (features.some((f) => !offers(k, f))) return fail('EINVAL');
   ctx.apiDone = true;
   for (const f of features) ctx.features.add(f);
   return { ok: true, value: UFFD_API };
@@ -103,7 +108,7 @@ export function userfaultfd_register(k: KernelState, p: Process, fd: number, sta
   const ioctls: UffdRangeIoctl[] = ['WAKE', 'COPY'];
   if (modes.includes('WP')) ioctls.push('WRITEPROTECT');
   if (modes.includes('MINOR')) ioctls.push('CONTINUE');
-  if (k.switches.userfaultfd.api_features.includes('POISON')) ioctls.push('POISON');
+  if (offers(k, 'POISON')) ioctls.push('POISON');
   return { ok: true, value: 0, out: { ioctls } };
 }
 
@@ -146,7 +151,7 @@ export interface UffdioPoisonRet {
 export function mfill_atomic_poison(k: KernelState, p: Process, fd: number, start: number, len: number): UffdioPoisonRet {
   const unwritten = (errno: Errno): UffdioPoisonRet => ({ ret: fail(errno), updated: 0 });
   const written = (errno: Errno): UffdioPoisonRet => ({ ret: fail(errno), updated: -ERRNO_VALUE[errno] });
-  if (!k.switches.userfaultfd.api_features.includes('POISON')) return unwritten('EINVAL');
+  if (!offers(k, 'POISON')) return unwritten('EINVAL');
   const ctx = ctxOf(p, fd);
   if (typeof ctx === 'string') return unwritten(ctx);
   if (!validRange(start, len)) return unwritten('EINVAL');

@@ -5,8 +5,28 @@
 // failure: "), mm/madvise.c:madvise_inject_error(), mm/hwpoison-inject.c, arch/x86/mm/fault.c and
 // arch/x86/kernel/cpu/mce/core.c; v6.1 wording (kernel-semantics.md §1.9, §10), RFC lines from its posted code.
 
+import { hex } from './printk.js';
+
 export type MfResult = 'MF_IGNORED' | 'MF_FAILED' | 'MF_DELAYED' | 'MF_RECOVERED';
 export type MfMsg = 'MF_MSG_HUGE' | 'MF_MSG_FREE_HUGE' | 'MF_MSG_UNMAP_FAILED' | 'MF_MSG_UNKNOWN' | 'MF_MSG_BUDDY' | 'MF_MSG_ALREADY_POISONED';
+
+/**
+ * The dmesg texts of soft offline, per kernel version. 6.1 resets pr_fmt to "" before
+ * the soft-offline code, so each call site spells its own prefix; 6.12 has pr_fmt "Soft offline: ".
+ * `type` is the %pGp rendering of the page flags.
+ */
+export interface SoftOfflineTexts {
+  /** mm/madvise.c:madvise_inject_error() (no pr_fmt, same in both). */
+  readonly offlining: (pfn: number, va: number) => string;
+  /** soft_offline_page() finds PG_hwpoison on the raw page. */
+  readonly alreadyPoisoned: (pfn: number) => string;
+  /** soft_offline_in_use_page() finds it (a race with another offline; kept for completeness). */
+  readonly alreadyPoisonedInUse: (pfn: number) => string;
+  readonly migrationFailed: (pfn: number, ret: number, type: string) => string;
+  readonly isolationFailed: (pfn: number, count: number, type: string) => string;
+  /** get_any_page(), above the pr_fmt reset: memory_failure's own prefix. */
+  readonly unhandlable: (pfn: number) => string;
+}
 
 /** One kernel's wording. `pfn` and addresses arrive formatted (%#lx); `who` is `comm:pid`. */
 export interface Wording {
@@ -36,6 +56,8 @@ export interface Wording {
   /** arch/x86/kernel/cpu/mce/core.c:kill_me_maybe() / kill_me_now(). */
   readonly mce_user_access: (phys: string) => string;
   readonly mce_not_recovered: string;
+  /** mm/memory-failure.c soft offline (and madvise's MADV_SOFT_OFFLINE line). */
+  readonly soft_offline: SoftOfflineTexts;
 }
 
 const V6_1: Wording = {
@@ -66,6 +88,14 @@ const V6_1: Wording = {
   mce_killing: (who, addr) => `MCE: Killing ${who} due to hardware memory corruption fault at ${addr}`,
   mce_user_access: (phys) => `mce: Uncorrected hardware memory error in user-access at ${phys}`,
   mce_not_recovered: 'mce: Memory error not recovered',
+  soft_offline: {
+    offlining: (pfn, va) => `Soft offlining pfn ${hex(pfn)} at process virtual address ${hex(va)}`,
+    alreadyPoisoned: (pfn) => `soft_offline_page: ${hex(pfn)} page already poisoned`,
+    alreadyPoisonedInUse: (pfn) => `soft offline: ${hex(pfn)} page already poisoned`,
+    migrationFailed: (pfn, ret, type) => `soft offline: ${hex(pfn)}: hugepage migration failed ${ret}, type ${type}`,
+    isolationFailed: (pfn, count, type) => `soft offline: ${hex(pfn)}: hugepage isolation failed, page count ${count}, type ${type}`,
+    unhandlable: (pfn) => `Memory failure: ${hex(pfn)}: unhandlable page.`,
+  },
 };
 
 /**
@@ -78,6 +108,14 @@ const V6_12: Wording = {
     ...V6_1.action_page_types,
     MF_MSG_UNKNOWN: 'get hwpoison page',
     MF_MSG_ALREADY_POISONED: 'already poisoned page',
+  },
+  // pr_fmt "Soft offline: " (6.1 reset pr_fmt to "" and spelt prefixes per call site).
+  soft_offline: {
+    ...V6_1.soft_offline,
+    alreadyPoisoned: (pfn) => `Soft offline: ${hex(pfn)}: page already poisoned`,
+    alreadyPoisonedInUse: (pfn) => `Soft offline: ${hex(pfn)}: page already poisoned`,
+    migrationFailed: (pfn, ret, type) => `Soft offline: ${hex(pfn)}: hugepage migration failed ${ret}, type ${type}`,
+    isolationFailed: (pfn, count, type) => `Soft offline: ${hex(pfn)}: hugepage isolation failed, page count ${count}, type ${type}`,
   },
 };
 
