@@ -22,6 +22,21 @@ const reason = (r: TestResult | undefined): string | undefined => (r === undefin
 /** A test's output as the TAP stream words it (print, dump and !!! lines), one string. */
 const textOf = (r: TestResult | undefined): string => lines(r).join('\n');
 
+/**
+ * A one-test scenario (v6.1, 2M) whose test "t" starts as the selftests do: a 2 MiB hugetlb memfd mapped
+ * shared at P and filled with `fill`. The steps that follow are appended after it.
+ */
+const mapped2M = (fill: number, nr = 4): string => `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: ${nr}}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2M}
+      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
+      - memset: {addr: P, length: 2M, value: ${fill}}
+`;
+
 function load(text: string): Scenario {
   const r = loadScenario('s.yaml', text);
   if (!r.scenario) throw new Error(r.errors.map((e) => `${e.line}:${e.col} ${e.code} ${e.message}`).join('\n'));
@@ -128,16 +143,7 @@ tests:
 });
 
 t.test('expect dmesg: a text, or lines containing or matching, counted (0: none)', async (t) => {
-  const text = (dmesg: string) => `scenario: s
-kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
-tests:
-  - name: t
-    steps:
-      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
-      - ftruncate: {fd: fd, length: 2M}
-      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
-      - memset: {addr: P, length: 2M, value: 1}
-      - madvise: {addr: P + 4K, length: PAGE_SIZE, advice: MADV_HWPOISON}
+  const text = (dmesg: string) => `${mapped2M(1)}      - madvise: {addr: P + 4K, length: PAGE_SIZE, advice: MADV_HWPOISON}
       - access: {addr: P, op: read, expect: {sigbus: BUS_MCEERR_AR}}
       - expect: {dmesg: ${dmesg}}
 `;
@@ -178,16 +184,7 @@ tests:
 });
 
 t.test('lseek (default_llseek) and read/pread as: — a read at the position lseek set, its count bound', async (t) => {
-  const text = `scenario: s
-kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
-tests:
-  - name: t
-    steps:
-      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
-      - ftruncate: {fd: fd, length: 2M}
-      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
-      - memset: {addr: P, length: 2M, value: 1}
-      - lseek: {fd: fd, offset: 0x102000, whence: SEEK_SET, as: off, expect: {ret: 0x102000}}
+  const text = `${mapped2M(1)}      - lseek: {fd: fd, offset: 0x102000, whence: SEEK_SET, as: off, expect: {ret: 0x102000}}
       - read: {fd: fd, length: 2M, as: n, expect: {ret: 0xfe000, bytes: 1}}
       - print: "read {n:x} bytes from {off:x}"
       - lseek: {fd: fd, offset: 0, whence: SEEK_CUR, expect: {ret: 2M}}
@@ -209,16 +206,7 @@ tests:
   // The bytes a read returned: a value it does not hold fails the step, naming the first other byte.
   const other = runStream(load(text.replace('expect: {ret: 0xfe000, bytes: 1}', 'expect: {ret: 0xfe000, bytes: 2}')), '2M', 'v6.1', {}).result.tests[0];
   t.match(textOf(other), /read expected ret=1040384 bytes=2, got ret=1040384 bytes=1 at file offset 0x102000/);
-  const punched = `scenario: s
-kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 2}
-tests:
-  - name: t
-    steps:
-      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
-      - ftruncate: {fd: fd, length: 2M}
-      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
-      - memset: {addr: P, length: 2M, value: 7}
-      - fallocate: {fd: fd, mode: [FALLOC_FL_PUNCH_HOLE, FALLOC_FL_KEEP_SIZE], offset: 0x3000, length: PAGE_SIZE}
+  const punched = `${mapped2M(7, 2)}      - fallocate: {fd: fd, mode: [FALLOC_FL_PUNCH_HOLE, FALLOC_FL_KEEP_SIZE], offset: 0x3000, length: PAGE_SIZE}
       - pread: {fd: fd, length: PAGE_SIZE, offset: 0x3000, expect: {ret: PAGE_SIZE, bytes: 0}}
       - pread: {fd: fd, length: PAGE_SIZE, offset: 0x4000, expect: {ret: PAGE_SIZE, bytes: 7}}
       - pread: {fd: fd, length: 0x2000, offset: 0x2000, expect: {bytes: 7}}
@@ -255,16 +243,7 @@ tests:
 });
 
 t.test('expect wait_status: exited with its status, killed by SIGBUS, or running', async (t) => {
-  const text = `scenario: s
-kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
-tests:
-  - name: t
-    steps:
-      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
-      - ftruncate: {fd: fd, length: 2M}
-      - mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd}
-      - memset: {addr: P, length: 2M, value: 1}
-      - fork: {as: C}
+  const text = `${mapped2M(1)}      - fork: {as: C}
       - fork: {as: D}
       - expect: {wait_status: {C: running, D: running, main: running}}
       - exit: {status: 259, in: C}
