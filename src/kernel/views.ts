@@ -18,6 +18,26 @@ import type {
 } from './types.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 
+/**
+ * Whether every byte of [start, start+length) holds value, hugepage by hugepage, reading folio contents
+ * (an interval map, never bytes). `at` names what backs a position: its folio (undefined: a hole, read as
+ * zeros) and hugepage size, or null where nothing does (found -1). Positions are addresses or file offsets.
+ */
+function checkRange(start: number, length: number, value: number, at: (pos: number) => { folio: Folio | undefined; size: number } | null): BytesCheck {
+  const end = start + length;
+  for (let pos = start; pos < end;) {
+    const backing = at(pos);
+    if (backing === null) return { ok: false, addr: pos, found: -1 };
+    const { folio, size } = backing;
+    const off = pos % size;
+    const hend = Math.min(end, pos - off + size);
+    const miss = folio === undefined ? (value === 0 ? -1 : off) : folio.contents.findMismatch(off, off + (hend - pos), value);
+    if (miss >= 0) return { ok: false, addr: pos - off + miss, found: folio?.contents.get(miss) ?? 0 };
+    pos = hend;
+  }
+  return { ok: true };
+}
+
 /** A hugetlb folio as `show` draws it: what FolioInfo says, plus HGM's and the RFC's counters and the pool flags. */
 export interface FolioView extends FolioInfo {
   /** HGM: entries smaller than the hstate size that map part of the folio. */
@@ -82,21 +102,10 @@ export class Views {
    */
   checkBytes(task: TaskRef, addr: number, length: number, value: number): BytesCheck {
     const mm = this.mm(task);
-    const end = addr + length;
-    for (let pos = addr; pos < end;) {
+    return checkRange(addr, length, value, (pos) => {
       const vma = mm.findVma(pos);
-      if (vma === undefined) return { ok: false, addr: pos, found: -1 };
-      const h = vma.hstate;
-      const hend = Math.min(end, pos - (pos % h.size) + h.size);
-      const folio = this.backingFolio(mm, pos);
-      const off = pos % h.size;
-      const miss = folio === undefined
-        ? (value === 0 ? -1 : off)
-        : folio.contents.findMismatch(off, off + (hend - pos), value);
-      if (miss >= 0) return { ok: false, addr: pos - off + miss, found: folio?.contents.get(miss) ?? 0 };
-      pos = hend;
-    }
-    return { ok: true };
+      return vma === undefined ? null : { folio: this.backingFolio(mm, pos), size: vma.hstate.size };
+    });
   }
 
   /**
@@ -108,16 +117,7 @@ export class Views {
     const f = find_task_by_vpid(this.k, task).process.fds.get(fd);
     if (!(f instanceof HugetlbFile)) return { ok: false, addr: offset, found: -1 };
     const size = f.inode.hstate.size;
-    const end = offset + length;
-    for (let pos = offset; pos < end;) {
-      const off = pos % size;
-      const hend = Math.min(end, pos - off + size);
-      const folio = f.inode.pageCache.get(Math.floor(pos / size));
-      const miss = folio === undefined ? (value === 0 ? -1 : off) : folio.contents.findMismatch(off, off + (hend - pos), value);
-      if (miss >= 0) return { ok: false, addr: pos - off + miss, found: folio?.contents.get(miss) ?? 0 };
-      pos = hend;
-    }
-    return { ok: true };
+    return checkRange(offset, length, value, (pos) => ({ folio: f.inode.pageCache.get(Math.floor(pos / size)), size }));
   }
 
   /** f_pos of the file open as fd (lseek(fd, 0, SEEK_CUR) without the syscall); undefined for other fds. */
