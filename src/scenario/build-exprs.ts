@@ -10,7 +10,7 @@ import { KB_AMOUNT_PATTERN, KB_EXPR_PATTERN, letMap as letStepSchema } from './f
 import { checkValue } from './validate.js';
 import type { Scope } from './scope.js';
 import { didYouMean } from './suggest.js';
-import type { CountExpect, Expr, Interp, KbAmount, LetBinding, StepExpect } from './types.js';
+import type { CountExpect, Expr, Interp, KbAmount, LetBinding, Span, StepExpect } from './types.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
 /**
@@ -72,22 +72,23 @@ export class ExprBuilder {
    */
   lets(raw: unknown, path: Path, scope: Scope): LetBinding[] {
     if (raw === undefined) return [];
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      checkValue(this.src, letStepSchema, raw, path);
-      return [];
-    }
-    const out: LetBinding[] = [];
-    for (const [name, value] of Object.entries(raw)) {
-      const ok = checkValue(this.src, letStepSchema, { [name]: value }, path) !== undefined;
-      const expr = ok ? this.expr(value, [...path, name], scope) : placeholder([...path, name], this.src);
-      scope.define(this.src, name, 'let', this.src.keySpan([...path, name]));
-      out.push({ name, expr });
-    }
-    return out;
+    return this.bindings(raw, path, scope, (name, span) => {
+      scope.define(this.src, name, 'let', span);
+      return true;
+    });
   }
 
   /** `set: {total: total + n}`: each name must be a let of this test bound before (scope.ts). */
   sets(raw: unknown, path: Path, scope: Scope): LetBinding[] {
+    return this.bindings(raw, path, scope, (name, span) => scope.checkAssignable(this.src, name, span));
+  }
+
+  /**
+   * A map of name → expression, in order, as `let` and `set` take it: each value is checked and parsed
+   * on its own (a bad one becomes a placeholder); `bind` then binds or checks the name and says whether
+   * the binding is kept.
+   */
+  private bindings(raw: unknown, path: Path, scope: Scope, bind: (name: string, span: Span) => boolean): LetBinding[] {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       checkValue(this.src, letStepSchema, raw, path);
       return [];
@@ -96,7 +97,7 @@ export class ExprBuilder {
     for (const [name, value] of Object.entries(raw)) {
       const ok = checkValue(this.src, letStepSchema, { [name]: value }, path) !== undefined;
       const expr = ok ? this.expr(value, [...path, name], scope) : placeholder([...path, name], this.src);
-      if (scope.checkAssignable(this.src, name, this.src.keySpan([...path, name]))) out.push({ name, expr });
+      if (bind(name, this.src.keySpan([...path, name]))) out.push({ name, expr });
     }
     return out;
   }
