@@ -15,7 +15,7 @@ export function exportScenario(scenario: Scenario, opts: { readonly profile?: Pr
     const nr = Number(typeof k === 'bigint' ? k : k.get(size) ?? 0n);
     return {
       scenario: scenario.name, file: scenario.file, hugepagesz: size, profile, stem: `${base}.${size}`, source, tests,
-      needs: { nr_hugepages: nr, max_hugepages: nr, modules: [], memoryMiB: 1024 + nr * (size === '1G' ? 1024 : 2) },
+      needs: { pools: { [size]: nr }, max_hugepages: nr, modules: [], memoryMiB: 1024 + nr * (size === '1G' ? 1024 : 2) },
     };
   });
 }

@@ -14,9 +14,12 @@ export interface ExportedTest {
 
 /** What the program needs from the machine it runs on. */
 export interface ProgramNeeds {
-  /** Hugepages of `hugepagesz` to reserve at boot (the scenario's kernel.nr_hugepages for the size). */
-  readonly nr_hugepages: number;
-  /** The most hugepages any `nr_hugepages` step asks for (≥ nr_hugepages): the memory must fit them. */
+  /**
+   * Hugepages to reserve at boot per size (the scenario's kernel.nr_hugepages); the program's own size
+   * is the machine's default hugepage size (`default_hugepagesz=`), as the model's stream has it.
+   */
+  readonly pools: Readonly<Partial<Record<HugepageSize, number>>>;
+  /** The most hugepages of the program's size any `nr_hugepages` step asks for: the memory must fit them. */
   readonly max_hugepages: number;
   /** Kernel modules the program uses, by name (`hwpoison_inject` for corrupt_pfn). */
   readonly modules: readonly string[];
