@@ -23,6 +23,9 @@ import {
   type UffdioPoisonRet,
 } from './userfaultfd.js';
 
+/** INT_MAX & PAGE_MASK (include/linux/fs.h): the most one read(2) or write(2) transfers. */
+const MAX_RW_COUNT = 0x7ffff000;
+
 export type SysctlName = 'vm.memory_failure_early_kill' | 'vm.memory_failure_recovery' | 'vm.nr_hugepages';
 
 export class Syscalls {
@@ -183,7 +186,9 @@ export class Syscalls {
       const f = p.fds.get(fd);
       if (f === undefined) return { ok: false, errno: 'EBADF' };
       if (!(f instanceof HugetlbFile) || count < 0 || (offset ?? 0) < 0) return { ok: false, errno: 'EINVAL' };
-      const r = hugetlbfs_read_iter(this.k.switches.hugetlbfs, f.inode, offset ?? f.pos, count);
+      // fs/read_write.c rw_verify_area(): one read moves at most MAX_RW_COUNT bytes (observed on 6.1 and
+      // 6.12: a 2 GiB pread returns 0x7ffff000).
+      const r = hugetlbfs_read_iter(this.k.switches.hugetlbfs, f.inode, offset ?? f.pos, Math.min(count, MAX_RW_COUNT));
       if (r === 'EIO') return { ok: false, errno: 'EIO' }; // ksys_read() leaves f_pos alone on error
       if (offset === undefined) f.pos += r;
       return { ok: true, value: r };
