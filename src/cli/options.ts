@@ -1,6 +1,7 @@
 // The command line declared once, as data (STYLE.md item 12; compare vitest's cli-config.ts): program.ts
 // builds the commander program from these tables, and --help is generated from them.
 
+import { PROFILE_NAMES } from '../abi/index.js';
 import { FORMAT_NAMES } from '../report/index.js';
 import { HUGEPAGE_SIZES } from '../scenario/index.js';
 import { COLOR_MODES } from './color.js';
@@ -102,6 +103,20 @@ export const SHOW_OPTIONS: { readonly [K in keyof ShowOptionValues]-?: OptionSpe
   hugepagesz: { flags: '--hugepagesz <size>', description: "the hugepage size (default: the first of the file's kernel.hugepagesz)", choices: HUGEPAGE_SIZES },
 };
 
+export interface ExportOptionValues {
+  readonly c?: boolean;
+  readonly profile?: string;
+  readonly hugepagesz?: '2M' | '1G';
+  readonly output?: string;
+}
+
+export const EXPORT_OPTIONS: { readonly [K in keyof ExportOptionValues]-?: OptionSpec } = {
+  c: { flags: '--c', description: 'a C program per scenario and size (C99, libc and pthreads; the only export format)' },
+  profile: { flags: '--profile <P>', description: "the kernel the program is for: its `when: {profile}` steps are chosen for it (default: the file's kernel.profile)", choices: PROFILE_NAMES },
+  hugepagesz: { flags: '--hugepagesz <size>', description: "only this hugepage size (default: each size the file's kernel.hugepagesz lists)", choices: HUGEPAGE_SIZES },
+  output: { flags: '-o, --output <dir>', description: 'write <stem>.<size>.<profile>.c files into DIR (default: the one program on stdout)' },
+};
+
 export const GLOBAL_OPTIONS: { readonly color: OptionSpec; readonly noColor: OptionSpec } = {
   color: {
     flags: '--color <when>',
@@ -123,6 +138,7 @@ export const EXAMPLES: readonly (readonly [string, string])[] = [
   ['hgmsim run --check --shard 2/4 --junit results.xml', 'one job of a 4-job CI matrix, TAP on stdout'],
   ['hgmsim list --shard 1/4', 'what shard 1 of 4 runs: FILE<TAB>TEST<TAB>SIZE<TAB>PROFILE'],
   ['hgmsim diff expected.tap actual.tap', 'what differs between two TAP streams (ours, kselftest, runner-nested)'],
+  ['hgmsim export scenarios/mainline/hwpoison-shared.yaml --c --hugepagesz 2M > t.c', 'the scenario as a C program that runs its steps on a real kernel and prints the same TAP'],
   ['hgmsim validate scenarios', 'every error in every file, positioned'],
   ['hgmsim new my-test --template hgm', 'start a scenario: writes my-test.yaml (never overwrites)'],
   ['hgmsim show scenarios/hugetlb-hgm/rfc.yaml --hugepagesz 1G --test "HGM hwpoison test" --step 70 --svg s.svg', 'the page tables and folios after the first injection, as a text tree and an SVG'],

@@ -10,11 +10,12 @@ import { EXIT_TABLE } from './exit.js';
 import type { ExitCode } from './exit.js';
 import type { CommandContext, Io } from './io.js';
 import { diffCommand } from './diff-command.js';
+import { exportCommand } from './export-command.js';
 import { listCommand } from './list-command.js';
 import { profilesCommand } from './profiles-command.js';
 import { newCommand } from './new-command.js';
-import { EXAMPLES, GLOBAL_OPTIONS, LIST_OPTIONS, NEW_OPTIONS, RUN_OPTIONS, SHOW_OPTIONS } from './options.js';
-import type { ListOptionValues, NewOptionValues, OptionSpec, RunOptionValues, ShowOptionValues } from './options.js';
+import { EXAMPLES, EXPORT_OPTIONS, GLOBAL_OPTIONS, LIST_OPTIONS, NEW_OPTIONS, RUN_OPTIONS, SHOW_OPTIONS } from './options.js';
+import type { ExportOptionValues, ListOptionValues, NewOptionValues, OptionSpec, RunOptionValues, ShowOptionValues } from './options.js';
 import { showCommand } from './show-command.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
@@ -115,6 +116,15 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .action(async (paths: string[], _opts: unknown, cmd: Command) => {
       done(await validateCommand(paths, context(cmd)));
     });
+
+  const exportCmd = program
+    .command('export')
+    .description('write each scenario as a C program per hugepage size that performs its steps on a real kernel and prints the TAP run prints, for what a kernel lets a process observe')
+    .argument('<paths...>', 'scenario files or directories');
+  for (const spec of Object.values(EXPORT_OPTIONS)) exportCmd.addOption(toOption(spec));
+  exportCmd.action(async (paths: string[], opts: ExportOptionValues, cmd: Command) => {
+    done(await exportCommand(paths, opts, context(cmd)));
+  });
 
   const show = program
     .command('show')

@@ -23,7 +23,7 @@ export const REPORTERS = {
 export type FormatName = keyof typeof REPORTERS;
 export const FORMAT_NAMES = Object.keys(REPORTERS) as FormatName[];
 
-export { renderTap, TapWriter } from './tap.js';
+export { escapeDescription, renderTap, TapWriter } from './tap.js';
 export { diffTap, renderDiff, type DiffPaint } from './diff.js';
 export { renderGithubAnnotations } from './github.js';
 export { runExitStatus } from './problems.js';
