@@ -266,8 +266,8 @@ static u64 hg_pfn_of_file(int fd, u64 offset)
 
 /*
  * pfn_of {free_hugepage: n}: the n-th free hugepage of the program's size by pfn: a compound head with
- * the HUGE flag (/proc/kpageflags bits 15 and 17) that nobody maps or holds (/proc/kpagecount 0), on a
- * hugepage-aligned pfn. The model's free list order is its own; any free hugepage serves the scenarios.
+ * the HUGE flag (/proc/kpageflags bits 15 and 17), not HWPOISON (bit 19), that nobody maps or holds
+ * (/proc/kpagecount 0), on a hugepage-aligned pfn. The model's free list order is its own; any free hugepage serves the scenarios.
  */
 static u64 hg_pfn_of_free_hugepage(u64 n)
 {
@@ -279,7 +279,7 @@ static u64 hg_pfn_of_free_hugepage(u64 n)
 			u64 f, c;
 			if (pread(flags, &f, 8, (off_t)(pfn * 8)) != 8 || pread(count, &c, 8, (off_t)(pfn * 8)) != 8)
 				break;
-			if ((f & (1ULL << 15)) && (f & (1ULL << 17)) && c == 0 && n-- == 0) {
+			if ((f & (1ULL << 15)) && (f & (1ULL << 17)) && !(f & (1ULL << 19)) && c == 0 && n-- == 0) {
 				found = pfn;
 				break;
 			}
