@@ -31,3 +31,7 @@ export { renderShowSvg } from './show-svg.js';
 export { renderShowText } from './show-text.js';
 export { MAX_TAP_NESTING, readTap, tapNesting, type TapLevel } from './tap-read.js';
 export { scenarioDocsText } from './docs.js';
+export {
+  compareKernelView, kernelViewSummary, renderKernelDiff, type KernelComparison, type KernelDifference, type KernelDifferenceKind,
+} from './kernel-diff.js';
+export { headerOrigin, levelOrigin, profileOfRelease, type StreamOrigin } from './stream-origin.js';
