@@ -35,3 +35,9 @@ export {
   compareKernelView, kernelViewSummary, renderKernelDiff, type KernelComparison, type KernelDifference, type KernelDifferenceKind,
 } from './kernel-diff.js';
 export { headerOrigin, levelOrigin, profileOfRelease, type StreamOrigin } from './stream-origin.js';
+export { goldensWithoutRecording, isRecordingName, pairRecordings, type RecordingPair, type RecordingPairs } from './recording-names.js';
+export {
+  checkKnownDifferences, excuses, globPattern, KNOWN_DIFFERENCES_FILE, parseKnownDifferences, type ComparedRecording, type KnownDifference,
+  type KnownDifferencesCheck, type KnownDifferencesFile,
+} from './known-differences.js';
+export { checkRecordings, renderRecordingsCheck, type RecordingsCheck } from './recordings-check.js';

@@ -36,3 +36,6 @@ export function levelOrigin(level: TapLevel): StreamOrigin | null {
   const first = level.points[0]?.comments[0] ?? level.trailing[0];
   return first === undefined ? null : headerOrigin(first);
 }
+
+/** The profiles some kernel release maps to: the ones whose goldens a recording can be paired with. */
+export const RECORDED_PROFILES: readonly ProfileName[] = RELEASE_PROFILES.map((r) => r.profile);
