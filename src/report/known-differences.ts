@@ -24,11 +24,11 @@ export const KNOWN_DIFFERENCES_FILE = 'known-differences.yaml';
 const line = z.string().min(1, 'a line is not empty');
 
 const entrySchema = z.strictObject({
-  recordings: z.union([line, z.array(line).min(1, 'name at least one recording glob')]),
+  recordings: z.union([line, z.array(line).min(1, 'name at least one recording glob')], { error: 'name the recordings: a glob or a list of globs' }),
   test: z.string().min(1).optional(),
   model: line.nullable().optional(),
   kernel: line.nullable().optional(),
-  reason: z.string().trim().min(1, 'give the reason the difference is accepted'),
+  reason: z.string({ error: 'give the reason the difference is accepted' }).trim().min(1, 'give the reason the difference is accepted'),
 }).refine((e) => e.model !== undefined || e.kernel !== undefined, { message: 'name the model line, the kernel line or both' });
 
 const fileSchema = z.array(z.unknown(), { error: 'the file is a YAML list of entries (an empty one is [])' });
