@@ -892,3 +892,19 @@ t.test('scenarios/mainline: every kernel recording agrees with its golden but fo
   t.ok(check.ok, renderRecordingsCheck(check, join(dir, KNOWN_DIFFERENCES_FILE)));
   t.same(goldensWithoutRecording(names), [], 'every mainline golden has a recording for its kernel', { todo: 'no kernel recording is made yet' });
 });
+
+t.test('kernel view: runner-nested streams compare stream by stream; a stream with no tests', async (t) => {
+  const nest = (header: string, sigbus: string): TapLevel => readTap([
+    'TAP version 13', '1..1', '# TAP version 13', `# ${header}`, '# 1..1', `# ${sigbus}`, '# ok 1 t', 'ok 1 selftests: hgmsim: s 2M', '',
+  ].join('\n'))!;
+  const sig = '# sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21';
+  const same = compareKernelView(nest(MODEL_HEADER, `${sig} (1 dropped)`), nest(KERNEL_HEADER, sig));
+  t.same(same.differences, []);
+  t.equal(same.agree, 6, 'outer plan and result, inner header, plan, line and result');
+  const other = compareKernelView(nest(MODEL_HEADER, sig), nest(KERNEL_HEADER, sig.replace('21', '12')));
+  t.same(other.differences.map((d) => [d.path, d.kind]), [[['selftests: hgmsim: s 2M', 't'], 'lines']]);
+  const flat = compareKernelView(nest(MODEL_HEADER, sig), oneTest(KERNEL_HEADER, [], 'ok 1 selftests: hgmsim: s 2M'));
+  t.same(flat.differences.filter((d) => d.model === '# (a nested TAP stream)').length, 1, 'a nested stream against none');
+  const empty = (header: string): TapLevel => readTap(['TAP version 13', header, '1..0 # SKIP no hugepages', ''].join('\n'))!;
+  t.same(compareKernelView(empty(MODEL_HEADER), empty(KERNEL_HEADER)), { agree: 2, notObservable: 0, differences: [] }, 'the header found after a plan with no tests');
+});
