@@ -7,6 +7,7 @@
 import { label, lineHunks, pairPoints, plain, where } from './diff.js';
 import type { DiffPaint } from './diff.js';
 import { linesInKernelView } from './kernel-view.js';
+import { headerOrigin } from './stream-origin.js';
 import { pointLine } from './tap-read.js';
 import type { PointStatus, TapLevel, TapPoint } from './tap-read.js';
 
@@ -57,13 +58,13 @@ function compareLines(model: readonly string[], kernel: readonly string[], path:
   out.agree += model.length - removed;
 }
 
-/** A level's header comment (the first line before its first test, or after a plan with none), split off. */
-function splitHead(level: TapLevel): { head: string[]; first: readonly string[]; trailing: readonly string[] } {
-  const first = level.points[0]?.comments ?? [];
-  const lines = level.points.length > 0 ? first : level.trailing;
-  const head = lines[0] !== undefined && lines[0].startsWith('# hgmsim ') ? [lines[0]] : [];
-  const rest = lines.slice(head.length);
-  return level.points.length > 0 ? { head, first: rest, trailing: level.trailing } : { head, first: [], trailing: rest };
+/** A level's header comment (the first line before its first test, or after a plan with none), and the level without it. */
+function splitHead(level: TapLevel): { head: string[]; rest: TapLevel } {
+  const [first, ...others] = level.points;
+  const lines = first ? first.comments : level.trailing;
+  if (lines[0] === undefined || headerOrigin(lines[0]) === null) return { head: [], rest: level };
+  const rest = first ? { ...level, points: [{ ...first, comments: lines.slice(1) }, ...others] } : { ...level, trailing: lines.slice(1) };
+  return { head: [lines[0]], rest };
 }
 
 const TOTALS = /^# Totals: (.*)$/;
@@ -90,17 +91,14 @@ function totalsAsKernelCounts(line: string, moved: readonly PointStatus[]): stri
   return `# Totals: ${counts.map((c) => `${c.key}:${c.n}`).join(' ')}`;
 }
 
-function compareLevel(model: TapLevel, kernel: TapLevel, path: readonly string[], out: Tally): void {
-  const m = splitHead(model);
-  const k = splitHead(kernel);
-  compareLines(linesInKernelView(m.head, 'model').lines, linesInKernelView(k.head, 'kernel').lines, path, null, 'header', out);
+function compareLevel(modelLevel: TapLevel, kernelLevel: TapLevel, path: readonly string[], out: Tally): void {
+  const { head: modelHead, rest: model } = splitHead(modelLevel);
+  const { head: kernelHead, rest: kernel } = splitHead(kernelLevel);
+  compareLines(linesInKernelView(modelHead, 'model').lines, linesInKernelView(kernelHead, 'kernel').lines, path, null, 'header', out);
   compareLines(model.plan === null ? [] : [model.plan], kernel.plan === null ? [] : [kernel.plan], path, null, 'plan', out);
   if (model.bailout !== kernel.bailout) {
     out.differences.push({ path, test: null, kind: 'bailout', model: model.bailout ?? null, kernel: kernel.bailout ?? null });
   }
-  const firstModel = model.points[0];
-  const firstKernel = kernel.points[0];
-  const comments = (p: TapPoint, first: TapPoint | undefined, rest: readonly string[]): readonly string[] => (p === first ? rest : p.comments);
   const moved: PointStatus[] = [];
   for (const [p, q] of pairPoints(model.points, kernel.points)) {
     if (!q) {
@@ -113,15 +111,14 @@ function compareLevel(model: TapLevel, kernel: TapLevel, path: readonly string[]
     }
     const here = [...path, label(p)];
     const test = { number: p.id, name: p.name };
-    const modelLines = comments(p, firstModel, m.first);
     if (notPerformable(q) && !notPerformable(p)) {
       // Every line the model printed for the test, and its result, is something the kernel never ran.
-      out.notObservable += modelLines.length + 1;
+      out.notObservable += p.comments.length + 1;
       moved.push(p.status);
       continue;
     }
-    const mv = linesInKernelView(modelLines, 'model');
-    const kv = linesInKernelView(comments(q, firstKernel, k.first), 'kernel');
+    const mv = linesInKernelView(p.comments, 'model');
+    const kv = linesInKernelView(q.comments, 'kernel');
     out.notObservable += mv.hidden + kv.hidden;
     compareLines(mv.lines, kv.lines, here, test, 'lines', out);
     if (p.child && q.child) compareLevel(p.child, q.child, here, out);
@@ -131,8 +128,8 @@ function compareLevel(model: TapLevel, kernel: TapLevel, path: readonly string[]
     }
     compareLines([pointLine(p)], [pointLine(q)], here, test, 'result', out);
   }
-  const mt = linesInKernelView(m.trailing.map((l) => totalsAsKernelCounts(l, moved)), 'model');
-  const kt = linesInKernelView(k.trailing, 'kernel');
+  const mt = linesInKernelView(model.trailing.map((l) => totalsAsKernelCounts(l, moved)), 'model');
+  const kt = linesInKernelView(kernel.trailing, 'kernel');
   out.notObservable += mt.hidden + kt.hidden;
   compareLines(mt.lines, kt.lines, path, null, 'trailing', out);
 }
