@@ -1,6 +1,7 @@
 // Reporters by --format name (STYLE.md item 13): each turns result records into one text document.
-// `diff.ts` (two TAP texts → differences) and `github.ts` (annotations after the TAP stream) are not
-// formats of a run and sit beside them. This file is the only way into src/report from other folders
+// `diff.ts` (two TAP texts → differences), `kernel-diff.ts` (a golden against a kernel recording, in
+// kernel view), `recordings-check.ts` (a folder's recordings against known-differences.yaml) and
+// `github.ts` (annotations after the TAP stream) are not formats of a run and sit beside them. This file is the only way into src/report from other folders
 // (test/meta.test.ts checks it).
 
 import type { StreamResult } from '../runner/index.js';
