@@ -22,7 +22,7 @@ const hide: Viewed = { line: null, hidden: 1 };
 const drop: Viewed = { line: null, hidden: 0 };
 
 /** pagemap's word for a page-table entry that maps nothing it can show (not present, not swapped). */
-export const NOT_PRESENT = 'not-present';
+const NOT_PRESENT = 'not-present';
 
 /**
  * A page-table entry kind as pagemap reports it on hugetlb: present, or not. A hwpoison, migration or
@@ -39,7 +39,7 @@ const sizeBytes = (name: string): number => (/^0x/.test(name) ? Number(name) : N
 const MAPPED_ITEM = /^(?:([a-z][\w-]*) )?(\S+) x(\d+)$/;
 
 /** `2M x1, hwpoison 2M x1, none 2M x2` → `2M x1, not-present 2M x3`: kinds as pagemap sees them, regrouped. */
-export function mappedInKernelView(items: string): string {
+function mappedInKernelView(items: string): string {
   const groups = new Map<string, { kind: string; size: string; count: number }>();
   const rest: string[] = [];
   for (const item of items === '' ? [] : items.split(', ')) {
