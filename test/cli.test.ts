@@ -475,6 +475,42 @@ t.test('diff: 0 same, 1 different (one si_addr_lsb), 65 not TAP, 66 missing, - r
   t.notMatch(d.out, /\u001b/, 'no colour when stdout is not a terminal');
 });
 
+t.test('diff: a golden against a kernel recording is compared in kernel view, either way round or forced', async (t) => {
+  const golden = readFileSync('scenarios/mainline/hwpoison-shared.2M.v6.12.tap', 'utf8');
+  // What the exported program would print on 6.12: no basis or raw_hwp_list, pagemap kinds, its own addresses.
+  const recording = golden
+    .replace(', profile v6.12', ', kernel 6.12.118+deb12-amd64')
+    .replace(/^# basis: .*\n/gm, '')
+    .replace(/ \| raw_hwp_list\([^)]*\): \[[^\]]*\]/g, '')
+    .replace(/^# raw_hwp_list\([^)]*\): \[[^\]]*\] \| /gm, '# ')
+    .replace(/hwpoison 2M x1, none 2M x1/, 'not-present 2M x2')
+    .replace(/hwpoison 2M x1/g, 'not-present 2M x1')
+    .replace(/0x7f5e7f/g, '0x7ffd3a');
+  const cwd = workdir({ 'g.tap': golden, 'k.tap': recording, 'bad.tap': recording.replace('si_addr=Q+0x5000', 'si_addr=Q+0x6000'), 'h.tap': golden.replace(/^# hgmsim .*\n/m, '') });
+  const same = await cli(['diff', 'g.tap', 'k.tap'], cwd);
+  t.equal(same.code, 0, same.out);
+  t.equal(same.out, 'kernel view: 17 lines agree, 0 differ, 12 not observable\n');
+  t.equal((await cli(['diff', 'k.tap', 'g.tap'], cwd)).out, same.out, 'the model side is found from the headers');
+  const bad = await cli(['diff', 'g.tap', 'bad.tap'], cwd);
+  t.equal(bad.code, 1);
+  t.equal(bad.out, [
+    '--- g.tap (model)', '+++ bad.tap (kernel)', '@@ munmap, re-mmap and touch the poisoned hugepage (# lines)',
+    '- # sigbus: 2 BUS_MCEERR_AR si_addr=Q+0x5000 si_addr_lsb=21', '+ # sigbus: 2 BUS_MCEERR_AR si_addr=Q+0x6000 si_addr_lsb=21',
+    'kernel view: 16 lines agree, 1 differ, 12 not observable', '',
+  ].join('\n'));
+  const ordinary = await cli(['diff', 'h.tap', 'k.tap'], cwd);
+  t.equal(ordinary.code, 1);
+  t.match(ordinary.out, /\n3 tests differ: /, 'without a model header the pair is ordinary TAP');
+  const forced = await cli(['diff', '--kernel-view', 'h.tap', 'k.tap'], cwd);
+  t.equal(forced.out, [
+    '--- h.tap (model)', '+++ k.tap (kernel)', '@@ top level (header)', '+ # hgmsim hwpoison-shared 2M, profile v6.12',
+    'kernel view: 16 lines agree, 1 differ, 12 not observable', '',
+  ].join('\n'), '--kernel-view compares it in kernel view all the same');
+  t.equal((await cli(['diff', '--kernel-view', 'g.tap', 'g.tap'], cwd)).code, 0);
+  t.match((await cli(['diff', '--help'], cwd)).out, /Model against kernel:[^]*kernel view: N lines agree, M differ, K not observable/);
+  t.notOk(collectScenarioFiles(['scenarios/mainline'], resolve('.')).some((f) => f.endsWith('known-differences.yaml')), 'the known differences are no scenario');
+});
+
 t.test('in-process: diff reads stdin through Io', async (t) => {
   const out: string[] = [];
   const io = { cwd: process.cwd(), env: {}, out: (s: string) => out.push(s), err: () => {}, readStdin: async () => 'TAP version 13\n1..1\nok 1 a\n' };

@@ -1,11 +1,13 @@
 // Scenario paths from the command line: files as given, directories searched recursively for *.yaml
 // and *.yml, sorted by UTF-16 code unit (DESIGN.md "Determinism"), printed relative to the working
-// directory. A path that is missing or a folder that cannot be read is collected as a problem (an
+// directory. A folder's known-differences.yaml (the model-against-kernel exceptions beside the goldens,
+// src/report/known-differences.ts) is not a scenario and is not collected. A path that is missing or a folder that cannot be read is collected as a problem (an
 // ExitError with its message), and the rest is still collected, so every problem is reported at once.
 
 import { readdirSync, statSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { KNOWN_DIFFERENCES_FILE } from '../report/index.js';
 import { EXIT, ExitError } from './exit.js';
 import { inputError } from './fs-errors.js';
 
@@ -43,7 +45,7 @@ function linkIsFolder(path: string): boolean {
 }
 
 /**
- * Every *.yaml / *.yml under `dir`. Links to folders are not followed (no loops); any other entry with
+ * Every *.yaml / *.yml under `dir` but known-differences.yaml. Links to folders are not followed (no loops); any other entry with
  * a scenario suffix is kept, so a FIFO, a device or a broken link is refused by the loader with a
  * message instead of being skipped in silence.
  */
@@ -58,7 +60,7 @@ function walk(dir: string, cwd: string, out: string[], problems: ExitError[]): v
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) walk(path, cwd, out, problems);
-    else if (hasScenarioSuffix(entry.name) && !(entry.isSymbolicLink() && linkIsFolder(path))) out.push(path);
+    else if (hasScenarioSuffix(entry.name) && entry.name !== KNOWN_DIFFERENCES_FILE && !(entry.isSymbolicLink() && linkIsFolder(path))) out.push(path);
   }
 }
 

@@ -117,6 +117,40 @@ export const EXPORT_OPTIONS: { readonly [K in keyof ExportOptionValues]-?: Optio
   output: { flags: '-o, --output <dir>', description: 'write <stem>.<size>.<profile>.c files into DIR (default: the one program on stdout)' },
 };
 
+export interface DiffOptionValues {
+  readonly kernelView?: boolean;
+}
+
+/** Every diff option. */
+export const DIFF_OPTIONS: { readonly [K in keyof DiffOptionValues]-?: OptionSpec } = {
+  kernelView: {
+    flags: '--kernel-view',
+    description: 'compare EXPECTED as a model stream and ACTUAL as a kernel recording in kernel view, whatever their header comments say ' +
+      '(without it, a pair whose headers read "profile P" and "kernel R" is compared so)',
+  },
+};
+
+/** diff --help's closing text: how a model stream and a kernel recording are compared (README "Comparing model and kernel"). */
+export const KERNEL_VIEW_HELP = [
+  '',
+  'Model against kernel:',
+  '  A golden (# hgmsim S 2M, profile v6.12) against a recording of its exported program on a real kernel',
+  '  (# hgmsim S 2M, kernel 6.12.118+deb12-amd64) is compared in kernel view, - the model and + the kernel:',
+  '    header          profile P agrees with kernel R when P models R (6.1.* -> v6.1, 6.12.* -> v6.12)',
+  '    mapped X: ...   hwpoison, none, migration and marker entries read as not-present (pagemap cannot',
+  '                    tell them apart on hugetlb), regrouped: present first, larger sizes first',
+  '    dump runs       the same kinds, adjacent equal runs merged with xN recounted',
+  '    sigbus...:      no (N dropped): a dropped signal never reaches the process',
+  '    killed: C by S  no si_code: a wait status carries none',
+  '    not observable  raw_hwp_list(...) and "... N more poisoned folios" segments, folio(...) dumps,',
+  '                    basis:, switches: and finding: lines, the kernel\'s "# not observable on a kernel:"',
+  '                    notes, and every line of a test the kernel reports "# SKIP not performable on a kernel"',
+  '    noise           user addresses (0x + 9 or more hex digits, not after + or -) -> <addr>; pfns -> <pfn>;',
+  '                    pid N -> pid <n>; comm:pid in dmesg -> comm:<pid>; printk timestamps dropped',
+  '  It ends with "kernel view: N lines agree, M differ, K not observable" and exits 0 when M is 0, else 1.',
+  '',
+].join('\n');
+
 export const GLOBAL_OPTIONS: { readonly color: OptionSpec; readonly noColor: OptionSpec } = {
   color: {
     flags: '--color <when>',
@@ -139,6 +173,7 @@ export const EXAMPLES: readonly (readonly [string, string])[] = [
   ['hgmsim list --shard 1/4', 'what shard 1 of 4 runs: FILE<TAB>TEST<TAB>SIZE<TAB>PROFILE'],
   ['hgmsim diff expected.tap actual.tap', 'what differs between two TAP streams (ours, kselftest, runner-nested)'],
   ['hgmsim export scenarios/mainline/hwpoison-shared.yaml --c --hugepagesz 2M > t.c', 'the scenario as a C program that runs its steps on a real kernel and prints the same TAP'],
+  ['hgmsim diff x.2M.v6.12.tap x.2M.kernel-6.12.118+deb12-amd64.tap', 'a golden against a real kernel\'s recording, in kernel view'],
   ['hgmsim validate scenarios', 'every error in every file, positioned'],
   ['hgmsim new my-test --template hgm', 'start a scenario: writes my-test.yaml (never overwrites)'],
   ['hgmsim show scenarios/hugetlb-hgm/rfc.yaml --hugepagesz 1G --test "HGM hwpoison test" --step 70 --svg s.svg', 'the page tables and folios after the first injection, as a text tree and an SVG'],

@@ -14,8 +14,12 @@ import { exportCommand } from './export-command.js';
 import { listCommand } from './list-command.js';
 import { profilesCommand } from './profiles-command.js';
 import { newCommand } from './new-command.js';
-import { EXAMPLES, EXPORT_OPTIONS, GLOBAL_OPTIONS, LIST_OPTIONS, NEW_OPTIONS, RUN_OPTIONS, SHOW_OPTIONS } from './options.js';
-import type { ExportOptionValues, ListOptionValues, NewOptionValues, OptionSpec, RunOptionValues, ShowOptionValues } from './options.js';
+import {
+  DIFF_OPTIONS, EXAMPLES, EXPORT_OPTIONS, GLOBAL_OPTIONS, KERNEL_VIEW_HELP, LIST_OPTIONS, NEW_OPTIONS, RUN_OPTIONS, SHOW_OPTIONS,
+} from './options.js';
+import type {
+  DiffOptionValues, ExportOptionValues, ListOptionValues, NewOptionValues, OptionSpec, RunOptionValues, ShowOptionValues,
+} from './options.js';
 import { showCommand } from './show-command.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
@@ -93,14 +97,16 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     done(await listCommand(paths, opts, context(cmd)));
   });
 
-  program
+  const diff = program
     .command('diff')
     .description("compare two TAP streams (ours, kselftest's, runner-nested): plan, each test's result and its # lines; exit 0 same, 1 different, 65 not TAP")
     .argument('<expected>', "a TAP file, or '-' for stdin")
     .argument('<actual>', "a TAP file, or '-' for stdin")
-    .action(async (expected: string, actual: string, _opts: unknown, cmd: Command) => {
-      done(await diffCommand(expected, actual, context(cmd)));
-    });
+    .addHelpText('after', KERNEL_VIEW_HELP);
+  for (const spec of Object.values(DIFF_OPTIONS)) diff.addOption(toOption(spec));
+  diff.action(async (expected: string, actual: string, opts: DiffOptionValues, cmd: Command) => {
+    done(await diffCommand(expected, actual, opts, context(cmd)));
+  });
 
   program
     .command('profiles')

@@ -62,10 +62,11 @@ export function lineHunks(a: readonly string[], b: readonly string[]): Hunk[] {
   return hunks;
 }
 
-const label = (p: TapPoint): string => p.name || `test ${p.id}`;
+/** How a path names a test point: its name, or `test N` when it has none. */
+export const label = (p: TapPoint): string => p.name || `test ${p.id}`;
 
 /** Pairs the points of two levels: by unique name first, then the rest in order. */
-function pairPoints(e: readonly TapPoint[], a: readonly TapPoint[]): [TapPoint | undefined, TapPoint | undefined][] {
+export function pairPoints(e: readonly TapPoint[], a: readonly TapPoint[]): [TapPoint | undefined, TapPoint | undefined][] {
   const unique = (ps: readonly TapPoint[]): Map<string, TapPoint> => {
     const seen = new Map<string, number>();
     for (const p of ps) if (p.name) seen.set(p.name, (seen.get(p.name) ?? 0) + 1);
@@ -142,7 +143,8 @@ const KIND_TEXT: { readonly [K in DiffKind]: string } = {
 
 const TEST_KINDS: ReadonlySet<DiffKind> = new Set(['result', 'lines', 'missing', 'extra']);
 
-const where = (path: readonly string[]): string => (path.length ? path.join(' > ') : 'top level');
+/** `a > b` for a path, `top level` for the empty one. */
+export const where = (path: readonly string[]): string => (path.length ? path.join(' > ') : 'top level');
 
 /** `identical`, or `2 tests differ: a (result), b > c (# lines); plan differs at top level`. */
 export function diffSummary(entries: readonly DiffEntry[]): string {
@@ -172,7 +174,7 @@ export interface DiffPaint {
   readonly summary: (s: string) => string;
 }
 
-const plain: DiffPaint = { header: (s) => s, removed: (s) => s, added: (s) => s, summary: (s) => s };
+export const plain: DiffPaint = { header: (s) => s, removed: (s) => s, added: (s) => s, summary: (s) => s };
 
 /** The diff as printed: `--- E` / `+++ A`, each entry's header and lines, then the summary line. */
 export function renderDiff(expectedName: string, actualName: string, entries: readonly DiffEntry[], paint: DiffPaint = plain): string {
