@@ -786,6 +786,20 @@ t.test('kernel view: model-only lines and boot-dependent values', async (t) => {
   t.equal(small.differences.length, 1, 'a short number outside dmesg is compared');
 });
 
+t.test('kernel view: a model XFAIL is the failure the kernel reports, an XPASS its pass, the totals likewise', async (t) => {
+  const xfail = compareKernelView(
+    oneTest(MODEL_HEADER, ['# a', '# departs from its verdict: expected fail, got pass'], 'ok 1 t # XFAIL 6.1 reads no byte', '# Totals: pass:0 fail:0 xfail:1 xpass:0 skip:0 error:0'),
+    oneTest(KERNEL_HEADER, ['# a'], 'not ok 1 t', '# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0'));
+  t.same(xfail, { agree: 5, notObservable: 1, differences: [] }, 'the verdict is the model\'s: its departure line is not observable');
+  const xpass = compareKernelView(
+    oneTest(MODEL_HEADER, [], 'ok 1 t # XPASS', '# Totals: pass:0 fail:0 xfail:0 xpass:1 skip:0 error:0'),
+    oneTest(KERNEL_HEADER, [], 'ok 1 t'));
+  t.same(xpass.differences, []);
+  const wrong = compareKernelView(oneTest(MODEL_HEADER, [], 'ok 1 t # XFAIL why', '# Totals: pass:0 fail:0 xfail:1 xpass:0 skip:0 error:0'), oneTest(KERNEL_HEADER, [], 'ok 1 t'));
+  t.same(wrong.differences.map((d) => [d.model, d.kernel]), [['not ok 1 t', 'ok 1 t'], ['# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0', '# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0']],
+    'an expected failure the kernel passes differs');
+});
+
 t.test('kernel view: a test the kernel could not perform, missing and extra tests, results', async (t) => {
   const skipped = kernelView(['# sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21', '# basis: x'], [], 'ok 1 t # SKIP not performable on a kernel: mce needs hardware');
   t.equal(skipped.differences.length, 1, 'only the totals, which still count a pass');

@@ -70,19 +70,35 @@ function splitHead(level: TapLevel): { head: string[]; rest: TapLevel } {
 const TOTALS = /^# Totals: (.*)$/;
 
 /**
- * The model's `# Totals:` line as the kernel counts it: each test the kernel could not perform is a
- * skip there, whatever the model's result was.
+ * A model result as the kernel's program reports it: it has no verdicts, so an XFAIL is the failure it
+ * expected (`not ok`) and an XPASS the pass (`ok`), both without the verdict's words.
  */
-function totalsAsKernelCounts(line: string, moved: readonly PointStatus[]): string {
+function rawOutcome(p: TapPoint): TapPoint {
+  if (p.status === 'xfail') return { ...p, ok: false, status: 'fail', reason: '' };
+  if (p.status === 'xpass') return { ...p, ok: true, status: 'pass', reason: '' };
+  return p;
+}
+
+/** A count moved from one `# Totals:` key to another. */
+interface Move {
+  readonly from: PointStatus;
+  readonly to: PointStatus;
+}
+
+/**
+ * The model's `# Totals:` line as the kernel counts it: each test the kernel could not perform is a
+ * skip there, whatever the model's result was; an xfail is a fail and an xpass a pass (rawOutcome).
+ */
+function totalsAsKernelCounts(line: string, moved: readonly Move[]): string {
   const m = TOTALS.exec(line);
   if (!m || moved.length === 0) return line;
   const counts = (m[1] ?? '').split(' ').map((w) => {
     const [key = '', n = ''] = w.split(':');
     return { key, n: Number(n) };
   });
-  for (const s of moved) {
-    const from = counts.find((c) => c.key === s);
-    const to = counts.find((c) => c.key === 'skip');
+  for (const mv of moved) {
+    const from = counts.find((c) => c.key === mv.from);
+    const to = counts.find((c) => c.key === mv.to);
     if (from && to) {
       from.n--;
       to.n++;
@@ -99,7 +115,7 @@ function compareLevel(modelLevel: TapLevel, kernelLevel: TapLevel, path: readonl
   if (model.bailout !== kernel.bailout) {
     out.differences.push({ path, test: null, kind: 'bailout', model: model.bailout ?? null, kernel: kernel.bailout ?? null });
   }
-  const moved: PointStatus[] = [];
+  const moved: Move[] = [];
   for (const [p, q] of pairPoints(model.points, kernel.points)) {
     if (!q) {
       out.differences.push({ path: [...path, label(p!)], test: { number: p!.id, name: p!.name }, kind: 'missing', model: pointLine(p!), kernel: null });
@@ -114,9 +130,11 @@ function compareLevel(modelLevel: TapLevel, kernelLevel: TapLevel, path: readonl
     if (notPerformable(q) && !notPerformable(p)) {
       // Every line the model printed for the test, and its result, is something the kernel never ran.
       out.notObservable += p.comments.length + 1;
-      moved.push(p.status);
+      moved.push({ from: p.status, to: 'skip' });
       continue;
     }
+    const raw = rawOutcome(p);
+    if (raw.status !== p.status) moved.push({ from: p.status, to: raw.status });
     const mv = linesInKernelView(p.comments, 'model');
     const kv = linesInKernelView(q.comments, 'kernel');
     out.notObservable += mv.hidden + kv.hidden;
@@ -126,7 +144,7 @@ function compareLevel(modelLevel: TapLevel, kernelLevel: TapLevel, path: readonl
       const nested = (l: TapLevel | undefined): string | null => (l ? '# (a nested TAP stream)' : null);
       out.differences.push({ path: here, test, kind: 'lines', model: nested(p.child), kernel: nested(q.child) });
     }
-    compareLines([pointLine(p)], [pointLine(q)], here, test, 'result', out);
+    compareLines([pointLine(raw)], [pointLine(q)], here, test, 'result', out);
   }
   const mt = linesInKernelView(model.trailing.map((l) => totalsAsKernelCounts(l, moved)), 'model');
   const kt = linesInKernelView(kernel.trailing, 'kernel');

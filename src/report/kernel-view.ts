@@ -107,6 +107,8 @@ const LINE_RULES: readonly LineRule[] = [
   { name: 'folio dump', matches: /^# folio\(/, view: () => hide },
   // A finding is the model checking its own invariants over folios and page tables.
   { name: 'finding', matches: /^# finding: /, view: () => hide },
+  // A departure is a judgement against the scenario's verdict; a kernel's program has no verdicts.
+  { name: 'departure', matches: /^# departs from its verdict: /, view: () => hide },
   { name: 'summary', matches: SUMMARY, view: summaryInKernelView },
   // A signal dropped because one was already pending never reaches the process: only the kernel's
   // collect_procs knows it was sent.
