@@ -87,7 +87,7 @@ export function parseResultChannel(raw: string, tests: readonly number[], end: G
     const t = seen.get(n);
     const text = t && t.lines.length > 0 ? `${t.lines.join('\n')}\n` : '';
     if (t === undefined) {
-      return { finished: false, text: '', reason: stoppedIn !== undefined ? `not run: ${stop} in test ${stoppedIn}` : `not run: ${stop}` };
+      return { finished: false, text: '', reason: stoppedIn !== undefined ? `not run: the guest stopped in test ${stoppedIn}` : `not run: ${stop}` };
     }
     if (t.status === undefined) {
       stoppedIn = n;
