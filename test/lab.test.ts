@@ -2,7 +2,7 @@
 // line for a program, the result channel parsed into runs (CRLF, a test killed, a guest that died or
 // timed out), kernel specs and profiles, missing tools, and QEMU replaced by a script (HGMSIM_QEMU) that
 // either writes a canned result channel or hangs until it is killed. No test needs QEMU, network or apt.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -10,7 +10,7 @@ import t from 'tap';
 import { runCli } from '../src/cli/main.js';
 import {
   bootGuest, bzImagePayload, consoleCause, extractVmlinux, findModule, findOnPath, hasPvhEntry, initScript, isStaticElf, kernelCommandLine,
-  kernelProfile, missingHostTools, newestPackage, parseKernelSpec, parseResultChannel, qemuArgs, statusReason, writeCpio, MARK,
+  kernelProfile, loadModule, missingHostTools, newestPackage, parseKernelSpec, parseResultChannel, prepareKernel, qemuArgs, statusReason, writeCpio, MARK,
 } from '../src/lab/index.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'hgmsim-lab-test-'));
@@ -265,4 +265,52 @@ t.test('hgmsim kernel with a fake QEMU: compiles, boots once per program, writes
   t.equal(hout, 'out/x.2M.kernel-bzImage.tap\nout/x.1G.kernel-bzImage.tap\n', 'what came back is still written, in job order');
   t.match(herr, /the guest timed out after 1 s/);
   t.match(readFileSync(join(dir, 'out/x.1G.kernel-bzImage.tap'), 'utf8'), /not ok 1 t1 # not run: the guest timed out after 1 s/);
+});
+
+/** Writes an executable shell script. */
+function script(path: string, text: string): void {
+  writeFileSync(path, text);
+  chmodSync(path, 0o755);
+}
+
+t.test('a Debian kernel is fetched with apt-get download and unpacked once, then taken from the cache without apt', async (t) => {
+  const dir = scratch();
+  const bin = join(dir, 'bin');
+  const template = join(dir, 'template');
+  mkdirSync(bin);
+  mkdirSync(join(template, 'boot'), { recursive: true });
+  mkdirSync(join(template, 'lib/modules/6.12.9+deb12-amd64/kernel/mm'), { recursive: true });
+  writeFileSync(join(template, 'boot/vmlinuz-6.12.9+deb12-amd64'), bzImage(elfWithNote(18)));
+  writeFileSync(join(template, 'lib/modules/6.12.9+deb12-amd64/kernel/mm/hwpoison-inject.ko.gz'), gzipSync(Buffer.from('module')));
+  const log = join(dir, 'apt.log');
+  script(join(bin, 'apt-cache'), '#!/bin/sh\necho "linux-image-6.12.8+deb12-amd64-unsigned - old"\necho "linux-image-6.12.9+deb12-amd64-unsigned - Linux 6.12"\n');
+  script(join(bin, 'apt-get'), `#!/bin/sh\necho "$@" >> ${log}\n[ "$1" = download ] && echo deb > "$2"_1_amd64.deb\n`);
+  script(join(bin, 'dpkg-deb'), `#!/bin/sh\n[ "$1" = -x ] && /bin/mkdir -p "$3" && /bin/cp -r ${template}/. "$3"\n`);
+  const lines: string[] = [];
+  const host = { env: { PATH: bin, HGMSIM_CACHE: join(dir, 'cache') }, cwd: dir, log: (l: string) => lines.push(l) };
+  const first = await prepareKernel({ kind: 'debian', version: '6.12' }, join(dir, 's'), host);
+  const pkg = join(dir, 'cache/kernels/linux-image-6.12.9+deb12-amd64-unsigned');
+  t.same(first, { label: '6.12.9+deb12-amd64', image: join(pkg, 'vmlinux'), modulesDir: join(pkg, 'root/lib/modules/6.12.9+deb12-amd64') });
+  t.same(readFileSync(first.image), elfWithNote(18), 'the vmlinux is extracted beside the package');
+  t.equal(readFileSync(log, 'utf8'), 'download linux-image-6.12.9+deb12-amd64-unsigned\n');
+  t.match(lines, [/downloading linux-image-6\.12\.9\+deb12-amd64-unsigned/]);
+  t.notOk(readdirSync(pkg).some((f) => f.endsWith('.deb')), 'the .deb is not kept');
+  t.same(await loadModule(first, 'hwpoison_inject', {}), Buffer.from('module'), 'a compressed module is decompressed on the host');
+  await t.rejects(loadModule(first, 'nothing', {}), { kind: 'unavailable', message: /has no module nothing under/ });
+
+  rmSync(join(bin, 'apt-get'));
+  script(join(bin, 'apt-cache'), '#!/bin/sh\necho "linux-image-6.12.10+deb12-amd64-unsigned - newer"\n');
+  t.same(await prepareKernel({ kind: 'debian', version: '6.12' }, join(dir, 's'), host), first, 'the cache is used, apt-get is not needed');
+  t.match(lines.at(-1), /using the cached linux-image-6\.12\.9\+deb12-amd64-unsigned; apt knows the newer linux-image-6\.12\.10/);
+  await t.rejects(prepareKernel({ kind: 'debian', version: '6.1' }, join(dir, 's'), host), { kind: 'unavailable', message: /apt knows no package linux-image-6\.1…-amd64-unsigned/ });
+  script(join(bin, 'apt-cache'), '#!/bin/sh\necho "linux-image-6.1.0-3-amd64-unsigned - Linux 6.1"\n');
+  script(join(bin, 'apt-get'), '#!/bin/sh\necho "E: Failed to fetch" >&2\nexit 100\n');
+  await t.rejects(prepareKernel({ kind: 'debian', version: '6.1' }, join(dir, 's'), host), { kind: 'unavailable', message: /cannot download linux-image-6\.1\.0-3-amd64-unsigned: E: Failed to fetch/ });
+  t.notOk(existsSync(join(dir, 'cache/kernels/linux-image-6.1.0-3-amd64-unsigned')), 'a failed download leaves no cache entry');
+
+  await t.rejects(prepareKernel({ kind: 'image', path: 'nope' }, join(dir, 's'), host), { kind: 'noinput', message: /nope: no such kernel image/ });
+  const image = await prepareKernel({ kind: 'image', path: 'template/boot/vmlinuz-6.12.9+deb12-amd64', modules: 'template' }, join(dir, 's'), host);
+  t.same(image, { label: 'vmlinuz-6.12.9+deb12-amd64', image: join(dir, 's/vmlinux-vmlinuz-6.12.9+deb12-amd64'), modulesDir: join(dir, 'template') });
+  writeFileSync(join(dir, 'plain'), 'x');
+  t.same(await prepareKernel({ kind: 'image', path: 'plain' }, join(dir, 's'), host), { label: 'plain', image: join(dir, 'plain') }, 'not a bzImage: booted as given');
 });

@@ -4,7 +4,7 @@
 // the kernel's TAP is data, not an exit status: 0 means every guest ran every test to the end.
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { freemem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { exportScenario } from '../export/index.js';
 import {
@@ -28,9 +28,12 @@ const LAB_STATUS: Readonly<Record<LabError['kind'], ExitCode>> = { unavailable: 
 const RANK: readonly ExitCode[] = [EXIT.SOFTWARE, EXIT.UNAVAILABLE, EXIT.DATAERR, EXIT.NOINPUT, EXIT.CANTCREAT, EXIT.IOERR, EXIT.FAIL, EXIT.OK];
 const worse = (a: ExitCode, b: ExitCode): ExitCode => (RANK.indexOf(a) <= RANK.indexOf(b) ? a : b);
 
-/** The kernel TAP file of an outcome: `<stem>.kernel-<release>.tap` in -o DIR or beside the scenario. */
+/**
+ * The kernel TAP file of an outcome: `<stem>.kernel-<release>.tap` in -o DIR or beside the scenario; a
+ * character of the guest's release that does not belong in a file name becomes `_`.
+ */
 export function kernelTapPath(file: string, stem: string, release: string, outDir?: string): string {
-  return join(outDir ?? dirname(file), `${stem}.kernel-${release}.tap`);
+  return join(outDir ?? dirname(file), `${stem}.kernel-${release.replace(/[^\w.+-]/g, '_')}.tap`);
 }
 
 export async function kernelCommand(paths: readonly string[], opts: KernelOptionValues, ctx: CommandContext): Promise<ExitCode> {
@@ -89,7 +92,7 @@ export async function kernelCommand(paths: readonly string[], opts: KernelOption
       say('hgmsim kernel: no program to run (no scenario lists the hugepage size asked for)');
       return EXIT.NOINPUT;
     }
-    const outcomes = await runJobs(jobs, { host, jobs: opts.jobs ?? 2, timeoutSeconds: opts.timeout ?? 300, memoryLimitMiB: MEMORY_LIMIT_MIB, scratch });
+    const outcomes = await runJobs(jobs, { host, jobs: opts.jobs ?? 2, timeoutSeconds: opts.timeout ?? 300, memoryLimitMiB: MEMORY_LIMIT_MIB, scratch, availableMiB: () => freemem() / 2 ** 20 });
     return writeOutcomes(outcomes, opts.output, ctx);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

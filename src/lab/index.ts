@@ -9,7 +9,7 @@ export { parseResultChannel, statusReason, consoleCause, MARK, type GuestEnd, ty
 export { kernelCommandLine, qemuArgs, bootGuest, type Boot, type BootSpec } from './qemu.js';
 export { bzImagePayload, extractVmlinux, hasPvhEntry } from './vmlinux.js';
 export {
-  parseKernelSpec, kernelProfile, packagePattern, newestPackage, prepareKernel, findModule, cacheDir, DEBIAN_PROFILES,
+  parseKernelSpec, kernelProfile, packagePattern, newestPackage, prepareKernel, findModule, loadModule, cacheDir, DEBIAN_PROFILES,
   type KernelSpec, type PreparedKernel, type LabHost,
 } from './packages.js';
 export { runJobs, compileProgram, GCC_FLAGS, type LabJob, type LabOptions, type LabOutcome } from './run.js';

@@ -2,6 +2,7 @@
 // newest linux-image-<version>…-amd64-unsigned package apt knows, fetched once with `apt-get download`
 // into the cache (.cache/hgmsim/kernels/<package>/, or $HGMSIM_CACHE/kernels/) and unpacked there with
 // `dpkg-deb -x`, never installed; beside it goes the ELF vmlinux taken out of its bzImage (vmlinux.ts).
+// Once a line is cached, the cache is used and the network is not.
 // Anything else is a kernel image path, with modules from an optional directory.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -135,15 +136,25 @@ async function downloadPackage(pkg: string, dir: string, host: LabHost): Promise
   return k;
 }
 
-/** The Debian kernel of a line, from the cache or downloaded into it. */
+/**
+ * The Debian kernel of a line: the newest one in the cache when there is one (no network; a newer
+ * package apt knows is only mentioned), else the newest apt knows, downloaded into the cache.
+ */
 async function prepareDebian(version: string, host: LabHost): Promise<PreparedKernel> {
   const kernels = join(cacheDir(host), 'kernels');
-  const cached = existsSync(kernels) ? readdirSync(kernels).filter((n) => existsSync(join(kernels, n, STAMP))) : [];
-  const pkg = newestPackage(await aptPackages(version, host), version) ?? newestPackage(cached, version);
-  if (pkg === undefined) {
+  const cached = newestPackage(existsSync(kernels) ? readdirSync(kernels).filter((n) => existsSync(join(kernels, n, STAMP))) : [], version);
+  const known = newestPackage(await aptPackages(version, host), version);
+  if (cached !== undefined) {
+    if (known !== undefined && known !== cached && newestPackage([known, cached], version) === known) {
+      host.log(`hgmsim kernel: using the cached ${cached}; apt knows the newer ${known} (remove ${join(kernels, cached)} to fetch it)`);
+    }
+    const k = readCached(join(kernels, cached));
+    if (k !== undefined) return k;
+  }
+  if (known === undefined) {
     throw new LabError('unavailable', `hgmsim kernel: apt knows no package linux-image-${version}…-amd64-unsigned (run apt-get update; Debian 12 with bookworm-security has 6.1 and 6.12)`);
   }
-  return readCached(join(kernels, pkg)) ?? downloadPackage(pkg, join(kernels, pkg), host);
+  return downloadPackage(known, join(kernels, known), host);
 }
 
 /** A kernel image given by path: its vmlinux extracted into `scratch` when it can be, else the image. */

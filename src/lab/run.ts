@@ -1,7 +1,8 @@
 // Running exported programs on kernels: each program is compiled statically with gcc, packed into an
 // initramfs with busybox and its modules, and run in ONE guest boot — all its tests, in order, as the
 // model runs one boot per scenario and size. Up to `jobs` guests run at once, and a guest is not started
-// while the memory of those running would pass the limit (one always may run). Outcomes come back in the
+// while the memory of those running would pass the limit or the host has not that much available (one
+// always may run). Outcomes come back in the
 // order of the jobs, whatever order the guests finish in.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ export interface LabOptions {
   readonly memoryLimitMiB: number;
   /** A temp folder for programs, initramfs images and result channels. */
   readonly scratch: string;
+  /** The host's available memory, MiB, asked before each start (default: not asked). */
+  readonly availableMiB?: () => number;
 }
 
 export type LabOutcome =
@@ -110,7 +113,8 @@ export function runJobs(jobs: readonly LabJob[], opts: LabOptions): Promise<LabO
         const i = next;
         const job = jobs[i]!;
         const mem = job.program.needs.memoryMiB;
-        if (running > 0 && memory + mem > opts.memoryLimitMiB) break;
+        // Others' guests count too: wait while the host's available memory would not hold this one.
+        if (running > 0 && (memory + mem > opts.memoryLimitMiB || mem > (opts.availableMiB?.() ?? Infinity))) break;
         next++;
         running++;
         memory += mem;
