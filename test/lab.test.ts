@@ -13,7 +13,12 @@ import {
   kernelProfile, loadModule, missingHostTools, newestPackage, parseKernelSpec, parseResultChannel, prepareKernel, qemuArgs, statusReason, writeCpio, MARK,
 } from '../src/lab/index.js';
 
-const scratch = (): string => mkdtempSync(join(tmpdir(), 'hgmsim-lab-test-'));
+/** A temp folder removed when test `t` ends. */
+const scratch = (t: { teardown: (fn: () => void) => void }): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'hgmsim-lab-test-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+};
 
 /** A newc reader, independent of the writer: [name, mode, data, rdevmajor, rdevminor] per member. */
 function readCpio(buf: Buffer): [string, number, string, number, number][] {
@@ -174,7 +179,7 @@ t.test('vmlinux: the payload of a bzImage, decompressed, kept only when it has a
 });
 
 t.test('modules are found by name whatever their dashes and compression', async (t) => {
-  const dir = scratch();
+  const dir = scratch(t);
   mkdirSync(join(dir, 'kernel/mm'), { recursive: true });
   writeFileSync(join(dir, 'kernel/mm/hwpoison-inject.ko.xz'), '');
   writeFileSync(join(dir, 'kernel/mm/other.ko'), '');
@@ -183,7 +188,7 @@ t.test('modules are found by name whatever their dashes and compression', async 
 });
 
 t.test('missing tools are named with the package to install', async (t) => {
-  const empty = scratch();
+  const empty = scratch(t);
   const env = { PATH: empty, HGMSIM_BUSYBOX: join(empty, 'busybox') };
   t.same(await missingHostTools(['qemu', 'gcc', 'busybox'], env), [
     'hgmsim kernel: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)',
@@ -215,7 +220,7 @@ t.test('hgmsim kernel: usage and input errors', async (t) => {
 });
 
 t.test('a guest that does not end is killed at its time limit', async (t) => {
-  const dir = scratch();
+  const dir = scratch(t);
   const qemu = join(dir, 'qemu');
   writeFileSync(qemu, '#!/bin/sh\necho booting\nsleep 600 &\nwait\n');
   chmodSync(qemu, 0o755);
@@ -241,20 +246,21 @@ echo "Power down"
 const canCompile = findOnPath('gcc', process.env) !== undefined && existsSync('/bin/busybox') && isStaticElf(readFileSync('/bin/busybox'));
 
 t.test('hgmsim kernel with a fake QEMU: compiles, boots once per program, writes <stem>.kernel-<release>.tap', { skip: canCompile ? false : 'needs gcc and a static /bin/busybox' }, async (t) => {
-  const dir = scratch();
+  const dir = scratch(t);
   const qemu = join(dir, 'qemu');
   writeFileSync(qemu, FAKE_QEMU);
   chmodSync(qemu, 0o755);
   writeFileSync(join(dir, 'bzImage'), 'not really a kernel');
   writeFileSync(join(dir, 'x.yaml'), 'scenario: x\nkernel: {profile: v6.1, hugepagesz: [2M, 1G], nr_hugepages: 1}\ntests:\n  - name: t1\n    steps: []\n');
-  const run = async (extra: NodeJS.ProcessEnv, args: string[]): Promise<[number, string, string]> => {
+  const run = async (extra: NodeJS.ProcessEnv, args: string[], kernel = 'bzImage'): Promise<[number, string, string]> => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(['kernel', 'x.yaml', '--kernel', 'bzImage', '--profile', 'v6.12', ...args],
+    const code = await runCli(['kernel', 'x.yaml', '--kernel', kernel, '--profile', 'v6.12', ...args],
       { cwd: dir, env: { ...process.env, HGMSIM_QEMU: qemu, ...extra }, out: (s) => out.push(s), err: (s) => err.push(s) });
     return [code, out.join(''), err.join('')];
   };
   const [code, out, err] = await run({}, ['--hugepagesz', '2M']);
+  t.same(await run({}, [], 'no-such-image'), [66, '', 'hgmsim kernel: no-such-image: no such kernel image\n'], 'a kernel image that is not there: 66');
   t.equal(code, 0, err);
   t.equal(out, 'x.2M.kernel-9.9.9-fake.tap\n');
   t.match(err, /\[9\.9\.9-fake\] x\.2M: 1 test, \d+\.\d s/);
@@ -274,7 +280,7 @@ function script(path: string, text: string): void {
 }
 
 t.test('a Debian kernel is fetched with apt-get download and unpacked once, then taken from the cache without apt', async (t) => {
-  const dir = scratch();
+  const dir = scratch(t);
   const bin = join(dir, 'bin');
   const template = join(dir, 'template');
   mkdirSync(bin);

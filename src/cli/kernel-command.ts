@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { exportScenario } from '../export/index.js';
 import {
   kernelProfile, LabError, missingHostTools, parseKernelSpec, prepareKernel, runJobs,
-  type KernelSpec, type LabHost, type LabJob, type LabOutcome, type PreparedKernel,
+  type KernelSpec, type LabHost, type LabJob, type LabOutcome,
 } from '../lab/index.js';
 import type { ProfileName } from '../scenario/index.js';
 import { EXIT, ExitError, type ExitCode } from './exit.js';
@@ -75,14 +75,7 @@ export async function kernelCommand(paths: readonly string[], opts: KernelOption
   try {
     const jobs: LabJob[] = [];
     for (const [i, k] of kernels.entries()) {
-      let kernel: PreparedKernel;
-      try {
-        kernel = await prepareKernel(k.spec, join(scratch, `kernel-${i}`), host);
-      } catch (e) {
-        if (!(e instanceof LabError)) throw e;
-        say(e.message);
-        return LAB_STATUS[e.kind];
-      }
+      const kernel = await prepareKernel(k.spec, join(scratch, `kernel-${i}`), host);
       for (const scenario of got.loaded.scenarios) {
         const programs = exportScenario(scenario, { profile: k.profile, ...(opts.hugepagesz ? { hugepagesz: [opts.hugepagesz] } : {}) });
         for (const program of programs) jobs.push({ kernel, program });
@@ -94,6 +87,11 @@ export async function kernelCommand(paths: readonly string[], opts: KernelOption
     }
     const outcomes = await runJobs(jobs, { host, jobs: opts.jobs ?? 2, timeoutSeconds: opts.timeout ?? 300, memoryLimitMiB: MEMORY_LIMIT_MIB, scratch, availableMiB: () => freemem() / 2 ** 20 });
     return writeOutcomes(outcomes, opts.output, ctx);
+  } catch (e) {
+    // A kernel that cannot be had (or a tool missing on the way) stops the run before any guest.
+    if (!(e instanceof LabError)) throw e;
+    say(e.message);
+    return LAB_STATUS[e.kind];
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
