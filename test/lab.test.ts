@@ -10,7 +10,7 @@ import t from 'tap';
 import { runCli } from '../src/cli/main.js';
 import {
   bootGuest, bzImagePayload, consoleCause, extractVmlinux, findModule, findOnPath, hasPvhEntry, initScript, isStaticElf, kernelCommandLine,
-  kernelProfile, loadModule, missingHostTools, newestPackage, parseKernelSpec, parseResultChannel, prepareKernel, qemuArgs, statusReason, writeCpio, MARK,
+  kernelProfile, loadModule, missingHostTools, newestPackage, parseKernelSpec, parseResultChannel, prepareKernel, qemuArgs, shortPools, statusReason, writeCpio, MARK,
 } from '../src/lab/index.js';
 
 /** A temp folder removed when test `t` ends. */
@@ -63,6 +63,7 @@ t.test('/init mounts what the tests need, loads modules, and brackets each test 
     'mount -t devtmpfs devtmpfs /dev', 'mount -t debugfs debugfs /sys/kernel/debug', 'exec 3>/dev/ttyS1',
     `insmod /lib/modules/hwpoison_inject.ko || echo "${MARK} insmod hwpoison_inject failed" >/dev/console`,
     `echo "${MARK} release $(uname -r)" >&3`,
+    `for d in /sys/kernel/mm/hugepages/hugepages-*; do echo "${MARK} pool \${d##*-} $(cat $d/nr_hugepages)" >&3; done`,
     `echo "${MARK} begin 1" >&3\n/t/hwpoison-shared.2M -t 1 >&3 2>/dev/console 3>&-\necho "${MARK} end 1 $?" >&3\necho "${MARK} begin 2" >&3`,
     `echo "${MARK} done" >&3\nexec 3>&-\npoweroff -f\n`,
   ]) t.ok(text.includes(line), line);
@@ -84,10 +85,13 @@ t.test('kernel command line and QEMU arguments for a program\'s needs', async (t
 const exited = { kind: 'exited', status: 0, signal: null } as const;
 
 t.test('result channel: CRLF stripped, each test\'s lines, statuses and what a dead guest leaves', async (t) => {
-  const full = [`${MARK} release 6.12.118+deb12-amd64`, `${MARK} begin 1`, '# a line', 'ok 1 first', `${MARK} end 1 0`,
+  const full = [`${MARK} release 6.12.118+deb12-amd64`, `${MARK} pool 1048576kB 1`, `${MARK} pool 2048kB 8`, `${MARK} begin 1`, '# a line', 'ok 1 first', `${MARK} end 1 0`,
     `${MARK} begin 2`, '# SIGBUS', `${MARK} end 2 135`, `${MARK} begin 3`, 'no newline' + `${MARK} end 3 1`, `${MARK} done`, ''].join('\r\n');
   const r = parseResultChannel(full, [1, 2, 3], exited);
   t.equal(r.release, '6.12.118+deb12-amd64');
+  t.same([...r.pools], [['1048576kB', 1], ['2048kB', 8]]);
+  t.same(shortPools({ needs: { pools: { '1G': 2, '2M': 8 }, max_hugepages: 2, modules: [], memoryMiB: 2048 } }, r.pools),
+    ['the boot-time pool holds 1 of the 2 1G hugepages asked for (2048 MiB of guest memory)'], 'a pool short of the needs is told');
   t.ok(r.complete);
   t.same(r.runs, [
     { finished: true, text: '# a line\nok 1 first\n' },

@@ -12,4 +12,4 @@ export {
   parseKernelSpec, kernelProfile, packagePattern, newestPackage, prepareKernel, findModule, loadModule, cacheDir, DEBIAN_PROFILES,
   type KernelSpec, type PreparedKernel, type LabHost,
 } from './packages.js';
-export { runJobs, compileProgram, GCC_FLAGS, type LabJob, type LabOptions, type LabOutcome } from './run.js';
+export { runJobs, compileProgram, shortPools, GCC_FLAGS, type LabJob, type LabOptions, type LabOutcome } from './run.js';

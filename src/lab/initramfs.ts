@@ -35,6 +35,7 @@ export function initScript(plan: GuestPlan): string {
     'exec 3>/dev/ttyS1',
     ...plan.modules.map((m) => `insmod /lib/modules/${shellWord(m)}.ko || echo "${MARK} insmod ${m} failed" >/dev/console`),
     `echo "${MARK} release $(uname -r)" >&3`,
+    `for d in /sys/kernel/mm/hugepages/hugepages-*; do echo "${MARK} pool \${d##*-} $(cat $d/nr_hugepages)" >&3; done`,
     'cd /tmp',
     ...plan.tests.flatMap((n) => [
       `echo "${MARK} begin ${n}" >&3`,

@@ -87,12 +87,24 @@ async function runJob(job: LabJob, dir: string, opts: LabOptions, busybox: Buffe
     const stopped = channel.runs.find((r) => !r.finished && r.reason.startsWith('the guest'));
     problem = stopped && !stopped.finished ? stopped.reason : boot.end.kind === 'timeout' ? `the guest timed out after ${boot.end.seconds} s` : 'the guest stopped before /init finished';
   }
+  for (const short of shortPools(program, channel.pools)) opts.host.log(`[${release}] ${program.stem}: ${short}`);
   const n = tests.length;
   opts.host.log(`[${release}] ${program.stem}: ${n} ${n === 1 ? 'test' : 'tests'}, ${boot.seconds.toFixed(1)} s${problem ? ` — ${problem}; the console ended:\n${tail(boot.console, 15)}` : ''}`);
   return {
     kind: 'ran', job, release, runs: channel.runs, tap: kernelTap(program, release, channel.runs), complete: channel.complete,
     ...(problem !== undefined ? { problem } : {}), seconds: boot.seconds,
   };
+}
+
+const POOL_KB: Readonly<Record<string, number>> = { '2M': 2048, '1G': 1048576 };
+
+/** What the guest's boot-time pools lack against the program's needs (the guest's memory too small for them). */
+export function shortPools(program: Pick<ExportedProgram, 'needs'>, pools: ReadonlyMap<string, number>): string[] {
+  return Object.entries(program.needs.pools).flatMap(([size, want]) => {
+    const kB = POOL_KB[size];
+    const got = kB !== undefined ? pools.get(`${kB}kB`) : undefined;
+    return want !== undefined && got !== undefined && got < want ? [`the boot-time pool holds ${got} of the ${want} ${size} hugepages asked for (${program.needs.memoryMiB} MiB of guest memory)`] : [];
+  });
 }
 
 /** Runs every job, at most opts.jobs guests and opts.memoryLimitMiB of guest memory at once. */

@@ -3,6 +3,7 @@
 // marker protocol and reads a channel's text back into one KernelTestRun per test.
 //
 //   hgmsim-lab: release 6.12.118+deb12-amd64
+//   hgmsim-lab: pool 2048kB 8     (each hstate's nr_hugepages after boot)
 //   hgmsim-lab: begin 1
 //   <test 1's stdout>
 //   hgmsim-lab: end 1 0          (the shell's $?: 128 + n when signal n killed it)
@@ -22,6 +23,8 @@ export type GuestEnd =
 export interface ChannelResult {
   /** `uname -r` as the guest printed it. */
   readonly release?: string;
+  /** Hugepages each hstate holds after boot, by its sysfs name (`2048kB`, `1048576kB`). */
+  readonly pools: ReadonlyMap<string, number>;
   /** One per test asked for, in that order. */
   readonly runs: readonly KernelTestRun[];
   /** /init reached its end (every test ran, whatever its result) and the guest powered off. */
@@ -61,6 +64,7 @@ interface TestText {
 export function parseResultChannel(raw: string, tests: readonly number[], end: GuestEnd, consoleText = ''): ChannelResult {
   let release: string | undefined;
   let done = false;
+  const pools = new Map<string, number>();
   const seen = new Map<number, TestText>();
   let current: TestText | undefined;
   for (const line of raw.replace(/\r/g, '').split('\n')) {
@@ -70,6 +74,7 @@ export function parseResultChannel(raw: string, tests: readonly number[], end: G
     if (at < 0) continue;
     const [word, a, b] = line.slice(at + MARK.length).trim().split(/\s+/);
     if (word === 'release' && a !== undefined) release = a;
+    else if (word === 'pool' && a !== undefined && b !== undefined) pools.set(a, Number(b));
     else if (word === 'begin' && a !== undefined) {
       current = { lines: [] };
       seen.set(Number(a), current);
@@ -96,5 +101,5 @@ export function parseResultChannel(raw: string, tests: readonly number[], end: G
     return t.status === 0 ? { finished: true, text } : { finished: false, text, reason: statusReason(t.status) };
   });
   const complete = done && end.kind === 'exited' && tests.every((n) => seen.get(n)?.status !== undefined);
-  return { ...(release !== undefined ? { release } : {}), runs, complete };
+  return { ...(release !== undefined ? { release } : {}), pools, runs, complete };
 }
