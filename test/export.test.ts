@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { collectScenarioFiles } from '../src/cli/files.js';
 import { runCli } from '../src/cli/main.js';
 import { exportScenario, kernelTap } from '../src/export/index.js';
 import type { ExportedProgram } from '../src/export/index.js';
@@ -25,7 +26,7 @@ const inline = (text: string): Scenario => {
   return r.scenario;
 };
 const gcc = spawnSync('gcc', ['--version']).status === 0;
-const mainline = readdirSync(MAINLINE).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(MAINLINE, f));
+const mainline = collectScenarioFiles([MAINLINE], process.cwd());
 
 t.test('every mainline scenario exports one program per size for v6.1 and v6.12, a test function per test', async (t) => {
   for (const file of mainline) {

@@ -12,6 +12,8 @@ export const EXIT = {
   USAGE: 64,
   DATAERR: 65,
   NOINPUT: 66,
+  /** A host tool or package `kernel` needs is missing (sysexits EX_UNAVAILABLE). */
+  UNAVAILABLE: 69,
   SOFTWARE: 70,
   CANTCREAT: 73,
   IOERR: 74,
@@ -20,12 +22,13 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** Rows of the exit-status table printed by --help. */
 export const EXIT_TABLE: readonly (readonly [ExitCode, string])[] = [
-  [EXIT.OK, 'every result matches its verdict (expected SKIP and XFAIL included)'],
-  [EXIT.FAIL, 'a result fails or XPASSes against its verdict, or a golden differs, is missing or is stale (diff: the streams differ)'],
+  [EXIT.OK, 'every result matches its verdict (expected SKIP and XFAIL included); kernel: every guest ran all its tests'],
+  [EXIT.FAIL, 'a result fails or XPASSes against its verdict, or a golden differs, is missing or is stale (diff: the streams differ; kernel: a guest timed out or crashed)'],
   [EXIT.SKIP, 'the only departures are unexpected skips'],
   [EXIT.USAGE, 'usage error (unknown option, bad value)'],
   [EXIT.DATAERR, 'invalid scenario (every error printed as file:line:col), an author error found while running (the other streams still report), a scenario file over 1 MiB, or input to diff that is not TAP (or over 64 MiB, or nested over 16 levels)'],
   [EXIT.NOINPUT, 'a file or folder is missing or cannot be read (a symlink loop, a folder where a file belongs, a device, FIFO or socket), or --check/--update-golden found no scenario file'],
+  [EXIT.UNAVAILABLE, 'kernel: a tool or package it needs is missing (QEMU, gcc, static busybox, a Debian kernel package); the message names what to install'],
   [EXIT.SOFTWARE, 'internal error: a bug in hgmsim'],
   [EXIT.CANTCREAT, 'a file cannot be written: a report (--junit, --json), a golden, show --svg\'s FILE, or new\'s FILE (it exists: never overwritten)'],
   [EXIT.IOERR, 'an I/O error reading or writing a file (EIO, no space left, quota exceeded)'],

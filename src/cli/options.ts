@@ -1,6 +1,7 @@
 // The command line declared once, as data (STYLE.md item 12; compare vitest's cli-config.ts): program.ts
 // builds the commander program from these tables, and --help is generated from them.
 
+import { InvalidArgumentError } from 'commander';
 import { PROFILE_NAMES } from '../abi/index.js';
 import { FORMAT_NAMES } from '../report/index.js';
 import { HUGEPAGE_SIZES } from '../scenario/index.js';
@@ -151,6 +152,33 @@ export const KERNEL_VIEW_HELP = [
   '',
 ].join('\n');
 
+export interface KernelOptionValues {
+  readonly kernel?: readonly string[];
+  readonly modules?: string;
+  readonly profile?: string;
+  readonly hugepagesz?: '2M' | '1G';
+  readonly output?: string;
+  readonly jobs?: number;
+  readonly timeout?: number;
+}
+
+/** --timeout: whole seconds, 1 to a day. */
+export function parseSeconds(text: string): number {
+  if (!/^[1-9]\d{0,4}$/.test(text.trim()) || Number(text) > 86400) throw new InvalidArgumentError('expected whole seconds from 1 to 86400');
+  return Number(text);
+}
+
+/** Every kernel option. */
+export const KERNEL_OPTIONS: { readonly [K in keyof KernelOptionValues]-?: OptionSpec } = {
+  kernel: { flags: '--kernel <6.1|6.12|PATH>', description: "the kernel (repeatable): a Debian line, fetched once with apt-get download into .cache/hgmsim/kernels ($HGMSIM_CACHE) and never installed, exported under its profile (6.1 -> v6.1, 6.12 -> v6.12); or a bzImage/vmlinux path (needs --profile)", repeatable: true },
+  modules: { flags: '--modules <dir>', description: 'where the modules of a --kernel PATH are (searched for hwpoison-inject.ko and the like)' },
+  profile: { flags: '--profile <P>', description: "the profile to export the programs for (default: the Debian line's)" },
+  hugepagesz: { ...hugepageszSpec, description: "export at this hugepage size only (default: each size the file's kernel.hugepagesz lists)" },
+  output: { flags: '-o, --output <dir>', description: 'write the kernel TAP files into DIR (default: beside each scenario)' },
+  jobs: { flags: '--jobs <n>', description: 'guests at once (default 2); a guest waits while those running hold 20 GiB of guest memory', parse: parseJobs },
+  timeout: { flags: '--timeout <seconds>', description: "each boot's time limit; a guest still running then is killed and its unfinished tests reported (default 300)", parse: parseSeconds },
+};
+
 export const GLOBAL_OPTIONS: { readonly color: OptionSpec; readonly noColor: OptionSpec } = {
   color: {
     flags: '--color <when>',
@@ -178,5 +206,6 @@ export const EXAMPLES: readonly (readonly [string, string])[] = [
   ['hgmsim new my-test --template hgm', 'start a scenario: writes my-test.yaml (never overwrites)'],
   ['hgmsim show scenarios/hugetlb-hgm/rfc.yaml --hugepagesz 1G --test "HGM hwpoison test" --step 70 --svg s.svg', 'the page tables and folios after the first injection, as a text tree and an SVG'],
   ['hgmsim run x.yaml --test "HGM hwpoison test" --trace', 'each step with the kernel path the model took'],
+  ['hgmsim kernel scenarios/mainline --kernel 6.1 --kernel 6.12', 'run every mainline scenario on Debian\'s 6.1 and 6.12 kernels under QEMU; writes <scenario>.<size>.kernel-<uname -r>.tap beside each'],
   ['hgmsim profiles', "every profile's switches (kernel.switches in a scenario overrides the boolean ones)"],
 ];

@@ -14,11 +14,12 @@ import { exportCommand } from './export-command.js';
 import { listCommand } from './list-command.js';
 import { profilesCommand } from './profiles-command.js';
 import { newCommand } from './new-command.js';
+import { kernelCommand } from './kernel-command.js';
 import {
-  DIFF_OPTIONS, EXAMPLES, EXPORT_OPTIONS, GLOBAL_OPTIONS, KERNEL_VIEW_HELP, LIST_OPTIONS, NEW_OPTIONS, RUN_OPTIONS, SHOW_OPTIONS,
+  DIFF_OPTIONS, EXAMPLES, EXPORT_OPTIONS, GLOBAL_OPTIONS, KERNEL_OPTIONS, KERNEL_VIEW_HELP, LIST_OPTIONS, NEW_OPTIONS, RUN_OPTIONS, SHOW_OPTIONS,
 } from './options.js';
 import type {
-  DiffOptionValues, ExportOptionValues, ListOptionValues, NewOptionValues, OptionSpec, RunOptionValues, ShowOptionValues,
+  DiffOptionValues, ExportOptionValues, KernelOptionValues, ListOptionValues, NewOptionValues, OptionSpec, RunOptionValues, ShowOptionValues,
 } from './options.js';
 import { showCommand } from './show-command.js';
 import { runCommand } from './run-command.js';
@@ -148,6 +149,17 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
   for (const spec of Object.values(NEW_OPTIONS)) create.addOption(toOption(spec));
   create.action((file: string, opts: NewOptionValues, cmd: Command) => {
     done(newCommand(file, opts, context(cmd)));
+  });
+
+  const kernel = program
+    .command('kernel')
+    .description("run scenarios on a real kernel: each is exported as a C program per hugepage size, compiled with gcc -static and run in one QEMU guest (TCG) " +
+      'per program; writes <scenario>.<size>.kernel-<uname -r>.tap and prints its path. Tests that fail inside that TAP are data, not an exit status: ' +
+      'exit 0 when every guest ran all its tests, 1 when one timed out or crashed, 69 when a tool or package is missing')
+    .argument('[paths...]', 'scenario files or directories (default: ./scenarios)');
+  for (const spec of Object.values(KERNEL_OPTIONS)) kernel.addOption(toOption(spec));
+  kernel.action(async (paths: string[], opts: KernelOptionValues, cmd: Command) => {
+    done(await kernelCommand(paths, opts, context(cmd)));
   });
   return program;
 }
