@@ -166,25 +166,29 @@ t.test('kernelTap: the tests in order, a result line for a test that did not fin
   ].join('\n'));
 });
 
-t.test('hgmsim export: one program to stdout, several into -o DIR, several without -o is a usage error', async (t) => {
+t.test('hgmsim export: one program to stdout, several into -o DIR or the current directory', async (t) => {
   const cwd = process.cwd();
-  const run = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
+  const run = async (args: string[], at = cwd): Promise<{ code: number; out: string; err: string }> => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(args, { cwd, env: {}, out: (s) => out.push(s), err: (s) => err.push(s) });
+    const code = await runCli(args, { cwd: at, env: {}, out: (s) => out.push(s), err: (s) => err.push(s) });
     return { code, out: out.join(''), err: err.join('') };
   };
   const one = await run(['export', join(MAINLINE, 'fork.yaml'), '--c', '--hugepagesz', '2M', '--profile', 'v6.12']);
   t.equal(one.code, 0);
   t.match(one.out, /^\/\/ SPDX-License-Identifier: GPL-2.0\n/);
   t.match(one.out, 'exported by hgmsim for v6.12');
-  const two = await run(['export', join(MAINLINE, 'fork.yaml'), '--c']);
-  t.equal(two.code, 64);
-  t.match(two.err, 'hgmsim export: 2 programs (fork.2M.v6.1.c, fork.1G.v6.1.c); give -o DIR');
   const dir = mkdtempSync(join(tmpdir(), 'hgmsim-export-cli-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const two = await run(['export', join(cwd, MAINLINE, 'fork.yaml'), '--c'], dir);
+  t.equal(two.code, 0);
+  t.equal(two.out, 'fork.2M.v6.1.c\nfork.1G.v6.1.c\n', 'both sizes, into the current directory');
+  t.same(readdirSync(dir).sort(), ['fork.1G.v6.1.c', 'fork.2M.v6.1.c']);
   const out = await run(['export', join(MAINLINE, 'fork.yaml'), '--c', '-o', join(dir, 'sub')]);
   t.equal(out.code, 0);
   t.same(readdirSync(join(dir, 'sub')).sort(), ['fork.1G.v6.1.c', 'fork.2M.v6.1.c']);
+  const bad = await run(['export', join(MAINLINE, 'fork.yaml'), '--c', '-o', join(dir, 'fork.2M.v6.1.c', 'x')]);
+  t.equal(bad.code, 73, 'a folder that cannot be made');
+  t.match(bad.err, 'hgmsim export: cannot create ');
   t.equal(out.out, `${join(dir, 'sub', 'fork.2M.v6.1.c')}\n${join(dir, 'sub', 'fork.1G.v6.1.c')}\n`);
 });

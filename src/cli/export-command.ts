@@ -1,6 +1,7 @@
 // `hgmsim export PATH… --c [-o DIR]`: each scenario as a C program per hugepage size (src/export), for
-// one profile's kernel. One program goes to stdout; several need -o DIR, where each is written as
-// `<stem>.<size>.<profile>.c` (a file that exists is replaced: it is generated).
+// one profile's kernel. With -o DIR, or when there are several programs, each is written into DIR (the
+// current directory by default) as `<stem>.<size>.<profile>.c` (a file that exists is replaced: it is
+// generated) and its path printed; a single program without -o goes to stdout.
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -24,22 +25,19 @@ export async function exportCommand(paths: readonly string[], opts: ExportOption
     ...(opts.profile !== undefined ? { profile: opts.profile as ProfileName } : {}),
     ...(opts.hugepagesz !== undefined ? { hugepagesz: [opts.hugepagesz] } : {}),
   }));
-  if (opts.output === undefined) {
-    if (programs.length !== 1) {
-      ctx.io.err(`hgmsim export: ${programs.length} programs (${programs.map(cFileName).join(', ') || 'none'}); give -o DIR, or one file and --hugepagesz\n`);
-      return EXIT.USAGE;
-    }
+  if (opts.output === undefined && programs.length === 1) {
     ctx.io.out((programs[0] as ExportedProgram).source);
     return EXIT.OK;
   }
+  const dir = opts.output ?? '.';
   try {
-    mkdirSync(resolve(ctx.io.cwd, opts.output), { recursive: true });
+    mkdirSync(resolve(ctx.io.cwd, dir), { recursive: true });
   } catch (e) {
-    ctx.io.err(`hgmsim export: cannot create ${opts.output}: ${(e as Error).message}\n`);
+    ctx.io.err(`hgmsim export: cannot create ${dir}: ${(e as Error).message}\n`);
     return EXIT.CANTCREAT;
   }
   for (const p of programs) {
-    const path = join(opts.output, cFileName(p));
+    const path = join(dir, cFileName(p));
     writeOutputFile(path, p.source, ctx.io.cwd);
     ctx.io.out(`${path}\n`);
   }

@@ -115,7 +115,7 @@ export const EXPORT_OPTIONS: { readonly [K in keyof ExportOptionValues]-?: Optio
   c: { flags: '--c', description: 'a C program per scenario and size (C99, libc and pthreads; the only export format)' },
   profile: { flags: '--profile <P>', description: "the kernel the program is for: its `when: {profile}` steps are chosen for it (default: the file's kernel.profile)", choices: PROFILE_NAMES },
   hugepagesz: { flags: '--hugepagesz <size>', description: "only this hugepage size (default: each size the file's kernel.hugepagesz lists)", choices: HUGEPAGE_SIZES },
-  output: { flags: '-o, --output <dir>', description: 'write <stem>.<size>.<profile>.c files into DIR (default: the one program on stdout)' },
+  output: { flags: '-o, --output <dir>', description: 'write <stem>.<size>.<profile>.c files into DIR (default: a single program to stdout, several into the current directory)' },
 };
 
 export interface DiffOptionValues {
