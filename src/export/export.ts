@@ -228,7 +228,7 @@ function programFor(scenario: Scenario, size: HugepageSize, profile: ProfileName
 
   const basis = (t: TestCase): string[] => [...scenario.basis, ...t.basis].map((b) => `\t\thg_out("%s", ${cString(`# basis: ${b}`)});`);
   const runTest = [
-    '/* Test n alone, in this process: its lines and its result line; the status is its outcome. */',
+    '/* Test n alone, in this process: its lines and its result line; returns its outcome (HG_PASS …), -1 for no such test. */',
     'static int hg_run_test(int n)',
     '{',
     '\tconst char *name = NULL;',
@@ -239,7 +239,7 @@ function programFor(scenario: Scenario, size: HugepageSize, profile: ProfileName
     ...written.flatMap(({ test, n }) => [`\tcase ${n}:`, `\t\tname = ${cString(escapeDescription(test.name))};`, `\t\ttest_${n}();`, '\t\thg_test_end();', ...basis(test), '\t\tbreak;']),
     '\tdefault:',
     '\t\tfprintf(stderr, "no test %d\\n", n);',
-    '\t\treturn 2;',
+    '\t\treturn -1;',
     '\t}',
     '\tif (hg->status == HG_PASS)',
     '\t\thg_out("ok %d %s", n, name);',
@@ -262,7 +262,7 @@ function programFor(scenario: Scenario, size: HugepageSize, profile: ProfileName
     `\tif (hg_pool("nr_hugepages") < ${own})`,
     `\t\tfprintf(stderr, "%s: warning: %" PRId64 " hugepages of ${size}, the scenario's pool is ${own}: pool checks will differ\\n", argv[0], hg_pool("nr_hugepages"));`,
     '\tif (argc == 3 && !strcmp(argv[1], "-t"))',
-    '\t\treturn hg_run_test(atoi(argv[2]));',
+    '\t\treturn hg_run_test(atoi(argv[2])) < 0 ? 2 : 0; /* the outcome is in the TAP */',
     '\tif (argc != 1) {',
     '\t\tfprintf(stderr, "usage: %s [-t N]\\n", argv[0]);',
     '\t\treturn 2;',
@@ -307,7 +307,8 @@ function programFor(scenario: Scenario, size: HugepageSize, profile: ProfileName
     ' *',
     ' * Build: gcc -static -O1 -Wall -Wextra -Werror -pthread -o prog prog.c',
     ` * Run as root on a kernel booted with default_hugepagesz=${size} and ${own} hugepages of that size:`,
-    ' * ./prog prints every test as TAP (each test in a process of its own); ./prog -t N runs test N alone.',
+    ' * ./prog prints every test as TAP (each test in a process of its own); ./prog -t N runs test N alone',
+    ' * and exits 0 once it printed its result line (the outcome is in the TAP).',
     ' * What no process can observe (raw_hwp_list, refcounts) is reported as "not observable on a kernel".',
     ' */',
   ].join('\n');

@@ -40,7 +40,10 @@ export interface ExportedProgram {
   readonly stem: string;
   /** The C source. */
   readonly source: string;
-  /** The tests in TAP order; `prog -t N` runs test N alone and prints its lines only. */
+  /**
+   * The tests in TAP order; `prog -t N` runs test N alone, prints its lines only and exits 0 once its
+   * result line is printed (the outcome is in the TAP; any other status means the test did not finish).
+   */
   readonly tests: readonly ExportedTest[];
   readonly needs: ProgramNeeds;
 }
