@@ -5,9 +5,10 @@
 // the kselftest shape. `when:` is decided here for the size and profile; `when: {holds}` at run time.
 
 import { ERRNO_NAMES } from '../abi/index.js';
-import { MAIN } from '../scenario/index.js';
-import type { CallStep, HugepageSize, ProfileName, Scenario, Step, StepWhen, TestCase } from '../scenario/index.js';
+import { MAIN, whenSelects } from '../scenario/index.js';
+import type { CallStep, HugepageSize, ProfileName, Scenario, Step, TestCase } from '../scenario/index.js';
 import { escapeDescription } from '../report/index.js';
+import { HUGEPAGE_BYTES, taskComm } from '../runner/index.js';
 import { cExpr, cFormat, cInterpLines, CNames, cString } from './c-expr.js';
 import { stateExpectLines, stepExpectLines } from './c-expect.js';
 import { C_STEPS, type CStep, type Gen } from './c-steps.js';
@@ -17,10 +18,8 @@ import type { ExportedProgram, ExportedTest, ProgramNeeds } from './types.js';
 
 export type ExportResult = readonly ExportedProgram[];
 
-const HUGEPAGE_BYTES: { readonly [S in HugepageSize]: bigint } = { '2M': 2n << 20n, '1G': 1n << 30n };
-const MIB: { readonly [S in HugepageSize]: number } = { '2M': 2, '1G': 1024 };
-/** TASK_COMM_LEN - 1: the model names a test's tasks after the scenario, cut to this (runner/run.ts). */
-const COMM_LEN = 15;
+/** A hugepage of the size, in MiB. */
+const mib = (s: HugepageSize): number => HUGEPAGE_BYTES[s] / 2 ** 20;
 /** Guest memory beyond the pools: the kernel, the initramfs, the programs and their buffers. */
 const SLACK_MIB = 1536;
 /**
@@ -31,10 +30,6 @@ const SLACK_MIB = 1536;
 const LOW_RAM_MIB = 2048;
 
 const indent = (lines: readonly string[], tabs = 1): string[] => lines.map((l) => (l === '' ? '' : `${'\t'.repeat(tabs)}${l}`));
-
-function whenHolds(when: StepWhen | undefined, size: HugepageSize, profile: ProfileName): boolean {
-  return when === undefined || ((when.hugepagesz?.includes(size) ?? true) && (when.profile?.includes(profile) ?? true));
-}
 
 /** The actor a step acts in: `main`, a process name, or a thread name (`in: C.T` is thread T). */
 function actorOf(step: CallStep): string {
@@ -90,7 +85,7 @@ class ProgramWriter {
           break;
         }
         case 'call': {
-          if (!whenHolds(step.when, this.size, this.profile)) break;
+          if (!whenSelects(step.when, this.size, this.profile)) break;
           const holds = step.when?.holds === undefined ? undefined : cExpr(step.when.holds, names);
           const lines = this.call(step, t, inLoop);
           if (holds === undefined) out.push(...lines);
@@ -173,7 +168,7 @@ class ProgramWriter {
     const names = this.g.names;
     return [
       `V.PAGE_SIZE = 4096;`,
-      `V.hugepagesz = ${HUGEPAGE_BYTES[this.size].toString()}ULL;`,
+      `V.hugepagesz = ${HUGEPAGE_BYTES[this.size]}ULL;`,
       `V.${names.field(MAIN)} = (u64)getpid();`,
       ...this.scenario.let.map((b) => `V.${names.field(b.name)} = ${cExpr(b.expr, names)};`),
     ];
@@ -212,7 +207,7 @@ function programFor(scenario: Scenario, size: HugepageSize, profile: ProfileName
   const nr = scenario.kernel.nr_hugepages;
   const pools: Partial<Record<HugepageSize, number>> = typeof nr === 'bigint' ? { [size]: Number(nr) } : Object.fromEntries([...nr].map(([s, n]) => [s, Number(n)]));
   const own = pools[size] ?? 0;
-  const selected = scenario.tests.filter((t) => whenHolds(t.when, size, profile));
+  const selected = scenario.tests.filter((t) => whenSelects(t.when, size, profile));
   const written = selected.map((t, i) => ({ test: t, n: i + 1, c: w.test(t) }));
   const base = scenario.file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
   const tests: ExportedTest[] = written.map(({ test, n }) => ({ number: n, name: test.name, line: test.line }));
@@ -258,7 +253,7 @@ function programFor(scenario: Scenario, size: HugepageSize, profile: ProfileName
     '\tint counts[3] = { 0, 0, 0 };',
     '\tstruct utsname u;',
     '',
-    `\thg_hugepagesz = ${HUGEPAGE_BYTES[size].toString()}ULL;`,
+    `\thg_hugepagesz = ${HUGEPAGE_BYTES[size]}ULL;`,
     `\tif (hg_pool("nr_hugepages") < ${own})`,
     `\t\tfprintf(stderr, "%s: warning: %" PRId64 " hugepages of ${size}, the scenario's pool is ${own}: pool checks will differ\\n", argv[0], hg_pool("nr_hugepages"));`,
     '\tif (argc == 3 && !strcmp(argv[1], "-t"))',
@@ -291,12 +286,12 @@ function programFor(scenario: Scenario, size: HugepageSize, profile: ProfileName
   ].join('\n');
 
   const maxPool = Math.max(own, ...selected.map((t) => maxLiteralPool(t.steps, size, own)));
-  const others = (Object.entries(pools) as [HugepageSize, number][]).filter(([s]) => s !== size).reduce((acc, [s, n]) => acc + n * MIB[s], 0);
+  const others = (Object.entries(pools) as [HugepageSize, number][]).filter(([s]) => s !== size).reduce((acc, [s, n]) => acc + n * mib(s), 0);
   const needs: ProgramNeeds = {
     pools,
     max_hugepages: maxPool,
     modules: selected.some((t) => usesStep(t.steps, 'corrupt_pfn')) ? ['hwpoison_inject'] : [],
-    memoryMiB: maxPool * MIB[size] + others + SLACK_MIB + (size === '1G' || (pools['1G'] ?? 0) > 0 ? LOW_RAM_MIB : 0),
+    memoryMiB: maxPool * mib(size) + others + SLACK_MIB + (size === '1G' || (pools['1G'] ?? 0) > 0 ? LOW_RAM_MIB : 0),
   };
 
   const header = [
@@ -316,7 +311,7 @@ function programFor(scenario: Scenario, size: HugepageSize, profile: ProfileName
   const source = [
     header,
     '',
-    `#define HG_COMM ${cString(scenario.name.slice(0, COMM_LEN))}`,
+    `#define HG_COMM ${cString(taskComm(scenario.name))}`,
     RUNTIME_C.replace('/*@VARS@*/', `${w.varsStruct()}\n`).trimEnd(),
     RUNTIME_CHECKS_C.trimEnd(),
     '',

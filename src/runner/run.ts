@@ -5,9 +5,9 @@
 
 import { Kernel } from '../kernel/index.js';
 import type { FolioInfo, MfStats, PtRun, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
-import { errorAt, MAIN, STEPS } from '../scenario/index.js';
+import { errorAt, MAIN, STEPS, whenSelects } from '../scenario/index.js';
 import type {
-  Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, StepWhen, TestCase,
+  Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
 } from '../scenario/index.js';
 import { bootFaults, bootProfile, switchChanges } from './boot.js';
 import { blockedOn, type NamedMapping, type StepContext, type StepOutcome } from './context.js';
@@ -41,6 +41,8 @@ export interface StreamBudget {
 }
 /** TASK_COMM_LEN - 1. */
 const COMM_LEN = 15;
+/** The name a stream's tasks carry (comm), which the kernel's messages print: the scenario's, cut to fit. */
+export const taskComm = (scenarioName: string): string => scenarioName.slice(0, COMM_LEN);
 /** Folios and raw pages per folio the summary lists before it counts the rest. */
 const MAX_SUMMARY_FOLIOS = 8;
 const MAX_SUMMARY_RAW = 16;
@@ -148,7 +150,7 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
     profile,
     default_hugepagesz: bytes,
     nr_hugepages: pools,
-    comm: scenario.name.slice(0, COMM_LEN),
+    comm: taskComm(scenario.name),
     faults: bootFaults(scenario.kernel),
   });
   if (opts.trace === true) kernel.startTrace();
@@ -167,7 +169,7 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
 
     const show = opts.show;
     // A test whose `when:` excludes this stream is neither run nor planned here.
-    const inStream = scenario.tests.filter((t) => t.when === undefined || whenHolds(t.when, size, profileName));
+    const inStream = scenario.tests.filter((t) => whenSelects(t.when, size, profileName));
     const last = show === undefined ? -1 : inStream.findIndex((t) => t.name === show.test);
     const selected = show !== undefined ? inStream.slice(0, last + 1)
       : opts.tests ? inStream.filter((t) => opts.tests?.includes(t.name)) : inStream;
@@ -209,10 +211,6 @@ export function runStream(scenario: Scenario, size: HugepageSize, profileName: P
 }
 
 /** One test on the stream's kernel: its scope, its output, what it poisoned and what it was sent. */
-/** A step's `when:`: every condition it names holds for this stream. */
-function whenHolds(when: StepWhen, size: HugepageSize, profile: ProfileName): boolean {
-  return (when.hugepagesz?.includes(size) ?? true) && (when.profile?.includes(profile) ?? true);
-}
 
 class TestRun implements StepContext, EvalEnv {
   /** Process `main`, thread `main`: where the test starts. */
@@ -515,7 +513,7 @@ class TestRun implements StepContext, EvalEnv {
           break;
         }
         case 'call': {
-          if (step.when !== undefined && !whenHolds(step.when, this.size, this.profile)) break;
+          if (!whenSelects(step.when, this.size, this.profile)) break;
           if (step.when?.holds !== undefined && this.value(step.when.holds).value === 0n) break;
           this.tick(step);
           const flow = this.runCall(step);

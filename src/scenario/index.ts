@@ -18,3 +18,4 @@ export {
 export { STEPS, STEP_NAMES } from './steps/index.js';
 export { EXPECT_FIELD_NAMES } from './expect/index.js';
 export { didYouMean } from './suggest.js';
+export { whenSelects } from './when.js';
