@@ -489,18 +489,28 @@ t.test('soft offline (mm/memory-failure.c soft_offline_page, inferred from sourc
     t.match(k.pool(M2), { total: 1, free: 1, resv: 1 });
     t.equal(k.meminfo().HardwareCorrupted, 4);
   });
-  kt(t, 'sysfs on a poisoned in-use folio: head raw page already poisoned (0), a tail raw page unhandlable (EIO)', (t) => {
+  kt(t, 'sysfs on a poisoned in-use folio: head raw page already poisoned (0); a tail raw page fails to migrate (6.1, EBUSY) or is unhandlable (6.12, EIO)', (t) => {
     const { k, me } = boot();
     const { fd, P } = mappedFile(k, me, M2);
     const head = k.pfnOf(me, P)!;
     value(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON));
-    t.same(k.soft_offline_page(me, sysfs((head + 5) * 4096)), { ok: false, errno: 'EIO' });
-    t.equal(k.dmesg.at(-1), `Memory failure: 0x${(head + 5).toString(16)}: unhandlable page.`);
+    const pool = k.pool(M2);
+    t.same(k.soft_offline_page(me, sysfs((head + 5) * 4096)), { ok: false, errno: 'EBUSY' }, '6.1 keeps the folio migratable');
+    t.match(k.dmesg.at(-1), new RegExp(`^soft offline: 0x${(head + 5).toString(16)}: hugepage migration failed 1, type `));
+    t.same(k.pool(M2), pool, 'the migration target went back to the pool');
     t.same(k.soft_offline_page(me, sysfs(head * 4096)), { ok: true, value: sysfs(head * 4096).length });
     t.equal(k.dmesg.at(-1), `soft_offline_page: 0x${head.toString(16)} page already poisoned`);
     t.equal(k.meminfo().HardwareCorrupted, 4);
     t.equal(k.pfnOfFile(me, fd, 0), head, 'still in the page cache');
     t.same(k.madvise(me, P, 4096, MADV.MADV_SOFT_OFFLINE), { ok: false, errno: 'EFAULT' }, 'GUP meets the hwpoison entry');
+
+    const k12 = new Kernel({ profile: PROFILES['v6.12'], default_hugepagesz: M2, nr_hugepages: new Map([[M2, 8]]), comm: 'hugetlb-test' });
+    booted.push(k12);
+    const { P: Q } = mappedFile(k12, k12.init, M2);
+    const head12 = k12.pfnOf(k12.init, Q)!;
+    k12.madvise(k12.init, Q + 0x3000, 4096, MADV.MADV_HWPOISON);
+    t.same(k12.soft_offline_page(k12.init, sysfs((head12 + 5) * 4096)), { ok: false, errno: 'EIO' }, '6.12 leaves it non-migratable');
+    t.match(k12.dmesg.at(-1), /unhandlable page\.$/);
   });
   kt(t, 'sysfs: a malformed address is EINVAL, memory the model does not know is ENXIO', (t) => {
     const { k, me } = boot();
@@ -1081,10 +1091,9 @@ t.test('--trace: the kernel records the path of each entry only while tracing', 
       'hwpoison_inject(pfn=X) = -EHWPOISON',
       'memory_failure(pfn=X, MF_SW_SIMULATED) = -EHWPOISON',
       'try_memory_failure_hugetlb: folio X (2M), raw page 0 = -EHWPOISON',
-      // memory_failure cleared HPageMigratable: the folio is busy, the retry records the raw page.
-      '__get_huge_page_for_hwpoison: busy (not migratable, refcount 2): -EBUSY',
-      'retry with MF_SW_SIMULATED|MF_NO_RETRY',
-      '__get_huge_page_for_hwpoison: busy',
+      // 6.1 left the folio HPageMigratable (in_use_hugepage_stays_migratable): a reference is taken, then
+      // dropped when the raw page is found listed.
+      '__get_huge_page_for_hwpoison: in use, reference held (refcount 3)',
       'hugetlb_set_page_hwpoison(raw page 0): raw page already listed: the folio was already poisoned, -EHWPOISON; raw_hwp_list [0]',
       'already hardware poisoned: -EHWPOISON',
     ]);

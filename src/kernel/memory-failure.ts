@@ -183,7 +183,9 @@ function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number,
     // RFC: try_memory_failure_hugetlb() treats -ENOMEM like -EBUSY (retry, then "unknown page").
     return recorded === 'nomem' ? 'busy' : recorded;
   }
-  if (countIncreased && folio.migratable) folio.migratable = false;
+  // Clearing HPageMigratable keeps memory hotremove (and soft offline) from migrating the folio; the
+  // 6.1 kernel observed keeps it (switch in_use_hugepage_stays_migratable).
+  if (countIncreased && folio.migratable && !k.switches.memory_failure.in_use_hugepage_stays_migratable) folio.migratable = false;
   if (countIncreased) folio.mfRefs++;
   // A busy folio stays busy even when the raw page was recorded on the retry ("unknown page: Ignored").
   return ret;

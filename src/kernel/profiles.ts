@@ -72,6 +72,15 @@ export interface MemoryFailureSwitches {
    * Observed on 6.1.192 only (kernel-semantics.md §10); the cause is not confirmed (TODO confirm).
    */
   readonly gigantic_take_off_buddy_fails: boolean;
+  /**
+   * memory_failure() leaves an in-use hugepage it took HPageMigratable, so soft offline of another of its
+   * raw pages isolates it and tries to migrate it, which fails (its extra reference): "hugepage
+   * migration failed 1", -EBUSY (-ENOMEM at 1 GiB, where no target can be allocated). Without it, the
+   * folio is not migratable and get_any_page() gives -EIO "unhandlable page".
+   * Observed on Debian 6.1.0-57 (the recorded kernel TAP of scenarios/mainline/soft-offline.yaml);
+   * 6.12.118 gives -EIO. Which 6.1 change keeps the flag is not established. TODO confirm.
+   */
+  readonly in_use_hugepage_stays_migratable: boolean;
 }
 
 /** mm/hugetlb.c fault path, mm/madvise.c for hugetlb VMAs. */
@@ -156,6 +165,7 @@ const V6_1: KernelSwitches = {
     rfc_unmap_success_check: 'intent',
     rfc_split_walk: 'at_address',
     gigantic_take_off_buddy_fails: true,
+    in_use_hugepage_stays_migratable: true,
   },
   fault: { granularity: 'hugepage', poisoned_folio: 'hwpoison_large' },
   hugetlbfs: { read_poisoned: 'eio' },
@@ -177,6 +187,7 @@ const V6_12: KernelSwitches = {
     count_new_raw_page_in_set_hwpoison: false, // counted by action_result instead
     already_poisoned: 'action_result',
     gigantic_take_off_buddy_fails: false, // cf54f310d0d3 (v6.12) frees gigantic folios as one compound folio
+    in_use_hugepage_stays_migratable: false, // observed on 6.12.118: "unhandlable page", -EIO
   },
   fault: V6_1.fault,
   hugetlbfs: { read_poisoned: 'up_to_raw_page' }, // 38c1ddbde6c6, v6.6
@@ -194,6 +205,7 @@ const HGM_V2: KernelSwitches = {
     // MF_ACTION_REQUIRED from madvise came in v6.11; action_result counts from v6.2.
     per_node_mf_stats: true, // 18f41fa616ee was in mm-stable before the HGM v2 base. TODO confirm
     gigantic_take_off_buddy_fails: false, // a 6.1.192 observation; nothing shows it on this base
+    in_use_hugepage_stays_migratable: false, // a 6.1.0-57 observation; the model's HGM runs keep the cleared flag
   },
   fault: { granularity: 'hgm', poisoned_folio: 'hwpoison_large' },
   userfaultfd: { api_features: UFFD_API_FEATURES['hgm-v2'] },
@@ -249,7 +261,7 @@ const mf = (s: KernelSwitches, m: Partial<MemoryFailureSwitches>): KernelSwitche
 const fault = (s: KernelSwitches, f: Partial<FaultSwitches>): KernelSwitches => ({ ...s, fault: { ...s.fault, ...f } });
 
 /** A boolean field of memory_failure, one to one. */
-const mfFlag = (field: 'action_result_counts_poisoned' | 'per_node_mf_stats' | 'count_new_raw_page_in_set_hwpoison' | 'gigantic_take_off_buddy_fails'): SwitchPlace => ({
+const mfFlag = (field: 'action_result_counts_poisoned' | 'per_node_mf_stats' | 'count_new_raw_page_in_set_hwpoison' | 'gigantic_take_off_buddy_fails' | 'in_use_hugepage_stays_migratable'): SwitchPlace => ({
   fields: [`memory_failure.${field}`],
   get: (s) => s.memory_failure[field],
   set: (s, on) => mf(s, { [field]: on }),
@@ -268,6 +280,7 @@ export const SWITCHES: { readonly [N in SwitchName]: SwitchPlace } = {
   action_result_counts_poisoned: mfFlag('action_result_counts_poisoned'),
   count_new_raw_page_in_set_hwpoison: mfFlag('count_new_raw_page_in_set_hwpoison'),
   gigantic_take_off_buddy_fails: mfFlag('gigantic_take_off_buddy_fails'),
+  in_use_hugepage_stays_migratable: mfFlag('in_use_hugepage_stays_migratable'),
   per_node_mf_stats: mfFlag('per_node_mf_stats'),
   hgm: {
     fields: ['fault.granularity'],

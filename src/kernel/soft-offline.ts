@@ -146,6 +146,14 @@ function unmap_and_move_huge_page_untraced(k: KernelState, old: Folio): 0 | 1 | 
   }
   const target = alloc_hugetlb_folio_nodemask(k, old);
   if (target === undefined) return 'ENOMEM';
+  // migrate_huge_page_move_mapping(): the folio must hold only the page cache's, the isolation's and
+  // the mappings' references; memory_failure's makes it -EAGAIN, retried, then counted as failed (the
+  // target goes back to where it came from).
+  if (old.mfRefs > 0) {
+    trace(k, () => `folio ${hex(old.pfn)} holds memory_failure's reference: -EAGAIN, retried, not migrated`);
+    put_folio(target);
+    return 1;
+  }
   target.contents.copyFrom(old.contents, 0, 0, old.size);
   target.dirty = old.dirty;
   target.index = old.index;
