@@ -590,6 +590,12 @@ t.test('kernel.faults reach the kernel: a failed raw_hwp_page allocation loses t
   t.same(lost.switches, [], 'faults are not switches');
   t.match(lines(only(lost)), [/hwpoison,raw_hwp_unreliable,.*raw_hwp_list \[\]$/], 'the folio is marked raw_hwp_unreliable');
   t.match(lines(listed), [/raw_hwp_list \[2, 3\]$/]);
+  // {skip: 1, fail: 1}: the first allocation (raw page 2) succeeds, the second (raw page 3) fails.
+  const second = only(runAs(`${head(', faults: {raw_hwp_page_alloc: {skip: 1, fail: 1}}')}${body}      - expect: {raw_hwp_list: {of: P, is: []}}\n`, 'v6.1'));
+  t.equal(second.status, 'pass', lines(second).join('\n'));
+  t.match(lines(second), [/hwpoison,raw_hwp_unreliable,.*raw_hwp_list \[\]$/], 'the second allocation failed: the list is thrown away');
+  const afterTwo = only(runAs(`${head(', faults: {raw_hwp_page_alloc: {skip: 2, fail: 1}}')}${body}      - expect: {raw_hwp_list: {of: P, is: [2, 3]}}\n`, 'v6.1'));
+  t.equal(afterTwo.status, 'pass', 'a fault after the attempts the test makes never fires');
 });
 
 t.test('--trace: the kernel path under each step, nothing else changes', async (t) => {

@@ -324,7 +324,10 @@ t.test('load: valid variations', async (t) => {
     }],
     ['switch overrides and fault counts, in the kernel table\'s order', 'scenario: s\nkernel:\n  profile: hgm-rfc\n  switches: {rfc_posted_split_walk_from_head: false, hgm: true}\n  faults: {hugetlb_split_to_shift: 0, raw_hwp_page_alloc: 1}\ntests: []\n', (s) => {
       t.same([...s.kernel.switches], [['hgm', true], ['rfc_posted_split_walk_from_head', false]]);
-      t.same([...s.kernel.faults], [['raw_hwp_page_alloc', 1n], ['hugetlb_split_to_shift', 0n]]);
+      t.same([...s.kernel.faults], [['raw_hwp_page_alloc', { skip: 0n, fail: 1n }], ['hugetlb_split_to_shift', { skip: 0n, fail: 0n }]]);
+    }],
+    ['a fault on the Nth attempt: {skip, fail}', 'scenario: s\nkernel: {profile: v6.1, faults: {raw_hwp_page_alloc: {skip: 1, fail: 2}, hugetlb_split_to_shift: {fail: 1}}}\ntests: []\n', (s) => {
+      t.same([...s.kernel.faults], [['raw_hwp_page_alloc', { skip: 1n, fail: 2n }], ['hugetlb_split_to_shift', { skip: 0n, fail: 1n }]]);
     }],
     ['empty switch and fault maps', 'scenario: s\nkernel: {profile: v6.1, switches: {}, faults: {}}\ntests: []\n', (s) => {
       t.equal(s.kernel.switches.size, 0);
@@ -408,6 +411,8 @@ t.test('load: invalid inputs, each error with its code and position', async (t) 
     ['switches not a map', 'scenario: s\nkernel: {profile: v6.1, switches: [hgm]}\ntests: []\n', [['BAD_TYPE', 2, 35]]],
     ['unknown fault point', 'scenario: s\nkernel: {profile: v6.1, faults: {raw_hwp_alloc: 1}}\ntests: []\n', [['UNKNOWN_FIELD', 2, 34]]],
     ['fault count not an integer', 'scenario: s\nkernel: {profile: v6.1, faults: {raw_hwp_page_alloc: "1"}}\ntests: []\n', [['BAD_TYPE', 2, 54]]],
+    ['a {skip, fail} fault plan without fail', 'scenario: s\nkernel: {profile: v6.1, faults: {raw_hwp_page_alloc: {skip: 1}}}\ntests: []\n', [['MISSING_FIELD', 2, 54]]],
+    ['a fault skip out of range', 'scenario: s\nkernel: {profile: v6.1, faults: {raw_hwp_page_alloc: {skip: -1, fail: 1}}}\ntests: []\n', [['OUT_OF_RANGE', 2, 61]]],
     ['negative fault count', 'scenario: s\nkernel: {profile: v6.1, faults: {raw_hwp_page_alloc: -1}}\ntests: []\n', [['OUT_OF_RANGE', 2, 54]]],
     ['test without steps', `${HEAD}tests:\n  - name: t\n`, [['MISSING_FIELD', 4, 5]]],
     ['step is not a map', withSteps('mmap'), [['BAD_TYPE', 6, 9]]],

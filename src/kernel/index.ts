@@ -11,6 +11,7 @@ export type { McePolicy } from './uapi.js';
 export { Kernel } from './kernel.js';
 export { sizeName } from './printk.js';
 export type { BootParams } from './kernel.js';
+export type { FaultCounter } from './state.js';
 export type { Syscalls, SysctlName } from './syscalls.js';
 export type { Views, FolioView, VmaView } from './views.js';
 export type { PageTableRun, PtLevel, PtRun } from './ptdump.js';

@@ -12,7 +12,7 @@ import { KernelLog } from './printk.js';
 import type { FaultPoint } from '../abi/index.js';
 import type { Profile } from './profiles.js';
 import { exitThread } from './signal.js';
-import type { KernelState } from './state.js';
+import type { FaultCounter, KernelState } from './state.js';
 import { Syscalls } from './syscalls.js';
 import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import { KernelTrace } from './trace.js';
@@ -29,8 +29,8 @@ export interface BootParams {
   readonly nr_hugepages: ReadonlyMap<number, number>;
   /** The first process's comm (TASK_COMM_LEN: cut to 15 characters), as dmesg prints it. */
   readonly comm: string;
-  /** kernel.faults: named fault-injection points and how many attempts there fail. */
-  readonly faults?: ReadonlyMap<FaultPoint, number>;
+  /** kernel.faults: named fault-injection points, and which attempts there fail. */
+  readonly faults?: ReadonlyMap<FaultPoint, FaultCounter>;
 }
 
 /** x86_64 hstates, by index: 2 MiB (PMD) and 1 GiB (PUD). Their pools start at fixed physical addresses. */
@@ -74,7 +74,7 @@ function boot(params: BootParams): KernelState {
     hw_memory_failure: false,
     panicked: false,
     mfStats: { total: 0, ignored: 0, failed: 0, delayed: 0, recovered: 0 },
-    faults: new Map(params.faults ?? []),
+    faults: new Map([...(params.faults ?? [])].map(([point, c]) => [point, { ...c }])),
     nextPid: FIRST_PID,
     nextIno: 1,
     trace: null,
@@ -168,9 +168,9 @@ export class Kernel {
     return this.k.trace?.take() ?? [];
   }
 
-  /** Make the next `times` attempts at a named fault-injection point fail (e.g. raw_hwp_page_alloc). */
-  failNext(point: FaultPoint, times: number): void {
-    this.k.faults.set(point, times);
+  /** Make attempts at a named fault-injection point fail: the next `times`, after `skip` that succeed (e.g. raw_hwp_page_alloc). */
+  failNext(point: FaultPoint, times: number, skip = 0): void {
+    this.k.faults.set(point, { skip, fail: times });
   }
 
   // The syscall entries (syscalls.ts), for callers that hold the Kernel.

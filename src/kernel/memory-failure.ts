@@ -44,11 +44,16 @@ const mfFlags = (flags: number): string => MF_FLAG_NAMES.filter(([bit]) => flags
 /** 0 or a negative errno, as memory_failure() returns it. */
 export type MfRet = 0 | Errno;
 
-/** A named fault-injection point: true when its next attempt is to fail (and counts it down). */
+/** A named fault-injection point: true when this attempt is to fail; counts the attempt. */
 export function failFault(k: KernelState, name: string): boolean {
-  const n = k.faults.get(name) ?? 0;
-  if (n <= 0) return false;
-  k.faults.set(name, n - 1);
+  const c = k.faults.get(name);
+  if (c === undefined) return false;
+  if (c.skip > 0) {
+    c.skip--;
+    return false;
+  }
+  if (c.fail <= 0) return false;
+  c.fail--;
   return true;
 }
 

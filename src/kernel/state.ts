@@ -9,6 +9,12 @@ import type { KernelTrace } from './trace.js';
 import type { SignalEvent } from './types.js';
 import type { Wording } from './wording.js';
 
+/** A fault point's counters: `skip` attempts succeed, then `fail` attempts fail (failFault counts them down). */
+export interface FaultCounter {
+  skip: number;
+  fail: number;
+}
+
 export interface KernelState {
   /** The profile's per-subsystem switch records. */
   readonly switches: KernelSwitches;
@@ -37,7 +43,8 @@ export interface KernelState {
   /** Per-node memory-failure stats (node 0 only), when the profile has them. */
   readonly mfStats: { total: number; ignored: number; failed: number; delayed: number; recovered: number };
   /** Named fault-injection points that fail their next N attempts. */
-  readonly faults: Map<string, number>;
+  /** kernel.faults: per named point, attempts still to let through, then attempts still to fail. */
+  readonly faults: Map<string, FaultCounter>;
   /** sysctl vm.memory_failure_early_kill. */
   memory_failure_early_kill: boolean;
   /** The next pid or tid alloc_pid() hands out (processes and threads share the space). */

@@ -5,7 +5,7 @@
 import { isFaultPoint, isSwitchName } from '../abi/index.js';
 import type { FaultPoint, ProfileName, SwitchName } from '../abi/index.js';
 import { changedSwitches, PROFILES, withSwitches } from '../kernel/index.js';
-import type { Profile } from '../kernel/index.js';
+import type { FaultCounter, Profile } from '../kernel/index.js';
 import type { KernelConfig } from '../scenario/index.js';
 import type { SwitchChange } from './results.js';
 
@@ -20,11 +20,11 @@ export function bootProfile(kernel: KernelConfig, name: ProfileName): Profile {
 }
 
 /** kernel.faults as the kernel takes them. */
-export function bootFaults(kernel: KernelConfig): Map<FaultPoint, number> {
-  const out = new Map<FaultPoint, number>();
-  for (const [key, n] of kernel.faults) {
+export function bootFaults(kernel: KernelConfig): Map<FaultPoint, FaultCounter> {
+  const out = new Map<FaultPoint, FaultCounter>();
+  for (const [key, plan] of kernel.faults) {
     if (!isFaultPoint(key)) throw new Error(`kernel.faults: "${key}" is not a fault point of the kernel (the loader let it through)`);
-    out.set(key, Number(n));
+    out.set(key, { skip: Number(plan.skip), fail: Number(plan.fail) });
   }
   return out;
 }

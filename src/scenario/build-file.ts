@@ -11,7 +11,7 @@ import { Scope } from './scope.js';
 import { didYouMean } from './suggest.js';
 import { PROFILE_NAMES } from '../abi/index.js';
 import {
-  type HugepageSize, type KernelConfig, type ProfileName, type ProfileVerdicts, type TestCase,
+  type FaultPlan, type HugepageSize, type KernelConfig, type ProfileName, type ProfileVerdicts, type TestCase,
   type Verdict,
 } from './types.js';
 import { checkFields, checkValue } from './validate.js';
@@ -30,12 +30,21 @@ export function buildKernel(src: YamlSource, k: Partial<z.output<typeof kernelSc
   const switches = new Map(
     Object.entries(k.switches ?? {}).filter((e): e is [string, boolean] => e[1] !== undefined),
   );
+  const inRange = (n: bigint, path: readonly (string | number)[]): void => {
+    if (n < 0n || n >= U64_LIMIT) src.report('OUT_OF_RANGE', `${path.slice(1).join('.')} ${n} is outside [0, 2^64)`, src.nodeSpan(path));
+  };
   const faults = new Map(
     Object.entries(k.faults ?? {})
-      .filter((e): e is [string, bigint] => e[1] !== undefined)
-      .map(([point, n]) => {
-        if (n < 0n || n >= U64_LIMIT) src.report('OUT_OF_RANGE', `faults.${point} ${n} is outside [0, 2^64)`, src.nodeSpan(['kernel', 'faults', point]));
-        return [point, n] as const;
+      .filter((e): e is [string, bigint | { skip?: bigint; fail: bigint }] => e[1] !== undefined)
+      .map(([point, v]): [string, FaultPlan] => {
+        const at = ['kernel', 'faults', point];
+        if (typeof v === 'bigint') {
+          inRange(v, at);
+          return [point, { skip: 0n, fail: v }];
+        }
+        if (v.skip !== undefined) inRange(v.skip, [...at, 'skip']);
+        inRange(v.fail, [...at, 'fail']);
+        return [point, { skip: v.skip ?? 0n, fail: v.fail }];
       }),
   );
   if (k.profile === undefined) return undefined;

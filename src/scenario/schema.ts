@@ -99,10 +99,16 @@ export const kernelSchema = z
     faults: z
       .strictObject(
         Object.fromEntries(
-          FAULT_POINTS.map((n) => [n, z.bigint().describe(`How many attempts at ${n} fail, counted from boot`).optional()]),
+          FAULT_POINTS.map((n) => [n, z.union([
+            z.bigint().describe(`How many attempts at ${n} fail, counted from boot`),
+            z.strictObject({
+              skip: z.bigint().describe(`Attempts at ${n} that succeed first, counted from boot`).optional(),
+              fail: z.bigint().describe('How many attempts fail after those'),
+            }).describe(`{skip: N, fail: M}: attempts N+1 .. N+M at ${n} fail (the Nth call, not only the first)`),
+          ]).describe(`Which attempts at ${n} fail, counted from boot: N (the first N) or {skip, fail}`).optional()]),
         ),
       )
-      .describe('Fault injection: per named point in the kernel, how many attempts there fail, counted from boot')
+      .describe('Fault injection: per named point in the kernel, how many attempts there fail, counted from boot (N: the first N; {skip, fail}: after skip attempts succeed)')
       .optional(),
   })
   .describe('The kernel the scenario runs on');

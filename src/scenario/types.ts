@@ -104,6 +104,12 @@ export interface StepExpect {
   readonly updated_errno?: ErrnoName;
 }
 
+/** A fault point's plan: the first `skip` attempts succeed, the `fail` after them fail, the rest succeed. */
+export interface FaultPlan {
+  readonly skip: bigint;
+  readonly fail: bigint;
+}
+
 /** HardwareCorrupted as `+8 kB` (delta since the test started) or `8 kB` (absolute). */
 export interface KbAmount {
   readonly delta: boolean;
@@ -254,10 +260,10 @@ export interface KernelConfig {
    */
   readonly switches: ReadonlyMap<string, boolean>;
   /**
-   * `faults: {raw_hwp_page_alloc: 1}`: per fault-injection point (src/abi FAULT_POINTS), how many
-   * attempts there fail, counted from boot. Default: none.
+   * `faults: {raw_hwp_page_alloc: 1}`: per fault-injection point (src/abi FAULT_POINTS), which attempts
+   * there fail, counted from boot: `1` the first one; `{skip: 1, fail: 1}` the second. Default: none.
    */
-  readonly faults: ReadonlyMap<string, bigint>;
+  readonly faults: ReadonlyMap<string, FaultPlan>;
 }
 
 export interface Scenario {
