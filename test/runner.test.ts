@@ -598,6 +598,29 @@ t.test('kernel.faults reach the kernel: a failed raw_hwp_page allocation loses t
   t.equal(afterTwo.status, 'pass', 'a fault after the attempts the test makes never fires');
 });
 
+t.test("expect folio: raw_hwp_unreliable and the RFC's per-raw-page unmap counters", async (t) => {
+  const text = (second: string): string => `scenario: s
+kernel: {profile: hgm-rfc, hugepagesz: [2M], nr_hugepages: 2, faults: {raw_hwp_page_alloc: {skip: 1, fail: 1}}}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: hugepagesz}
+      - mmap: {as: P, fd: fd, length: hugepagesz, flags: [MAP_SHARED]}
+      - memset: {addr: P, length: hugepagesz, value: 1}
+      - madvise: {addr: P + 0x3000, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - expect: {folio: {of: P, unreliable: false, unmaps: {raw: 3, nr_vmas_mapped: 1, nr_expected_unmaps: 1, nr_actual_unmaps: 1}}}
+      # The second raw page's raw_hwp_page cannot be allocated: the list is thrown away.
+      - madvise: {addr: P + 0x5000, length: PAGE_SIZE, advice: MADV_HWPOISON, expect: {errno: EHWPOISON}}
+      - expect: {folio: {of: P, unreliable: true${second}}}
+`;
+  const held = only(runAs(text(''), 'hgm-rfc'));
+  t.equal(held.status, 'pass', lines(held).join('\n'));
+  const counters = only(runAs(text(', unmaps: {raw: 5, nr_actual_unmaps: 1}'), 'hgm-rfc'));
+  t.equal(counters.status, 'fail');
+  t.match(lines(counters), [/^ !!! line 14: folio\(P\+0x0\) raw 5 nr_actual_unmaps: expected 1, got no counters$/], 'no raw_hwp_page, no counters');
+});
+
 t.test('--trace: the kernel path under each step, nothing else changes', async (t) => {
   const { readFileSync } = await import('node:fs');
   const path = 'scenarios/hugetlb-hgm/rfc.yaml';

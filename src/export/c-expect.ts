@@ -74,6 +74,7 @@ export function stateExpectLines(x: StateExpect, line: number, names: CNames): s
   }
   if (x.refcount !== undefined) model('refcount (a folio\'s reference count)');
   if (x.mapcount !== undefined) model('mapcount (a folio\'s map count)');
+  if (x.folio !== undefined) model('folio (raw_hwp_unreliable and the RFC\'s unmap counters are the kernel\'s own)');
   if (x.dmesg !== undefined) {
     for (const d of x.dmesg) {
       const text = d.what.kind === 'line' ? cString(d.what.text) : 'NULL';

@@ -7,12 +7,12 @@ import type { StepContext } from '../context.js';
 import type { Mismatch } from '../results.js';
 import type { ExpectCheck } from './check.js';
 import { HardwareCorrupted, dmesg, mf_stats, pool, value } from './counters.js';
-import { bytes, mapcount, mapping, raw_hwp_list, refcount } from './memory.js';
+import { bytes, folio, mapcount, mapping, raw_hwp_list, refcount } from './memory.js';
 import { pagemap, smaps } from './proc.js';
 import { alive, dead, signals, wait_status } from './processes.js';
 
 export const CHECKS: { readonly [K in ExpectFieldName]: ExpectCheck<K> } = {
-  raw_hwp_list, mapping, HardwareCorrupted, bytes, pool, refcount, mapcount, dmesg, signals, alive, dead, wait_status, smaps, pagemap, mf_stats, value,
+  raw_hwp_list, mapping, HardwareCorrupted, bytes, pool, refcount, mapcount, folio, dmesg, signals, alive, dead, wait_status, smaps, pagemap, mf_stats, value,
 };
 
 /** Every assertion given, in registry order; one record per mismatch (empty: all held). */

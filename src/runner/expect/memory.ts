@@ -45,5 +45,30 @@ function folioCount(field: 'refcount' | 'mapcount', ctx: StepContext, c: { reado
   return have !== String(n) ? [got(`${field}(${ctx.fmtAddr(addr)})`, String(n), have)] : [];
 }
 
+/** The folio's raw_hwp_unreliable flag, and one raw page's RFC unmap counters (views.ts folioView). */
+export const folio: ExpectCheck<'folio'> = (ctx, e) => {
+  const addr = ctx.num(e.of);
+  const what = `folio(${ctx.fmtAddr(addr)})`;
+  const f = ctx.kernel.folioAt(ctx.task, addr);
+  const view = f === null ? null : ctx.kernel.folioView(f.pfn);
+  if (view === null) return [got(what, 'a folio', 'no folio')];
+  const out: Mismatch[] = [];
+  if (e.unreliable !== undefined && view.rawHwpUnreliable !== e.unreliable) {
+    out.push(got(`${what} unreliable`, String(e.unreliable), String(view.rawHwpUnreliable)));
+  }
+  if (e.unmaps !== undefined) {
+    const raw = ctx.num(e.unmaps.raw);
+    const c = view.rawHwpUnmaps.find((u) => u.raw === raw);
+    for (const field of ['nr_vmas_mapped', 'nr_expected_unmaps', 'nr_actual_unmaps'] as const) {
+      const want = e.unmaps[field];
+      if (want === undefined) continue;
+      const n = ctx.num(want);
+      const have = c === undefined ? 'no counters' : String(c[field]);
+      if (have !== String(n)) out.push(got(`${what} raw ${raw} ${field}`, String(n), have));
+    }
+  }
+  return out;
+};
+
 export const refcount: ExpectCheck<'refcount'> = (ctx, e) => folioCount('refcount', ctx, e);
 export const mapcount: ExpectCheck<'mapcount'> = (ctx, e) => folioCount('mapcount', ctx, e);

@@ -10,14 +10,14 @@ import type { Scope } from '../scope.js';
 import type { Path, YamlSource } from '../yaml-source.js';
 import { HardwareCorrupted, dmesg, mf_stats, pool, value } from './counters.js';
 import type { AnyExpectFieldDef, ExpectArgsOf } from './define.js';
-import { bytes, mapcount, mapping, raw_hwp_list, refcount } from './memory.js';
+import { bytes, folio, mapcount, mapping, raw_hwp_list, refcount } from './memory.js';
 import { pagemap, smaps } from './proc.js';
 import { alive, dead, signals, wait_status } from './processes.js';
 
 export { signalEntrySchema } from './processes.js';
 
 export const EXPECT_FIELDS = {
-  raw_hwp_list, mapping, HardwareCorrupted, bytes, pool, refcount, mapcount, dmesg, signals, alive, dead, wait_status, smaps, pagemap, mf_stats, value,
+  raw_hwp_list, mapping, HardwareCorrupted, bytes, pool, refcount, mapcount, folio, dmesg, signals, alive, dead, wait_status, smaps, pagemap, mf_stats, value,
 } as const;
 // Compile-time: each key is its definition's own name.
 void (EXPECT_FIELDS satisfies { readonly [K in keyof typeof EXPECT_FIELDS]: { readonly name: K } });

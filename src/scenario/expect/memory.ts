@@ -44,5 +44,26 @@ export const bytes = defineExpectField({
   readsMm: true,
 });
 
+export const folio = defineExpectField({
+  name: 'folio',
+  schema: z
+    .strictObject({
+      of: expr('An address inside the hugepage folio'),
+      unreliable: z.boolean().describe('raw_hwp_unreliable: the raw_hwp_list was thrown away (a raw_hwp_page allocation failed)').optional(),
+      unmaps: z
+        .strictObject({
+          raw: expr('The raw page index'),
+          nr_vmas_mapped: expr('VMAs that mapped the raw page when it was poisoned').optional(),
+          nr_expected_unmaps: expr('Unmaps the RFC expects for it').optional(),
+          nr_actual_unmaps: expr('Unmaps done').optional(),
+        })
+        .describe("The RFC's per-raw-page unmap counters (struct raw_hwp_page, 3/7); none without the RFC")
+        .optional(),
+    })
+    .describe("A hugepage folio's raw_hwp_unreliable flag and the RFC's unmap counters of one raw page")
+    .optional(),
+  readsMm: true,
+});
+
 export const refcount = defineExpectField({ name: 'refcount', schema: ofIs('The folio refcount').optional(), readsMm: true });
 export const mapcount = defineExpectField({ name: 'mapcount', schema: ofIs('The folio mapcount').optional(), readsMm: true });
