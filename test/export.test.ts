@@ -69,6 +69,7 @@ t.test('model-only checks are said not observable; a step no process can make sk
     '      - print: "at {P}, 100% {hugepagesz:x} {hugepagesz}"',
     '      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_HWPOISON}',
     '      - expect: {raw_hwp_list: {of: P, is: [0]}, mapping: {at: P, kind: hwpoison}, HardwareCorrupted: +4 kB, folio: {of: P, unreliable: false}}',
+    '      - expect: {mapping: {at: P, writable: false}}',
     '  - name: machine check',
     '    steps:',
     '      - mmap: {as: P, length: hugepagesz, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB]}',
@@ -81,10 +82,11 @@ t.test('model-only checks are said not observable; a step no process can make sk
   t.match(src, 'hg_x_mapping(10, V.P, 0, 0, "hwpoison", 0, 0);', 'the kind is checked as far as pagemap shows it');
   t.match(src, 'hg_x_hwc(10, 1, 4);');
   t.match(src, 'hg_not_observable(10, "folio (raw_hwp_unreliable');
+  t.match(src, 'hg_not_observable(11, "mapping writable (pagemap has no write bit)");');
   t.match(src, 'hg_out("#  ... at 0x%" PRIx64 ", 100%% 0x%" PRIx64 " %" PRId64, V.P, V.hugepagesz, (s64)V.hugepagesz);',
     'an address prints like %p, :x in hex, a number in decimal; a % is doubled');
-  t.match(src, 'hg_stop(HG_SKIP, "not performable on a kernel: mce (a consumed machine check needs the hardware or the hypervisor to raise it) (line 14)");');
-  t.notMatch(src, 'static void step_14', 'no step of the skipped test is written');
+  t.match(src, 'hg_stop(HG_SKIP, "not performable on a kernel: mce (a consumed machine check needs the hardware or the hypervisor to raise it) (line 15)");');
+  t.notMatch(src, 'static void step_15', 'no step of the skipped test is written');
 });
 
 t.test('loops, on_error: break and when: {holds} become C control flow', async (t) => {

@@ -621,6 +621,27 @@ tests:
   t.match(lines(counters), [/^ !!! line 14: folio\(P\+0x0\) raw 5 nr_actual_unmaps: expected 1, got no counters$/], 'no raw_hwp_page, no counters');
 });
 
+t.test('expect mapping writable: the write bit of a present entry (read-only through a PROT_READ mapping)', async (t) => {
+  const text = (last: string): string => `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+tests:
+  - name: t
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: hugepagesz}
+      - mmap: {as: P, fd: fd, length: hugepagesz, flags: [MAP_SHARED]}
+      - mmap: {as: R, fd: fd, length: hugepagesz, prot: [PROT_READ], flags: [MAP_PRIVATE]}
+      - access: {addr: P, op: write, value: 1}
+      - access: {addr: R, op: read, expect: {value: 1}}
+      - expect: {mapping: {at: P, kind: present, writable: true}}
+      - expect: {mapping: {at: R, kind: present, writable: ${last}}}
+`;
+  t.equal(only(runAs(text('false'), 'v6.1')).status, 'pass');
+  const wrong = only(runAs(text('true'), 'v6.1'));
+  t.equal(wrong.status, 'fail');
+  t.match(lines(wrong), [/^ !!! line 13: mapping at R\+0x0: expected present writable, got present read-only$/]);
+});
+
 t.test('--trace: the kernel path under each step, nothing else changes', async (t) => {
   const { readFileSync } = await import('node:fs');
   const path = 'scenarios/hugetlb-hgm/rfc.yaml';

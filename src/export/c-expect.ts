@@ -62,6 +62,7 @@ export function stateExpectLines(x: StateExpect, line: number, names: CNames): s
   if (x.raw_hwp_list !== undefined) model('raw_hwp_list (the folio\'s list of poisoned raw pages is the kernel\'s own)');
   if (x.mapping !== undefined) {
     const m = x.mapping;
+    if (m.writable !== undefined) model('mapping writable (pagemap has no write bit)');
     out.push(`hg_x_mapping(${line}, ${e(m.at)}, ${m.size ? 1 : 0}, ${m.size ? e(m.size) : '0'}, ${m.kind ? cString(m.kind) : 'NULL'}, ${m.uffd_wp === undefined ? 0 : 1}, ${m.uffd_wp ? 1 : 0});`);
   }
   if (x.HardwareCorrupted !== undefined) out.push(`hg_x_hwc(${line}, ${x.HardwareCorrupted.delta ? 1 : 0}, ${x.HardwareCorrupted.kB.toString()});`);

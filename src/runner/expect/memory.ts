@@ -19,12 +19,14 @@ export const mapping: ExpectCheck<'mapping'> = (ctx, e) => {
   const m = ctx.kernel.mappingAt(ctx.task, addr);
   const wantSize = e.size ? sizeName(ctx.num(e.size)) : undefined;
   const wp = (b: boolean): string => (b ? 'uffd-wp' : 'no uffd-wp');
-  const want = [wantSize, e.kind, e.uffd_wp === undefined ? undefined : wp(e.uffd_wp)]
+  const rw = (b: boolean): string => (b ? 'writable' : 'read-only');
+  const want = [wantSize, e.kind, e.uffd_wp === undefined ? undefined : wp(e.uffd_wp), e.writable === undefined ? undefined : rw(e.writable)]
     .filter((x) => x !== undefined).join(' ');
   const have = m ? [
     wantSize !== undefined ? sizeName(m.size) : undefined,
     e.kind !== undefined ? m.kind : undefined,
     e.uffd_wp !== undefined ? wp(m.uffdWp) : undefined,
+    e.writable !== undefined ? rw(m.write) : undefined,
   ].filter((x) => x !== undefined).join(' ') : 'no VMA';
   return have !== want ? [got(`mapping at ${ctx.fmtAddr(addr)}`, want, have)] : [];
 };

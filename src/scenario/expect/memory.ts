@@ -29,6 +29,7 @@ export const mapping = defineExpectField({
       size: expr('Mapped size of the entry (4K, 2M, 1G)').optional(),
       kind: z.enum(ENTRY_KINDS).describe('Entry kind').optional(),
       uffd_wp: z.boolean().describe('The entry (present or marker) carries the uffd-wp bit').optional(),
+      writable: z.boolean().describe('The entry is present with its write bit set (false: read-only or not present)').optional(),
     })
     .describe('The page-table entry mapping an address')
     .optional(),
