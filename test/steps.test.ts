@@ -124,7 +124,7 @@ t.test('expect: fields are one registry too: schema, builder, comparison and doc
   const section = docs.slice(docs.indexOf('### `expect`'), docs.indexOf('#### `signals` entries'));
   for (const name of EXPECT_FIELD_NAMES) t.match(section, `| \`${name}\` |`, `${name} documented`);
   t.same(EXPECT_FIELD_NAMES.filter((n) => EXPECT_FIELD_DEFS[n].readsMm),
-    ['raw_hwp_list', 'mapping', 'bytes', 'refcount', 'mapcount', 'smaps', 'pagemap'], 'the fields that need a live mm');
+    ['raw_hwp_list', 'mapping', 'bytes', 'refcount', 'mapcount', 'folio', 'smaps', 'pagemap'], 'the fields that need a live mm');
   const s = load(`scenario: s
 kernel: {profile: v6.1}
 tests:
