@@ -551,14 +551,17 @@ tests: []
   t.notOk(streamLines(plain).some((l) => l.startsWith('# switches:')));
 });
 
+/** Step lines: a one-hugepage hugetlbfs file, mapped shared at P. */
+const MAPPED_FILE = `      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: hugepagesz}
+      - mmap: {as: P, fd: fd, length: hugepagesz, flags: [MAP_SHARED]}
+`;
+
 t.test('kernel.switches reach the kernel: per_node_mf_stats on v6.1 makes mf_stats readable', async (t) => {
   const body = `tests:
   - name: t
     steps:
-      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
-      - ftruncate: {fd: fd, length: hugepagesz}
-      - mmap: {as: P, fd: fd, length: hugepagesz, flags: [MAP_SHARED]}
-      - memset: {addr: P, length: hugepagesz, value: 1}
+${MAPPED_FILE}      - memset: {addr: P, length: hugepagesz, value: 1}
       - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_HWPOISON}
       - expect: {mf_stats: {total: +1, recovered: +1}}
 `;
@@ -573,10 +576,7 @@ t.test('kernel.faults reach the kernel: a failed raw_hwp_page allocation loses t
   const body = `tests:
   - name: t
     steps:
-      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
-      - ftruncate: {fd: fd, length: hugepagesz}
-      - mmap: {as: P, fd: fd, length: hugepagesz, flags: [MAP_SHARED]}
-      - memset: {addr: P, length: hugepagesz, value: 1}
+${MAPPED_FILE}      - memset: {addr: P, length: hugepagesz, value: 1}
       - let: {X: pfn(P)}
       - corrupt_pfn: {pfn: X + 2}
       - corrupt_pfn: {pfn: X + 3, expect: {errno: EHWPOISON}}
@@ -604,10 +604,7 @@ kernel: {profile: hgm-rfc, hugepagesz: [2M], nr_hugepages: 2, faults: {raw_hwp_p
 tests:
   - name: t
     steps:
-      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
-      - ftruncate: {fd: fd, length: hugepagesz}
-      - mmap: {as: P, fd: fd, length: hugepagesz, flags: [MAP_SHARED]}
-      - memset: {addr: P, length: hugepagesz, value: 1}
+${MAPPED_FILE}      - memset: {addr: P, length: hugepagesz, value: 1}
       - madvise: {addr: P + 0x3000, length: PAGE_SIZE, advice: MADV_HWPOISON}
       - expect: {folio: {of: P, unreliable: false, unmaps: {raw: 3, nr_vmas_mapped: 1, nr_expected_unmaps: 1, nr_actual_unmaps: 1}}}
       # The second raw page's raw_hwp_page cannot be allocated: the list is thrown away.
@@ -627,10 +624,7 @@ kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
 tests:
   - name: t
     steps:
-      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
-      - ftruncate: {fd: fd, length: hugepagesz}
-      - mmap: {as: P, fd: fd, length: hugepagesz, flags: [MAP_SHARED]}
-      - mmap: {as: R, fd: fd, length: hugepagesz, prot: [PROT_READ], flags: [MAP_PRIVATE]}
+${MAPPED_FILE}      - mmap: {as: R, fd: fd, length: hugepagesz, prot: [PROT_READ], flags: [MAP_PRIVATE]}
       - access: {addr: P, op: write, value: 1}
       - access: {addr: R, op: read, expect: {value: 1}}
       - expect: {mapping: {at: P, kind: present, writable: true}}
