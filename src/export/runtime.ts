@@ -377,20 +377,28 @@ static s64 hg_pool(const char *file)
 	return strtoll(buf, NULL, 10);
 }
 
-/* The pagemap entry of the 4 KiB page at addr in process pid (fs/proc/task_mmu.c bits). */
+/*
+ * The pagemap entry of the 4 KiB page at addr in process pid (fs/proc/task_mmu.c bits). The file stays
+ * open for the next look-up of the same process: a bytes check asks once per 4 KiB page.
+ */
 static u64 hg_pagemap(int pid, u64 addr)
 {
-	char path[64];
+	static __thread int fd = -1, fd_pid;
 	u64 e = 0;
-	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
+	if (fd < 0 || fd_pid != pid) {
+		char path[64];
+
+		if (fd >= 0)
+			close(fd);
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+		fd = open(path, O_RDONLY);
+		fd_pid = pid;
+		if (fd < 0)
+			return 0;
+	}
 	if (pread(fd, &e, sizeof(e), (off_t)(addr / HG_PAGE) * 8) != sizeof(e))
 		e = 0;
-	close(fd);
 	return e;
 }
 #define HG_PM_PRESENT ((u64)1 << 63)
