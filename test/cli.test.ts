@@ -293,7 +293,7 @@ t.test('--format ktap, junit and json on stdout; --junit and --json write report
   t.equal(readFileSync(join(dir, 'out/r.xml'), 'utf8'), (await cli(['run', '--format', 'junit'], cwd)).out);
   t.equal(readFileSync(join(dir, 'r.json'), 'utf8'), (await cli(['run', '--format', 'json'], cwd)).out);
   const doc = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { schemaVersion: number; streams: { size: string }[] };
-  t.equal(doc.schemaVersion, 3);
+  t.equal(doc.schemaVersion, 4);
   t.same(doc.streams.map((s) => s.size), ['2M', '1G']);
   t.match((await cli(['run', '--format', 'ktap'], cwd)).out, /^KTAP version 1\n1\.\.2\n {4}KTAP version 1\n {4}# Subtest: good 2M \[v6\.1\]\n/);
   const bad = await cli(['run', '--junit', 'no/such/dir/r.xml'], cwd);

@@ -337,13 +337,13 @@ t.test('junit: valid against the vendored JUnit XSD (xmllint-wasm)', async (t) =
   t.equal(bad.valid, false, 'a testcase without classname is invalid');
 });
 
-t.test('json: schemaVersion 3, the result records as data, valid against its zod shape', async (t) => {
+t.test('json: schemaVersion 4, the result records as data, valid against its zod shape', async (t) => {
   const text = renderJson(mixed());
   const doc = JSON.parse(text) as unknown;
   const parsed = resultsDocumentSchema.safeParse(doc);
   t.ok(parsed.success, parsed.success ? 'valid' : JSON.stringify(parsed.error.issues));
   if (!parsed.success) return;
-  t.equal(parsed.data.schemaVersion, 3);
+  t.equal(parsed.data.schemaVersion, 4);
   t.equal(parsed.data.exitStatus, 1);
   t.same(parsed.data.totals, { pass: 3, fail: 1, xfail: 1, xpass: 1, skip: 2, error: 0 });
   const f = parsed.data.streams[0]?.tests[1];
@@ -593,8 +593,10 @@ t.test('output words: print, dumps, failures, findings', async (t) => {
     { kind: 'folio', at: inP(0), folio: null },
     { kind: 'meminfo', meminfo: { HardwareCorrupted: 8, HugePages_Total: 8, HugePages_Free: 7, HugePages_Rsvd: 0, HugePages_Surp: 0, Hugepagesize: 2048, Hugetlb: 16384 } },
     { kind: 'dmesg', line: 'Memory failure: 0x40202: recovery action for huge page: Recovered' },
-    { kind: 'finding', finding: { pfn: 0x40202, raw: 2, at: inP(0x2000), process: 'C', pid: 1002, afterLine: 12 } },
-    { kind: 'finding', finding: { pfn: 0x40203, raw: 3, at: { addr: 0x7f0000003000 }, pid: 999, afterLine: 13 } },
+    { kind: 'finding', finding: { id: 'MAPPED', pfn: 0x40202, raw: 2, at: inP(0x2000), process: 'C', pid: 1002, afterLine: 12 } },
+    { kind: 'finding', finding: { id: 'MAPPED', pfn: 0x40203, raw: 3, at: { addr: 0x7f0000003000 }, pid: 999, afterLine: 13 } },
+    { kind: 'finding', finding: { id: 'RFC-F3', pfn: 0x40000, raw: 0, at: inP(0xa00000), process: 'main', pid: 1000, other: 2560, afterLine: 14 } },
+    { kind: 'finding', finding: { id: 'RFC-F4', pfn: 0x40005, raw: 5, pid: 1000, count: 1, afterLine: 15 } },
   ];
   t.same(records.flatMap(outputLines), [
     ' ... one',
@@ -612,8 +614,10 @@ t.test('output words: print, dumps, failures, findings', async (t) => {
     'Hugepagesize:       2048 kB',
     'Hugetlb:           16384 kB',
     'dmesg: Memory failure: 0x40202: recovery action for huge page: Recovered',
-    'finding: poisoned raw page 0x40202 (index 2) stays mapped at P+0x2000 in C after line 12',
-    'finding: poisoned raw page 0x40203 (index 3) stays mapped at 0x7f0000003000 in pid 999 after line 13',
+    'finding: MAPPED poisoned raw page 0x40202 (index 2) stays mapped at P+0x2000 in C after line 12',
+    'finding: MAPPED poisoned raw page 0x40203 (index 3) stays mapped at 0x7f0000003000 in pid 999 after line 13',
+    'finding: RFC-F3 hugetlb_no_page() mapped raw page 0x40000 (index 0) where index 2560 belongs at P+0xa00000 in main after line 14',
+    'finding: RFC-F4 the raw_hwp_page allocation-failure retry put the folio of raw page 0x40005 (index 5) twice: refcount 1, one reference short after line 15',
   ]);
   const failures: [Failure, string[], string][] = [
     [{ kind: 'dead', what: 'process', name: 'main' }, [' !!! process main is dead'], 'process main is dead'],
@@ -759,7 +763,7 @@ t.test('kernel view: signals, kills, dumps', async (t) => {
 });
 
 t.test('kernel view: model-only lines and boot-dependent values', async (t) => {
-  const model = kernelView(['# basis: kernel-semantics.md §10', '# switches: x=1', '# finding: poisoned raw page 0x40a03 (index 3) stays mapped at P+0x3000 in main after line 9'],
+  const model = kernelView(['# basis: kernel-semantics.md §10', '# switches: x=1', '# finding: MAPPED poisoned raw page 0x40a03 (index 3) stays mapped at P+0x3000 in main after line 9'],
     ['# not observable on a kernel: raw_hwp_list(P+0x0) is [3]', '# basis: copied by the program']);
   t.same(model, { agree: 4, notObservable: 4, differences: [] }, 'counted on the model side, the kernel note counted, a copied basis not counted twice');
   const noise = kernelView([

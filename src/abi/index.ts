@@ -29,7 +29,15 @@ export type Subsystem = (typeof SUBSYSTEMS)[number];
 /** `kernel.faults`: named fault-injection points; the next N attempts there fail. */
 export const FAULT_POINTS = ['raw_hwp_page_alloc', 'hugetlb_enable_hgm_vma', 'hugetlb_split_to_shift'] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
+
 export const isFaultPoint = (name: string): name is FaultPoint => (FAULT_POINTS as readonly string[]).includes(name);
+
+/**
+ * Stable ids of the defects the model reproduces when it runs the code that has them (docs/findings.md):
+ * RFC-F1…F6 are lines of the RFC as posted; MAPPED is the invariant "no poisoned raw page stays mapped".
+ */
+export const FINDING_IDS = ['MAPPED', 'RFC-F1', 'RFC-F2', 'RFC-F3', 'RFC-F4', 'RFC-F5', 'RFC-F6'] as const;
+export type FindingId = (typeof FINDING_IDS)[number];
 
 /** UFFD_FEATURE_* without the prefix (include/uapi/linux/userfaultfd.h). */
 export const UFFD_FEATURES = [

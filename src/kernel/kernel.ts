@@ -69,6 +69,7 @@ function boot(params: BootParams): KernelState {
     num_poisoned_pages: 0,
     rawPoisoned: new Set(),
     signals: [],
+    findings: [],
     memory_failure_early_kill: false,
     memory_failure_recovery: true,
     hw_memory_failure: false,
@@ -227,6 +228,7 @@ export class Kernel {
   readonly poisonedStillMapped: Views['poisonedStillMapped'] = (...a) => this.views.poisonedStillMapped(...a);
   readonly checkInvariants: Views['checkInvariants'] = () => this.views.checkInvariants();
   readonly takeSignals: Views['takeSignals'] = () => this.views.takeSignals();
+  readonly takeFindings: Views['takeFindings'] = () => this.views.takeFindings();
 
   /** The kernel log, oldest first, without timestamps. */
   get dmesg(): readonly string[] {

@@ -1,5 +1,6 @@
 // Global kernel state shared by the model's modules: what one boot holds.
 // Compare Linux's globals: hstates[], num_poisoned_pages, sysctl_memory_failure_*, the task list.
+import type { KernelFinding } from './findings.js';
 import type { Folio } from './folio.js';
 import type { Hstate } from './hstate.js';
 import type { Process, Thread } from './mm.js';
@@ -34,6 +35,8 @@ export interface KernelState {
   readonly rawPoisoned: Set<number>;
   /** Signals sent since the runner last took them. */
   readonly signals: SignalEvent[];
+  /** Findings noted since the runner last took them (findings.ts). */
+  readonly findings: KernelFinding[];
   /** Set by any memory_failure() without MF_SW_SIMULATED (hw_memory_failure): unpoison is refused after. */
   hw_memory_failure: boolean;
   /** sysctl vm.memory_failure_recovery (0: memory_failure() panics). */

@@ -3,6 +3,7 @@
 // views `hgmsim show` draws. Nothing here runs as a task or counts against a step's budget.
 // Linux: fs/proc/meminfo.c, fs/proc/task_mmu.c (smaps, pagemap), mm/hugetlb.c's sysfs attributes,
 // mm/memory-failure.c's per-node stats, kernel/printk; compare gVisor's pkg/sentry/mm/procfs.go.
+import type { KernelFinding } from './findings.js';
 import type { Folio } from './folio.js';
 import { rmap_walk } from './rmap.js';
 import { ANON_HUGEPAGE, HugetlbFile } from './hugetlbfs.js';
@@ -314,6 +315,11 @@ export class Views {
   /** Signals the kernel sent since the previous call, in order. */
   takeSignals(): SignalEvent[] {
     return this.k.signals.splice(0, this.k.signals.length);
+  }
+
+  /** Findings the kernel noted since the previous call, in order. */
+  takeFindings(): KernelFinding[] {
+    return this.k.findings.splice(0, this.k.findings.length);
   }
 
   /** The kernel log, oldest first, without timestamps (dmesg). */

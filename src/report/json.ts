@@ -1,4 +1,4 @@
-// `--format json` / `--json FILE`: one JSON document per run, `"schemaVersion": 3`. The shape is defined
+// `--format json` / `--json FILE`: one JSON document per run, `"schemaVersion": 4`. The shape is defined
 // here once, in zod; `npm run schema` writes schema/results.schema.json from it (draft-07, output side:
 // the document as hgmsim writes it), and a test fails when the committed file is stale. The fields are
 // the runner's result records (src/runner/results.ts) as data — signals, page-table runs, raw_hwp_list
@@ -7,6 +7,7 @@
 
 import { z } from 'zod';
 import type { Departure, EntryKind, Outcome, StreamResult, TestResult, TestStatus } from '../runner/index.js';
+import { FINDING_IDS } from '../abi/index.js';
 import type { VerdictResult } from '../scenario/index.js';
 import { runExitStatus } from './problems.js';
 import { countOutcomes, reasonOf } from './tap.js';
@@ -17,7 +18,7 @@ import type { ReportOptions } from './tap.js';
  * 3: a test's `lines` and `summary` strings become `output` records and `observations`; a step's `ret`
  *    and `signals` are data; a test carries `stop`, what stopped it.
  */
-export const RESULTS_SCHEMA_VERSION = 3;
+export const RESULTS_SCHEMA_VERSION = 4;
 
 /** Every member of the union T, checked at compile time (a missing one does not compile). */
 const allOf = <T extends string>() =>
@@ -122,7 +123,11 @@ const outputSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('finding'),
-    finding: z.strictObject({ pfn: count, raw: count, at: addressSchema, process: z.string().optional(), pid: count, afterLine: count }),
+    finding: z.strictObject({
+      id: z.enum(FINDING_IDS).describe('stable id (docs/findings.md)'),
+      pfn: count, raw: count, at: addressSchema.optional(), process: z.string().optional(), pid: count,
+      other: count.optional(), count: count.optional(), afterLine: count,
+    }),
   }),
 ]).describe("one piece of the test's output: print, dump (runs, no-mapping, folio, meminfo, dmesg), failure, finding");
 

@@ -3,6 +3,7 @@
 // the -v step lines, and why a test stopped. Pure functions of the records in src/runner/results.ts;
 // the TAP, KTAP and JUnit reporters and `show` use these and nothing else to word a test.
 
+import type { FindingId } from '../abi/index.js';
 import type {
   Failure, Finding, FolioFacts, MappingRun, MeminfoValues, Mismatch, Observations, OutputRecord, SignalGroup, SignalRecord, StepRecord,
   StepReturn,
@@ -50,9 +51,23 @@ export function failureLines(f: Failure): string[] {
   }
 }
 
-/** `finding: poisoned raw page 0x… (index 5) stays mapped at P+0x5000 in main after line 12`. */
-export const findingLine = (f: Finding): string =>
-  `finding: poisoned raw page ${hex(f.pfn)} (index ${f.raw}) stays mapped at ${addressText(f.at)} in ${f.process ?? `pid ${f.pid}`} after line ${f.afterLine}`;
+/** What a finding says, by id: the id first, then the facts (docs/findings.md has the patch lines). */
+const FINDING_TEXT: { readonly [I in FindingId]: (f: Finding, page: string, where: string) => string } = {
+  MAPPED: (_f, page, where) => `poisoned raw page ${page} stays mapped${where}`,
+  'RFC-F1': (_f, page, where) => `kernel BUG in hugetlb_split_to_shift(): the split walk from the hugepage head handed another entry to the split for raw page ${page}${where}`,
+  'RFC-F2': (_f, page, where) => `hugetlb_split_to_shift() re-mapped poisoned raw page ${page} as a present page${where}`,
+  'RFC-F3': (f, page, where) => `hugetlb_no_page() mapped raw page ${page} where index ${f.other ?? '?'} belongs${where}`,
+  'RFC-F4': (f, page) => `the raw_hwp_page allocation-failure retry put the folio of raw page ${page} twice: refcount ${f.count ?? '?'}, one reference short`,
+  'RFC-F5': (_f, page, where) => `a fault mapped poisoned raw page ${page} of a folio whose raw_hwp_list is unreliable${where}`,
+  'RFC-F6': (_f, page) => `is_unmapping_successful() lacks its negation: raw page ${page}'s folio is no longer mapped and is reported as failed to unmap`,
+};
+
+/** `finding: MAPPED poisoned raw page 0x… (index 5) stays mapped at P+0x5000 in main after line 12`. */
+export function findingLine(f: Finding): string {
+  const page = `${hex(f.pfn)} (index ${f.raw})`;
+  const where = f.at === undefined ? '' : ` at ${addressText(f.at)} in ${f.process ?? `pid ${f.pid}`}`;
+  return `finding: ${f.id} ${FINDING_TEXT[f.id](f, page, where)} after line ${f.afterLine}`;
+}
 
 /** `[P+0x000000, P+0x200000) PMD 2M present` lines, `x<count>` when a run has several entries. */
 export const runLines = (name: string, length: number, runs: readonly MappingRun[]): string[] =>

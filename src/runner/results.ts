@@ -7,6 +7,7 @@
 // - `steps` is empty unless the run was asked for them (-v);
 // - `outcome` and `departure` follow from `status` and `expected` by the table in verdict.ts.
 
+import type { FindingId } from '../abi/index.js';
 import type { Errno } from '../kernel/index.js';
 import type { HugepageSize, ScenarioError, VerdictResult } from '../scenario/index.js';
 
@@ -169,15 +170,25 @@ export type Failure =
   /** A memory access raised a signal nobody expected. */
   | { readonly kind: 'signal'; readonly line: number; readonly signal: SignalInfo };
 
-/** A raw page recorded in raw_hwp_list that an entry still maps after an injection. */
+/**
+ * A finding (docs/findings.md): MAPPED, a raw page recorded in raw_hwp_list that an entry still maps
+ * after an injection; RFC-F1…F6, the model ran a line of the RFC as posted that is known to be wrong.
+ */
 export interface Finding {
+  readonly id: FindingId;
+  /** The raw page concerned. */
   readonly pfn: number;
   /** Its index in the folio. */
   readonly raw: number;
-  readonly at: Address;
+  /** The address concerned, when there is one. */
+  readonly at?: Address;
   /** The test's name for the process, or absent when the pid is none of the test's processes. */
   readonly process?: string;
   readonly pid: number;
+  /** RFC-F3: the raw page index that belonged at that address. */
+  readonly other?: number;
+  /** RFC-F4: the folio's refcount after the extra put. */
+  readonly count?: number;
   /** The YAML line of the step after which it was found. */
   readonly afterLine: number;
 }

@@ -435,12 +435,25 @@ class TestRun implements StepContext, EvalEnv {
   }
 
   /**
-   * A named property that holds upstream and not for every profile: "no poisoned raw page stays
-   * mapped". After an injection, each raw page recorded in raw_hwp_list that an entry still maps is
+   * The findings the kernel noted during the step (findings it ran a known-wrong line of the posted
+   * code), then a named property that holds upstream and not for every profile: "no poisoned raw page
+   * stays mapped" (MAPPED). After an injection, each raw page recorded in raw_hwp_list that an entry still maps is
    * printed once as a finding (under hgm-rfc a finding about the RFC, e.g. its busy path or a failed
    * split), with the step that caused it (DESIGN.md, The model: invariants).
    */
   private reportFindings(step: Extract<Step, { kind: 'call' }>): void {
+    for (const f of this.kernel.takeFindings()) {
+      const process = this.processes.byPid(f.pid)?.name;
+      this.emit({
+        kind: 'finding',
+        finding: {
+          id: f.id, pfn: f.pfn, raw: f.raw, ...(f.addr !== undefined ? { at: this.address(f.addr) } : {}),
+          ...(process !== undefined ? { process } : {}), pid: f.pid,
+          ...(f.other !== undefined ? { other: f.other } : {}), ...(f.count !== undefined ? { count: f.count } : {}),
+          afterLine: step.line,
+        },
+      });
+    }
     for (const pfn of this.injected) {
       for (const f of this.kernel.poisonedStillMapped(pfn)) {
         const key = `${f.pfn}@${f.pid}:${f.addr}`;
@@ -449,7 +462,7 @@ class TestRun implements StepContext, EvalEnv {
         const process = this.processes.byPid(f.pid)?.name;
         this.emit({
           kind: 'finding',
-          finding: { pfn: f.pfn, raw: f.raw, at: this.address(f.addr), ...(process !== undefined ? { process } : {}), pid: f.pid, afterLine: step.line },
+          finding: { id: 'MAPPED', pfn: f.pfn, raw: f.raw, at: this.address(f.addr), ...(process !== undefined ? { process } : {}), pid: f.pid, afterLine: step.line },
         });
       }
     }
