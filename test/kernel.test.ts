@@ -1,7 +1,7 @@
 // The kernel model, file by file (STYLE.md §15): each subtest names the behaviour it checks and the
 // source it follows. Outcomes are kernel-semantics.md §10 (observed on 6.1.192) first, then §1–§4.
 import t, { type Test } from 'tap';
-import { FALLOC, Kernel, MADV, MAP, MFD, PROFILES, PROT, withSwitches, type AccessResult, type SysRet, type TaskRef } from '../src/kernel/index.js';
+import { FALLOC, Kernel, MADV, MAP, MFD, PROFILES, PROT, TaskHalted, withSwitches, type AccessResult, type Halt, type SysRet, type TaskRef } from '../src/kernel/index.js';
 import { ByteMap } from '../src/kernel/contents.js';
 
 const M2 = 2 * 1024 * 1024;
@@ -964,21 +964,59 @@ t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile
     t.match(k.dmesg.at(-1), /already hardware poisoned$/);
     t.match(k.folioAt(me, P), { rawHwpUnreliable: true, raw_hwp_list: [] });
   });
-  kt(t, 'posted code: a second poison in another 2 MiB region of a split 1 GiB page is not split, so the unmap count fails', (t) => {
+  /** The call's TaskHalted (bug.ts), or a test failure when the call returned. */
+  const halts = (t: Test, call: () => unknown): Halt | undefined => {
+    try {
+      call();
+    } catch (e) {
+      if (e instanceof TaskHalted) return e.halt;
+      throw e;
+    }
+    t.fail('the call returned');
+    return undefined;
+  };
+  kt(t, 'posted code: a second poison in another 2 MiB region of a split 1 GiB page is a kernel BUG with the locks held (RFC-F1)', (t) => {
+    const { k, me } = bootRfc(G1, 6);
+    const { P } = mappedFile(k, me, G1);
+    value(k.madvise(me, P + 24 * M2, 4096, MADV.MADV_HWPOISON));
+    const hc = k.meminfo().HardwareCorrupted;
+    const halt = halts(t, () => k.madvise(me, P + 30 * M2 + 0x1000, 4096, MADV.MADV_HWPOISON));
+    t.match(halt, { kind: 'bug', bug: { file: 'mm/hugetlb.c', line: 8320, func: 'hugetlb_split_to_shift_present_leaf', pid: me.pid } });
+    if (halt?.kind === 'bug') t.same(halt.bug.locks.map((l) => l.replace(/0x[0-9a-f]+|\d+/g, 'N')), ['mf_mutex', 'folio lock of N', 'i_mmap_rwsem of inode N']);
+    t.equal(k.alive(me), false, 'the task died in the kernel');
+    t.match(k.dmesg.join('\n'), /kernel BUG at mm\/hugetlb\.c:8320!\n.*invalid opcode[^\n]*\n.*Comm: [^\n]*\nRIP: 0010:hugetlb_split_to_shift_present_leaf/);
+    t.equal(k.meminfo().HardwareCorrupted, hc, 'action_result never ran for the second raw page');
+    t.same(k.takeFindings().map((f) => f.id), ['RFC-F1']);
+    // Another task's memory_failure sleeps on mf_mutex; its exit is fine, the dead task's mm stays.
+    const other = k.spawn();
+    const Q = mappedFile(k, other, G1).P;
+    t.match(halts(t, () => k.madvise(other, Q, 4096, MADV.MADV_HWPOISON)), { kind: 'lock', lock: 'mf_mutex', holder: { pid: me.pid } });
+    t.equal(k.alive(other), true, 'a task asleep on a lock is not dead');
+  });
+  kt(t, 'posted code: a second poison in the same 2 MiB region remaps the first poisoned raw page (RFC-F2); the intent splits the right entry', (t) => {
     for (const posted of [true, false]) {
       const { k, me } = bootRfc(G1, 4, { rfc_posted_split_walk_from_head: posted });
       const { P } = mappedFile(k, me, G1);
       value(k.madvise(me, P + 24 * M2, 4096, MADV.MADV_HWPOISON));
-      const r = k.madvise(me, P + 30 * M2 + 0x1000, 4096, MADV.MADV_HWPOISON);
+      t.same(k.madvise(me, P + 24 * M2 + 0x1000, 4096, MADV.MADV_HWPOISON), { ok: true, value: 0 });
+      t.match(k.mappingAt(me, P + 24 * M2 + 0x1000), { kind: 'hwpoison', size: 4096 });
       if (posted) {
-        t.same(r, { ok: false, errno: 'EBUSY' });
-        t.match(k.dmesg.join('\n'), /failed to unmap page \(folio_mapcount=\d+\)[\s\S]*recovery action for unmapping failed page: Ignored/);
-        t.match(k.mappingAt(me, P + 30 * M2 + 0x1000), { kind: 'present', size: M2 }, 'the poisoned raw page stays mapped');
+        t.match(k.mappingAt(me, P + 24 * M2), { kind: 'present', size: 4096 }, 'the first poisoned raw page is mapped again');
+        t.match(k.mappingAt(me, P), { kind: 'none' }, "region 0's entry was cleared");
+        t.same(k.takeFindings().map((f) => [f.id, f.raw]), [['RFC-F2', 24 * 512]]);
       } else {
-        t.same(r, { ok: true, value: 0 });
-        t.match(k.mappingAt(me, P + 30 * M2 + 0x1000), { kind: 'hwpoison', size: 4096 });
+        t.match(k.mappingAt(me, P + 24 * M2), { kind: 'hwpoison', size: 4096 });
+        t.match(k.mappingAt(me, P), { kind: 'present', size: M2 });
+        t.same(k.takeFindings(), []);
       }
     }
+  });
+  kt(t, 'intent: a second poison in another 2 MiB region is split and unmapped like the first', (t) => {
+    const { k, me } = bootRfc(G1, 4, { rfc_posted_split_walk_from_head: false });
+    const { P } = mappedFile(k, me, G1);
+    value(k.madvise(me, P + 24 * M2, 4096, MADV.MADV_HWPOISON));
+    t.same(k.madvise(me, P + 30 * M2 + 0x1000, 4096, MADV.MADV_HWPOISON), { ok: true, value: 0 });
+    t.match(k.mappingAt(me, P + 30 * M2 + 0x1000), { kind: 'hwpoison', size: 4096 });
   });
   kt(t, 'posted code: an anonymous folio is reported still mapped after a good unmap (missing negation)', (t) => {
     for (const posted of [true, false]) {

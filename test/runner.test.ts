@@ -557,6 +557,48 @@ const MAPPED_FILE = `      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
       - mmap: {as: P, fd: fd, length: hugepagesz, flags: [MAP_SHARED]}
 `;
 
+t.test('a kernel BUG ends its thread: not ok … # kernel BUG, or expected with expect: {bug}; mf_mutex stays held', async (t) => {
+  const text = (expect: string): string => `scenario: s
+kernel: {profile: hgm-rfc, hugepagesz: [1G], nr_hugepages: 4}
+tests:
+  - name: bug
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: 2 * hugepagesz}
+      - mmap: {as: P, fd: fd, length: 2 * hugepagesz, flags: [MAP_SHARED]}
+      - memset: {addr: P, length: 2 * hugepagesz, value: 1}
+      - madvise: {addr: P + 24 * 2M, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - madvise: {addr: P + 30 * 2M, length: PAGE_SIZE, advice: MADV_HWPOISON${expect}}
+      - print: after
+  - name: later
+    steps:
+${MAPPED_FILE}      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_HWPOISON}
+`;
+  const go = (expect: string): StreamResult => {
+    const r = runStream(load(text(expect)), '1G', 'hgm-rfc', { checkInvariants: true, verbose: true });
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+    return r.result;
+  };
+  const unexpected = go('');
+  const [bug, later] = unexpected.tests;
+  t.match(bug, { status: 'fail', stop: { kind: 'bug', line: 11, call: 'madvise', bug: { file: 'mm/hugetlb.c', bugLine: 8320, func: 'hugetlb_split_to_shift_present_leaf' } } });
+  t.notOk(lines(bug).includes(' ... after'), 'the test ends at the BUG');
+  t.ok(lines(bug).some((l) => l.startsWith('finding: RFC-F1 ')));
+  t.ok(streamLines(unexpected).includes('not ok 1 bug # kernel BUG at mm/hugetlb.c:8320 in hugetlb_split_to_shift_present_leaf() (line 11: madvise)'));
+  t.match(bug?.steps.at(-1), { line: 11, ret: { kind: 'halted', failure: { kind: 'bug' } } }, '-v records the step that never returned');
+  t.match(later, { status: 'fail', stop: { kind: 'lock', lock: 'mf_mutex', holder: { func: 'hugetlb_split_to_shift_present_leaf' } } });
+  t.match(reason(later), /^blocked: madvise sleeps on mf_mutex, held by .* since its kernel BUG at mm\/hugetlb\.c:8320/);
+  // Expected: the test goes on (print is an observer; the dead thread runs no syscall).
+  const expected = go(', expect: {bug: hugetlb_split_to_shift_present_leaf}');
+  t.equal(expected.tests[0]?.status, 'pass');
+  t.ok(lines(expected.tests[0]).includes(' ... after'));
+  const wrong = go(', expect: {bug: try_to_unmap}');
+  t.match(wrong.tests[0]?.stop, { kind: 'step-expect', expected: 'bug=try_to_unmap', actual: 'bug=hugetlb_split_to_shift_present_leaf' });
+  // A BUG expected where none happens is a mismatch too.
+  const none = runStream(load(text(', expect: {bug: try_to_unmap}').replace('hgm-rfc', 'hgm-rfc, switches: {rfc_posted_split_walk_from_head: false}')), '1G', 'hgm-rfc', {});
+  t.match(none.ok ? none.result.tests[0]?.stop : undefined, { kind: 'step-expect', expected: 'bug=try_to_unmap', actual: 'bug=none' });
+});
+
 t.test('kernel.switches reach the kernel: per_node_mf_stats on v6.1 makes mf_stats readable', async (t) => {
   const body = `tests:
   - name: t

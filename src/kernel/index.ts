@@ -16,3 +16,5 @@ export type { Syscalls, SysctlName } from './syscalls.js';
 export type { Views, FolioView, VmaView } from './views.js';
 export type { PageTableRun, PtLevel, PtRun } from './ptdump.js';
 export type { Violation } from './invariants.js';
+export { TaskHalted } from './bug.js';
+export type { Halt, KernelBug } from './bug.js';

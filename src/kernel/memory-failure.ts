@@ -11,6 +11,7 @@
 //
 // A folio is poisoned once: the first raw page takes the whole in-use path (unmap everywhere, signal,
 // me_huge_page); a later raw page of the same folio is only recorded ("already hardware poisoned").
+import { folio_lock_name, i_mmap_lock, lock, MF_MUTEX, unlock } from './bug.js';
 import type { Folio } from './folio.js';
 import { hugetlb_split_to_shift } from './hgm.js';
 import { folio_mapped, page_remove_rmap, put_folio, rmap_walk } from './rmap.js';
@@ -354,20 +355,21 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
       trace(k, () => `try_to_split_huge_mapping: ${range}: no page table to walk`);
       continue;
     }
-    // Posted code: the walk starts at the hugepage's head address (kernel-semantics.md §8.9).
+    // RFC 2/7 as posted walks from the hugepage's head address (hugetlb_full_walk(head_addr)) and
+    // hands that entry to the split of the poisoned address (kernel-semantics.md §8.9; RFC-F1, RFC-F2).
     const fromHead = k.switches.memory_failure.rfc_split_walk === 'from_head';
     const slot = vma.mm.pt.descend(top, fromHead ? address : poisonedAddr);
-    const covers = poisonedAddr >= slot.start && poisonedAddr < slot.start + 2 ** slot.shift;
-    const r = !covers ? 0 : hugetlb_split_to_shift(vma, slot, poisonedAddr, PAGE_SHIFT, failFault(k, 'hugetlb_split_to_shift'));
+    const r = hugetlb_split_to_shift(k, vma, slot, poisonedAddr, PAGE_SHIFT, failFault(k, 'hugetlb_split_to_shift'));
     if (r !== 0) {
       pr(k, k.wording.rfc_split_failed(hex(pfn), hex(poisonedAddr), range));
-      trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift(${hex(poisonedAddr)}, 4K) failed`);
+      trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift(${shiftText(slot.shift)} ${hex(slot.start)}, ${hex(poisonedAddr)}, 4K) = -${r}`);
       continue;
     }
     counts.nr_expected_unmaps++;
+    const covers = poisonedAddr >= slot.start && poisonedAddr < slot.start + 2 ** slot.shift;
     trace(k, () => covers
       ? `try_to_split_huge_mapping: ${range}: split to 4K at ${hex(poisonedAddr)}, nr_expected_unmaps ${counts.nr_expected_unmaps}`
-      : `try_to_split_huge_mapping: ${range}: the walk from the head stopped at ${shiftText(slot.shift)} ${hex(slot.start)}, which does not cover ${hex(poisonedAddr)}: nothing split, yet nr_expected_unmaps ${counts.nr_expected_unmaps}`);
+      : `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift() was handed the ${shiftText(slot.shift)} entry at ${hex(slot.start)}, which does not cover ${hex(poisonedAddr)}; nr_expected_unmaps ${counts.nr_expected_unmaps}`);
   }
 }
 
@@ -449,8 +451,12 @@ function hwpoison_user_mappings_untraced(k: KernelState, folio: Folio, pfn: numb
   const raw = pfn - folio.pfn;
   const tokill = collect_procs(k, folio, raw, (flags & MF_ACTION_REQUIRED) !== 0);
   const policy = UNMAP[k.switches.memory_failure.unmap];
+  // hugetlb_page_mapping_lock_write(): a file folio is split and unmapped under its i_mmap_rwsem.
+  const imap = folio.mapping === null ? null : i_mmap_lock(folio.mapping);
+  if (imap !== null) lock(k, imap);
   policy.prepare(k, folio, raw, pfn);
   try_to_unmap(k, folio, policy);
+  if (imap !== null) unlock(k, imap);
   const unmapSuccess = is_unmapping_successful(k, folio, raw, pfn, policy);
   const forcekill = folio.dirty || (flags & MF_MUST_KILL) !== 0 || !unmapSuccess;
   kill_procs(k, tokill, forcekill, !unmapSuccess, pfn, flags);
@@ -615,10 +621,13 @@ function try_memory_failure_hugetlb_untraced(k: KernelState, folio: Folio, pfn: 
       const ok = __page_handle_poison(k, folio);
       return action_result(k, pfn, 'MF_MSG_FREE_HUGE', ok ? 'MF_RECOVERED' : 'MF_FAILED');
     }
-    if (!hwpoison_user_mappings(k, folio, pfn, flags)) {
-      return action_result(k, pfn, 'MF_MSG_UNMAP_FAILED', 'MF_IGNORED');
-    }
-    return identify_page_state(k, folio, pfn);
+    // folio_lock() until me_huge_page() is done with it.
+    const locked = folio_lock_name(folio);
+    lock(k, locked);
+    const unmapped = hwpoison_user_mappings(k, folio, pfn, flags);
+    const r = unmapped ? identify_page_state(k, folio, pfn) : action_result(k, pfn, 'MF_MSG_UNMAP_FAILED', 'MF_IGNORED');
+    unlock(k, locked);
+    return r;
   }
 }
 
@@ -639,6 +648,14 @@ function memory_failure_untraced(k: KernelState, pfn: number, flags: number): Mf
     return 'EIO';
   }
   if (!(flags & MF_SW_SIMULATED)) k.hw_memory_failure = true;
+  lock(k, MF_MUTEX);
+  const r = memory_failure_locked(k, pfn, flags);
+  unlock(k, MF_MUTEX);
+  return r;
+}
+
+/** memory_failure() under mf_mutex. */
+function memory_failure_locked(k: KernelState, pfn: number, flags: number): MfRet {
   const hugetlb = try_memory_failure_hugetlb(k, pfn, flags);
   if (hugetlb !== undefined) return hugetlb;
   if (k.rawPoisoned.has(pfn)) {

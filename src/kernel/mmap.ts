@@ -4,6 +4,7 @@
 // mm/mmap.c:do_vmi_munmap() => hugetlb_vm_op_close(), fs/file.c:close_fd(); v6.1.
 // Only hugetlb memory exists in the model: MAP_ANONYMOUS without MAP_HUGETLB, or a non-hugetlb memfd,
 // returns -EINVAL here (unlike Linux, which would hand out ordinary memory).
+import { i_mmap_lock, lock, unlock } from './bug.js';
 import type { Hstate } from './hstate.js';
 import { unmap_hugepage_range } from './hugetlb.js';
 import { ANON_HUGEPAGE, evict_inode, HugetlbFile, hugetlb_reserve_pages_shared, hugetlb_vmtruncate, Inode } from './hugetlbfs.js';
@@ -112,8 +113,11 @@ export function mmap(
     { read: has(prot, PROT.PROT_READ), write: has(prot, PROT.PROT_WRITE) },
     inode, offset, noreserve, resv,
   );
+  // vma_link(): the file's i_mmap_rwsem for write.
+  lock(k, i_mmap_lock(inode));
   mm.insert(vma);
   inode.i_mmap.push(vma);
+  unlock(k, i_mmap_lock(inode));
   inode.users++;
   // hugetlbfs_file_mmap(): a writable mapping past EOF extends i_size.
   if (vma.prot.write && inode.size < offset + length) inode.size = offset + length;

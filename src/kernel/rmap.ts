@@ -19,10 +19,15 @@ export function hugetlb_add_rmap(folio: Folio, shift: number): void {
 /** folio_mapped(): an entry of any size still maps the folio. */
 export const folio_mapped = (folio: Folio): boolean => folio.mapcount + folio.subMapcount > 0;
 
-/** page_remove_rmap() (hugetlb_remove_rmap() under HGM) + put_page() for one mapped entry of folio in vma. */
-export function page_remove_rmap(folio: Folio, vma: Vma, shift: number): void {
+/** hugetlb_remove_rmap() (HGM v2): the mapcount of one entry of `shift`, without its reference. */
+export function hugetlb_remove_rmap(folio: Folio, shift: number): void {
   if (shift >= folio.hstate.shift) folio.mapcount--;
   else folio.subMapcount--;
+}
+
+/** page_remove_rmap() (hugetlb_remove_rmap() under HGM) + put_page() for one mapped entry of folio in vma. */
+export function page_remove_rmap(folio: Folio, vma: Vma, shift: number): void {
+  hugetlb_remove_rmap(folio, shift);
   const i = folio.anonVmas.indexOf(vma);
   if (i >= 0) folio.anonVmas.splice(i, 1);
   put_folio(folio);

@@ -7,6 +7,7 @@
 // Left out: non-hugetlb pages except free buddy pages of dissolved folios, vm.enable_soft_offline (v6.11+),
 // the hwpoison filter, NUMA placement of the target, migration entries left visible to other threads
 // (the model migrates in one step: no fault can arrive in between).
+import { lock, MF_MUTEX, unlock } from './bug.js';
 import type { Folio } from './folio.js';
 import { folio_mapped, put_folio, rmap_walk } from './rmap.js';
 import { __page_handle_poison, MF_COUNT_INCREASED, type MfRet } from './memory-failure.js';
@@ -251,6 +252,14 @@ export function soft_offline_page(k: KernelState, pfn: number, flags: number): M
 /** soft_offline_page()'s work; soft_offline_page() records it as one traced call. */
 function soft_offline_page_untraced(k: KernelState, pfn: number, flags: number): MfRet {
   if (k.folioOfPfn(pfn) === undefined) return 'ENXIO'; // !pfn_valid(): only the hugetlb memory is modelled
+  lock(k, MF_MUTEX);
+  const r = soft_offline_page_locked(k, pfn, flags);
+  unlock(k, MF_MUTEX);
+  return r;
+}
+
+/** soft_offline_page() under mf_mutex. */
+function soft_offline_page_locked(k: KernelState, pfn: number, flags: number): MfRet {
   if (PageHWPoison(k, pfn)) {
     k.log.printk(k.wording.soft_offline.alreadyPoisoned(pfn));
     put_ref_page(k, pfn, flags);

@@ -1,5 +1,6 @@
 // Global kernel state shared by the model's modules: what one boot holds.
 // Compare Linux's globals: hstates[], num_poisoned_pages, sysctl_memory_failure_*, the task list.
+import type { KernelBug } from './bug.js';
 import type { KernelFinding } from './findings.js';
 import type { Folio } from './folio.js';
 import type { Hstate } from './hstate.js';
@@ -41,6 +42,14 @@ export interface KernelState {
   hw_memory_failure: boolean;
   /** sysctl vm.memory_failure_recovery (0: memory_failure() panics). */
   memory_failure_recovery: boolean;
+  /** The sleeping locks current holds, in the order taken (bug.ts lock()). */
+  readonly held: string[];
+  /** Locks a task died holding (BUG), with the bug: whoever takes one next sleeps for good. */
+  readonly deadLocks: Map<string, KernelBug>;
+  /** A known defect of the modelled code ran (a finding, a BUG): the model's invariants are off. */
+  tainted: boolean;
+  /** Every kernel BUG hit in this boot, in order. */
+  readonly bugs: KernelBug[];
   /** The kernel panicked: every process is dead and nothing runs any more. */
   panicked: boolean;
   /** Per-node memory-failure stats (node 0 only), when the profile has them. */

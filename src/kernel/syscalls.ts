@@ -11,7 +11,8 @@ import { do_madvise, fdOf } from './madvise.js';
 import { soft_offline_page_store } from './soft-offline.js';
 import type { Process, Thread } from './mm.js';
 import { close, do_munmap, ftruncate, memfd_create, mmap } from './mmap.js';
-import { deliverPending, unblockSigbus } from './signal.js';
+import { TaskHalted, haltTask } from './bug.js';
+import { deliverPending, exitThread, unblockSigbus } from './signal.js';
 import type { KernelState } from './state.js';
 import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
 import type { AccessResult, Errno, SigbusAction, SysRet, TaskRef, UffdEvent } from './types.js';
@@ -33,7 +34,8 @@ export class Syscalls {
 
   /**
    * Run fn as thread task (current), then return to user mode: pending signals are delivered and the
-   * processes that died are reaped. Every entry below goes through here.
+   * processes that died are reaped. Every entry below goes through here. A task that hits BUG() or
+   * sleeps on a lock a dead task holds does not return: TaskHalted goes on to the caller.
    * Preconditions: the thread is alive (the runner never acts as a dead thread; doing so is a bug).
    */
   private enter<T>(task: TaskRef, fn: (t: Thread, p: Process) => T): T {
@@ -42,6 +44,10 @@ export class Syscalls {
     this.k.current = t;
     try {
       return fn(t, t.process);
+    } catch (e) {
+      // BUG() or a lock a dead task holds: the thread never returns to user mode (bug.ts).
+      if (e instanceof TaskHalted) haltTask(this.k, t, e.halt, exitThread);
+      throw e;
     } finally {
       this.k.current = null;
       deliverPending(this.k);

@@ -2,6 +2,7 @@
 // Linux: kernel/pid.c:find_task_by_vpid(), kernel/exit.c:do_exit() => exit_mm(), exit_files().
 // Unlike Linux, a dead process stays in the table as a zombie with an empty mm until the boot ends, so
 // observers read an empty address space rather than an error; nothing waits for it.
+import { i_mmap_lock, lockHolder } from './bug.js';
 import { close, do_munmap } from './mmap.js';
 import type { Thread } from './mm.js';
 import type { KernelState } from './state.js';
@@ -26,6 +27,9 @@ export function alloc_pid(k: KernelState): number {
 export function reapDead(k: KernelState): void {
   for (const p of k.processes.values()) {
     if (p.alive) continue;
+    // exit_mmap() takes each file's i_mmap_rwsem to unmap a hugetlb VMA: behind a lock a task died
+    // holding (its own, after a BUG), the exit sleeps for good and the mm stays.
+    if (p.mm.vmas.some((vma) => lockHolder(k, i_mmap_lock(vma.inode)) !== undefined)) continue;
     for (const vma of [...p.mm.vmas]) do_munmap(p, vma.start, vma.end - vma.start);
     for (const fd of [...p.fds.keys()]) close(p, fd);
   }

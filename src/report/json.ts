@@ -72,6 +72,15 @@ const runSchema = z.strictObject({
 
 const mismatchSchema = z.strictObject({ what: z.string(), expected: z.string(), actual: z.string() });
 
+const bugSchema = z.strictObject({
+  file: z.string(), bugLine: count.describe('the line the oops names'), func: z.string().describe('the function RIP points into'),
+  pid: count, comm: z.string(), locks: z.array(z.string()).describe('the sleeping locks the task died holding'),
+}).describe('a kernel BUG and the task it ended');
+const bugFailureSchema = z.strictObject({ kind: z.literal('bug'), line: count, call: z.string(), bug: bugSchema });
+const lockFailureSchema = z.strictObject({
+  kind: z.literal('lock'), line: count, call: z.string(), lock: z.string().describe('the lock the call sleeps on'), holder: bugSchema,
+});
+
 const failureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('dead'), what: z.enum(['process', 'thread']), name: z.string() }),
   z.strictObject({ kind: z.literal('missing'), what: z.enum(['process', 'thread']), name: z.string() }),
@@ -81,7 +90,9 @@ const failureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('errno'), call: z.string().describe('the advice, ioctl or syscall name'), errno: z.string() }),
   z.strictObject({ kind: z.literal('step-expect'), line: count, op: z.string(), expected: z.string(), actual: z.string() }),
   z.strictObject({ kind: z.literal('signal'), line: count, signal: signalInfoSchema }),
-]).describe("what stopped a test: a dead or missing process or thread, an expect's mismatches, a step's failure, a blocked uffd, an unexpected errno or signal");
+  bugFailureSchema,
+  lockFailureSchema,
+]).describe("what stopped a test: a dead or missing process or thread, an expect's mismatches, a step's failure, a blocked uffd, an unexpected errno or signal, a kernel BUG, a lock a task died holding");
 
 const folioSchema = z.strictObject({
   pfn: count.describe('head pfn'),
@@ -159,6 +170,7 @@ const stepReturnSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('signal'), signal: signalInfoSchema }),
   z.strictObject({ kind: z.literal('expect'), mismatches: count }),
   z.strictObject({ kind: z.literal('failed'), message: z.string() }),
+  z.strictObject({ kind: z.literal('halted'), failure: z.discriminatedUnion('kind', [bugFailureSchema, lockFailureSchema]) }),
 ]).describe('what the step returned');
 
 const stepSchema = z.strictObject({

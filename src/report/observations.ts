@@ -5,7 +5,7 @@
 
 import type { FindingId } from '../abi/index.js';
 import type {
-  Failure, Finding, FolioFacts, MappingRun, MeminfoValues, Mismatch, Observations, OutputRecord, SignalGroup, SignalRecord, StepRecord,
+  BugFacts, Failure, Finding, FolioFacts, MappingRun, MeminfoValues, Mismatch, Observations, OutputRecord, SignalGroup, SignalRecord, StepRecord,
   StepReturn,
 } from '../runner/index.js';
 import { addressText, hex, levelName, listText, paddedOffset, siAddrText, signalText, sizeName } from './format.js';
@@ -33,8 +33,15 @@ export function reasonText(f: Failure): string {
       return `line ${f.line}: ${f.op} expected ${f.expected}`;
     case 'signal':
       return `unexpected ${f.signal.signo} ${f.signal.si_code} si_addr=${addressText(f.signal.si_addr)}`;
+    case 'bug':
+      return `${bugText(f.bug)} (line ${f.line}: ${f.call})`;
+    case 'lock':
+      return `blocked: ${f.call} sleeps on ${f.lock}, held by ${f.holder.comm} (pid ${f.holder.pid}) since its ${bugText(f.holder)}`;
   }
 }
+
+/** `kernel BUG at mm/hugetlb.c:8320 in hugetlb_split_to_shift_present_leaf()`. */
+export const bugText = (b: BugFacts): string => `kernel BUG at ${b.file}:${b.bugLine} in ${b.func}()`;
 
 /** The C test's ` !!! ` lines for a failure (kselftest's ksft_print_msg of a failed call). */
 export function failureLines(f: Failure): string[] {
@@ -187,6 +194,8 @@ export function returnText(r: StepReturn): string {
       return r.mismatches ? `${r.mismatches} mismatch(es)` : 'ok';
     case 'failed':
       return r.message;
+    case 'halted':
+      return `never returns: ${reasonText(r.failure)}`;
   }
 }
 

@@ -38,6 +38,7 @@ const NAME_DIRECTIVES: readonly { readonly re: RegExp; readonly status: (ok: boo
   { re: /(?:^|\s)#\s*XPASS\b\s*(.*)$/i, status: () => 'xpass' },
   { re: /^#\s*error\b\s*(.*)$/i, status: () => 'error' },
   { re: /(?:^|\s)#\s*((?:TIMEOUT|exit=)\S*(?:\s.*)?)$/i, status: (ok) => (ok ? 'pass' : 'fail') },
+  { re: /(?:^|\s)#\s*(kernel BUG\b.*)$/, status: (ok) => (ok ? 'pass' : 'fail') },
 ];
 
 const VERSION_LINE = /^(?:TAP version \d+|KTAP version \d+)$/;

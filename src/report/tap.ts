@@ -33,7 +33,8 @@ export function resultLine(n: number, t: TestResult): string {
     case 'pass':
       return `ok ${n} ${name}`;
     case 'fail':
-      return `not ok ${n} ${name}`;
+      // kselftest's `not ok N name # exit=…` shape: a kernel BUG says so on the result line.
+      return t.stop?.kind === 'bug' ? `not ok ${n} ${name} # ${reasonText(t.stop)}` : `not ok ${n} ${name}`;
     case 'skip':
       return `ok ${n} ${name} # SKIP${t.stop ? ` ${oneLine(reasonText(t.stop))}` : ''}`;
     case 'xfail':

@@ -168,7 +168,22 @@ export type Failure =
   /** A call step's own `expect:` did not hold. */
   | { readonly kind: 'step-expect'; readonly line: number; readonly op: string; readonly expected: string; readonly actual: string }
   /** A memory access raised a signal nobody expected. */
-  | { readonly kind: 'signal'; readonly line: number; readonly signal: SignalInfo };
+  | { readonly kind: 'signal'; readonly line: number; readonly signal: SignalInfo }
+  /** The step's call hit a kernel BUG: its thread died in the kernel (`# kernel BUG` on the result line). */
+  | { readonly kind: 'bug'; readonly line: number; readonly call: string; readonly bug: BugFacts }
+  /** The step's call sleeps for good on a lock a task died holding at a kernel BUG. */
+  | { readonly kind: 'lock'; readonly line: number; readonly call: string; readonly lock: string; readonly holder: BugFacts };
+
+/** A kernel BUG: where (the oops's file:line and the function RIP points into) and whose task it ended. */
+export interface BugFacts {
+  readonly file: string;
+  readonly bugLine: number;
+  readonly func: string;
+  readonly pid: number;
+  readonly comm: string;
+  /** The sleeping locks the task died holding. */
+  readonly locks: readonly string[];
+}
 
 /**
  * A finding (docs/findings.md): MAPPED, a raw page recorded in raw_hwp_list that an entry still maps
@@ -221,6 +236,8 @@ export type StepReturn =
   /** A memory access: the byte read or written. */
   | { readonly kind: 'access'; readonly value: number }
   | { readonly kind: 'blocked'; readonly uffd: number }
+  /** The call did not return: a kernel BUG ended its thread, or it sleeps on a lock a dead task holds. */
+  | { readonly kind: 'halted'; readonly failure: Extract<Failure, { kind: 'bug' | 'lock' }> }
   /** A memory access that raised a signal. */
   | { readonly kind: 'signal'; readonly signal: SignalInfo }
   /** A standalone expect: how many assertions did not hold. */

@@ -3,8 +3,8 @@
 // folios carry over from test to test). Kernel outcomes are values here; an exception thrown by the
 // kernel is an hgmsim bug and is left to propagate to the CLI (exit 70).
 
-import { Kernel } from '../kernel/index.js';
-import type { FolioInfo, MfStats, PtRun, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
+import { Kernel, TaskHalted } from '../kernel/index.js';
+import type { FolioInfo, Halt, KernelBug, MfStats, PtRun, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
 import { errorAt, MAIN, STEPS, whenSelects } from '../scenario/index.js';
 import type {
   Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
@@ -17,7 +17,7 @@ import type { EvalEnv, Value } from './eval.js';
 import { capped, mappingRuns, relativeRuns } from './observe.js';
 import { Processes, type Acting, type ProcessEntry } from './processes.js';
 import type {
-  Address, Failure, Observations, OutputRecord, SignalGroup, SignalInfo, SignalRecord, StepRecord, StepReturn, StreamResult,
+  Address, BugFacts, Failure, Observations, OutputRecord, SignalGroup, SignalInfo, SignalRecord, StepRecord, StepReturn, StreamResult,
   TestResult, TestStatus,
 } from './results.js';
 import type { ShowProcess, ShowState } from './show-state.js';
@@ -551,7 +551,13 @@ class TestRun implements StepContext, EvalEnv {
     const outputBefore = this.output.length;
     this.injected.clear();
     if (this.opts.trace === true) this.kernel.takeTrace(); // what ran between steps (process exits) belongs to no step
-    const o = run(this, step.args);
+    let o: StepOutcome;
+    try {
+      o = run(this, step.args);
+    } catch (e) {
+      if (e instanceof TaskHalted) return this.halted(step, e.halt, outputBefore);
+      throw e;
+    }
     if (this.showStep !== undefined) this.lastCall = { index: this.executed, line: step.line, ...(this.acting.label === MAIN ? {} : { in: this.acting.label }), call: o.call };
     this.reportFindings(step);
     if (o.unsupported !== undefined) throw new ScenarioRuntimeError(errorAt(this, step.span, 'UNSUPPORTED', o.unsupported));
@@ -605,6 +611,33 @@ class TestRun implements StepContext, EvalEnv {
   }
 
   /**
+   * The step's call never returned (bug.ts): a kernel BUG ended its thread, or it sleeps for good on a
+   * lock a dead task holds. A BUG the step expects (`expect: {bug: FUNC}`) lets the test go on: steps in
+   * the dead thread then fail as dead ones, and steps that need a lock it held stop the test here.
+   */
+  private halted(step: Extract<Step, { kind: 'call' }>, halt: Halt, outputBefore: number): Flow {
+    this.reportFindings(step);
+    const facts = (b: KernelBug): BugFacts => ({ file: b.file, bugLine: b.line, func: b.func, pid: b.pid, comm: b.comm, locks: b.locks });
+    const line = step.line;
+    const call = step.op;
+    const failure: Extract<Failure, { kind: 'bug' | 'lock' }> = halt.kind === 'bug'
+      ? { kind: 'bug', line, call, bug: facts(halt.bug) }
+      : { kind: 'lock', line, call, lock: halt.lock, holder: facts(halt.holder) };
+    this.signals.push(...this.kernel.takeSignals());
+    const traceLines = this.opts.trace === true ? this.kernel.takeTrace() : [];
+    if (this.opts.verbose === true || this.opts.trace === true) {
+      this.record(step, { call: `${call}(…)` }, [], outputBefore, traceLines, { kind: 'halted', failure });
+    }
+    const want = step.expect?.bug;
+    if (want !== undefined && halt.kind === 'bug' && halt.bug.func === want) return undefined;
+    if (want !== undefined) {
+      const have = halt.kind === 'bug' ? halt.bug.func : `none (asleep on ${halt.lock})`;
+      return this.failWith({ kind: 'step-expect', line, op: step.op, expected: `bug=${want}`, actual: `bug=${have}` }, line);
+    }
+    return this.failWith(failure, line);
+  }
+
+  /**
    * Why the step cannot run in the acting thread: its process or the thread is dead. Observers
    * (print, and expect/dump that read no page tables) still run once a process died.
    */
@@ -635,7 +668,7 @@ class TestRun implements StepContext, EvalEnv {
     return o.fail !== undefined ? { kind: 'failed', message: o.fail } : { kind: 'none' };
   }
 
-  private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], outputBefore: number, trace: readonly string[]): void {
+  private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], outputBefore: number, trace: readonly string[], ret?: StepReturn): void {
     // A -v probe loop records millions of steps: build each record directly (no spreads), and share
     // the empty signal list.
     const signals = events.length === 0 ? NO_SIGNALS : events.map((ev): SignalRecord => {
@@ -648,8 +681,8 @@ class TestRun implements StepContext, EvalEnv {
         : { signo, si_code, si_addr, si_addr_lsb, process, pid, tid, how, outcome };
     });
     const r: StepRecord = this.acting.label === MAIN
-      ? { index: this.executed, line: step.line, call: o.call, ret: this.stepReturn(step, o), signals, outputBefore }
-      : { index: this.executed, line: step.line, in: this.acting.label, call: o.call, ret: this.stepReturn(step, o), signals, outputBefore };
+      ? { index: this.executed, line: step.line, call: o.call, ret: ret ?? this.stepReturn(step, o), signals, outputBefore }
+      : { index: this.executed, line: step.line, in: this.acting.label, call: o.call, ret: ret ?? this.stepReturn(step, o), signals, outputBefore };
     this.steps.push(this.opts.trace === true ? { ...r, trace } : r);
   }
 
@@ -739,7 +772,8 @@ class TestRun implements StepContext, EvalEnv {
     const poisoned = [...this.poisoned.values()];
     const folios = poisoned.slice(0, MAX_SUMMARY_FOLIOS).map((p) => {
       const task = this.processes.liveThread(p.task.pid);
-      const now = task === undefined ? null : this.kernel.folioAt(task, p.headAddr);
+      // A process that died (a kill, a kernel BUG) no longer maps it: the folio by its head pfn.
+      const now = task === undefined ? this.kernel.folioView(p.info.pfn) : this.kernel.folioAt(task, p.headAddr);
       const info = now && now.pfn === p.info.pfn ? now : p.info;
       return { at: p.at, raw_hwp_list: capped(info.raw_hwp_list, MAX_SUMMARY_RAW) };
     });

@@ -27,6 +27,7 @@ export function compareStepExpect(ctx: StepContext, e: StepExpect, o: StepOutcom
   if (e.si_addr_lsb !== undefined) fields.push(['si_addr_lsb', String(ctx.num(e.si_addr_lsb)), signal ? String(signal.si_addr_lsb) : '-']);
   if (e.value !== undefined) fields.push(['value', String(ctx.num(e.value, 'byte')), o.access?.ok ? String(o.access.value) : '-']);
   if (e.blocked !== undefined) fields.push(['blocked', String(e.blocked), String(blockedOn(o) !== undefined)]);
+  if (e.bug !== undefined) fields.push(['bug', e.bug, 'none']); // a step that hit BUG never gets here (run.ts halted())
   if (e.event !== undefined) fields.push(['event', e.event, o.uffdEvent?.event ?? 'none']);
   if (e.address !== undefined) {
     const have = o.uffdEvent?.event === 'PAGEFAULT' ? ctx.fmtAddr(o.uffdEvent.address) : '-';

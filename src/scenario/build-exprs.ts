@@ -112,6 +112,7 @@ export class ExprBuilder {
       si_addr_lsb: e('si_addr_lsb'),
       value: e('value'),
       blocked: raw.blocked as boolean | undefined,
+      bug: raw.bug as string | undefined,
       event: raw.event as StepExpect['event'],
       address: e('address'),
       bytes: e('bytes'),

@@ -43,6 +43,8 @@ export const stepExpectSchema = z
     si_addr: expr('Expected si_addr of that SIGBUS').optional(),
     si_addr_lsb: expr('Expected si_addr_lsb of that SIGBUS').optional(),
     blocked: z.boolean().describe('access/memset/mce: the fault waits for a userfaultfd monitor').optional(),
+    bug: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'is not a kernel function name' })
+      .describe('The call hits a kernel BUG in this function (the oops RIP line): the thread dies there, the locks it held stay held, and the test goes on').optional(),
   })
   .describe("What the step's own call returns and raises");
 

@@ -90,6 +90,8 @@ export interface StepExpect {
   readonly value?: Expr;
   /** access / memset / mce: the fault waits for a userfaultfd monitor (true) or must not (false). */
   readonly blocked?: boolean;
+  /** The call hits a kernel BUG in this function (the function the oops names). */
+  readonly bug?: string;
   /** uffd_read: the message's event. */
   readonly event?: UffdEventName;
   /** uffd_read PAGEFAULT: the fault address in the message. */
