@@ -882,8 +882,8 @@ t.test('HGM v2 (kernel-semantics.md §6; profile hgm-v2)', async (t) => {
 });
 
 t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile hgm-rfc)', async (t) => {
-  const bootRfc = (size = M2, nr = 8, overrides: Partial<Record<'rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check', boolean>> = {}): { k: Kernel; me: TaskRef } => {
-    const profile = withSwitches(PROFILES['hgm-rfc'], new Map(Object.entries(overrides) as ['rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check', boolean][]));
+  const bootRfc = (size = M2, nr = 8, overrides: Partial<Record<'rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check' | 'rfc_posted_split_failure_skips_vma', boolean>> = {}): { k: Kernel; me: TaskRef } => {
+    const profile = withSwitches(PROFILES['hgm-rfc'], new Map(Object.entries(overrides) as ['rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check' | 'rfc_posted_split_failure_skips_vma', boolean][]));
     const k = new Kernel({ profile, default_hugepagesz: size, nr_hugepages: new Map([[size, nr]]), comm: 'hugetlb-rfc' });
     booted.push(k);
     return { k, me: k.init };
@@ -1009,6 +1009,16 @@ t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile
         t.match(k.mappingAt(me, P), { kind: 'present', size: M2 });
         t.same(k.takeFindings(), []);
       }
+    }
+  });
+  kt(t, 'a split that fails: the posted code skips the VMA (refcount check fails), the cover letter ignores the recovery', (t) => {
+    for (const posted of [true, false]) {
+      const { k, me } = bootRfc(M2, 8, { rfc_posted_split_failure_skips_vma: posted });
+      const { P } = mappedFile(k, me, M2);
+      k.failNext('hugetlb_split_to_shift', 1);
+      t.same(k.madvise(me, P + 0x2000, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EBUSY' });
+      t.match(k.dmesg.at(-1), posted ? /recovery action for huge page: Failed$/ : /recovery action for unmapping failed page: Ignored$/);
+      t.match(k.mappingAt(me, P), { kind: 'present', size: M2 });
     }
   });
   kt(t, 'intent: a second poison in another 2 MiB region is split and unmapped like the first', (t) => {

@@ -329,9 +329,10 @@ function try_to_unmap(k: KernelState, folio: Folio, policy: UnmapPolicy): void {
  * so the poisoned address is a 4 KiB entry, and expect one unmap there. Failures are logged and the
  * VMA is skipped (it keeps its mapping and is not expected to unmap).
  */
-function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pfn: number): void {
+function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
   const counts = folio.rawHwpUnmaps.get(raw);
-  if (counts === undefined || folio.mapping === null) return;
+  if (counts === undefined || folio.mapping === null) return true;
+  let allSplit = true;
   const h = folio.hstate;
   for (const { vma, address } of rmap_walk(folio)) {
     counts.nr_vmas_mapped++;
@@ -344,6 +345,7 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
       if (failFault(k, 'hugetlb_enable_hgm_vma')) {
         pr(k, k.wording.rfc_enable_hgm_failed(hex(pfn), range));
         trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_enable_hgm_vma failed`);
+        allSplit = false;
         continue;
       }
       vma.hgm = true;
@@ -363,6 +365,7 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
     if (r !== 0) {
       pr(k, k.wording.rfc_split_failed(hex(pfn), hex(poisonedAddr), range));
       trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift(${shiftText(slot.shift)} ${hex(slot.start)}, ${hex(poisonedAddr)}, 4K) = -${r}`);
+      allSplit = false;
       continue;
     }
     counts.nr_expected_unmaps++;
@@ -370,7 +373,8 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
     trace(k, () => covers
       ? `try_to_split_huge_mapping: ${range}: split to 4K at ${hex(poisonedAddr)}, nr_expected_unmaps ${counts.nr_expected_unmaps}`
       : `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift() was handed the ${shiftText(slot.shift)} entry at ${hex(slot.start)}, which does not cover ${hex(poisonedAddr)}; nr_expected_unmaps ${counts.nr_expected_unmaps}`);
-  }
+   }
+  return allSplit;
 }
 
 /**
@@ -378,8 +382,8 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
  * page-cache hugetlb folio: every expected unmap happened. For anonymous and other folios the posted
  * code lacks the negation and reports them still mapped (MemoryFailureSwitches.rfc_unmap_success_check).
  */
-function is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number, policy: UnmapPolicy): boolean {
-  return traced(k, () => 'is_unmapping_successful', () => policy.success(k, folio, raw, pfn), String);
+function is_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number, policy: UnmapPolicy, allSplit: boolean): boolean {
+  return traced(k, () => 'is_unmapping_successful', () => policy.success(k, folio, raw, pfn, allSplit), String);
 }
 
 /** The folio is no longer mapped (page_mapped(), v6.1); `posted`: RFC 4/7's check without the negation. */
@@ -392,7 +396,12 @@ function folio_unmapped_check(k: KernelState, folio: Folio, pfn: number, posted:
 }
 
 /** RFC 4/7 is_unmapping_successful(): for a page-cache folio, every expected unmap of the raw page happened. */
-function rfc_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number): boolean {
+function rfc_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn: number, allSplit: boolean): boolean {
+  // The cover letter's "Failure Handling": an eligible VMA that could not be split fails the recovery.
+  if (!allSplit && k.switches.memory_failure.rfc_split_failure === 'unmap_failed') {
+    trace(k, () => 'an eligible VMA was not split: unmapping failed (cover letter, MF_MSG_UNMAP_FAILED)');
+    return false;
+  }
   if (folio.mapping === null) return folio_unmapped_check(k, folio, pfn, k.switches.memory_failure.rfc_unmap_success_check === 'posted');
   const notMapped = !folio_mapped(folio);
   const counts = folio.rawHwpUnmaps.get(raw);
@@ -411,18 +420,21 @@ function rfc_unmapping_successful(k: KernelState, folio: Folio, raw: number, pfn
 
 /** How hwpoison_user_mappings() unmaps a poisoned folio: the steps one MemoryFailureSwitches.unmap value takes. */
 interface UnmapPolicy {
-  /** Before try_to_unmap(), under the i_mmap lock (RFC: try_to_split_huge_mapping()). */
-  readonly prepare: (k: KernelState, folio: Folio, raw: number, pfn: number) => void;
+  /**
+   * Before try_to_unmap(), under the i_mmap lock (RFC: try_to_split_huge_mapping()); false when an
+   * eligible VMA could not be split.
+   */
+  readonly prepare: (k: KernelState, folio: Folio, raw: number, pfn: number) => boolean;
   /** try_to_unmap() unmaps only listed raw pages' 4 KiB entries in this VMA. */
   readonly selective: (vma: Vma, folio: Folio) => boolean;
-  /** is_unmapping_successful()'s rule. */
-  readonly success: (k: KernelState, folio: Folio, raw: number, pfn: number) => boolean;
+  /** is_unmapping_successful()'s rule, told whether prepare split every eligible VMA. */
+  readonly success: (k: KernelState, folio: Folio, raw: number, pfn: number, allSplit: boolean) => boolean;
 }
 
 const UNMAP: { readonly [M in MemoryFailureSwitches['unmap']]: UnmapPolicy } = {
   // Upstream and HGM v2: every entry mapping the folio; success when nothing maps it.
   whole_hugepage: {
-    prepare: () => undefined,
+    prepare: () => true,
     selective: () => false,
     success: (k, folio, _raw, pfn) => folio_unmapped_check(k, folio, pfn, false),
   },
@@ -454,10 +466,10 @@ function hwpoison_user_mappings_untraced(k: KernelState, folio: Folio, pfn: numb
   // hugetlb_page_mapping_lock_write(): a file folio is split and unmapped under its i_mmap_rwsem.
   const imap = folio.mapping === null ? null : i_mmap_lock(folio.mapping);
   if (imap !== null) lock(k, imap);
-  policy.prepare(k, folio, raw, pfn);
+  const allSplit = policy.prepare(k, folio, raw, pfn);
   try_to_unmap(k, folio, policy);
   if (imap !== null) unlock(k, imap);
-  const unmapSuccess = is_unmapping_successful(k, folio, raw, pfn, policy);
+  const unmapSuccess = is_unmapping_successful(k, folio, raw, pfn, policy, allSplit);
   const forcekill = folio.dirty || (flags & MF_MUST_KILL) !== 0 || !unmapSuccess;
   kill_procs(k, tokill, forcekill, !unmapSuccess, pfn, flags);
   return unmapSuccess;

@@ -67,6 +67,13 @@ export interface MemoryFailureSwitches {
    */
   readonly rfc_split_walk: 'from_head' | 'at_address';
   /**
+   * RFC 2/7 when enabling HGM or splitting fails on an eligible VMA: 'skip_vma' (posted code) logs it,
+   * leaves that VMA mapped at its size and expects no unmap there, so the recovery can still succeed;
+   * 'unmap_failed' is the cover letter's "Failure Handling": the recovery returns MF_IGNORED with
+   * MF_MSG_UNMAP_FAILED. kernel-semantics.md §8.9.
+   */
+  readonly rfc_split_failure: 'skip_vma' | 'unmap_failed';
+  /**
    * After an anonymous 1 GiB folio is dissolved, taking the poisoned raw page off the buddy allocator
    * fails, so me_huge_page reports Failed (madvise: EBUSY) although the folio is gone.
    * Observed on 6.1.192 only (kernel-semantics.md §10); the cause is not confirmed (TODO confirm).
@@ -164,6 +171,7 @@ const V6_1: KernelSwitches = {
     unmap: 'whole_hugepage',
     rfc_unmap_success_check: 'intent',
     rfc_split_walk: 'at_address',
+    rfc_split_failure: 'unmap_failed',
     gigantic_take_off_buddy_fails: true,
     in_use_hugepage_stays_migratable: true,
   },
@@ -221,6 +229,7 @@ const HGM_RFC: KernelSwitches = {
     unmap: 'raw_page',
     rfc_unmap_success_check: 'posted',
     rfc_split_walk: 'from_head',
+    rfc_split_failure: 'skip_vma',
   },
   fault: { granularity: 'hgm', poisoned_folio: 'map_around' },
   userfaultfd: { api_features: UFFD_API_FEATURES['hgm-rfc'] },
@@ -304,6 +313,11 @@ export const SWITCHES: { readonly [N in SwitchName]: SwitchPlace } = {
     fields: ['memory_failure.rfc_split_walk'],
     get: (s) => s.memory_failure.rfc_split_walk === 'from_head',
     set: (s, on) => mf(s, { rfc_split_walk: on ? 'from_head' : 'at_address' }),
+  },
+  rfc_posted_split_failure_skips_vma: {
+    fields: ['memory_failure.rfc_split_failure'],
+    get: (s) => s.memory_failure.rfc_split_failure === 'skip_vma',
+    set: (s, on) => mf(s, { rfc_split_failure: on ? 'skip_vma' : 'unmap_failed' }),
   },
 };
 
