@@ -4,8 +4,10 @@
 // it stood. Nothing unwinds: the mutexes and rwsems it held stay held, so any later task that needs
 // one sleeps in D state for good. The model raises BUG by throwing TaskHalted from the BUG site; the
 // syscall entry (syscalls.ts enter()) catches it, ends the thread and leaves its locks held.
-// Only the locks a memory_failure() can die holding are modelled: mf_mutex, the file's i_mmap_rwsem
-// and the folio lock.
+// Only the locks a memory_failure() can die holding are modelled, where the model takes them:
+// mf_mutex (memory_failure(), soft_offline_page()), the file's i_mmap_rwsem (hwpoison_user_mappings(),
+// mmap, munmap, and exit, which skips reaping an mm behind it) and the folio lock (memory_failure()).
+// Left out: the folio lock in the fault and read paths, i_mmap_rwsem in fork, truncate and punch.
 import type { Folio } from './folio.js';
 import type { Inode } from './hugetlbfs.js';
 import type { Thread } from './mm.js';

@@ -89,7 +89,7 @@ export function mmap(
   if (has(flags, MAP.MAP_FIXED)) {
     if (addr % h.size !== 0) return fail('EINVAL');
     start = addr;
-    for (const v of [...mm.vmas]) if (v.start < start + length && start < v.end) do_munmap(p, start, length);
+    for (const v of [...mm.vmas]) if (v.start < start + length && start < v.end) do_munmap(k, p, start, length);
   } else {
     const hint = addr !== 0 && addr % h.size === 0 && !mm.overlaps(addr, addr + length) ? addr : undefined;
     const found = hint ?? mm.getUnmappedArea(length, h.size);
@@ -125,7 +125,7 @@ export function mmap(
 }
 
 /** munmap(addr, length) => do_vmi_munmap(): hugetlb VMAs are split only at hugepage boundaries. */
-export function do_munmap(p: Process, addr: number, length: number): SysRet {
+export function do_munmap(k: KernelState, p: Process, addr: number, length: number): SysRet {
   if (addr % PAGE_SIZE !== 0 || length === 0) return fail('EINVAL');
   const end = addr + Math.ceil(length / PAGE_SIZE) * PAGE_SIZE;
   const mm = p.mm;
@@ -139,6 +139,9 @@ export function do_munmap(p: Process, addr: number, length: number): SysRet {
     if (vma.end <= addr || vma.start >= end) continue;
     const a = Math.max(addr, vma.start);
     const b = Math.min(end, vma.end);
+    // unmap_single_vma() of a hugetlb VMA and vma removal take the file's i_mmap_rwsem for write.
+    const imap = i_mmap_lock(vma.inode);
+    lock(k, imap);
     unmap_hugepage_range(vma, a, b);
     hugetlb_vm_op_close(vma, a, b);
     if (a > vma.start && b < vma.end) {
@@ -160,6 +163,7 @@ export function do_munmap(p: Process, addr: number, length: number): SysRet {
       vma.inode.i_mmap.splice(i, 1);
       iput(vma.inode);
     }
+    unlock(k, imap);
   }
   return ok(0);
 }

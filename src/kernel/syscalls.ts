@@ -68,7 +68,7 @@ export class Syscalls {
   }
 
   munmap(task: TaskRef, addr: number, length: number): SysRet {
-    return this.enter(task, (_t, p) => do_munmap(p, addr, length));
+    return this.enter(task, (_t, p) => do_munmap(this.k, p, addr, length));
   }
 
   close(task: TaskRef, fd: number): SysRet {
