@@ -361,6 +361,8 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
     // hands that entry to the split of the poisoned address (kernel-semantics.md §8.9; RFC-F1, RFC-F2).
     const fromHead = k.switches.memory_failure.rfc_split_walk === 'from_head';
     const slot = vma.mm.pt.descend(top, fromHead ? address : poisonedAddr);
+    const covers = poisonedAddr >= slot.start && poisonedAddr < slot.start + 2 ** slot.shift;
+    if (!covers) trace(k, () => `try_to_split_huge_mapping: ${range}: the walk from the head stopped at the ${shiftText(slot.shift)} entry at ${hex(slot.start)}, which does not cover ${hex(poisonedAddr)}; hugetlb_split_to_shift() gets that entry`);
     const r = hugetlb_split_to_shift(k, vma, slot, poisonedAddr, PAGE_SHIFT, failFault(k, 'hugetlb_split_to_shift'));
     if (r !== 0) {
       pr(k, k.wording.rfc_split_failed(hex(pfn), hex(poisonedAddr), range));
@@ -369,10 +371,9 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
       continue;
     }
     counts.nr_expected_unmaps++;
-    const covers = poisonedAddr >= slot.start && poisonedAddr < slot.start + 2 ** slot.shift;
     trace(k, () => covers
       ? `try_to_split_huge_mapping: ${range}: split to 4K at ${hex(poisonedAddr)}, nr_expected_unmaps ${counts.nr_expected_unmaps}`
-      : `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift() was handed the ${shiftText(slot.shift)} entry at ${hex(slot.start)}, which does not cover ${hex(poisonedAddr)}; nr_expected_unmaps ${counts.nr_expected_unmaps}`);
+      : `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift() returned 0; nr_expected_unmaps ${counts.nr_expected_unmaps}`);
    }
   return allSplit;
 }
