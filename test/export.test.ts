@@ -74,6 +74,10 @@ t.test('model-only checks are said not observable; a step no process can make sk
     '    steps:',
     '      - mmap: {as: P, length: hugepagesz, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB]}',
     '      - mce: {addr: P}',
+    '  - name: kernel BUG',
+    '    steps:',
+    '      - mmap: {as: P, length: hugepagesz, flags: [MAP_PRIVATE, MAP_ANONYMOUS, MAP_HUGETLB]}',
+    '      - madvise: {addr: P, length: PAGE_SIZE, advice: MADV_HWPOISON, expect: {bug: hugetlb_split_to_shift_present_leaf}}',
     '',
   ].join('\n'));
   const [p] = exportScenario(s, {});
@@ -87,6 +91,7 @@ t.test('model-only checks are said not observable; a step no process can make sk
     'an address prints like %p, :x in hex, a number in decimal; a % is doubled');
   t.match(src, 'hg_stop(HG_SKIP, "not performable on a kernel: mce (a consumed machine check needs the hardware or the hypervisor to raise it) (line 15)");');
   t.notMatch(src, 'static void step_15', 'no step of the skipped test is written');
+  t.match(src, 'hg_stop(HG_SKIP, "not performable on a kernel: a call expected to hit a kernel BUG in hugetlb_split_to_shift_present_leaf() (line 19)");');
 });
 
 t.test('loops, on_error: break and when: {holds} become C control flow', async (t) => {
