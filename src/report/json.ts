@@ -71,6 +71,12 @@ const runSchema = z.strictObject({
 
 const mismatchSchema = z.strictObject({ what: z.string(), expected: z.string(), actual: z.string() });
 
+const rangeDepartureSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('value'), at: addressSchema, found: count.describe('the byte the load read') }),
+  z.strictObject({ kind: z.literal('signal'), at: addressSchema, signal: signalInfoSchema }),
+  z.strictObject({ kind: z.literal('no-signal'), at: addressSchema }),
+]).describe('a load of check_range that departed: another byte, a signal not asked for, no SIGBUS where one was asked for');
+
 const failureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('dead'), what: z.enum(['process', 'thread']), name: z.string() }),
   z.strictObject({ kind: z.literal('missing'), what: z.enum(['process', 'thread']), name: z.string() }),
@@ -80,6 +86,17 @@ const failureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('errno'), call: z.string().describe('the advice, ioctl or syscall name'), errno: z.string() }),
   z.strictObject({ kind: z.literal('step-expect'), line: count, op: z.string(), expected: z.string(), actual: z.string() }),
   z.strictObject({ kind: z.literal('signal'), line: count, signal: signalInfoSchema }),
+  z.strictObject({
+    kind: z.literal('range'),
+    line: count,
+    call: z.string().describe('the check_range call as -v prints it'),
+    pages: count.describe('loads the range asks for'),
+    read: count.describe('loads made'),
+    sigbus: count.describe('SIGBUSes the loads raised'),
+    departures: cappedOf(rangeDepartureSchema).describe('the loads that departed, in address order'),
+    stopped: z.strictObject({ at: addressSchema, why: z.enum(['dead', 'blocked']) }).optional()
+      .describe('the load after which the loop ended: the acting thread was gone (its signal\'s action) or the load blocked'),
+  }),
 ]).describe("what stopped a test: a dead or missing process or thread, an expect's mismatches, a step's failure, a blocked uffd, an unexpected errno or signal");
 
 const folioSchema = z.strictObject({
@@ -154,6 +171,7 @@ const stepReturnSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('signal'), signal: signalInfoSchema }),
   z.strictObject({ kind: z.literal('expect'), mismatches: count }),
   z.strictObject({ kind: z.literal('failed'), message: z.string() }),
+  z.strictObject({ kind: z.literal('range'), read: count.describe('loads made'), sigbus: count, departed: count.describe('loads that departed') }),
 ]).describe('what the step returned');
 
 const stepSchema = z.strictObject({
