@@ -183,8 +183,10 @@ t.test('check_range: a listed load that reads departs as "no SIGBUS"', async (t)
 t.test('check_range: bad input is an author error, positioned, exit 65', async (t) => {
   const notALoad = runStream(load(HEAD + checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, sigbus: [P + 0x10]}\n')), '2M', 'v6.1');
   t.match(notALoad, { ok: false, errors: [{ code: 'BAD_VALUE', line: 12, col: 71, message: 'P+0x10 is not one of the loads (P+0x0 + k * 0x1000, below P+0x200000)' }] });
-  const zero = runStream(load(HEAD + checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, step: 0}\n')), '2M', 'v6.1');
+  const zero = runStream(load(HEAD + checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, step: P - P}\n')), '2M', 'v6.1');
   t.match(zero, { ok: false, errors: [{ code: 'OUT_OF_RANGE', line: 12, message: 'step must be at least 1 byte' }] });
+  const known = loadScenario('s.yaml', HEAD + checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, step: 2 - 2}\n'));
+  t.match(known.errors, [{ code: 'OUT_OF_RANGE', line: 12, col: 68, message: 'step must be at least 1 byte' }], 'a step known to be 0 fails validate');
   const dir = mkdtempSync(join(tmpdir(), 'hgmsim-range-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'x.yaml'), HEAD + checkRange('      - check_range: {addr: P, length: hugepagesz, valu: 7}\n'));
