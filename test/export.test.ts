@@ -145,6 +145,34 @@ t.test('the exported C compiles with gcc -static -Wall -Wextra -Werror', { skip:
   t.match(usage.stderr, 'usage: ');
 });
 
+t.test('check_range becomes a C loop of sigsetjmp probes, one per page, and compiles with -Wall -Wextra -Werror', async (t) => {
+  const s = inline([
+    'scenario: range',
+    'kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 2}',
+    'tests:',
+    '  - name: check',
+    '    steps:',
+    '      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}',
+    '      - ftruncate: {fd: fd, length: hugepagesz}',
+    '      - mmap: {as: P, fd: fd, length: hugepagesz, flags: [MAP_SHARED]}',
+    '      - memset: {addr: P, length: hugepagesz, value: 1}',
+    '      - check_range: {addr: P, length: hugepagesz, value: 1}',
+    '      - check_range: {addr: P, length: hugepagesz, step: 2 * PAGE_SIZE, value: 1, sigbus: [P + 8K, P], si_code: BUS_MCEERR_AR, si_addr_lsb: 21}',
+    '',
+  ].join('\n'));
+  const src = exportScenario(s, {})[0]?.source ?? '';
+  t.match(src, 'hg_check_range(&c, V.P, V.hugepagesz, HG_PAGE, (int)(1UL % 256), sigbus, 0, BUS_MCEERR_AR, -1);');
+  t.match(src, 'u64 sigbus[] = { (V.P + 0x2000UL), V.P };');
+  t.match(src, 'hg_check_range(&c, V.P, V.hugepagesz, (2UL * V.PAGE_SIZE), (int)(1UL % 256), sigbus, 2, BUS_MCEERR_AR, (int)(21UL));');
+  t.match(src, 'if (sigsetjmp(jb, 1)) {', 'each load is a sigsetjmp probe (hg_touch)');
+  if (!gcc) return;
+  const dir = mkdtempSync(join(tmpdir(), 'hgmsim-export-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'range.c'), src);
+  const r = spawnSync('gcc', ['-fsyntax-only', '-Wall', '-Wextra', '-Werror', join(dir, 'range.c')], { encoding: 'utf8' });
+  t.equal(r.status, 0, `compiles${r.stderr ? `:\n${r.stderr.slice(0, 2000)}` : ''}`);
+});
+
 t.test('kernelTap: the tests in order, a result line for a test that did not finish, totals from the results', async (t) => {
   const p: ExportedProgram = {
     scenario: 'x', file: 'x.yaml', hugepagesz: '2M', profile: 'v6.12', stem: 'x.2M', source: '',

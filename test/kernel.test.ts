@@ -52,6 +52,18 @@ t.test('contents', async (t) => {
     t.equal(m.findMismatch(0, G1, 7), -1);
     t.equal(m.findMismatch(0, G1 + 1, 7), G1, 'the zero background past the last range');
   });
+  kt(t, 'sample: bytes a stride apart as runs of equal value, costing intervals, not samples', (t) => {
+    const m = new ByteMap();
+    m.fill(0, G1, 7);
+    m.fill(3 * 4096, 5 * 4096, 9);
+    m.fill(6 * 4096 + 1, 6 * 4096 + 2, 4); // between two samples: never read
+    t.same(m.sample(0, 4096, G1 / 4096), [
+      { index: 0, count: 3, value: 7 },
+      { index: 3, count: 2, value: 9 },
+      { index: 5, count: G1 / 4096 - 5, value: 7 },
+    ]);
+    t.same(m.sample(G1 - 4096, 4096, 2), [{ index: 0, count: 1, value: 7 }, { index: 1, count: 1, value: 0 }], 'the zero background');
+  });
   kt(t, 'copyFrom shifts ranges', (t) => {
     const a = new ByteMap();
     a.fill(10, 20, 1);

@@ -1,6 +1,10 @@
 // The runner against the real kernel model: step outcomes, expectations, on_error, verdicts, summaries,
 // runtime author errors, the step budget.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
+import { runCli } from '../src/cli/main.js';
 import { loadScenario } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { runStream } from '../src/runner/run.js';
@@ -96,6 +100,101 @@ t.test('an errno nobody expected fails; an expected errno passes', async (t) => 
   t.equal(failed.status, 'fail');
   t.same(lines(failed), [' !!! MADV_DONTNEED failed: Invalid argument']);
   t.equal(only(run(body(', expect: {errno: EINVAL}'))).status, 'pass');
+});
+
+/** POISON's mapping and injection (hugepage 0 poisoned at raw page 2, hugepage 1 healthy), then `steps`. */
+const checkRange = (steps: string): string => `tests:
+  - name: check
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+      - ftruncate: {fd: fd, length: L}
+      - mmap: {as: P, fd: fd, length: L, flags: [MAP_SHARED]}
+      - memset: {addr: P, length: L, value: 7}
+      - madvise: {addr: P + 2 * PAGE_SIZE, length: PAGE_SIZE, advice: MADV_HWPOISON}
+${steps}`;
+
+t.test('check_range: every page reads its value and the listed loads SIGBUS; one -v line, work per entry', async (t) => {
+  const r = only(run(checkRange(`      - check_range: {addr: P + hugepagesz, length: hugepagesz, value: 7}
+      - check_range: {addr: P, length: hugepagesz, step: hugepagesz, value: 7, sigbus: [P], si_addr_lsb: 21}
+`)));
+  t.equal(r.status, 'pass', lines(r).join('\n'));
+  const [healthy, poisoned] = r.steps.slice(-2);
+  t.same(healthy && [callText(healthy), returnText(healthy.ret), healthy.signals.length],
+    ['check_range(P+0x200000, 0x200000, 7)', '= 512 pages read, 0 SIGBUS, 0 departed', 0]);
+  t.same(poisoned && [callText(poisoned), returnText(poisoned.ret), poisoned.signals.length],
+    ['check_range(P+0x0, 0x200000, 7, step=0x200000, sigbus=[P+0x0] BUS_MCEERR_AR si_addr_lsb=21)', '= 1 pages read, 1 SIGBUS, 0 departed', 0],
+    'its SIGBUS is counted on its one line');
+  t.same(summary(r)[0], 'sigbus: 1 BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21');
+  // 512 loads through one PMD entry cost what reading one entry costs, not 512 access steps.
+  const all = run(checkRange(''));
+  const spent = run(checkRange('      - check_range: {addr: P + hugepagesz, length: hugepagesz, value: 7}\n')).spent - all.spent;
+  t.ok(spent > 0 && spent < 10, `charged ${spent} operations`);
+});
+
+t.test('check_range swaps for a loop of access steps: the same signals, the same summary', async (t) => {
+  const loop = only(run(checkRange(`      - for: {i: 0 .. 7}
+        do:
+          - access: {addr: P + i * PAGE_SIZE, op: read, expect: {sigbus: BUS_MCEERR_AR, si_addr: P + i * PAGE_SIZE}}
+`)));
+  const range = only(run(checkRange(`      - check_range: {addr: P, length: 8 * PAGE_SIZE, value: 7, sigbus: [P, P + 4K, P + 8K, P + 12K, P + 16K, P + 20K, P + 24K, P + 28K]}
+`)));
+  t.equal(range.status, 'pass', lines(range).join('\n'));
+  t.same(summary(range), summary(loop));
+  t.same(range.observations, loop.observations);
+  t.equal(range.steps.length, loop.steps.length - 7, 'one step for eight');
+});
+
+t.test('check_range: a value mismatch names the first pages and counts them all', async (t) => {
+  const r = only(run(checkRange(`      - memset: {addr: P + hugepagesz + 0x3000, length: 5 * PAGE_SIZE, value: 9}
+      - check_range: {addr: P + hugepagesz, length: hugepagesz, value: 7}
+`)));
+  t.equal(r.status, 'fail');
+  t.same(lines(r), [' !!! line 13: check_range(P+0x200000, 0x200000, 7): 5 of 512 pages depart: ' +
+    '[P+0x203000 read 9, P+0x204000 read 9, P+0x205000 read 9, … 2 more]']);
+  t.match(reason(r), /^line 13: check_range\(P\+0x200000, 0x200000, 7\): 5 of 512 pages depart/);
+  t.equal(r.failedAt?.line, 13);
+});
+
+t.test('check_range: an unexpected SIGBUS departs; with exit_thread the loop stops where the thread went', async (t) => {
+  const r = only(run(checkRange(`      - check_range: {addr: P + PAGE_SIZE, length: 3 * PAGE_SIZE, value: 7}
+`)));
+  t.equal(r.status, 'fail');
+  t.same(lines(r), [' !!! line 12: check_range(P+0x1000, 0x3000, 7): 3 of 3 pages depart: [' +
+    'P+0x1000 SIGBUS BUS_MCEERR_AR si_addr=P+0x1000 si_addr_lsb=21, P+0x2000 SIGBUS BUS_MCEERR_AR si_addr=P+0x2000 si_addr_lsb=21, ' +
+    'P+0x3000 SIGBUS BUS_MCEERR_AR si_addr=P+0x3000 si_addr_lsb=21]']);
+  t.same(summary(r)[0], 'sigbus: 3 BUS_MCEERR_AR si_addr=P+0x1000 si_addr_lsb=21, si_addr=P+0x2000 si_addr_lsb=21, si_addr=P+0x3000 si_addr_lsb=21');
+  const gone = only(run(checkRange(`      - sigaction: {SIGBUS: exit_thread}
+      - check_range: {addr: P, length: 4 * PAGE_SIZE, value: 7}
+`)));
+  t.same(lines(gone), [' !!! line 13: check_range(P+0x0, 0x4000, 7): 1 of 4 pages depart: ' +
+    '[P+0x0 SIGBUS BUS_MCEERR_AR si_addr=P+0x0 si_addr_lsb=21]; stopped after 1 of 4 pages at P+0x0 (the acting thread is gone)']);
+  const wrongCode = only(run(checkRange(`      - check_range: {addr: P, length: PAGE_SIZE, value: 7, sigbus: [P], si_code: BUS_ADRERR}
+`)));
+  t.match(lines(wrongCode)[0], /1 of 1 pages depart: \[P\+0x0 SIGBUS BUS_MCEERR_AR si_addr=P\+0x0 si_addr_lsb=21\]$/, 'a listed load with another si_code departs');
+});
+
+t.test('check_range: a listed load that reads departs as "no SIGBUS"', async (t) => {
+  const r = only(run(checkRange(`      - check_range: {addr: P + hugepagesz, length: hugepagesz, value: 7, sigbus: [P + hugepagesz + 0x5000]}
+`)));
+  t.equal(r.status, 'fail');
+  t.same(lines(r), [' !!! line 12: check_range(P+0x200000, 0x200000, 7, sigbus=[P+0x205000] BUS_MCEERR_AR): 1 of 512 pages depart: [P+0x205000 no SIGBUS]']);
+});
+
+t.test('check_range: bad input is an author error, positioned, exit 65', async (t) => {
+  const notALoad = runStream(load(HEAD + checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, sigbus: [P + 0x10]}\n')), '2M', 'v6.1');
+  t.match(notALoad, { ok: false, errors: [{ code: 'BAD_VALUE', line: 12, col: 71, message: 'P+0x10 is not one of the loads (P+0x0 + k * 0x1000, below P+0x200000)' }] });
+  const zero = runStream(load(HEAD + checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, step: P - P}\n')), '2M', 'v6.1');
+  t.match(zero, { ok: false, errors: [{ code: 'OUT_OF_RANGE', line: 12, message: 'step must be at least 1 byte' }] });
+  const known = loadScenario('s.yaml', HEAD + checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, step: 2 - 2}\n'));
+  t.match(known.errors, [{ code: 'OUT_OF_RANGE', line: 12, col: 68, message: 'step must be at least 1 byte' }], 'a step known to be 0 fails validate');
+  const dir = mkdtempSync(join(tmpdir(), 'hgmsim-range-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'x.yaml'), HEAD + checkRange('      - check_range: {addr: P, length: hugepagesz, valu: 7}\n'));
+  const err: string[] = [];
+  const code = await runCli(['run', 'x.yaml'], { cwd: dir, env: {}, out: () => undefined, err: (s) => err.push(s) });
+  t.equal(code, 65);
+  t.match(err.join(''), /^x\.yaml:12:22: MISSING_FIELD missing field "value"/m);
+  t.match(err.join(''), /^x\.yaml:12:52: UNKNOWN_FIELD unknown field "valu" in "check_range" \(did you mean "value"\?\)/m);
 });
 
 t.test('an expectation mismatch prints expected and actual side by side', async (t) => {

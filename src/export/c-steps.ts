@@ -174,6 +174,18 @@ export const C_STEPS: { readonly [K in StepName]: Emit<K> } = {
       `hg_access(&c, ${e(g, s.args.addr)}, ${s.args.op === 'write' ? 1 : 0}, ${s.args.value ? `(int)(${e(g, s.args.value)} % 256)` : '-1'}, ${s.args.in_thread === 'new' ? 1 : 0});`,
     ],
   }),
+  check_range: (g, s) => {
+    const sigbus = s.args.sigbus ?? [];
+    return {
+      name: 'check_range',
+      lines: [
+        `u64 sigbus[] = { ${sigbus.length ? sigbus.map((x) => e(g, x)).join(', ') : '0'} };`,
+        '',
+        `hg_check_range(&c, ${e(g, s.args.addr)}, ${e(g, s.args.length)}, ${s.args.step ? e(g, s.args.step) : 'HG_PAGE'}, (int)(${e(g, s.args.value)} % 256), ` +
+          `sigbus, ${sigbus.length}, ${s.args.si_code ?? 'BUS_MCEERR_AR'}, ${s.args.si_addr_lsb ? `(int)(${e(g, s.args.si_addr_lsb)})` : '-1'});`,
+      ],
+    };
+  },
   memset: (g, s) => ({
     name: 'memset',
     lines: [`c.kind = hg_memset(${e(g, s.args.addr)}, (int)(${e(g, s.args.value)} % 256), ${e(g, s.args.length)}) ? HG_ACCESS_SIG : HG_ACCESS_OK;`],

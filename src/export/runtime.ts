@@ -575,6 +575,7 @@ struct hg_call {
 	u64 ioctls; int has_ioctls;
 	s64 updated; int has_updated;
 	int event; u64 event_addr; /* uffd_read */
+	const char *fail;  /* check_range: its failure line, judged first by hg_end */
 };
 
 static struct hg_call hg_begin(const char *name, int line)
@@ -693,6 +694,11 @@ static void hg_end(struct hg_call *c, struct hg_fields *f, int expects_errno, in
 		if (on_error != 1)
 			hg_out("#  !!! %s failed: %s", c->name, strerror(c->err));
 		hg_stop(on_error == 1 ? HG_SKIP : HG_FAIL, "%s failed: %s", c->name, strerror(c->err));
+		return;
+	}
+	if (c->fail) {
+		hg_out("#  !!! %s", c->fail);
+		hg_stop(HG_FAIL, "%s", c->fail);
 		return;
 	}
 	if (f && f->n && hg_fields_differ(f)) {
@@ -829,6 +835,118 @@ static void hg_access(struct hg_call *c, u64 addr, int write, int value, int new
 	c->kind = j->r ? HG_ACCESS_SIG : HG_ACCESS_OK;
 	c->value = j->out;
 	free(j);
+}
+
+/* ---- check_range: one load per stride, each in a sigsetjmp probe (runner/steps/range.ts) ---- */
+#define HG_RANGE_KEPT 4
+struct hg_range { char kept[HG_RANGE_KEPT][192]; int nkept; u64 total; };
+
+static void hg_range_depart(struct hg_range *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->total++;
+	if (r->nkept == HG_RANGE_KEPT)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->kept[r->nkept++], sizeof(r->kept[0]), fmt, ap);
+	va_end(ap);
+}
+
+static int hg_listed(const u64 *list, int n, u64 at)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i] == at)
+			return 1;
+	return 0;
+}
+
+/* The SIGBUS list ascending, each address once, as the model prints it. */
+static int hg_sort_unique(u64 *list, int n)
+{
+	int m = 0;
+
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && list[j - 1] > list[j]; j--) {
+			u64 x = list[j];
+			list[j] = list[j - 1];
+			list[j - 1] = x;
+		}
+	for (int i = 0; i < n; i++)
+		if (!m || list[m - 1] != list[i])
+			list[m++] = list[i];
+	return m;
+}
+
+/* check_range(P+0x0, 0x200000, 1, sigbus=[P+0x0] BUS_MCEERR_AR si_addr_lsb=12) */
+static void hg_range_call(char *buf, size_t size, u64 addr, u64 len, u64 stride, int value, const u64 *sigbus, int n, int code, int lsb)
+{
+	size_t w = (size_t)snprintf(buf, size, "check_range(%s, 0x%" PRIx64 ", %d", hg_addr(addr), len, value);
+
+	if (stride != HG_PAGE && w < size)
+		w += (size_t)snprintf(buf + w, size - w, ", step=0x%" PRIx64, stride);
+	for (int i = 0; i < n && w < size; i++)
+		w += (size_t)snprintf(buf + w, size - w, "%s%s", i ? ", " : ", sigbus=[", hg_addr(sigbus[i]));
+	if (n && w < size)
+		w += (size_t)snprintf(buf + w, size - w, "] %s", hg_code_name(code));
+	if (n && lsb >= 0 && w < size)
+		w += (size_t)snprintf(buf + w, size - w, " si_addr_lsb=%d", lsb);
+	if (w < size)
+		snprintf(buf + w, size - w, ")");
+}
+
+/* One load's outcome: a byte (listed loads must not read) or the SIGBUS its probe recorded. */
+static void hg_range_load(struct hg_range *r, u64 at, int value, int listed, int code, int lsb)
+{
+	int from = hg->nsigs, v = 0;
+	struct hg_sig *s;
+	char l[32] = "";
+
+	if (!hg_touch(at, 0, -1, &v)) {
+		if (listed)
+			hg_range_depart(r, "%s no SIGBUS", hg_addr(at));
+		else if (v != value)
+			hg_range_depart(r, "%s read %d", hg_addr(at), v);
+		return;
+	}
+	if (from >= HG_MAX_SIGS) {
+		hg_range_depart(r, "%s SIGBUS (not recorded: too many signals)", hg_addr(at));
+		return;
+	}
+	s = &hg->sigs[from];
+	if (listed && s->code == code && s->addr == at && (lsb < 0 || s->lsb == lsb))
+		return;
+	if (s->lsb || s->code == BUS_MCEERR_AR || s->code == BUS_MCEERR_AO)
+		snprintf(l, sizeof(l), " si_addr_lsb=%d", s->lsb);
+	hg_range_depart(r, "%s SIGBUS %s si_addr=%s%s", hg_addr(at), hg_code_name(s->code), hg_addr(s->addr), l);
+}
+
+/* The loads of [addr, addr+len), stride apart; a departure becomes c->fail, worded as report/observations.ts rangeText. */
+static void hg_check_range(struct hg_call *c, u64 addr, u64 len, u64 stride, int value, u64 *sigbus, int n, int code, int lsb)
+{
+	static char call[1024], list[1024], fail[2400];
+	struct hg_range r;
+	u64 pages = (len + stride - 1) / stride;
+	int keep;
+	size_t w;
+
+	memset(&r, 0, sizeof(r));
+	n = hg_sort_unique(sigbus, n);
+	hg_range_call(call, sizeof(call), addr, len, stride, value, sigbus, n, code, lsb);
+	for (u64 k = 0; k < pages; k++)
+		hg_range_load(&r, addr + k * stride, value, hg_listed(sigbus, n, addr + k * stride), code, lsb);
+	if (!r.total)
+		return;
+	keep = r.total > HG_RANGE_KEPT ? HG_RANGE_KEPT - 1 : (int)r.total;
+	w = (size_t)snprintf(list, sizeof(list), "[");
+	for (int i = 0; i < keep && w < sizeof(list); i++)
+		w += (size_t)snprintf(list + w, sizeof(list) - w, "%s%s", i ? ", " : "", r.kept[i]);
+	if (r.total > (u64)keep && w < sizeof(list))
+		w += (size_t)snprintf(list + w, sizeof(list) - w, ", … %" PRIu64 " more", r.total - (u64)keep);
+	if (w < sizeof(list))
+		snprintf(list + w, sizeof(list) - w, "]");
+	snprintf(fail, sizeof(fail), "line %d: %s: %" PRIu64 " of %" PRIu64 " pages depart: %s", c->line, call, r.total, pages, list);
+	c->fail = fail;
 }
 
 /* ---- actors: a forked process or a named thread that runs the steps given to it ---- */

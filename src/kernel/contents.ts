@@ -95,6 +95,27 @@ export class ByteMap {
     return -1;
   }
 
+  /**
+   * The bytes at start, start+stride, … (`count` of them) as runs of equal value, in order: `index` is
+   * the first sample of a run. Costs the intervals the samples cross, not the samples.
+   */
+  sample(start: number, stride: number, count: number): { index: number; count: number; value: number }[] {
+    const runs: { index: number; count: number; value: number }[] = [];
+    for (let i = 0; i < count;) {
+      const pos = start + i * stride;
+      const s = this.segs[this.firstEndingAfter(pos)];
+      const inside = s !== undefined && s.start <= pos;
+      const value = inside ? s.value : 0;
+      const runEnd = inside ? s.end : s === undefined ? Infinity : s.start;
+      const n = Math.min(count - i, Math.ceil((runEnd - pos) / stride));
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last.value === value) last.count += n;
+      else runs.push({ index: i, count: n, value });
+      i += n;
+    }
+    return runs;
+  }
+
   /** Copy [srcStart, srcStart+len) of src into this map at dstStart (copy_user_huge_page, in part). */
   copyFrom(src: ByteMap, srcStart: number, dstStart: number, len: number): void {
     this.fill(dstStart, dstStart + len, 0);

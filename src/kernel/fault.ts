@@ -110,6 +110,15 @@ function mm_fault_error(k: KernelState, t: Thread, addr: number, fault: Exclude<
 }
 
 /**
+ * The present entry a load from addr goes through without a fault (the page tables allow it), or
+ * undefined when the load would enter do_user_addr_fault(). A check loop reads an entry's pages so.
+ */
+export function readableAt(mm: Mm, addr: number): Resolved | undefined {
+  const vma = mm.findVma(addr);
+  return vma !== undefined && vma.prot.read ? followPresent(mm, vma, addr, false) : undefined;
+}
+
+/**
  * get_user_pages_fast(addr, 1 page, no flags) as madvise_inject_error() calls it: a read fault
  * through the whole fault path if needed; VM_FAULT_HWPOISON* and VM_FAULT_SIGBUS become -EFAULT
  * (no FOLL_HWPOISON; vm_fault_to_errno()), VM_FAULT_OOM -ENOMEM. Takes a folio reference.

@@ -210,6 +210,7 @@ export class Kernel {
   readonly uffd_read: Syscalls['uffd_read'] = (...a) => this.sys.uffd_read(...a);
   readonly access: Syscalls['access'] = (...a) => this.sys.access(...a);
   readonly memset: Syscalls['memset'] = (...a) => this.sys.memset(...a);
+  readonly readEvery: Syscalls['readEvery'] = (...a) => this.sys.readEvery(...a);
 
   // The observer views (views.ts), for callers that hold the Kernel.
   readonly checkBytes: Views['checkBytes'] = (...a) => this.views.checkBytes(...a);

@@ -3,7 +3,7 @@
 // Linux: the syscall entry (arch/x86/entry/common.c:do_syscall_64()) and return to user mode
 // (kernel/entry/common.c:exit_to_user_mode_loop() delivers pending signals); compare gVisor's
 // pkg/sentry/mm/syscalls.go. The sysctl and sysfs pool writes come from the harness, not a test thread.
-import { do_user_addr_fault } from './fault.js';
+import { do_user_addr_fault, readableAt } from './fault.js';
 import { copy_process } from './fork.js';
 import { hugetlbfs_fallocate, hugetlbfs_read_iter, HugetlbFile } from './hugetlbfs.js';
 import { hard_offline_page_store, hwpoison_inject, kill_me_maybe } from './hwpoison-inject.js';
@@ -15,7 +15,7 @@ import { TaskHalted, haltTask } from './bug.js';
 import { deliverPending, exitThread, unblockSigbus } from './signal.js';
 import type { KernelState } from './state.js';
 import { alloc_pid, find_task_by_vpid, reapDead } from './task.js';
-import type { AccessResult, Errno, SigbusAction, SysRet, TaskRef, UffdEvent } from './types.js';
+import type { AccessResult, Errno, ProbeRun, RangeRead, SigbusAction, SysRet, TaskRef, UffdEvent } from './types.js';
 import { PAGE_SIZE, SEEK, type McePolicy } from './uapi.js';
 import type { UffdFeature, UffdRegisterMode } from '../abi/index.js';
 import {
@@ -301,6 +301,47 @@ export class Syscalls {
       }
       return { ok: true, value: contents.get(r.offset) };
     });
+  }
+
+  /**
+   * One-byte loads by the thread at addr, addr+stride, … below addr+length, as a C check loop reads a
+   * range. A load the page tables allow never enters the kernel: the loads through one present entry
+   * are read from its folio at once (costing its contents' intervals). Any other load is access()'s
+   * kernel entry, its own, so a signal it raises is delivered before the next load as between steps.
+   * Stops when the thread is gone (its signal's action) or a load blocks on a userfaultfd.
+   */
+  readEvery(task: TaskRef, addr: number, length: number, stride: number): RangeRead {
+    const t = find_task_by_vpid(this.k, task);
+    const end = addr + length;
+    const runs: ProbeRun[] = [];
+    let loads = 0;
+    let ops = 0;
+    for (let pos = addr; pos < end;) {
+      const hit = readableAt(t.process.mm, pos);
+      if (hit !== undefined) {
+        const count = Math.ceil((Math.min(end, hit.entryEnd) - pos) / stride);
+        for (const r of hit.entry.folio.contents.sample(hit.offset, stride, count)) {
+          runs.push({ kind: 'read', addr: pos + r.index * stride, count: r.count, value: r.value });
+          ops++;
+        }
+        ops++;
+        loads += count;
+        pos += count * stride;
+        continue;
+      }
+      const r = this.access(task, pos, 'read');
+      loads++;
+      ops++;
+      if (r.ok) runs.push({ kind: 'read', addr: pos, count: 1, value: r.value });
+      else if ('signal' in r) runs.push({ kind: 'signal', addr: pos, signal: r.signal });
+      else {
+        runs.push({ kind: 'blocked', addr: pos, uffd: r.uffd });
+        return { runs, loads, ops, stopped: 'blocked' };
+      }
+      if (!t.alive) return { runs, loads, ops, stopped: 'dead' };
+      pos += stride;
+    }
+    return { runs, loads, ops, stopped: null };
   }
 
   /**

@@ -68,6 +68,26 @@ export type AccessResult =
   /** The fault waits for a userfaultfd monitor (no UFFD_FEATURE_SIGBUS): the thread blocks. */
   | { readonly ok: false; readonly blocked: 'userfaultfd'; readonly uffd: number };
 
+/**
+ * What one-byte loads at addr, addr+stride, … (readEvery) found, in address order: `count` loads that
+ * read `value`, one that raised a signal, or one that blocked on a userfaultfd.
+ */
+export type ProbeRun =
+  | { readonly kind: 'read'; readonly addr: number; readonly count: number; readonly value: number }
+  | { readonly kind: 'signal'; readonly addr: number; readonly signal: SigInfo }
+  | { readonly kind: 'blocked'; readonly addr: number; readonly uffd: number };
+
+/** readEvery's answer: the runs, the loads made, the work it cost, and why it stopped early (if it did). */
+export interface RangeRead {
+  readonly runs: readonly ProbeRun[];
+  /** Loads made (the pages read). */
+  readonly loads: number;
+  /** Model operations: kernel entries (faulting loads) plus present entries read through and runs of values. */
+  readonly ops: number;
+  /** The acting thread exited or its process died (a signal's action), or a load blocked: the loop ended there. */
+  readonly stopped: 'dead' | 'blocked' | null;
+}
+
 /** A userfaultfd message read with read(2) (struct uffd_msg). */
 export type UffdEvent =
   | { readonly event: 'PAGEFAULT'; readonly address: number; readonly flags: readonly ('WRITE' | 'WP' | 'MINOR')[] }

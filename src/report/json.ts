@@ -80,6 +80,11 @@ const bugFailureSchema = z.strictObject({ kind: z.literal('bug'), line: count, c
 const lockFailureSchema = z.strictObject({
   kind: z.literal('lock'), line: count, call: z.string(), lock: z.string().describe('the lock the call sleeps on'), holder: bugSchema,
 });
+const rangeDepartureSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('value'), at: addressSchema, found: count.describe('the byte the load read') }),
+  z.strictObject({ kind: z.literal('signal'), at: addressSchema, signal: signalInfoSchema }),
+  z.strictObject({ kind: z.literal('no-signal'), at: addressSchema }),
+]).describe('a load of check_range that departed: another byte, a signal not asked for, no SIGBUS where one was asked for');
 
 const failureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('dead'), what: z.enum(['process', 'thread']), name: z.string() }),
@@ -92,7 +97,18 @@ const failureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('signal'), line: count, signal: signalInfoSchema }),
   bugFailureSchema,
   lockFailureSchema,
-]).describe("what stopped a test: a dead or missing process or thread, an expect's mismatches, a step's failure, a blocked uffd, an unexpected errno or signal, a kernel BUG, a lock a task died holding");
+  z.strictObject({
+    kind: z.literal('range'),
+    line: count,
+    call: z.string().describe('the check_range call as -v prints it'),
+    pages: count.describe('loads the range asks for'),
+    read: count.describe('loads made'),
+    sigbus: count.describe('SIGBUSes the loads raised'),
+    departures: cappedOf(rangeDepartureSchema).describe('the loads that departed, in address order'),
+    stopped: z.strictObject({ at: addressSchema, why: z.enum(['dead', 'blocked']) }).optional()
+      .describe('the load after which the loop ended: the acting thread was gone (its signal\'s action) or the load blocked'),
+  }),
+]).describe("what stopped a test: a dead or missing process or thread, an expect's mismatches, a step's failure, a blocked uffd, an unexpected errno or signal, a check_range whose loads departed, a kernel BUG, a lock a task died holding");
 
 const folioSchema = z.strictObject({
   pfn: count.describe('head pfn'),
@@ -171,6 +187,7 @@ const stepReturnSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('expect'), mismatches: count }),
   z.strictObject({ kind: z.literal('failed'), message: z.string() }),
   z.strictObject({ kind: z.literal('halted'), failure: z.discriminatedUnion('kind', [bugFailureSchema, lockFailureSchema]) }),
+  z.strictObject({ kind: z.literal('range'), read: count.describe('loads made'), sigbus: count, departed: count.describe('loads that departed') }),
 ]).describe('what the step returned');
 
 const stepSchema = z.strictObject({

@@ -5,14 +5,38 @@
 
 import type { FindingId } from '../abi/index.js';
 import type {
-  BugFacts, Failure, Finding, FolioFacts, MappingRun, MeminfoValues, Mismatch, Observations, OutputRecord, SignalGroup, SignalRecord, StepRecord,
-  StepReturn,
+  BugFacts, Failure, Finding, FolioFacts, MappingRun, MeminfoValues, Mismatch, Observations, OutputRecord, RangeCheck, RangeDeparture,
+  SignalGroup, SignalRecord, StepRecord, StepReturn,
 } from '../runner/index.js';
 import { addressText, hex, levelName, listText, paddedOffset, siAddrText, signalText, sizeName } from './format.js';
 import { STRERROR } from './strerror.js';
 
 /** `raw_hwp_list(P+0x0): expected [0], got [0, 128]`. */
 export const mismatchText = (m: Mismatch): string => `${m.what}: expected ${m.expected}, got ${m.actual}`;
+
+/** `P+0x1000 read 2`, `P+0x0 SIGBUS BUS_ADRERR si_addr=P+0x0`, `P+0x80000 no SIGBUS`: one load of a check_range. */
+export function departureText(d: RangeDeparture): string {
+  switch (d.kind) {
+    case 'value':
+      return `${addressText(d.at)} read ${d.found}`;
+    case 'signal':
+      return `${addressText(d.at)} ${signalText(d.signal)}`;
+    case 'no-signal':
+      return `${addressText(d.at)} no SIGBUS`;
+  }
+}
+
+/** `2 of 512 pages depart: [P+0x1000 read 2, P+0x2000 no SIGBUS]; stopped after 3 of 512 pages at P+0x2000 (…)`. */
+export function rangeText(r: RangeCheck): string {
+  const departed = r.departures.first.length + r.departures.more;
+  const list = { first: r.departures.first.map(departureText), more: r.departures.more };
+  const parts = departed > 0 ? [`${departed} of ${r.pages} pages depart: ${listText(list)}`] : [];
+  if (r.stopped !== undefined) {
+    const why = r.stopped.why === 'dead' ? 'the acting thread is gone' : 'the load blocks on userfaultfd';
+    parts.push(`stopped after ${r.read} of ${r.pages} pages at ${addressText(r.stopped.at)} (${why})`);
+  }
+  return parts.join('; ');
+}
 
 /** Why a test stopped, short: the text after `# SKIP`, JUnit's message, `show`'s "the test stopped". */
 export function reasonText(f: Failure): string {
@@ -37,6 +61,8 @@ export function reasonText(f: Failure): string {
       return `${bugText(f.bug)} (line ${f.line}: ${f.call})`;
     case 'lock':
       return `blocked: ${f.call} sleeps on ${f.lock}, held by ${f.holder.comm} (pid ${f.holder.pid}) since its ${bugText(f.holder)}`;
+    case 'range':
+      return `line ${f.line}: ${f.call}: ${rangeText(f)}`;
   }
 }
 
@@ -196,6 +222,8 @@ export function returnText(r: StepReturn): string {
       return r.message;
     case 'halted':
       return `never returns: ${reasonText(r.failure)}`;
+    case 'range':
+      return `= ${r.read} pages read, ${r.sigbus} SIGBUS, ${r.departed} departed`;
   }
 }
 

@@ -2,9 +2,9 @@
 // name binding and the test's output records. Implemented by TestRun in run.ts.
 
 import type { AccessResult, Kernel, MfStats, SignalEvent, SysRet, TaskRef, UffdEvent } from '../kernel/index.js';
-import type { Expr, Interp } from '../scenario/index.js';
+import type { Expr, Interp, ScenarioErrorCode } from '../scenario/index.js';
 import type { Value } from './eval.js';
-import type { Address, Mismatch, OutputRecord } from './results.js';
+import type { Address, Mismatch, OutputRecord, RangeCheck } from './results.js';
 
 /** A mapping a test named with `mmap: {as: P}`, and the parts of it still mapped. */
 export interface NamedMapping {
@@ -34,6 +34,8 @@ export interface StepContext {
   /** The run's hugepage size in bytes. */
   readonly hugepagesz: number;
   value(e: Expr): Value;
+  /** An author error at an expression (a value the step cannot take): positioned, exit 65. */
+  authorError(at: Expr, code: ScenarioErrorCode, message: string): never;
   /** An expression as a Number (addresses and lengths are below 2^53). */
   num(e: Expr, what?: 'byte'): number;
   interp(i: Interp): string;
@@ -77,6 +79,10 @@ export interface StepOutcome {
   readonly updated?: number;
   /** read/pread: the file range the bytes it returned came from (for `expect: {bytes}`). */
   readonly read?: { readonly fd: number; readonly offset: number; readonly count: number };
+  /** check_range: what its loads found (a departure or an early stop fails the test). */
+  readonly range?: RangeCheck;
+  /** Model operations the step spent that the kernel's count does not hold (check_range's loads). */
+  readonly ops?: number;
   /** A construct the model does not handle yet: the run stops with UNSUPPORTED at the step (exit 65). */
   readonly unsupported?: string;
 }

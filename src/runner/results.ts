@@ -151,6 +151,27 @@ export interface Mismatch {
   readonly actual: string;
 }
 
+/** One page of a check_range that departed: it read another byte, raised a signal not asked for, or did not raise one. */
+export type RangeDeparture =
+  | { readonly kind: 'value'; readonly at: Address; readonly found: number }
+  /** A signal at a load not listed under `sigbus:`, or a listed one with another si_code, si_addr or si_addr_lsb. */
+  | { readonly kind: 'signal'; readonly at: Address; readonly signal: SignalInfo }
+  /** A load listed under `sigbus:` that read instead. */
+  | { readonly kind: 'no-signal'; readonly at: Address };
+
+/** What a check_range found: its loads, the departures (the first few, by address) and where it stopped early. */
+export interface RangeCheck {
+  /** Loads the range asks for. */
+  readonly pages: number;
+  /** Loads made (fewer when it stopped). */
+  readonly read: number;
+  /** SIGBUSes the loads raised. */
+  readonly sigbus: number;
+  readonly departures: Capped<RangeDeparture>;
+  /** The load the loop ended at: the acting thread was gone after it (its signal's action) or it blocked. */
+  readonly stopped?: { readonly at: Address; readonly why: 'dead' | 'blocked' };
+}
+
 /** Why a test stopped (a failure, or a skip through `on_error: skip`). */
 export type Failure =
   /** The acting process or thread is dead, or (main) was dead when the test began. */
@@ -172,7 +193,9 @@ export type Failure =
   /** The step's call hit a kernel BUG: its thread died in the kernel (`# kernel BUG` on the result line). */
   | { readonly kind: 'bug'; readonly line: number; readonly call: string; readonly bug: BugFacts }
   /** The step's call sleeps for good on a lock a task died holding at a kernel BUG. */
-  | { readonly kind: 'lock'; readonly line: number; readonly call: string; readonly lock: string; readonly holder: BugFacts };
+  | { readonly kind: 'lock'; readonly line: number; readonly call: string; readonly lock: string; readonly holder: BugFacts }
+  /** A check_range whose pages departed, or that stopped early; `call` is its -v call text. */
+  | ({ readonly kind: 'range'; readonly line: number; readonly call: string } & RangeCheck);
 
 /** A kernel BUG: where (the oops's file:line and the function RIP points into) and whose task it ended. */
 export interface BugFacts {
@@ -243,7 +266,9 @@ export type StepReturn =
   /** A standalone expect: how many assertions did not hold. */
   | { readonly kind: 'expect'; readonly mismatches: number }
   /** The step itself failed (pfn_of found no page): the handler's message. */
-  | { readonly kind: 'failed'; readonly message: string };
+  | { readonly kind: 'failed'; readonly message: string }
+  /** check_range: loads made, SIGBUSes they raised, pages that departed. */
+  | { readonly kind: 'range'; readonly read: number; readonly sigbus: number; readonly departed: number };
 
 /**
  * One executed call step, for -v. The call stays the text the step's handler spelt (C's spelling of

@@ -7,7 +7,7 @@ import { Kernel, TaskHalted } from '../kernel/index.js';
 import type { FolioInfo, Halt, KernelBug, MfStats, PtRun, SigInfo, SignalEvent, TaskRef } from '../kernel/index.js';
 import { errorAt, MAIN, STEPS, whenSelects } from '../scenario/index.js';
 import type {
-  Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, Step, StepName, TestCase,
+  Expr, HugepageSize, Interp, ModelName, ProfileName, Scenario, ScenarioError, ScenarioErrorCode, Step, StepName, TestCase,
 } from '../scenario/index.js';
 import { bootFaults, bootProfile, switchChanges } from './boot.js';
 import { blockedOn, type NamedMapping, type StepContext, type StepOutcome } from './context.js';
@@ -236,6 +236,8 @@ class TestRun implements StepContext, EvalEnv {
   private readonly findings = new Set<string>();
   private readonly opsStart: number;
   private executed = 0;
+  /** Operations steps spent that the kernel does not count (check_range's loads). */
+  private stepOps = 0;
   /** With `show`: the last call step run (its -v index, line and call text), and whether it stopped the test. */
   private lastCall: ShowState['step'] = null;
   private stoppedForShow = false;
@@ -318,6 +320,9 @@ class TestRun implements StepContext, EvalEnv {
   // --- StepContext ---
   value(e: Expr): Value {
     return evaluate(e, this);
+  }
+  authorError(at: Expr, code: ScenarioErrorCode, message: string): never {
+    throw new ScenarioRuntimeError(errorAt(this, at.span, code, message));
   }
   num(e: Expr, what?: 'byte'): number {
     const n = toNumber(this, e.span, evaluate(e, this).value);
@@ -470,7 +475,7 @@ class TestRun implements StepContext, EvalEnv {
 
   /** Model operations this test has spent: steps executed plus the kernel's own operations. */
   get spent(): number {
-    return this.executed + (this.kernel.ops - this.opsStart);
+    return this.executed + this.stepOps + (this.kernel.ops - this.opsStart);
   }
 
   // --- the interpreter ---
@@ -558,6 +563,7 @@ class TestRun implements StepContext, EvalEnv {
       if (e instanceof TaskHalted) return this.halted(step, e.halt, outputBefore);
       throw e;
     }
+    this.stepOps += o.ops ?? 0;
     if (this.showStep !== undefined) this.lastCall = { index: this.executed, line: step.line, ...(this.acting.label === MAIN ? {} : { in: this.acting.label }), call: o.call };
     this.reportFindings(step);
     if (o.unsupported !== undefined) throw new ScenarioRuntimeError(errorAt(this, step.span, 'UNSUPPORTED', o.unsupported));
@@ -589,6 +595,9 @@ class TestRun implements StepContext, EvalEnv {
     const line = step.line;
     if (o.failures && o.failures.length > 0) return this.failWith({ kind: 'expect', line, mismatches: o.failures }, line);
     if (o.fail !== undefined) return this.failWith({ kind: 'step', message: o.fail }, line);
+    if (o.range !== undefined && (o.range.departures.first.length > 0 || o.range.stopped !== undefined)) {
+      return this.failWith({ kind: 'range', line, call: o.call, ...o.range }, line);
+    }
     if (blocked !== undefined && step.expect?.blocked === undefined) {
       return this.failWith({ kind: 'blocked', line, call: o.name ?? step.op, uffd: blocked }, line);
     }
@@ -664,6 +673,10 @@ class TestRun implements StepContext, EvalEnv {
         : 'blocked' in o.access ? { kind: 'blocked', uffd: o.access.uffd }
           : { kind: 'signal', signal: this.signalInfo(o.access.signal) };
     }
+    if (o.range) {
+      const r = o.range;
+      return { kind: 'range', read: r.read, sigbus: r.sigbus, departed: r.departures.first.length + r.departures.more };
+    }
     if (o.failures) return { kind: 'expect', mismatches: o.failures.length };
     return o.fail !== undefined ? { kind: 'failed', message: o.fail } : { kind: 'none' };
   }
@@ -671,7 +684,8 @@ class TestRun implements StepContext, EvalEnv {
   private record(step: Extract<Step, { kind: 'call' }>, o: StepOutcome, events: readonly SignalEvent[], outputBefore: number, trace: readonly string[], ret?: StepReturn): void {
     // A -v probe loop records millions of steps: build each record directly (no spreads), and share
     // the empty signal list.
-    const signals = events.length === 0 ? NO_SIGNALS : events.map((ev): SignalRecord => {
+    // check_range's return counts its SIGBUSes: one -v line, not one per load.
+    const signals = events.length === 0 || o.range !== undefined ? NO_SIGNALS : events.map((ev): SignalRecord => {
       const { signo, si_code, si_addr_lsb } = ev.info;
       const si_addr = this.address(ev.info.si_addr);
       const process = this.processes.byPid(ev.pid)?.name;

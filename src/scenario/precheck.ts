@@ -163,7 +163,15 @@ class SizePass {
     }
     for (const e of exprsIn([step.args, step.expect])) this.argument(e, scope);
     this.poolSize(step, scope);
+    this.rangeStride(step, scope);
     if ('as' in step.args && typeof step.args.as === 'string') scope.set(step.args.as, RUN_TIME);
+  }
+
+  /** check_range's `step` of 0, which the run refuses (runner/steps/range.ts): no load would move on. */
+  private rangeStride(step: CallStep, scope: KnownScope): void {
+    if (step.op !== 'check_range' || step.args.step === undefined) return;
+    const v = evalPartial(step.args.step, envOf(scope));
+    if (v !== RUN_TIME && v.ok && v.value === 0n) this.report('OUT_OF_RANGE', 'step must be at least 1 byte', step.args.step.span);
   }
 
   /** A pool the model cannot grow to (nr_hugepages, sysctl vm.nr_hugepages), as the run reports it. */

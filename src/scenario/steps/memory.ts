@@ -1,8 +1,9 @@
-// Memory steps: mapping (mmap(2), munmap(2), madvise(2)) and touching it (a byte access, memset(3)).
+// Memory steps: mapping (mmap(2), munmap(2), madvise(2)) and touching it (a byte access, memset(3), a
+// check loop reading a range page by page).
 
 import * as z from 'zod';
-import { accessExpectSchema, expr, flagList, name, syscallCommon } from '../fields.js';
-import { MADVISE_ADVICES, MAP_FLAGS, PROT_FLAGS } from '../names.js';
+import { accessExpectSchema, expr, flagList, inTask, name, syscallCommon, whenField } from '../fields.js';
+import { MADVISE_ADVICES, MAP_FLAGS, PROT_FLAGS, SIGBUS_CODES } from '../names.js';
 import { defineStep } from './define.js';
 
 export const mmap = defineStep({
@@ -59,6 +60,28 @@ export const memset = defineStep({
   describe: 'memset(addr, value, length) from the current thread; stops at the first byte that faults',
   example: '- memset: {addr: P, length: hugepagesz, value: 1}',
   traits: { syscall: true, touchesMemory: true },
+});
+
+export const check_range = defineStep({
+  name: 'check_range',
+  schema: z
+    .strictObject({
+      addr: expr('First byte read'),
+      length: expr('Bytes covered: loads at addr, addr+step, … below addr+length'),
+      value: expr('The byte every load that reads must return (0-255)'),
+      step: expr('Bytes between loads (default PAGE_SIZE: one load per 4 KiB page)').optional(),
+      sigbus: z.array(expr('The address of a load that must raise SIGBUS')).describe('Exactly the loads that raise SIGBUS (default: none)').optional(),
+      si_code: z.enum(SIGBUS_CODES).describe('The si_code of each of those SIGBUSes (default BUS_MCEERR_AR); si_addr is the load\'s address').optional(),
+      si_addr_lsb: expr('The si_addr_lsb of each of those SIGBUSes (default: not checked)').optional(),
+      when: whenField,
+      in: inTask,
+    })
+    .describe('A check loop over a range: one real load per page, each value checked, the SIGBUSes named'),
+  describe: 'the C tests\' check loop: the acting thread loads one byte per page (or per `step`) of [addr, addr+length), ' +
+    'faulting as `access` does; every load that reads returns `value`, and exactly the loads at `sigbus` raise SIGBUS ' +
+    '(`si_code`, default BUS_MCEERR_AR, at the load\'s address; `si_addr_lsb` if given). One step; a failure names the first pages that depart',
+  example: '- check_range: {addr: P, length: hugepagesz, value: 1, sigbus: [P + 0x3000], si_addr_lsb: 12}',
+  traits: { syscall: false, readsMm: () => true },
 });
 
 export const madvise = defineStep({
