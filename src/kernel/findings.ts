@@ -1,5 +1,5 @@
 // Findings: the model noting that it just ran a line of the modelled code that is known to be wrong,
-// the way a WARN or KASAN report names the line that misbehaved. Each has a stable id (abi FINDING_IDS,
+// the way a Linux WARN or KASAN report names the line that misbehaved. Each has a stable id (abi FINDING_IDS,
 // docs/findings.md); the runner prints them after the step that caused them and the report words them.
 import type { FindingId } from '../abi/index.js';
 import type { KernelState } from './state.js';
