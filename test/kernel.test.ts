@@ -990,6 +990,15 @@ t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile
       t.match(k.dmesg.at(-1), posted ? /unmapping failed page: Ignored$/ : /huge page: Recovered$/);
     }
   });
+  kt(t, 'posted code: the missing negation is noted where it reports a good unmap as failed (RFC-F6)', (t) => {
+    for (const posted of [true, false]) {
+      const { k, me } = bootRfc(M2, 8, { rfc_posted_unmap_success_check: posted });
+      const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
+      value(k.access(me, P, 'write', 1));
+      k.madvise(me, P + 0x2000, 4096, MADV.MADV_HWPOISON);
+      t.same(k.takeFindings().map((f) => [f.id, f.raw, f.count]), posted ? [['RFC-F6', 2, 0]] : []);
+    }
+  });
   kt(t, 'the fault path maps around poisoned raw pages and splits uffd-wp markers (RFC 5/7, 7/7)', (t) => {
     const { k, me } = bootRfc();
     const fd = value(k.memfd_create(me, 'x', MFD.MFD_HUGETLB));

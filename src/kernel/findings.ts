@@ -17,7 +17,10 @@ export interface KernelFinding {
   readonly addr?: number;
   /** A second raw index the finding names (RFC-F3: the raw page that should have been mapped). */
   readonly other?: number;
-  /** A count the finding names (RFC-F4: the folio's refcount after the second put). */
+  /**
+   * A count the finding names (RFC-F4: the folio's refcount after the second put; RFC-F6: the entries
+   * that still map the folio).
+   */
   readonly count?: number;
 }
 

@@ -12,6 +12,7 @@
 // A folio is poisoned once: the first raw page takes the whole in-use path (unmap everywhere, signal,
 // me_huge_page); a later raw page of the same folio is only recorded ("already hardware poisoned").
 import type { Folio } from './folio.js';
+import { noteFinding } from './findings.js';
 import { hugetlb_split_to_shift } from './hgm.js';
 import { folio_mapped, page_remove_rmap, put_folio, rmap_walk } from './rmap.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
@@ -385,6 +386,8 @@ function folio_unmapped_check(k: KernelState, folio: Folio, pfn: number, posted:
   const notMapped = !folio_mapped(folio);
   const ok = posted ? !notMapped : notMapped;
   trace(k, () => `folio_mapped: ${!notMapped} (mapcount ${folio.mapcount}, sub-hugepage entries ${folio.subMapcount})${posted ? '; the posted check lacks the negation' : ''}`);
+  // RFC 4/7: `unmap_success = folio_mapped(folio)` reports the opposite of the unmap's outcome.
+  if (posted) noteFinding(k, { id: 'RFC-F6', pid: k.current?.process.pid ?? 0, pfn, raw: pfn - folio.pfn, count: folio.mapcount + folio.subMapcount });
   if (!ok) pr(k, k.wording.failed_to_unmap(hex(pfn), folio.mapcount));
   return ok;
 }
