@@ -3,6 +3,7 @@
 import t, { type Test } from 'tap';
 import { FALLOC, Kernel, MADV, MAP, MFD, PROFILES, PROT, withSwitches, type AccessResult, type SysRet, type TaskRef } from '../src/kernel/index.js';
 import { ByteMap } from '../src/kernel/contents.js';
+import type { SwitchName } from '../src/abi/index.js';
 
 const M2 = 2 * 1024 * 1024;
 const G1 = 1024 * 1024 * 1024;
@@ -882,8 +883,8 @@ t.test('HGM v2 (kernel-semantics.md §6; profile hgm-v2)', async (t) => {
 });
 
 t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile hgm-rfc)', async (t) => {
-  const bootRfc = (size = M2, nr = 8, overrides: Partial<Record<'rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check', boolean>> = {}): { k: Kernel; me: TaskRef } => {
-    const profile = withSwitches(PROFILES['hgm-rfc'], new Map(Object.entries(overrides) as ['rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check', boolean][]));
+  const bootRfc = (size = M2, nr = 8, overrides: Partial<Record<SwitchName, boolean>> = {}): { k: Kernel; me: TaskRef } => {
+    const profile = withSwitches(PROFILES['hgm-rfc'], new Map(Object.entries(overrides) as [SwitchName, boolean][]));
     const k = new Kernel({ profile, default_hugepagesz: size, nr_hugepages: new Map([[size, nr]]), comm: 'hugetlb-rfc' });
     booted.push(k);
     return { k, me: k.init };
@@ -988,6 +989,24 @@ t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile
       const r = k.madvise(me, P, 4096, MADV.MADV_HWPOISON);
       t.same(r, posted ? { ok: false, errno: 'EBUSY' } : { ok: true, value: 0 });
       t.match(k.dmesg.at(-1), posted ? /unmapping failed page: Ignored$/ : /huge page: Recovered$/);
+    }
+  });
+  kt(t, 'posted code: the first fault of a never-faulted mapping after the split maps raw page 0 (RFC-F3)', (t) => {
+    for (const [size, nr, region] of [[M2, 4, 4096], [G1, 2, M2]] as const) {
+      for (const posted of [true, false]) {
+        const { k, me } = bootRfc(size, nr, { rfc_posted_no_page_pre_split_subpage: posted });
+        const { fd, P } = mappedFile(k, me, size);
+        value(k.memset(me, P + 5 * region, region, 6));
+        value(k.madvise(me, P + 24 * region, 4096, MADV.MADV_HWPOISON));
+        k.takeFindings();
+        const S = value(k.mmap(me, 0, size, RW, MAP.MAP_SHARED, fd, 0));
+        t.same(k.access(me, S + 5 * region + 8, 'read'), { ok: true, value: posted ? 1 : 6 }, `${size}: region 5 reads ${posted ? "region 0's" : 'its own'} contents`);
+        t.match(k.mappingAt(me, S + 5 * region), { kind: 'present', size: region });
+        t.same(k.checkBytes(me, S + 5 * region, region, posted ? 1 : 6), { ok: true }, 'a bytes check reads what the entry maps');
+        t.same(k.takeFindings().map((f) => [f.id, f.raw, f.other, f.addr]), posted ? [['RFC-F3', 0, 5 * region / 4096, S + 5 * region]] : []);
+        t.same(k.access(me, S + 6 * region, 'read'), { ok: true, value: 1 }, 'the next fault stops at the split level and maps its own page');
+        t.same(k.takeFindings(), []);
+      }
     }
   });
   kt(t, 'posted code: the missing negation is noted where it reports a good unmap as failed (RFC-F6)', (t) => {

@@ -97,6 +97,14 @@ export interface FaultSwitches {
    * an HGM-eligible VMA (RFC 5/7, kernel-semantics.md §7).
    */
   readonly poisoned_folio: 'hwpoison_large' | 'map_around';
+  /**
+   * RFC 5/7 hugetlb_no_page() after hugetlb_no_page_hwpoison() split the entry: 'pre_split' (posted)
+   * maps the subpage of haddr_hgm, computed from the entry the walk stopped on before the split (HGM v2
+   * hugetlb_no_page()), so a never-faulted mapping maps raw page 0 wherever it faulted; 'final_entry'
+   * maps the subpage at the start of the final entry's range. kernel-semantics.md §8.9. Only read under
+   * poisoned_folio 'map_around'.
+   */
+  readonly rfc_no_page_subpage: 'pre_split' | 'final_entry';
 }
 
 /** fs/hugetlbfs/inode.c. */
@@ -167,7 +175,7 @@ const V6_1: KernelSwitches = {
     gigantic_take_off_buddy_fails: true,
     in_use_hugepage_stays_migratable: true,
   },
-  fault: { granularity: 'hugepage', poisoned_folio: 'hwpoison_large' },
+  fault: { granularity: 'hugepage', poisoned_folio: 'hwpoison_large', rfc_no_page_subpage: 'final_entry' },
   hugetlbfs: { read_poisoned: 'eio' },
   proc: { smaps_nonpresent: 'by_mapcount' },
   userfaultfd: { api_features: UFFD_API_FEATURES['v6.1'] },
@@ -207,7 +215,7 @@ const HGM_V2: KernelSwitches = {
     gigantic_take_off_buddy_fails: false, // a 6.1.192 observation; nothing shows it on this base
     in_use_hugepage_stays_migratable: false, // a 6.1.0-57 observation; the model's HGM runs keep the cleared flag
   },
-  fault: { granularity: 'hgm', poisoned_folio: 'hwpoison_large' },
+  fault: { ...V6_1.fault, granularity: 'hgm' },
   userfaultfd: { api_features: UFFD_API_FEATURES['hgm-v2'] },
 };
 
@@ -222,7 +230,7 @@ const HGM_RFC: KernelSwitches = {
     rfc_unmap_success_check: 'posted',
     rfc_split_walk: 'from_head',
   },
-  fault: { granularity: 'hgm', poisoned_folio: 'map_around' },
+  fault: { granularity: 'hgm', poisoned_folio: 'map_around', rfc_no_page_subpage: 'pre_split' },
   userfaultfd: { api_features: UFFD_API_FEATURES['hgm-rfc'] },
 };
 
@@ -304,6 +312,11 @@ export const SWITCHES: { readonly [N in SwitchName]: SwitchPlace } = {
     fields: ['memory_failure.rfc_split_walk'],
     get: (s) => s.memory_failure.rfc_split_walk === 'from_head',
     set: (s, on) => mf(s, { rfc_split_walk: on ? 'from_head' : 'at_address' }),
+  },
+  rfc_posted_no_page_pre_split_subpage: {
+    fields: ['fault.rfc_no_page_subpage'],
+    get: (s) => s.fault.rfc_no_page_subpage === 'pre_split',
+    set: (s, on) => fault(s, { rfc_no_page_subpage: on ? 'pre_split' : 'final_entry' }),
   },
 };
 
