@@ -1009,6 +1009,32 @@ t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile
       }
     }
   });
+  kt(t, 'posted code: the -ENOMEM retry puts the caller\'s reference twice (RFC-F4)', (t) => {
+    for (const posted of [true, false]) {
+      const { k, me } = bootRfc(M2, 8, { rfc_posted_nomem_retry_put_twice: posted });
+      const { P } = mappedFile(k, me, M2);
+      value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+      const before = k.folioAt(me, P + 4096)?.refcount ?? 0;
+      t.equal(before, 1 + 511 + 1, 'the page cache, 511 PTEs, memory_failure');
+      k.failNext('raw_hwp_page_alloc', 1);
+      t.same(k.madvise(me, P + 4096, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EHWPOISON' });
+      t.equal(k.folioAt(me, P + 4096)?.refcount, posted ? before - 1 : before);
+      t.same(k.takeFindings().filter((f) => f.id === 'RFC-F4').map((f) => [f.raw, f.count]), posted ? [[1, before - 1]] : []);
+      t.same(k.checkInvariants(), [], 'the invariant counts the reference put twice');
+    }
+  });
+  kt(t, 'posted code: a put twice that would free a folio still mapped keeps it (RFC-F4, refcount 0)', (t) => {
+    const { k, me } = bootRfc();
+    const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
+    value(k.access(me, P, 'write', 1));
+    k.failNext('raw_hwp_page_alloc', 1);
+    t.same(k.madvise(me, P, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EHWPOISON' });
+    t.same(k.takeFindings().map((f) => [f.id, f.count]), [['RFC-F4', 0]]);
+    t.match(k.folioAt(me, P), { refcount: 1, mapcount: 1 }, 'not freed while mapped');
+    t.same(k.access(me, P, 'read'), { ok: true, value: 1 });
+    value(k.munmap(me, P, M2));
+    t.equal(k.pool(M2).free, 8, 'the last unmap frees it once');
+  });
   kt(t, 'posted code: the missing negation is noted where it reports a good unmap as failed (RFC-F6)', (t) => {
     for (const posted of [true, false]) {
       const { k, me } = bootRfc(M2, 8, { rfc_posted_unmap_success_check: posted });

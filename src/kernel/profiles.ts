@@ -67,6 +67,14 @@ export interface MemoryFailureSwitches {
    */
   readonly rfc_split_walk: 'from_head' | 'at_address';
   /**
+   * RFC 3/7 try_memory_failure_hugetlb() retries -ENOMEM (a failed raw_hwp_page allocation) like -EBUSY:
+   * 'put_twice' (posted) keeps MF_COUNT_INCREASED on the retry, so __get_huge_page_for_hwpoison()'s
+   * `out:` folio_put() drops the caller's (GUP's) reference a second time and the folio is left one
+   * reference short; 'put_once' retries without it, the caller's reference dropped once.
+   * Only reachable under new_raw_page 'recover_again'.
+   */
+  readonly rfc_nomem_retry: 'put_twice' | 'put_once';
+  /**
    * After an anonymous 1 GiB folio is dissolved, taking the poisoned raw page off the buddy allocator
    * fails, so me_huge_page reports Failed (madvise: EBUSY) although the folio is gone.
    * Observed on 6.1.192 only (kernel-semantics.md §10); the cause is not confirmed (TODO confirm).
@@ -172,6 +180,7 @@ const V6_1: KernelSwitches = {
     unmap: 'whole_hugepage',
     rfc_unmap_success_check: 'intent',
     rfc_split_walk: 'at_address',
+    rfc_nomem_retry: 'put_once',
     gigantic_take_off_buddy_fails: true,
     in_use_hugepage_stays_migratable: true,
   },
@@ -229,6 +238,7 @@ const HGM_RFC: KernelSwitches = {
     unmap: 'raw_page',
     rfc_unmap_success_check: 'posted',
     rfc_split_walk: 'from_head',
+    rfc_nomem_retry: 'put_twice',
   },
   fault: { granularity: 'hgm', poisoned_folio: 'map_around', rfc_no_page_subpage: 'pre_split' },
   userfaultfd: { api_features: UFFD_API_FEATURES['hgm-rfc'] },
@@ -317,6 +327,11 @@ export const SWITCHES: { readonly [N in SwitchName]: SwitchPlace } = {
     fields: ['fault.rfc_no_page_subpage'],
     get: (s) => s.fault.rfc_no_page_subpage === 'pre_split',
     set: (s, on) => fault(s, { rfc_no_page_subpage: on ? 'pre_split' : 'final_entry' }),
+  },
+  rfc_posted_nomem_retry_put_twice: {
+    fields: ['memory_failure.rfc_nomem_retry'],
+    get: (s) => s.memory_failure.rfc_nomem_retry === 'put_twice',
+    set: (s, on) => mf(s, { rfc_nomem_retry: on ? 'put_twice' : 'put_once' }),
   },
 };
 
