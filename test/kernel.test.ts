@@ -1035,6 +1035,26 @@ t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile
     value(k.munmap(me, P, M2));
     t.equal(k.pool(M2).free, 8, 'the last unmap frees it once');
   });
+  kt(t, 'posted code: a fault through the emptied list of an unreliable folio maps the poisoned raw page (RFC-F5)', (t) => {
+    for (const posted of [true, false]) {
+      const { k, me } = bootRfc(M2, 8, { rfc_posted_unreliable_fault_list_only: posted });
+      const { fd, P } = mappedFile(k, me, M2);
+      k.failNext('raw_hwp_page_alloc', 1);
+      t.same(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EHWPOISON' });
+      k.takeFindings();
+      const S = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
+      const r = k.access(me, S + 0x3008, 'read');
+      if (posted) {
+        t.same(r, { ok: true, value: 1 });
+        t.match(k.mappingAt(me, S), { kind: 'present', size: M2 });
+        t.same(k.takeFindings().map((f) => [f.id, f.raw, f.addr]), [['RFC-F5', 3, S + 0x3000]]);
+      } else {
+        t.same(r, { ok: false, signal: { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: S + 0x3008, si_addr_lsb: 12 } });
+        t.match(k.access(me, S + 0x5000, 'read'), { ok: false, signal: { si_addr_lsb: 12 } }, 'every raw page counts as poisoned');
+        t.same(k.takeFindings(), []);
+      }
+    }
+  });
   kt(t, 'posted code: the missing negation is noted where it reports a good unmap as failed (RFC-F6)', (t) => {
     for (const posted of [true, false]) {
       const { k, me } = bootRfc(M2, 8, { rfc_posted_unmap_success_check: posted });

@@ -45,6 +45,12 @@ export class Folio {
    */
   readonly rawHwpUnmaps = new Map<number, { nr_vmas_mapped: number; nr_expected_unmaps: number; nr_actual_unmaps: number }>();
   /**
+   * Raw pages memory_failure() recorded or tried to record, kept when raw_hwp_list is thrown away. The
+   * kernel keeps no such record (only the head page's PG_hwpoison); the model keeps it to name the raw
+   * pages a finding concerns (RFC-F5).
+   */
+  readonly errorRaws = new Set<number>();
+  /**
    * References dropped a second time by the RFC's -ENOMEM retry (RFC-F4): the refcount is this much
    * below the references the rules hand out (for the invariant).
    */

@@ -88,7 +88,8 @@ function hugetlb_fault_untraced(k: KernelState, mm: Mm, vma: Vma, address: numbe
  * eligible VMA and descend one level at a time toward the address until the entry's range holds no
  * listed raw page (map that entry) or it is a 4 KiB entry over a poisoned raw page (VM_FAULT_HWPOISON,
  * lsb 12). Markers split into tables of markers on the way. Which subpage hugetlb_no_page() then maps
- * into the final entry is FaultSwitches.rfc_no_page_subpage (NO_PAGE_SUBPAGE).
+ * into the final entry is FaultSwitches.rfc_no_page_subpage (NO_PAGE_SUBPAGE); whether an unreliable
+ * folio counts as poisoned everywhere is FaultSwitches.rfc_unreliable_fault (UNRELIABLE_FAULT).
  */
 function hugetlb_no_page_hwpoison(k: KernelState, vma: Vma, folio: Folio, address: number, slot: Slot): Slot | VmFault {
   return POISONED_FOLIO[k.switches.fault.poisoned_folio](k, vma, folio, address, slot);
@@ -109,8 +110,9 @@ function map_around(k: KernelState, vma: Vma, folio: Folio, address: number, slo
   const large: VmFault = { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
   vma.hgm = true; // hugetlb_enable_hgm_vma()
   const haddr = alignDown(address, h.size);
+  const unreliableAll = folio.rawHwpUnreliable && UNRELIABLE_FAULT[k.switches.fault.rfc_unreliable_fault];
   const poisoned = (start: number, size: number): boolean => {
-    if (folio.rawHwpUnreliable) return true;
+    if (unreliableAll) return true;
     const first = (start - haddr) / PAGE_SIZE;
     const last = first + size / PAGE_SIZE;
     return folio.raw_hwp_list.some((r) => r >= first && r < last);
@@ -273,9 +275,16 @@ const NO_PAGE_SUBPAGE: { readonly [M in FaultSwitches['rfc_no_page_subpage']]: (
   final_entry: (_preSplitStart, finalStart) => finalStart,
 };
 
+/** RFC 5/7 hugetlb_no_page_hwpoison() on an unreliable folio: does every raw page count as poisoned? */
+const UNRELIABLE_FAULT: { readonly [M in FaultSwitches['rfc_unreliable_fault']]: boolean } = {
+  list_only: false, // posted: the llist walk of the emptied raw_hwp_list finds nothing
+  all_poisoned: true,
+};
+
 /**
  * The subpage hugetlb_no_page() maps at `slot` after hugetlb_no_page_hwpoison() (RFC 5/7), with the
- * finding of the posted code, RFC-F3, when it is not the subpage at the entry's start.
+ * findings of the posted code: RFC-F3 when it is not the subpage at the entry's start, RFC-F5 when the
+ * entry maps a raw page memory_failure() was called for whose raw_hwp_list entry was thrown away.
  */
 function no_page_subpage(k: KernelState, folio: Folio, haddr: number, haddrHgm: number, slot: Slot): number {
   const belongs = (slot.start - haddr) / PAGE_SIZE;
@@ -284,6 +293,14 @@ function no_page_subpage(k: KernelState, folio: Folio, haddr: number, haddrHgm: 
   if (subpage !== belongs) {
     trace(k, () => `hugetlb_no_page: haddr_hgm ${hex(haddrHgm)} was taken before the split: the ${shiftText(slot.shift)} entry at ${hex(slot.start)} maps subpage ${subpage}, not ${belongs}`);
     noteFinding(k, { id: 'RFC-F3', pid, pfn: folio.pfn + subpage, raw: subpage, addr: slot.start, other: belongs });
+  }
+  if (folio.rawHwpUnreliable) {
+    const pages = 2 ** slot.shift / PAGE_SIZE;
+    for (const raw of folio.errorRaws) {
+      if (raw < subpage || raw >= subpage + pages) continue;
+      trace(k, () => `hugetlb_no_page: raw_hwp_list is unreliable and empty: raw page ${raw}, poisoned, is mapped`);
+      noteFinding(k, { id: 'RFC-F5', pid, pfn: folio.pfn + raw, raw, addr: slot.start + (raw - subpage) * PAGE_SIZE });
+    }
   }
   return subpage;
 }

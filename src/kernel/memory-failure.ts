@@ -140,6 +140,7 @@ function hugetlb_set_page_hwpoison_untraced(k: KernelState, folio: Folio, raw: n
   const { new_raw_page, count_new_raw_page_in_set_hwpoison } = k.switches.memory_failure;
   const already = folio.hwpoison;
   folio.hwpoison = true;
+  folio.errorRaws.add(raw); // the model's record of the error, kept if the list is thrown away
   if (folio.rawHwpUnreliable) return 'already-folio';
   if (folio.raw_hwp_list.includes(raw)) return 'already-page';
   if (failFault(k, 'raw_hwp_page_alloc')) {

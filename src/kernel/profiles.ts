@@ -113,6 +113,13 @@ export interface FaultSwitches {
    * poisoned_folio 'map_around'.
    */
   readonly rfc_no_page_subpage: 'pre_split' | 'final_entry';
+  /**
+   * RFC 5/7 hugetlb_no_page_hwpoison() on a folio whose raw_hwp_list was thrown away (raw_hwp_unreliable):
+   * 'list_only' (posted) looks only at the emptied list, finds nothing and maps the whole entry, poisoned
+   * raw pages included; 'all_poisoned' treats every raw page as poisoned, as hugetlbfs read does (§1.4).
+   * Only read under poisoned_folio 'map_around'.
+   */
+  readonly rfc_unreliable_fault: 'list_only' | 'all_poisoned';
 }
 
 /** fs/hugetlbfs/inode.c. */
@@ -184,7 +191,7 @@ const V6_1: KernelSwitches = {
     gigantic_take_off_buddy_fails: true,
     in_use_hugepage_stays_migratable: true,
   },
-  fault: { granularity: 'hugepage', poisoned_folio: 'hwpoison_large', rfc_no_page_subpage: 'final_entry' },
+  fault: { granularity: 'hugepage', poisoned_folio: 'hwpoison_large', rfc_no_page_subpage: 'final_entry', rfc_unreliable_fault: 'all_poisoned' },
   hugetlbfs: { read_poisoned: 'eio' },
   proc: { smaps_nonpresent: 'by_mapcount' },
   userfaultfd: { api_features: UFFD_API_FEATURES['v6.1'] },
@@ -240,7 +247,7 @@ const HGM_RFC: KernelSwitches = {
     rfc_split_walk: 'from_head',
     rfc_nomem_retry: 'put_twice',
   },
-  fault: { granularity: 'hgm', poisoned_folio: 'map_around', rfc_no_page_subpage: 'pre_split' },
+  fault: { granularity: 'hgm', poisoned_folio: 'map_around', rfc_no_page_subpage: 'pre_split', rfc_unreliable_fault: 'list_only' },
   userfaultfd: { api_features: UFFD_API_FEATURES['hgm-rfc'] },
 };
 
@@ -332,6 +339,11 @@ export const SWITCHES: { readonly [N in SwitchName]: SwitchPlace } = {
     fields: ['memory_failure.rfc_nomem_retry'],
     get: (s) => s.memory_failure.rfc_nomem_retry === 'put_twice',
     set: (s, on) => mf(s, { rfc_nomem_retry: on ? 'put_twice' : 'put_once' }),
+  },
+  rfc_posted_unreliable_fault_list_only: {
+    fields: ['fault.rfc_unreliable_fault'],
+    get: (s) => s.fault.rfc_unreliable_fault === 'list_only',
+    set: (s, on) => fault(s, { rfc_unreliable_fault: on ? 'list_only' : 'all_poisoned' }),
   },
 };
 
