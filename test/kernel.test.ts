@@ -3,6 +3,7 @@
 import t, { type Test } from 'tap';
 import { FALLOC, Kernel, MADV, MAP, MFD, PROFILES, PROT, TaskHalted, withSwitches, type AccessResult, type Halt, type SysRet, type TaskRef } from '../src/kernel/index.js';
 import { ByteMap } from '../src/kernel/contents.js';
+import type { SwitchName } from '../src/abi/index.js';
 
 const M2 = 2 * 1024 * 1024;
 const G1 = 1024 * 1024 * 1024;
@@ -894,8 +895,8 @@ t.test('HGM v2 (kernel-semantics.md §6; profile hgm-v2)', async (t) => {
 });
 
 t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile hgm-rfc)', async (t) => {
-  const bootRfc = (size = M2, nr = 8, overrides: Partial<Record<'rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check' | 'rfc_posted_split_failure_skips_vma', boolean>> = {}): { k: Kernel; me: TaskRef } => {
-    const profile = withSwitches(PROFILES['hgm-rfc'], new Map(Object.entries(overrides) as ['rfc_posted_split_walk_from_head' | 'rfc_posted_unmap_success_check' | 'rfc_posted_split_failure_skips_vma', boolean][]));
+  const bootRfc = (size = M2, nr = 8, overrides: Partial<Record<SwitchName, boolean>> = {}): { k: Kernel; me: TaskRef } => {
+    const profile = withSwitches(PROFILES['hgm-rfc'], new Map(Object.entries(overrides) as [SwitchName, boolean][]));
     const k = new Kernel({ profile, default_hugepagesz: size, nr_hugepages: new Map([[size, nr]]), comm: 'hugetlb-rfc' });
     booted.push(k);
     return { k, me: k.init };
@@ -1048,6 +1049,79 @@ t.test('the RFC: PAGE_SIZE unmapping (kernel-semantics.md §7, §8.10 C; profile
       const r = k.madvise(me, P, 4096, MADV.MADV_HWPOISON);
       t.same(r, posted ? { ok: false, errno: 'EBUSY' } : { ok: true, value: 0 });
       t.match(k.dmesg.at(-1), posted ? /unmapping failed page: Ignored$/ : /huge page: Recovered$/);
+    }
+  });
+  kt(t, 'posted code: the first fault of a never-faulted mapping after the split maps raw page 0 (RFC-F3)', (t) => {
+    for (const [size, nr, region] of [[M2, 4, 4096], [G1, 2, M2]] as const) {
+      for (const posted of [true, false]) {
+        const { k, me } = bootRfc(size, nr, { rfc_posted_no_page_pre_split_subpage: posted });
+        const { fd, P } = mappedFile(k, me, size);
+        value(k.memset(me, P + 5 * region, region, 6));
+        value(k.madvise(me, P + 24 * region, 4096, MADV.MADV_HWPOISON));
+        k.takeFindings();
+        const S = value(k.mmap(me, 0, size, RW, MAP.MAP_SHARED, fd, 0));
+        t.same(k.access(me, S + 5 * region + 8, 'read'), { ok: true, value: posted ? 1 : 6 }, `${size}: region 5 reads ${posted ? "region 0's" : 'its own'} contents`);
+        t.match(k.mappingAt(me, S + 5 * region), { kind: 'present', size: region });
+        t.same(k.checkBytes(me, S + 5 * region, region, posted ? 1 : 6), { ok: true }, 'a bytes check reads what the entry maps');
+        t.same(k.takeFindings().map((f) => [f.id, f.raw, f.other, f.addr]), posted ? [['RFC-F3', 0, 5 * region / 4096, S + 5 * region]] : []);
+        t.same(k.access(me, S + 6 * region, 'read'), { ok: true, value: 1 }, 'the next fault stops at the split level and maps its own page');
+        t.same(k.takeFindings(), []);
+      }
+    }
+  });
+  kt(t, 'posted code: the -ENOMEM retry puts the caller\'s reference twice (RFC-F4)', (t) => {
+    for (const posted of [true, false]) {
+      const { k, me } = bootRfc(M2, 8, { rfc_posted_nomem_retry_put_twice: posted });
+      const { P } = mappedFile(k, me, M2);
+      value(k.madvise(me, P, 4096, MADV.MADV_HWPOISON));
+      const before = k.folioAt(me, P + 4096)?.refcount ?? 0;
+      t.equal(before, 1 + 511 + 1, 'the page cache, 511 PTEs, memory_failure');
+      k.failNext('raw_hwp_page_alloc', 1);
+      t.same(k.madvise(me, P + 4096, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EHWPOISON' });
+      t.equal(k.folioAt(me, P + 4096)?.refcount, posted ? before - 1 : before);
+      t.same(k.takeFindings().filter((f) => f.id === 'RFC-F4').map((f) => [f.raw, f.count]), posted ? [[1, before - 1]] : []);
+      t.same(k.checkInvariants(), [], 'the invariant counts the reference put twice');
+    }
+  });
+  kt(t, 'posted code: a put twice that would free a folio still mapped keeps it (RFC-F4, refcount 0)', (t) => {
+    const { k, me } = bootRfc();
+    const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
+    value(k.access(me, P, 'write', 1));
+    k.failNext('raw_hwp_page_alloc', 1);
+    t.same(k.madvise(me, P, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EHWPOISON' });
+    t.same(k.takeFindings().map((f) => [f.id, f.count]), [['RFC-F4', 0]]);
+    t.match(k.folioAt(me, P), { refcount: 1, mapcount: 1 }, 'not freed while mapped');
+    t.same(k.access(me, P, 'read'), { ok: true, value: 1 });
+    value(k.munmap(me, P, M2));
+    t.equal(k.pool(M2).free, 8, 'the last unmap frees it once');
+  });
+  kt(t, 'posted code: a fault through the emptied list of an unreliable folio maps the poisoned raw page (RFC-F5)', (t) => {
+    for (const posted of [true, false]) {
+      const { k, me } = bootRfc(M2, 8, { rfc_posted_unreliable_fault_list_only: posted });
+      const { fd, P } = mappedFile(k, me, M2);
+      k.failNext('raw_hwp_page_alloc', 1);
+      t.same(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EHWPOISON' });
+      k.takeFindings();
+      const S = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
+      const r = k.access(me, S + 0x3008, 'read');
+      if (posted) {
+        t.same(r, { ok: true, value: 1 });
+        t.match(k.mappingAt(me, S), { kind: 'present', size: M2 });
+        t.same(k.takeFindings().map((f) => [f.id, f.raw, f.addr]), [['RFC-F5', 3, S + 0x3000]]);
+      } else {
+        t.same(r, { ok: false, signal: { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: S + 0x3008, si_addr_lsb: 12 } });
+        t.match(k.access(me, S + 0x5000, 'read'), { ok: false, signal: { si_addr_lsb: 12 } }, 'every raw page counts as poisoned');
+        t.same(k.takeFindings(), []);
+      }
+    }
+  });
+  kt(t, 'posted code: the missing negation is noted where it reports a good unmap as failed (RFC-F6)', (t) => {
+    for (const posted of [true, false]) {
+      const { k, me } = bootRfc(M2, 8, { rfc_posted_unmap_success_check: posted });
+      const P = value(k.mmap(me, 0, M2, RW, MAP.MAP_PRIVATE | MAP.MAP_ANONYMOUS | MAP.MAP_HUGETLB, -1, 0));
+      value(k.access(me, P, 'write', 1));
+      k.madvise(me, P + 0x2000, 4096, MADV.MADV_HWPOISON);
+      t.same(k.takeFindings().map((f) => [f.id, f.raw, f.count]), posted ? [['RFC-F6', 2, 0]] : []);
     }
   });
   kt(t, 'the fault path maps around poisoned raw pages and splits uffd-wp markers (RFC 5/7, 7/7)', (t) => {

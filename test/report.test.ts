@@ -597,6 +597,9 @@ t.test('output words: print, dumps, failures, findings', async (t) => {
     { kind: 'finding', finding: { id: 'MAPPED', pfn: 0x40203, raw: 3, at: { addr: 0x7f0000003000 }, pid: 999, afterLine: 13 } },
     { kind: 'finding', finding: { id: 'RFC-F3', pfn: 0x40000, raw: 0, at: inP(0xa00000), process: 'main', pid: 1000, other: 2560, afterLine: 14 } },
     { kind: 'finding', finding: { id: 'RFC-F4', pfn: 0x40005, raw: 5, pid: 1000, count: 1, afterLine: 15 } },
+    { kind: 'finding', finding: { id: 'RFC-F4', pfn: 0x40005, raw: 5, pid: 1000, count: 0, afterLine: 16 } },
+    { kind: 'finding', finding: { id: 'RFC-F6', pfn: 0x40006, raw: 6, pid: 1000, count: 0, afterLine: 17 } },
+    { kind: 'finding', finding: { id: 'RFC-F6', pfn: 0x40006, raw: 6, pid: 1000, count: 2, afterLine: 18 } },
   ];
   t.same(records.flatMap(outputLines), [
     ' ... one',
@@ -617,7 +620,10 @@ t.test('output words: print, dumps, failures, findings', async (t) => {
     'finding: MAPPED poisoned raw page 0x40202 (index 2) stays mapped at P+0x2000 in C after line 12',
     'finding: MAPPED poisoned raw page 0x40203 (index 3) stays mapped at 0x7f0000003000 in pid 999 after line 13',
     'finding: RFC-F3 hugetlb_no_page() mapped raw page 0x40000 (index 0) where index 2560 belongs at P+0xa00000 in main after line 14',
-    'finding: RFC-F4 the raw_hwp_page allocation-failure retry put the folio of raw page 0x40005 (index 5) twice: refcount 1, one reference short after line 15',
+    "finding: RFC-F4 the raw_hwp_page allocation-failure retry put the caller's reference to the folio of raw page 0x40005 (index 5) twice: refcount 1, one reference short after line 15",
+    "finding: RFC-F4 the raw_hwp_page allocation-failure retry put the caller's reference to the folio of raw page 0x40005 (index 5) twice: refcount 0, one reference short (the kernel frees the hugepage while it is in use; the model keeps it) after line 16",
+    "finding: RFC-F6 is_unmapping_successful() lacks its negation: raw page 0x40006 (index 6)'s folio is no longer mapped and is reported as failed to unmap after line 17",
+    "finding: RFC-F6 is_unmapping_successful() lacks its negation: raw page 0x40006 (index 6)'s folio is still mapped (2 entries) and is reported as unmapped after line 18",
   ]);
   const failures: [Failure, string[], string][] = [
     [{ kind: 'dead', what: 'process', name: 'main' }, [' !!! process main is dead'], 'process main is dead'],

@@ -18,6 +18,7 @@ export const SWITCH_NAMES = [
   'madvise_hwpoison_action_required', 'action_result_counts_poisoned', 'count_new_raw_page_in_set_hwpoison',
   'gigantic_take_off_buddy_fails', 'in_use_hugepage_stays_migratable', 'per_node_mf_stats', 'hgm', 'rfc_pagesize_unmap',
   'rfc_posted_unmap_success_check', 'rfc_posted_split_walk_from_head', 'rfc_posted_split_failure_skips_vma',
+  'rfc_posted_no_page_pre_split_subpage', 'rfc_posted_nomem_retry_put_twice', 'rfc_posted_unreliable_fault_list_only',
 ] as const;
 export type SwitchName = (typeof SWITCH_NAMES)[number];
 export const isSwitchName = (name: string): name is SwitchName => (SWITCH_NAMES as readonly string[]).includes(name);

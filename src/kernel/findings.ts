@@ -1,5 +1,5 @@
 // Findings: the model noting that it just ran a line of the modelled code that is known to be wrong,
-// the way a WARN or KASAN report names the line that misbehaved. Each has a stable id (abi FINDING_IDS,
+// the way a Linux WARN or KASAN report names the line that misbehaved. Each has a stable id (abi FINDING_IDS,
 // docs/findings.md); the runner prints them after the step that caused them and the report words them.
 // Linux has no such record: the lines it marks are cited where the model runs them (hgm.ts, memory-failure.ts).
 import type { FindingId } from '../abi/index.js';
@@ -19,7 +19,10 @@ export interface KernelFinding {
   readonly addr?: number;
   /** A second raw index the finding names (RFC-F3: the raw page that should have been mapped). */
   readonly other?: number;
-  /** A count the finding names (RFC-F4: the folio's refcount after the second put). */
+  /**
+   * A count the finding names (RFC-F4: the folio's refcount after the second put; RFC-F6: the entries
+   * that still map the folio).
+   */
   readonly count?: number;
 }
 

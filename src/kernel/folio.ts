@@ -5,7 +5,8 @@
 // Invariants (checked by checkInvariants in tests):
 // - raw_hwp_list holds each raw index once, and only while `hwpoison` is set;
 // - a folio on its hstate's free list has refcount 0, mapcount 0 and `freed` set;
-// - refcount = (in a page cache ? 1 : 0) + one per mapped entry + references memory_failure keeps.
+// - refcount = (in a page cache ? 1 : 0) + one per mapped entry + references memory_failure keeps
+//   - references the RFC's -ENOMEM retry put twice (RFC-F4).
 import { ByteMap } from './contents.js';
 import type { Inode } from './hugetlbfs.js';
 import type { Hstate } from './hstate.js';
@@ -43,6 +44,17 @@ export class Folio {
    * poisoned, unmaps expected after the splits, unmaps done by try_to_unmap).
    */
   readonly rawHwpUnmaps = new Map<number, { nr_vmas_mapped: number; nr_expected_unmaps: number; nr_actual_unmaps: number }>();
+  /**
+   * Raw pages memory_failure() recorded or tried to record, kept when raw_hwp_list is thrown away. The
+   * kernel keeps no such record (only the head page's PG_hwpoison); the model keeps it to name the raw
+   * pages a finding concerns (RFC-F5).
+   */
+  readonly errorRaws = new Set<number>();
+  /**
+   * References dropped a second time by the RFC's -ENOMEM retry (RFC-F4): the refcount is this much
+   * below the references the rules hand out (for the invariant).
+   */
+  refsPutTwice = 0;
   /** Raw pages counted in HardwareCorrupted after raw_hwp_list was lost (for the invariant). */
   countedUnlisted = 0;
   /** References memory_failure() took and never dropped (the page-cache branch of me_huge_page). */

@@ -13,6 +13,7 @@ import { alignDown, setSlot, slotEntry, type Entry, type Slot } from './pgtable.
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 import type { KernelState } from './state.js';
 import type { FaultSwitches } from './profiles.js';
+import { noteFinding } from './findings.js';
 import { hex } from './printk.js';
 import { shiftText, trace, traced } from './trace.js';
 
@@ -86,9 +87,9 @@ function hugetlb_fault_untraced(k: KernelState, mm: Mm, vma: Vma, address: numbe
  * Upstream (and HGM v2): VM_FAULT_HWPOISON_LARGE for the whole hugepage. RFC 5/7: enable HGM on an
  * eligible VMA and descend one level at a time toward the address until the entry's range holds no
  * listed raw page (map that entry) or it is a 4 KiB entry over a poisoned raw page (VM_FAULT_HWPOISON,
- * lsb 12). Markers split into tables of markers on the way. Unlike the posted code, the subpage mapped
- * is the one at the start of the final entry's range (kernel-semantics.md §8.9: the posted code
- * computes it from the pre-split alignment).
+ * lsb 12). Markers split into tables of markers on the way. Which subpage hugetlb_no_page() then maps
+ * into the final entry is FaultSwitches.rfc_no_page_subpage (NO_PAGE_SUBPAGE); whether an unreliable
+ * folio counts as poisoned everywhere is FaultSwitches.rfc_unreliable_fault (UNRELIABLE_FAULT).
  */
 function hugetlb_no_page_hwpoison(k: KernelState, vma: Vma, folio: Folio, address: number, slot: Slot): Slot | VmFault {
   return POISONED_FOLIO[k.switches.fault.poisoned_folio](k, vma, folio, address, slot);
@@ -109,8 +110,9 @@ function map_around(k: KernelState, vma: Vma, folio: Folio, address: number, slo
   const large: VmFault = { code: 'VM_FAULT_HWPOISON_LARGE', hindex: h.index };
   vma.hgm = true; // hugetlb_enable_hgm_vma()
   const haddr = alignDown(address, h.size);
+  const unreliableAll = folio.rawHwpUnreliable && UNRELIABLE_FAULT[k.switches.fault.rfc_unreliable_fault];
   const poisoned = (start: number, size: number): boolean => {
-    if (folio.rawHwpUnreliable) return true;
+    if (unreliableAll) return true;
     const first = (start - haddr) / PAGE_SIZE;
     const last = first + size / PAGE_SIZE;
     return folio.raw_hwp_list.some((r) => r >= first && r < last);
@@ -139,8 +141,11 @@ export function hugetlb_no_page(
 ): VmFault {
   const h = vma.hstate;
   const haddr = alignDown(address, h.size);
+  // HGM v2: haddr_hgm, the start of the entry the walk stopped on, taken before RFC 5/7 may split it.
+  const haddrHgm = slot.start;
   const inode = vma.inode;
   let folio = inode.pageCache.get(idx);
+  let aroundPoison = false;
   if (folio === undefined) {
     if (idx >= Math.floor(inode.size / h.size)) {
       trace(k, () => 'hugetlb_no_page: index past i_size');
@@ -167,6 +172,7 @@ export function hugetlb_no_page(
       const r = hugetlb_no_page_hwpoison(k, vma, folio, address, slot);
       if ('code' in r) return r;
       slot = r; // map the healthy part the RFC found, at that entry's size
+      aroundPoison = k.switches.fault.poisoned_folio === 'map_around';
     }
     if (idx >= Math.floor(inode.size / h.size)) return SIGBUS;
     if (userfaultfd_minor(vma)) return handle_userfault(vma, address, 'MINOR', write);
@@ -177,8 +183,9 @@ export function hugetlb_no_page(
   const wpMarker = userfaultfd_wp(vma) && old?.kind === 'marker' && old.uffdWp;
   const writable = vma.shared && vma.prot.write && !wpMarker;
   // HGM: the entry maps the part of the folio its slot covers (its size may be below the hstate's).
+  const subpage = aroundPoison ? no_page_subpage(k, folio, haddr, haddrHgm, slot) : (slot.start - haddr) / PAGE_SIZE;
   hugetlb_add_rmap(folio, slot.shift);
-  setSlot(slot, { kind: 'present', folio, subpage: (slot.start - haddr) / PAGE_SIZE, write: writable, dirty: writable, uffdWp: wpMarker });
+  setSlot(slot, { kind: 'present', folio, subpage, write: writable, dirty: writable, uffdWp: wpMarker });
   if (write && !vma.shared) {
     const entry = slotEntry(slot) as PresentEntry;
     return hugetlb_wp(vma, haddr, slot, entry);
@@ -257,6 +264,45 @@ export function hugetlb_add_to_page_cache(inode: Inode, folio: Folio, idx: numbe
   folio.index = idx;
   folio.refcount++;
   folio.dirty = true;
+}
+
+/**
+ * hugetlb_no_page() => hugetlb_find_subpage() after RFC 5/7 mapped around poison: the subpage the final
+ * entry maps, by FaultSwitches.rfc_no_page_subpage. Posted: from haddr_hgm, taken before the split.
+ */
+const NO_PAGE_SUBPAGE: { readonly [M in FaultSwitches['rfc_no_page_subpage']]: (preSplitStart: number, finalStart: number) => number } = {
+  pre_split: (preSplitStart) => preSplitStart,
+  final_entry: (_preSplitStart, finalStart) => finalStart,
+};
+
+/** RFC 5/7 hugetlb_no_page_hwpoison() on an unreliable folio: does every raw page count as poisoned? */
+const UNRELIABLE_FAULT: { readonly [M in FaultSwitches['rfc_unreliable_fault']]: boolean } = {
+  list_only: false, // posted: the llist walk of the emptied raw_hwp_list finds nothing
+  all_poisoned: true,
+};
+
+/**
+ * The subpage hugetlb_no_page() maps at `slot` after hugetlb_no_page_hwpoison() (RFC 5/7), with the
+ * findings of the posted code: RFC-F3 when it is not the subpage at the entry's start, RFC-F5 when the
+ * entry maps a raw page memory_failure() was called for whose raw_hwp_list entry was thrown away.
+ */
+function no_page_subpage(k: KernelState, folio: Folio, haddr: number, haddrHgm: number, slot: Slot): number {
+  const belongs = (slot.start - haddr) / PAGE_SIZE;
+  const subpage = (NO_PAGE_SUBPAGE[k.switches.fault.rfc_no_page_subpage](haddrHgm, slot.start) - haddr) / PAGE_SIZE;
+  const pid = k.current?.process.pid ?? 0;
+  if (subpage !== belongs) {
+    trace(k, () => `hugetlb_no_page: haddr_hgm ${hex(haddrHgm)} was taken before the split: the ${shiftText(slot.shift)} entry at ${hex(slot.start)} maps subpage ${subpage}, not ${belongs}`);
+    noteFinding(k, { id: 'RFC-F3', pid, pfn: folio.pfn + subpage, raw: subpage, addr: slot.start, other: belongs });
+  }
+  if (folio.rawHwpUnreliable) {
+    const pages = 2 ** slot.shift / PAGE_SIZE;
+    for (const raw of folio.errorRaws) {
+      if (raw < subpage || raw >= subpage + pages) continue;
+      trace(k, () => `hugetlb_no_page: raw_hwp_list is unreliable and empty: raw page ${raw}, poisoned, is mapped`);
+      noteFinding(k, { id: 'RFC-F5', pid, pfn: folio.pfn + raw, raw, addr: slot.start + (raw - subpage) * PAGE_SIZE });
+    }
+  }
+  return subpage;
 }
 
 /** How hugetlb_no_page() meets a poisoned page-cache folio, by FaultSwitches.poisoned_folio. */

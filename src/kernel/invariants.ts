@@ -58,7 +58,7 @@ export function checkInvariants(k: KernelState): Violation[] {
     const subEntries = subMapped.get(f) ?? 0;
     if (f.mapcount !== entries) v('mapcount equals the entries that map the folio', `${name}: mapcount ${f.mapcount}, entries ${entries}`);
     if (f.subMapcount !== subEntries) v('HGM: subpage mapcounts equal the smaller entries that map the folio', `${name}: ${f.subMapcount} vs ${subEntries}`);
-    const expected = (f.mapping !== null ? 1 : 0) + f.mapcount + f.subMapcount + f.mfRefs;
+    const expected = (f.mapping !== null ? 1 : 0) + f.mapcount + f.subMapcount + f.mfRefs - f.refsPutTwice;
     if (f.refcount !== expected) v('refcount equals the references the rules hand out', `${name}: refcount ${f.refcount}, expected ${expected}`);
   }
   if (k.num_poisoned_pages !== recorded) {

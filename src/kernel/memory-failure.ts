@@ -13,6 +13,7 @@
 // me_huge_page); a later raw page of the same folio is only recorded ("already hardware poisoned").
 import { folio_lock_name, i_mmap_lock, lock, MF_MUTEX, unlock } from './bug.js';
 import type { Folio } from './folio.js';
+import { noteFinding } from './findings.js';
 import { hugetlb_split_to_shift } from './hgm.js';
 import { folio_mapped, page_remove_rmap, put_folio, rmap_walk } from './rmap.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
@@ -140,6 +141,7 @@ function hugetlb_set_page_hwpoison_untraced(k: KernelState, folio: Folio, raw: n
   const { new_raw_page, count_new_raw_page_in_set_hwpoison } = k.switches.memory_failure;
   const already = folio.hwpoison;
   folio.hwpoison = true;
+  folio.errorRaws.add(raw); // the model's record of the error, kept if the list is thrown away
   if (folio.rawHwpUnreliable) return 'already-folio';
   if (folio.raw_hwp_list.includes(raw)) return 'already-page';
   if (failFault(k, 'raw_hwp_page_alloc')) {
@@ -156,14 +158,16 @@ function hugetlb_set_page_hwpoison_untraced(k: KernelState, folio: Folio, raw: n
   return NEW_RAW_PAGE[new_raw_page](already, false);
 }
 
-type Classification = 'in-use' | 'free' | 'busy' | 'already-folio' | 'already-page';
+/** 'nomem': RFC 3/7, the raw_hwp_page allocation failed (-ENOMEM), retried like 'busy'. */
+type Classification = 'in-use' | 'free' | 'busy' | 'nomem' | 'already-folio' | 'already-page';
 
 /**
  * __get_huge_page_for_hwpoison(): classify the folio (in use, free, busy) and record the raw page.
- * With MF_COUNT_INCREASED the caller's reference (GUP's) becomes memory_failure's.
+ * With MF_COUNT_INCREASED the caller's reference (GUP's) becomes memory_failure's; `callerRefPut`: an
+ * earlier pass of this memory_failure() already put it (the RFC's -ENOMEM retry).
  * Linux: mm/hugetlb.c:get_huge_page_for_hwpoison() => mm/memory-failure.c, v6.1 (§1.3).
  */
-function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number, flags: number): Classification {
+function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number, flags: number, callerRefPut = false): Classification {
   let ret: Classification;
   let countIncreased = false;
   if (flags & MF_COUNT_INCREASED) {
@@ -185,9 +189,11 @@ function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number,
   trace(k, () => `__get_huge_page_for_hwpoison: ${ret === 'in-use' ? 'in use' : ret}${countIncreased ? `, reference held (refcount ${folio.refcount})` : ''}`);
   const recorded = hugetlb_set_page_hwpoison(k, folio, raw);
   if (recorded !== 'new') {
-    if (countIncreased) folio.refcount--;
+    // out: folio_put() of the reference this pass holds.
+    if (countIncreased && callerRefPut && flags & MF_COUNT_INCREASED) folio_put_caller_ref_again(k, folio, raw);
+    else if (countIncreased) folio.refcount--;
     // RFC: try_memory_failure_hugetlb() treats -ENOMEM like -EBUSY (retry, then "unknown page").
-    return recorded === 'nomem' ? 'busy' : recorded;
+    return recorded;
   }
   // Clearing HPageMigratable keeps memory hotremove (and soft offline) from migrating the folio; the
   // 6.1 kernel observed keeps it (switch in_use_hugepage_stays_migratable).
@@ -196,6 +202,35 @@ function __get_huge_page_for_hwpoison(k: KernelState, folio: Folio, raw: number,
   // A busy folio stays busy even when the raw page was recorded on the retry ("unknown page: Ignored").
   return ret;
 }
+
+/**
+ * RFC 3/7 __get_huge_page_for_hwpoison()'s `out:` folio_put() on the -ENOMEM retry that kept
+ * MF_COUNT_INCREASED: the caller's reference, put on the first pass, is put again (RFC-F4). Where that
+ * put would drop the last reference of a folio still mapped or cached, the kernel frees a hugepage in
+ * use (free_huge_folio(): VM_BUG_ON_FOLIO on a mapcount under CONFIG_DEBUG_VM, a used page on the free
+ * list otherwise); the model does not follow it there: it keeps that last reference and notes the
+ * finding with refcount 0.
+ */
+function folio_put_caller_ref_again(k: KernelState, folio: Folio, raw: number): void {
+  const after = folio.refcount - 1;
+  if (after > 0) {
+    folio.refcount = after;
+    folio.refsPutTwice++;
+  }
+  trace(k, () => `folio_put: the caller's reference again (MF_COUNT_INCREASED kept on the -ENOMEM retry): refcount ${after}${after > 0 ? '' : ' (the model keeps the last reference)'}`);
+  noteFinding(k, { id: 'RFC-F4', pid: k.current?.process.pid ?? 0, pfn: folio.pfn + raw, raw, count: after });
+}
+
+/**
+ * The flags of try_memory_failure_hugetlb()'s retry after -EBUSY or, under the RFC, -ENOMEM, by
+ * MemoryFailureSwitches.rfc_nomem_retry. RFC 3/7 only adds MF_NO_RETRY (posted: a -ENOMEM first pass
+ * already put the caller's reference, and the retry puts it again); 'put_once' also drops
+ * MF_COUNT_INCREASED after -ENOMEM. -EBUSY never comes with MF_COUNT_INCREASED (that is "in use").
+ */
+const NOMEM_RETRY: { readonly [M in MemoryFailureSwitches['rfc_nomem_retry']]: (flags: number, nomem: boolean) => number } = {
+  put_twice: (flags) => flags | MF_NO_RETRY,
+  put_once: (flags, nomem) => (flags | MF_NO_RETRY) & (nomem ? ~MF_COUNT_INCREASED : ~0),
+};
 
 /**
  * The address a to_kill carries, by SignalSwitches.signal_addr: the hugepage start in that VMA
@@ -392,6 +427,8 @@ function folio_unmapped_check(k: KernelState, folio: Folio, pfn: number, posted:
   const notMapped = !folio_mapped(folio);
   const ok = posted ? !notMapped : notMapped;
   trace(k, () => `folio_mapped: ${!notMapped} (mapcount ${folio.mapcount}, sub-hugepage entries ${folio.subMapcount})${posted ? '; the posted check lacks the negation' : ''}`);
+  // RFC 4/7: `unmap_success = folio_mapped(folio)` reports the opposite of the unmap's outcome.
+  if (posted) noteFinding(k, { id: 'RFC-F6', pid: k.current?.process.pid ?? 0, pfn, raw: pfn - folio.pfn, count: folio.mapcount + folio.subMapcount });
   if (!ok) pr(k, k.wording.failed_to_unmap(hex(pfn), folio.mapcount));
   return ok;
 }
@@ -615,16 +652,17 @@ function try_memory_failure_hugetlb(k: KernelState, pfn: number, flags: number):
 /** try_memory_failure_hugetlb()'s work; try_memory_failure_hugetlb() records it as one traced call. */
 function try_memory_failure_hugetlb_untraced(k: KernelState, folio: Folio, pfn: number, flags: number): MfRet {
   const raw = pfn - folio.pfn;
+  let callerRefPut = false;
   for (;;) {
-    const res = __get_huge_page_for_hwpoison(k, folio, raw, flags);
+    const res = __get_huge_page_for_hwpoison(k, folio, raw, flags, callerRefPut);
     if (res === 'already-folio' || res === 'already-page') {
       return ALREADY_POISONED[k.switches.memory_failure.already_poisoned](k, pfn, res === 'already-page', flags, () => kill_accessing_process(k, folio, pfn, flags));
     }
-    if (res === 'busy') {
+    if (res === 'busy' || res === 'nomem') {
       if (!(flags & MF_NO_RETRY)) {
-        // The first pass already dropped a caller's reference (RFC -ENOMEM): do not drop it twice.
-        // Unlike Linux, where this combination cannot arise without the RFC.
-        flags = (flags | MF_NO_RETRY) & ~MF_COUNT_INCREASED;
+        // RFC 3/7: -ENOMEM is retried like -EBUSY; the first pass put the caller's reference.
+        if (res === 'nomem' && flags & MF_COUNT_INCREASED) callerRefPut = true;
+        flags = NOMEM_RETRY[k.switches.memory_failure.rfc_nomem_retry](flags, res === 'nomem');
         trace(k, () => `retry with ${mfFlags(flags)}`);
         continue;
       }

@@ -74,6 +74,14 @@ export interface MemoryFailureSwitches {
    */
   readonly rfc_split_failure: 'skip_vma' | 'unmap_failed';
   /**
+   * RFC 3/7 try_memory_failure_hugetlb() retries -ENOMEM (a failed raw_hwp_page allocation) like -EBUSY:
+   * 'put_twice' (posted) keeps MF_COUNT_INCREASED on the retry, so __get_huge_page_for_hwpoison()'s
+   * `out:` folio_put() drops the caller's (GUP's) reference a second time and the folio is left one
+   * reference short; 'put_once' retries without it, the caller's reference dropped once.
+   * Only reachable under new_raw_page 'recover_again'.
+   */
+  readonly rfc_nomem_retry: 'put_twice' | 'put_once';
+  /**
    * After an anonymous 1 GiB folio is dissolved, taking the poisoned raw page off the buddy allocator
    * fails, so me_huge_page reports Failed (madvise: EBUSY) although the folio is gone.
    * Observed on 6.1.192 only (kernel-semantics.md §10); the cause is not confirmed (TODO confirm).
@@ -104,6 +112,21 @@ export interface FaultSwitches {
    * an HGM-eligible VMA (RFC 5/7, kernel-semantics.md §7).
    */
   readonly poisoned_folio: 'hwpoison_large' | 'map_around';
+  /**
+   * RFC 5/7 hugetlb_no_page() after hugetlb_no_page_hwpoison() split the entry: 'pre_split' (posted)
+   * maps the subpage of haddr_hgm, computed from the entry the walk stopped on before the split (HGM v2
+   * hugetlb_no_page()), so a never-faulted mapping maps raw page 0 wherever it faulted; 'final_entry'
+   * maps the subpage at the start of the final entry's range. kernel-semantics.md §8.9. Only read under
+   * poisoned_folio 'map_around'.
+   */
+  readonly rfc_no_page_subpage: 'pre_split' | 'final_entry';
+  /**
+   * RFC 5/7 hugetlb_no_page_hwpoison() on a folio whose raw_hwp_list was thrown away (raw_hwp_unreliable):
+   * 'list_only' (posted) looks only at the emptied list, finds nothing and maps the whole entry, poisoned
+   * raw pages included; 'all_poisoned' treats every raw page as poisoned, as hugetlbfs read does (§1.4).
+   * Only read under poisoned_folio 'map_around'.
+   */
+  readonly rfc_unreliable_fault: 'list_only' | 'all_poisoned';
 }
 
 /** fs/hugetlbfs/inode.c. */
@@ -172,10 +195,11 @@ const V6_1: KernelSwitches = {
     rfc_unmap_success_check: 'intent',
     rfc_split_walk: 'at_address',
     rfc_split_failure: 'unmap_failed',
+    rfc_nomem_retry: 'put_once',
     gigantic_take_off_buddy_fails: true,
     in_use_hugepage_stays_migratable: true,
   },
-  fault: { granularity: 'hugepage', poisoned_folio: 'hwpoison_large' },
+  fault: { granularity: 'hugepage', poisoned_folio: 'hwpoison_large', rfc_no_page_subpage: 'final_entry', rfc_unreliable_fault: 'all_poisoned' },
   hugetlbfs: { read_poisoned: 'eio' },
   proc: { smaps_nonpresent: 'by_mapcount' },
   userfaultfd: { api_features: UFFD_API_FEATURES['v6.1'] },
@@ -215,7 +239,7 @@ const HGM_V2: KernelSwitches = {
     gigantic_take_off_buddy_fails: false, // a 6.1.192 observation; nothing shows it on this base
     in_use_hugepage_stays_migratable: false, // a 6.1.0-57 observation; the model's HGM runs keep the cleared flag
   },
-  fault: { granularity: 'hgm', poisoned_folio: 'hwpoison_large' },
+  fault: { ...V6_1.fault, granularity: 'hgm' },
   userfaultfd: { api_features: UFFD_API_FEATURES['hgm-v2'] },
 };
 
@@ -230,8 +254,9 @@ const HGM_RFC: KernelSwitches = {
     rfc_unmap_success_check: 'posted',
     rfc_split_walk: 'from_head',
     rfc_split_failure: 'skip_vma',
+    rfc_nomem_retry: 'put_twice',
   },
-  fault: { granularity: 'hgm', poisoned_folio: 'map_around' },
+  fault: { granularity: 'hgm', poisoned_folio: 'map_around', rfc_no_page_subpage: 'pre_split', rfc_unreliable_fault: 'list_only' },
   userfaultfd: { api_features: UFFD_API_FEATURES['hgm-rfc'] },
 };
 
@@ -318,6 +343,21 @@ export const SWITCHES: { readonly [N in SwitchName]: SwitchPlace } = {
     fields: ['memory_failure.rfc_split_failure'],
     get: (s) => s.memory_failure.rfc_split_failure === 'skip_vma',
     set: (s, on) => mf(s, { rfc_split_failure: on ? 'skip_vma' : 'unmap_failed' }),
+  },
+  rfc_posted_no_page_pre_split_subpage: {
+    fields: ['fault.rfc_no_page_subpage'],
+    get: (s) => s.fault.rfc_no_page_subpage === 'pre_split',
+    set: (s, on) => fault(s, { rfc_no_page_subpage: on ? 'pre_split' : 'final_entry' }),
+  },
+  rfc_posted_nomem_retry_put_twice: {
+    fields: ['memory_failure.rfc_nomem_retry'],
+    get: (s) => s.memory_failure.rfc_nomem_retry === 'put_twice',
+    set: (s, on) => mf(s, { rfc_nomem_retry: on ? 'put_twice' : 'put_once' }),
+  },
+  rfc_posted_unreliable_fault_list_only: {
+    fields: ['fault.rfc_unreliable_fault'],
+    get: (s) => s.fault.rfc_unreliable_fault === 'list_only',
+    set: (s, on) => fault(s, { rfc_unreliable_fault: on ? 'list_only' : 'all_poisoned' }),
   },
 };
 

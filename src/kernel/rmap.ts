@@ -33,8 +33,17 @@ export function page_remove_rmap(folio: Folio, vma: Vma, shift: number): void {
   put_folio(folio);
 }
 
-/** folio_put(): drop a reference; the last one frees the folio to its hstate (free_huge_folio()). */
+/**
+ * folio_put(): drop a reference; the last one frees the folio to its hstate (free_huge_folio()). A folio
+ * the RFC's -ENOMEM retry left a reference short (RFC-F4, refsPutTwice) reaches 0 while the page cache
+ * or a mapping still holds it: the kernel frees it in use; the model stops there, keeps the folio and
+ * stops counting the missing reference.
+ */
 export function put_folio(folio: Folio): void {
+  if (folio.refcount === 1 && folio.refsPutTwice > 0 && (folio.mapping !== null || folio_mapped(folio))) {
+    folio.refsPutTwice--;
+    return;
+  }
   folio.refcount--;
   if (folio.refcount > 0) return;
   folio.anon = false;

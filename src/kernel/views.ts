@@ -20,21 +20,21 @@ import type {
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 
 /**
- * Whether every byte of [start, start+length) holds value, hugepage by hugepage, reading folio contents
- * (an interval map, never bytes). `at` names what backs a position: its folio (undefined: a hole, read as
- * zeros) and hugepage size, or null where nothing does (found -1). Positions are addresses or file offsets.
+ * Whether every byte of [start, start+length) holds value, run by run, reading folio contents (an
+ * interval map, never bytes). `at` names what backs a position: its folio (undefined: a hole, read as
+ * zeros), the position's offset in it and how many bytes from there it backs contiguously, or null where
+ * nothing does (found -1). Positions are addresses or file offsets.
  */
-function checkRange(start: number, length: number, value: number, at: (pos: number) => { folio: Folio | undefined; size: number } | null): BytesCheck {
+function checkRange(start: number, length: number, value: number, at: (pos: number) => { folio: Folio | undefined; off: number; run: number } | null): BytesCheck {
   const end = start + length;
   for (let pos = start; pos < end;) {
     const backing = at(pos);
     if (backing === null) return { ok: false, addr: pos, found: -1 };
-    const { folio, size } = backing;
-    const off = pos % size;
-    const hend = Math.min(end, pos - off + size);
-    const miss = folio === undefined ? (value === 0 ? -1 : off) : folio.contents.findMismatch(off, off + (hend - pos), value);
+    const { folio, off, run } = backing;
+    const n = Math.min(end - pos, run);
+    const miss = folio === undefined ? (value === 0 ? -1 : off) : folio.contents.findMismatch(off, off + n, value);
     if (miss >= 0) return { ok: false, addr: pos - off + miss, found: folio?.contents.get(miss) ?? 0 };
-    pos = hend;
+    pos += n;
   }
   return { ok: true };
 }
@@ -105,7 +105,16 @@ export class Views {
     const mm = this.mm(task);
     return checkRange(addr, length, value, (pos) => {
       const vma = mm.findVma(pos);
-      return vma === undefined ? null : { folio: this.backingFolio(mm, pos), size: vma.hstate.size };
+      if (vma === undefined) return null;
+      const size = vma.hstate.size;
+      const hugeEnd = pos - (pos % size) + size;
+      // A present entry reads its own subpages: under HGM an entry may map another part of its folio
+      // than the address's offset (RFC 5/7 after the split, finding RFC-F3). Elsewhere, the hugepage's.
+      const slot = mm.pt.walk(pos);
+      const e = slot === undefined ? undefined : slotEntry(slot);
+      const slotEnd = slot === undefined ? hugeEnd : Math.min(hugeEnd, slot.start + sizeOfShift(slot.shift));
+      if (slot !== undefined && e?.kind === 'present') return { folio: e.folio, off: e.subpage * PAGE_SIZE + (pos - slot.start), run: slotEnd - pos };
+      return { folio: this.backingFolio(mm, pos), off: pos % size, run: slotEnd - pos };
     });
   }
 
@@ -118,7 +127,7 @@ export class Views {
     const f = find_task_by_vpid(this.k, task).process.fds.get(fd);
     if (!(f instanceof HugetlbFile)) return { ok: false, addr: offset, found: -1 };
     const size = f.inode.hstate.size;
-    return checkRange(offset, length, value, (pos) => ({ folio: f.inode.pageCache.get(Math.floor(pos / size)), size }));
+    return checkRange(offset, length, value, (pos) => ({ folio: f.inode.pageCache.get(Math.floor(pos / size)), off: pos % size, run: size - (pos % size) }));
   }
 
   /** f_pos of the file open as fd (lseek(fd, 0, SEEK_CUR) without the syscall); undefined for other fds. */

@@ -90,9 +90,11 @@ const FINDING_TEXT: { readonly [I in FindingId]: (f: Finding, page: string, wher
   'RFC-F1': (_f, page, where) => `kernel BUG in hugetlb_split_to_shift(): the split walk from the hugepage head handed another entry to the split for raw page ${page}${where}`,
   'RFC-F2': (_f, page, where) => `hugetlb_split_to_shift() re-mapped poisoned raw page ${page} as a present page${where}`,
   'RFC-F3': (f, page, where) => `hugetlb_no_page() mapped raw page ${page} where index ${f.other ?? '?'} belongs${where}`,
-  'RFC-F4': (f, page) => `the raw_hwp_page allocation-failure retry put the folio of raw page ${page} twice: refcount ${f.count ?? '?'}, one reference short`,
+  'RFC-F4': (f, page) => `the raw_hwp_page allocation-failure retry put the caller's reference to the folio of raw page ${page} twice: refcount ${f.count ?? '?'}, one reference short` +
+    (f.count === 0 ? ' (the kernel frees the hugepage while it is in use; the model keeps it)' : ''),
   'RFC-F5': (_f, page, where) => `a fault mapped poisoned raw page ${page} of a folio whose raw_hwp_list is unreliable${where}`,
-  'RFC-F6': (_f, page) => `is_unmapping_successful() lacks its negation: raw page ${page}'s folio is no longer mapped and is reported as failed to unmap`,
+  'RFC-F6': (f, page) => `is_unmapping_successful() lacks its negation: raw page ${page}'s folio is ` +
+    (f.count === 0 ? 'no longer mapped and is reported as failed to unmap' : `still mapped (${f.count ?? '?'} entries) and is reported as unmapped`),
 };
 
 /** `finding: MAPPED poisoned raw page 0x… (index 5) stays mapped at P+0x5000 in main after line 12`. */
