@@ -1,8 +1,8 @@
 // Meta-tests: the conventions that keep the architecture honest (STYLE.md §1, §5, §15).
 import t from 'tap';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { ERRNO_NAMES, FAULT_POINTS, PROFILE_NAMES, SWITCH_NAMES, UFFD_FEATURES, UFFD_MODES, UFFD_RANGE_IOCTLS } from '../src/abi/index.js';
+import { ERRNO_NAMES, FAULT_POINTS, FINDING_IDS, PROFILE_NAMES, SWITCH_NAMES, UFFD_FEATURES, UFFD_MODES, UFFD_RANGE_IOCTLS } from '../src/abi/index.js';
 
 const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
@@ -118,4 +118,14 @@ t.test('no vocabulary list is copied outside src/abi', async (t) => {
       t.equal(copy, undefined, `${f} does not copy ${name} (import it from src/abi)`);
     }
   }
+});
+
+t.test('docs/findings.md documents every finding id, and the scenarios and switches it names exist', async (t) => {
+  const doc = readFileSync('docs/findings.md', 'utf8');
+  for (const id of FINDING_IDS) {
+    t.match(doc, new RegExp(`^## ${id}$`, 'm'), `${id} has a section`);
+    t.match(doc, new RegExp(`^\\| \\[${id}\\]\\(#${id.toLowerCase()}\\) \\|`, 'm'), `${id} is in the table`);
+  }
+  for (const [, path] of doc.matchAll(/`(scenarios\/[^`]+\.yaml)`/g)) t.ok(existsSync(path!), `${path} exists`);
+  for (const [, name] of doc.matchAll(/`(rfc_posted_[a-z_]+)/g)) t.ok((SWITCH_NAMES as readonly string[]).includes(name!), `${name} is a switch`);
 });
