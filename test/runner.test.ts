@@ -45,15 +45,18 @@ const only = (s: StreamResult): TestResult => {
   return first;
 };
 
-const POISON = `tests:
-  - name: poison
-    steps:
-      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
+/** Two hugepages of a shared file filled with 7, hugepage 0 poisoned at raw page 2. */
+const POISON_SETUP = `      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
       - ftruncate: {fd: fd, length: L}
       - mmap: {as: P, fd: fd, length: L, flags: [MAP_SHARED]}
       - memset: {addr: P, length: L, value: 7}
       - madvise: {addr: P + 2 * PAGE_SIZE, length: PAGE_SIZE, advice: MADV_HWPOISON}
-      - access: {addr: P + 9, op: write, in_thread: new, expect: {sigbus: BUS_MCEERR_AR, si_addr: P + 9}}
+`;
+
+const POISON = `tests:
+  - name: poison
+    steps:
+${POISON_SETUP}      - access: {addr: P + 9, op: write, in_thread: new, expect: {sigbus: BUS_MCEERR_AR, si_addr: P + 9}}
       - expect:
           HardwareCorrupted: +4 kB
           raw_hwp_list: {of: P, is: [2]}
@@ -106,12 +109,7 @@ t.test('an errno nobody expected fails; an expected errno passes', async (t) => 
 const checkRange = (steps: string): string => `tests:
   - name: check
     steps:
-      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}
-      - ftruncate: {fd: fd, length: L}
-      - mmap: {as: P, fd: fd, length: L, flags: [MAP_SHARED]}
-      - memset: {addr: P, length: L, value: 7}
-      - madvise: {addr: P + 2 * PAGE_SIZE, length: PAGE_SIZE, advice: MADV_HWPOISON}
-${steps}`;
+${POISON_SETUP}${steps}`;
 
 t.test('check_range: every page reads its value and the listed loads SIGBUS; one -v line, work per entry', async (t) => {
   const r = only(run(checkRange(`      - check_range: {addr: P + hugepagesz, length: hugepagesz, value: 7}
