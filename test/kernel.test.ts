@@ -3,6 +3,7 @@
 import t, { type Test } from 'tap';
 import { FALLOC, Kernel, MADV, MAP, MFD, PROFILES, PROT, TaskHalted, withSwitches, type AccessResult, type Halt, type SysRet, type TaskRef } from '../src/kernel/index.js';
 import { ByteMap } from '../src/kernel/contents.js';
+import { PageTable, setSlot } from '../src/kernel/pgtable.js';
 import type { SwitchName } from '../src/abi/index.js';
 
 const M2 = 2 * 1024 * 1024;
@@ -743,6 +744,34 @@ t.test('userfaultfd (kernel-semantics.md §5, §10)', async (t) => {
 });
 
 t.test('observables and limits', async (t) => {
+  kt(t, 'prune(start, end) drops only the emptied tables under the range', (t) => {
+    const pt = new PageTable();
+    const a = pt.alloc(0x40000000, 12); // a PTE under PUD 1, PMD 0
+    const b = pt.alloc(0x40200000, 12); // a PTE under PUD 1, PMD 1
+    const c = pt.alloc(0x80000000, 21); // an empty PMD table under PUD 2
+    for (const s of [a, b]) setSlot(s, { kind: 'marker', uffdWp: true, poisoned: false });
+    setSlot(a, undefined);
+    t.ok(pt.offset(0x40000000, 21), 'PMD 0 still holds its empty PTE table before the prune');
+    pt.prune(0x40000000, 0x40200000);
+    t.equal(pt.offset(0x40000000, 12), undefined, "PMD 0's empty PTE table is gone");
+    t.match(pt.walk(0x40200000), { shift: 12 }, "PMD 1's table, outside the range, stays");
+    t.ok(pt.offset(0x80000000, 21) !== undefined && c.shift === 21, 'the empty table outside the range is left for its own prune');
+    pt.prune();
+    t.equal(pt.offset(0x80000000, 21), undefined, 'a whole-tree prune takes it');
+  });
+  kt(t, 'poisonedStillMapped looks only at the raw pages it is given, and only listed ones', (t) => {
+    const k = new Kernel({ profile: PROFILES['hgm-rfc'], default_hugepagesz: M2, nr_hugepages: new Map([[M2, 2]]), comm: 'hugetlb-test' });
+    booted.push(k);
+    const me = k.init;
+    const { P } = mappedFile(k, me, M2);
+    k.failNext('hugetlb_split_to_shift', 1);
+    const head = k.folioAt(me, P)!.pfn;
+    t.same(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EBUSY' });
+    t.same(k.takePoisonCalls(), [head + 3], 'memory_failure was called for raw page 3');
+    t.same(k.poisonedStillMapped([head + 3]), [{ pfn: head + 3, raw: 3, pid: me.pid, addr: P + 0x3000 }], 'the split failed: it stays mapped');
+    t.same(k.poisonedStillMapped([head + 4]), [], 'raw page 4 is not listed');
+    t.same(k.takePoisonCalls(), [], 'taken once');
+  });
   kt(t, 'smaps: a page mapped once is Private_Hugetlb even in MAP_SHARED; twice is Shared_Hugetlb', (t) => {
     const { k, me } = boot();
     const { fd, P } = mappedFile(k, me, M2);

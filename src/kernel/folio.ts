@@ -44,6 +44,8 @@ export class Folio {
    * poisoned, unmaps expected after the splits, unmaps done by try_to_unmap).
    */
   readonly rawHwpUnmaps = new Map<number, { nr_vmas_mapped: number; nr_expected_unmaps: number; nr_actual_unmaps: number }>();
+  /** The raw pages of rawHwpUnmaps still owed an unmap (nr_actual_unmaps < nr_expected_unmaps): try_to_unmap walks only these. */
+  readonly pendingUnmaps = new Set<number>();
   /**
    * Raw pages memory_failure() recorded or tried to record, kept when raw_hwp_list is thrown away. The
    * kernel keeps no such record (only the head page's PG_hwpoison); the model keeps it to name the raw

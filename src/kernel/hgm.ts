@@ -62,7 +62,7 @@ export function hugetlb_collapse(vma: Vma, start: number, end: number): SysRet {
       setSlot(slot, { kind: 'present', folio, subpage: 0, write: writable, dirty: writable, uffdWp: false });
     }
   }
-  pt.prune();
+  pt.prune(start, end);
   return OK;
 }
 

@@ -33,12 +33,12 @@ export class Hstate {
     private readonly firstPfn: number,
   ) {
     this.nrPages = 2 ** (shift - PAGE_SHIFT);
+    this.size = 2 ** shift;
     this.nextPfn = firstPfn;
   }
 
-  get size(): number {
-    return 2 ** this.shift;
-  }
+  /** huge_page_size(): bytes per hugepage (read on every walk, so kept, not computed). */
+  readonly size: number;
 
   /** free_huge_pages. */
   get free(): number {

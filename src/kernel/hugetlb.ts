@@ -254,7 +254,7 @@ export function unmap_hugepage_range(vma: Vma, start: number, end: number): void
     setSlot(slot, undefined);
     if (e?.kind === 'present') page_remove_rmap(e.folio, vma, leaf.shift);
   }
-  pt.prune();
+  pt.prune(start, end);
 }
 
 /** hugetlb_add_to_page_cache() (mm/hugetlb.c): insert a new folio at idx; the cache holds one reference, the folio is dirty. */

@@ -70,6 +70,7 @@ function boot(params: BootParams): KernelState {
     rawPoisoned: new Set(),
     signals: [],
     findings: [],
+    mfCalls: [],
     held: [],
     deadLocks: new Map(),
     bugs: [],
@@ -234,6 +235,8 @@ export class Kernel {
   readonly checkInvariants: Views['checkInvariants'] = () => this.views.checkInvariants();
   readonly takeSignals: Views['takeSignals'] = () => this.views.takeSignals();
   readonly takeFindings: Views['takeFindings'] = () => this.views.takeFindings();
+  readonly takePoisonCalls: Views['takePoisonCalls'] = () => this.views.takePoisonCalls();
+  readonly folioHeadAt: Views['folioHeadAt'] = (...a) => this.views.folioHeadAt(...a);
 
   /** The kernel log, oldest first, without timestamps. */
   get dmesg(): readonly string[] {

@@ -105,7 +105,7 @@ function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResul
 function hugetlb_set_page_hwpoison(k: KernelState, folio: Folio, raw: number): SetHwpoison {
   if (k.trace === null) return hugetlb_set_page_hwpoison_untraced(k, folio, raw);
   const wasUnreliable = folio.rawHwpUnreliable;
-  const wasListed = folio.raw_hwp_list.includes(raw);
+  const wasListed = folio.rawHwpUnmaps.has(raw);
   const r = hugetlb_set_page_hwpoison_untraced(k, folio, raw);
   trace(k, () => {
     const l = folio.raw_hwp_list;
@@ -143,13 +143,14 @@ function hugetlb_set_page_hwpoison_untraced(k: KernelState, folio: Folio, raw: n
   folio.hwpoison = true;
   folio.errorRaws.add(raw); // the model's record of the error, kept if the list is thrown away
   if (folio.rawHwpUnreliable) return 'already-folio';
-  if (folio.raw_hwp_list.includes(raw)) return 'already-page';
+  if (folio.rawHwpUnmaps.has(raw)) return 'already-page'; // rawHwpUnmaps keys are raw_hwp_list's entries
   if (failFault(k, 'raw_hwp_page_alloc')) {
     // kmalloc(GFP_ATOMIC) failed: the list is thrown away, each entry uncounted (__free_raw_hwp_pages()).
     folio.rawHwpUnreliable = true;
     k.num_poisoned_pages -= folio.raw_hwp_list.length;
     folio.raw_hwp_list.length = 0;
     folio.rawHwpUnmaps.clear();
+    folio.pendingUnmaps.clear();
     return NEW_RAW_PAGE[new_raw_page](already, true);
   }
   folio.raw_hwp_list.push(raw);
@@ -331,7 +332,7 @@ function try_to_unmap(k: KernelState, folio: Folio, policy: UnmapPolicy): void {
     const selective = policy.selective(vma, folio);
     // Only 4 KiB entries of listed raw pages can qualify: walk to each one instead of the whole range.
     const candidates = selective
-      ? [...folio.rawHwpUnmaps].filter(([, c]) => c.nr_actual_unmaps < c.nr_expected_unmaps).flatMap(([raw]) => {
+      ? [...folio.pendingUnmaps].flatMap((raw) => {
         const slot = pt.walk(address + raw * PAGE_SIZE);
         const e = slot === undefined ? undefined : slotEntry(slot);
         return slot !== undefined && e !== undefined && e.kind !== 'table' ? [{ start: slot.start, shift: slot.shift, entry: e }] : [];
@@ -346,6 +347,7 @@ function try_to_unmap(k: KernelState, folio: Folio, policy: UnmapPolicy): void {
         const counts = folio.rawHwpUnmaps.get(e.subpage);
         if (counts === undefined || counts.nr_actual_unmaps === counts.nr_expected_unmaps) continue;
         counts.nr_actual_unmaps++;
+        if (counts.nr_actual_unmaps === counts.nr_expected_unmaps) folio.pendingUnmaps.delete(e.subpage);
       }
       if (k.trace !== null) unmapped.push(`${hex(leaf.start)}/${shiftText(leaf.shift)}`);
       const slot = pt.offset(leaf.start, leaf.shift);
@@ -406,6 +408,7 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
       continue;
     }
     counts.nr_expected_unmaps++;
+    folio.pendingUnmaps.add(raw);
     trace(k, () => covers
       ? `try_to_split_huge_mapping: ${range}: split to 4K at ${hex(poisonedAddr)}, nr_expected_unmaps ${counts.nr_expected_unmaps}`
       : `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift() returned 0; nr_expected_unmaps ${counts.nr_expected_unmaps}`);
@@ -692,6 +695,7 @@ export function memory_failure(k: KernelState, pfn: number, flags: number): MfRe
 
 /** memory_failure()'s work; memory_failure() records it as one traced call. */
 function memory_failure_untraced(k: KernelState, pfn: number, flags: number): MfRet {
+  k.mfCalls.push(pfn);
   if (!k.memory_failure_recovery) {
     trace(k, () => 'vm.memory_failure_recovery=0: panic');
     k.log.printk(k.wording.panic(lx(pfn)));

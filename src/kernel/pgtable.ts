@@ -189,11 +189,10 @@ export class PageTable {
     table: Map<number, Entry>, base: number, shift: number, start: number, end: number,
   ): Generator<{ start: number; shift: number; entry: LeafEntry }> {
     const size = sizeOfShift(shift);
-    const indices = [...table.keys()].sort((a, b) => a - b);
-    for (const i of indices) {
+    for (const i of indicesIn(table, base, size, start, end)) {
+      const e = table.get(i);
+      if (e === undefined) continue;
       const a = base + i * size;
-      if (a + size <= start || a >= end) continue;
-      const e = table.get(i)!;
       if (e.kind === 'table') yield* this.leavesIn(e.slots, a, shift - 9, start, end);
       else yield { start: a, shift, entry: e };
     }
@@ -208,18 +207,40 @@ export class PageTable {
     }
   }
 
-  /** Drop every table that became empty (free_pgtables(), in effect). */
-  prune(): void {
-    const prune = (t: Map<number, Entry>): void => {
-      for (const [i, e] of t) {
-        if (e.kind !== 'table') continue;
-        prune(e.slots);
+  /**
+   * Drop the tables that became empty under [start, end) (free_pgtables(), in effect): only the tables
+   * covering the range are visited, so unmapping one VMA of a thousand costs that VMA's tables.
+   */
+  prune(start = 0, end = Number.MAX_SAFE_INTEGER): void {
+    const pruneIn = (t: Map<number, Entry>, base: number, shift: number): void => {
+      const size = sizeOfShift(shift);
+      for (const i of indicesIn(t, base, size, start, end)) {
+        const e = t.get(i);
+        if (e?.kind !== 'table') continue;
+        pruneIn(e.slots, base + i * size, shift - 9);
         if (e.slots.size === 0) t.delete(i);
       }
     };
-    for (const [k, t] of this.root) {
-      prune(t);
-      if (t.size === 0) this.root.delete(k);
+    for (const { base, table } of this.pudTables(start, end)) {
+      pruneIn(table, base, PUD_SHIFT);
+      if (table.size === 0) this.root.delete(rootIndex(base));
     }
   }
+}
+
+/**
+ * The indices of `table` (entries of `size` bytes from `base`) whose range meets [start, end), in
+ * increasing order: counted through when the range is narrower than the table holds, else its keys
+ * sorted. Either way the cost is the smaller of the two.
+ */
+function indicesIn(table: Map<number, Entry>, base: number, size: number, start: number, end: number): Iterable<number> {
+  const lo = Math.max(0, Math.floor((start - base) / size));
+  const hi = Math.min(PTRS_PER_TABLE - 1, Math.ceil((end - base) / size) - 1);
+  if (hi < lo) return [];
+  if (hi - lo + 1 <= table.size) return range(lo, hi);
+  return [...table.keys()].filter((i) => i >= lo && i <= hi).sort((a, b) => a - b);
+}
+
+function* range(lo: number, hi: number): Generator<number> {
+  for (let i = lo; i <= hi; i++) yield i;
 }

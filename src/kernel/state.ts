@@ -36,6 +36,8 @@ export interface KernelState {
   readonly rawPoisoned: Set<number>;
   /** Signals sent since the runner last took them. */
   readonly signals: SignalEvent[];
+  /** The raw pfns memory_failure() was called for since the runner last took them. */
+  readonly mfCalls: number[];
   /** Findings noted since the runner last took them (findings.ts). */
   readonly findings: KernelFinding[];
   /** Set by any memory_failure() without MF_SW_SIMULATED (hw_memory_failure): unpoison is refused after. */

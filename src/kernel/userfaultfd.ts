@@ -295,7 +295,7 @@ export function mwriteprotect_range(p: Process, fd: number, start: number, len: 
       writeprotectSlot(slot, wp);
     }
   }
-  p.mm.pt.prune();
+  p.mm.pt.prune(start, start + len);
   return OK;
 }
 

@@ -213,6 +213,12 @@ export class Views {
     return f === undefined ? null : folioInfo(f);
   }
 
+  /** What folioAt finds, without copying its lists: the runner asks it after every injection. */
+  folioHeadAt(task: TaskRef, addr: number): { readonly pfn: number; readonly size: number; readonly hwpoison: boolean } | null {
+    const f = this.backingFolio(this.mm(task), addr);
+    return f === undefined ? null : { pfn: f.pfn, size: f.size, hwpoison: f.hwpoison };
+  }
+
   /** The raw pfn mapped at addr through a present entry; null otherwise. */
   pfnOf(task: TaskRef, addr: number): number | null {
     const slot = this.mm(task).pt.walk(addr);
@@ -283,28 +289,33 @@ export class Views {
   }
 
   /**
-   * The raw pages of the folio holding `pfn` that raw_hwp_list records and some present entry still
-   * maps, with the process and address. "No poisoned raw page stays mapped" holds upstream; under the
-   * RFC a failure path or the posted code can break it, which a run reports as a finding about the RFC.
+   * Of the raw pages `pfns` (those memory_failure() was called for in a step), the ones raw_hwp_list
+   * records and some present entry still maps, with the process and address. "No poisoned raw page
+   * stays mapped" holds upstream; under the RFC a failure path or the posted code can break it, which a
+   * run reports as a finding. One walk per raw page and VMA: the cost is the step's, not the list's.
    */
-  poisonedStillMapped(pfn: number): { pfn: number; raw: number; pid: number; addr: number }[] {
-    const folio = this.k.folioOfPfn(pfn);
-    if (folio === undefined || folio.raw_hwp_list.length === 0) return [];
+  poisonedStillMapped(pfns: Iterable<number>): { pfn: number; raw: number; pid: number; addr: number }[] {
     const out: { pfn: number; raw: number; pid: number; addr: number }[] = [];
-    for (const where of rmap_walk(folio)) {
-      const mm: Mm = where.vma.mm;
-      const p = this.processOf(mm);
-      if (p === undefined || !p.alive) continue;
-      const pid = p.pid;
-      // One walk per listed raw page (not the whole folio's range: a split 1 GiB page has ~1000 entries).
-      for (const raw of folio.raw_hwp_list) {
+    for (const pfn of pfns) {
+      const folio = this.k.folioOfPfn(pfn);
+      if (folio === undefined || !folio.rawHwpUnmaps.has(pfn - folio.pfn)) continue;
+      const raw = pfn - folio.pfn;
+      for (const where of rmap_walk(folio)) {
+        const mm: Mm = where.vma.mm;
+        const p = this.processOf(mm);
+        if (p === undefined || !p.alive) continue;
         const addr = where.address + raw * PAGE_SIZE;
         const slot = mm.pt.walk(addr);
         const e: LeafEntry | undefined = slot === undefined ? undefined : (slotEntry(slot) as LeafEntry | undefined);
-        if (e?.kind === 'present' && e.folio === folio) out.push({ pfn: folio.pfn + raw, raw, pid, addr });
+        if (e?.kind === 'present' && e.folio === folio) out.push({ pfn, raw, pid: p.pid, addr });
       }
     }
     return out;
+  }
+
+  /** The raw pfns memory_failure() was called for since the previous call, in order. */
+  takePoisonCalls(): number[] {
+    return this.k.mfCalls.splice(0, this.k.mfCalls.length);
   }
 
   private processOf(mm: Mm): Process | undefined {

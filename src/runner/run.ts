@@ -230,8 +230,6 @@ class TestRun implements StepContext, EvalEnv {
   private readonly kills: { readonly process: ProcessEntry; readonly info: SigInfo }[] = [];
   private readonly mappings: NamedMapping[] = [];
   private readonly poisoned = new Map<number, PoisonedFolio>();
-  /** Head pfns of the folios the current step injected into (for findings). */
-  private readonly injected = new Set<number>();
   /** Findings already printed in this test, by pfn@pid:address. */
   private readonly findings = new Set<string>();
   private readonly opsStart: number;
@@ -401,19 +399,22 @@ class TestRun implements StepContext, EvalEnv {
     const task = this.processes.liveThread(this.task.pid);
     if (task === undefined) return;
     for (let at = addr, n = 0; at < end && n < POISON_SCAN; n++) {
-      const folio = this.kernel.folioAt(this.task, at);
+      const folio = this.kernel.folioHeadAt(this.task, at);
       const size = folio?.size ?? this.hugepagesz;
-      if (folio?.hwpoison) this.injected.add(folio.pfn);
-      if (folio?.hwpoison && !this.poisoned.has(folio.pfn)) {
-        const headAddr = at - (at % folio.size);
-        this.poisoned.set(folio.pfn, { task, headAddr, at: this.address(headAddr), info: folio });
-      }
+      if (folio?.hwpoison && !this.poisoned.has(folio.pfn)) this.notePoisonedFolio(task, at, folio.size);
       at = at - (at % size) + size;
     }
   }
 
+  /** A poisoned folio seen for the first time in this test: its facts as they are now, for the summary. */
+  private notePoisonedFolio(task: TaskRef, at: number, size: number): void {
+    const info = this.kernel.folioAt(task, at);
+    if (info === null) return;
+    const headAddr = at - (at % size);
+    this.poisoned.set(info.pfn, { task, headAddr, at: this.address(headAddr), info });
+  }
+
   notePoisonedPfn(pfn: number): void {
-    this.injected.add(pfn);
     // A pfn injector names no address: look for the folio in the acting process's named mappings, one
     // query per hugepage, at most POISON_SCAN in all. A folio nobody maps gets no summary entry.
     const task = this.processes.liveThread(this.task.pid);
@@ -423,14 +424,10 @@ class TestRun implements StepContext, EvalEnv {
       if (m.pid !== task.pid) continue;
       for (const piece of m.live) {
         for (let at = piece.start; at < piece.end && n < POISON_SCAN; n++) {
-          const folio = this.kernel.folioAt(task, at);
+          const folio = this.kernel.folioHeadAt(task, at);
           const size = folio?.size ?? this.hugepagesz;
           if (folio?.hwpoison && pfn >= folio.pfn && pfn < folio.pfn + folio.size / PAGE_SIZE) {
-            this.injected.add(folio.pfn);
-            if (!this.poisoned.has(folio.pfn)) {
-              const headAddr = at - (at % folio.size);
-              this.poisoned.set(folio.pfn, { task, headAddr, at: this.address(headAddr), info: folio });
-            }
+            if (!this.poisoned.has(folio.pfn)) this.notePoisonedFolio(task, at, folio.size);
             return;
           }
           at = at - (at % size) + size;
@@ -459,8 +456,9 @@ class TestRun implements StepContext, EvalEnv {
         },
       });
     }
-    for (const pfn of this.injected) {
-      for (const f of this.kernel.poisonedStillMapped(pfn)) {
+    const calls = this.kernel.takePoisonCalls();
+    if (calls.length > 0) {
+      for (const f of this.kernel.poisonedStillMapped(calls)) {
         const key = `${f.pfn}@${f.pid}:${f.addr}`;
         if (this.findings.has(key)) continue;
         this.findings.add(key);
@@ -554,7 +552,6 @@ class TestRun implements StepContext, EvalEnv {
     const dead = this.deadFailure(step);
     if (dead !== undefined) return this.failWith(dead, step.line);
     const outputBefore = this.output.length;
-    this.injected.clear();
     if (this.opts.trace === true) this.kernel.takeTrace(); // what ran between steps (process exits) belongs to no step
     let o: StepOutcome;
     try {
