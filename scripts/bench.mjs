@@ -1,6 +1,7 @@
 // `npm run bench`: wall time (median of runs) and peak RSS of the built CLI, each beside `node -e 0`
-// on the same machine. Targets (issue 2): the 2 x 1 GiB byte check well under a second; memory that
-// does not grow with the hugepage size. Numbers go in closing notes, never into tests.
+// on the same machine; then the model's own goals in-process (probe throughput, growth exponents),
+// each line with its goal and whether it is met or by how much it falls short. Numbers go in closing
+// notes, never into tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ const cases = [
   { name: 'bytes 2 x 2 MiB', args: [...cli, 'run', 'bench/bytes-2x1g.yaml', '--hugepagesz', '2M'] },
   { name: 'every bundled scenario', args: [...cli, 'run', 'scenarios', '--profile', 'all'] },
   { name: 'RFC mirror 2M (hgm-rfc)', args: [...cli, 'run', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '2M'] },
-  { name: 'RFC mirror 1G (hgm-rfc)', args: [...cli, 'run', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '1G'] },
+  { name: 'RFC mirror 1G (hgm-rfc)', goal: 'goal <= 0.5 s, <= 100 MiB', args: [...cli, 'run', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '1G'] },
   { name: 'RFC mirror 2M --trace', args: [...cli, 'run', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '2M', '--trace'] },
   { name: 'show RFC 1G, first poison, SVG', args: [...cli, 'show', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '1G', '--test', 'HGM hwpoison test', '--step', '70', '--svg', '/dev/null'] },
   { name: 'poison storm 10k x 64G', args: [...cli, 'run', 'bench/poison-storm.yaml'] },
@@ -56,7 +57,8 @@ console.log(`hgmsim bench: median of ${RUNS} runs, node ${process.version}`);
 for (const r of rows) {
   const over = r === base ? '' : `  (+${(r.ms - base.ms).toFixed(0)} ms over node -e 0)`;
   const rss = Number.isNaN(r.rssMb) ? '' : `  peak RSS ${r.rssMb.toFixed(1)} MiB`;
-  console.log(`${r.name.padEnd(26)} ${r.ms.toFixed(0).padStart(6)} ms${rss}${over}`);
+  const goal = cases.find((c) => c.name === r.name)?.goal;
+  console.log(`${r.name.padEnd(26)} ${r.ms.toFixed(0).padStart(6)} ms${rss}${over}${goal ? `  (${goal})` : ''}`);
 }
 
 // In-process: the model alone (no Node start-up, no module loading), median of RUNS.
@@ -82,6 +84,62 @@ const aliasMs = median(Array.from({ length: RUNS }, () => {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }));
 console.log(`${'load, 8000 aliases'.padEnd(24)} ${aliasMs.toFixed(1).padStart(6)} ms  (loadScenario in-process)`);
+
+// Model goals (issue "Fast", goals 2 and 3), in-process so start-up does not count: probe steps per
+// second through the runner, and the growth of the costs that must stay linear. A growth exponent is
+// the least-squares slope of log(time) over log(n): 1 is linear, 2 quadratic.
+{
+  const MAP = '      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}\n      - ftruncate: {fd: fd, length: hugepagesz}\n' +
+    '      - mmap: {as: P, length: hugepagesz, flags: [MAP_SHARED], fd: fd}\n      - memset: {addr: P, length: hugepagesz, value: 1}\n';
+  const file = (kernel, steps) => `scenario: g\nkernel: {${kernel}}\ntests:\n  - name: t\n    steps:\n${steps}`;
+  const timed = (text, size, profile) => {
+    const { scenario } = loadScenario('goal.yaml', text);
+    const t0 = process.hrtime.bigint();
+    const r = runStream(scenario, size, profile);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (!r.ok || r.result.exitStatus !== 0) throw new Error(`goal scenario failed: ${text.slice(0, 200)}`);
+    return ms;
+  };
+  const best = (f) => Math.min(...Array.from({ length: Math.min(RUNS, 3) }, f));
+  const slope = (pts) => {
+    const xs = pts.map(([n]) => Math.log(n));
+    const ys = pts.map(([, ms]) => Math.log(ms));
+    const mx = xs.reduce((a, b) => a + b) / xs.length;
+    const my = ys.reduce((a, b) => a + b) / ys.length;
+    return xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  };
+  const verdict = (ok, short) => (ok ? 'met' : `short: ${short}`);
+
+  // Goal 2: probe steps (one access each) per second.
+  const probes = 200000;
+  const probeText = (n) => file('profile: v6.1, hugepagesz: [1G], nr_hugepages: 1',
+    `${MAP}      - for: {i: 1 .. ${n}}\n        do:\n          - access: {addr: P + (i % 262144) * PAGE_SIZE, op: read, expect: {value: 1}}\n`);
+  const probeMs = best(() => timed(probeText(probes), '1G', 'v6.1')) - best(() => timed(probeText(1), '1G', 'v6.1'));
+  const perS = probes / (probeMs / 1000);
+  console.log(`${'probe steps/s (access)'.padEnd(26)} ${(perS / 1e6).toFixed(2)} M/s  (goal >= 1 M/s: ${verdict(perS >= 1e6, `${(1e6 / perS).toFixed(1)}x too slow`)})`);
+
+  // Goal 3: poison N raw pages of one 1 GiB hugepage, one injection each.
+  const poisonText = (profile, n) => profile === 'v6.1'
+    ? file('profile: v6.1, hugepagesz: [1G], nr_hugepages: 1', `${MAP}      - pfn_of: {as: F, fd: fd, offset: 0}\n      - corrupt_pfn: {pfn: F}\n` +
+      `      - for: {i: 1 .. ${n - 1}}\n        do:\n          - corrupt_pfn: {pfn: F + i, expect: {errno: EHWPOISON}}\n`)
+    : file('profile: hgm-rfc, hugepagesz: [1G], nr_hugepages: 1, switches: {rfc_posted_split_walk_from_head: false}',
+      `${MAP}      - for: {i: 0 .. ${n - 1}}\n        do:\n          - madvise: {addr: P + i * PAGE_SIZE, length: PAGE_SIZE, advice: MADV_HWPOISON}\n`);
+  for (const profile of ['v6.1', 'hgm-rfc']) {
+    const pts = [32768, 65536, 131072, 262144].map((n) => [n, best(() => timed(poisonText(profile, n), '1G', profile))]);
+    const all = pts.at(-1)[1];
+    const k = slope(pts);
+    console.log(`${`poison 262,144 raw pages, ${profile}`.padEnd(26)} ${(all / 1000).toFixed(2)} s, growth n^${k.toFixed(2)}  (goal <= 3 s, linear: ${verdict(all <= 3000 && k < 1.2, all > 3000 ? `${(all / 3000).toFixed(1)}x over` : `exponent ${k.toFixed(2)}`)})`);
+  }
+
+  // Goal 3: N shared VMAs of one file under hgm-rfc, each touched, then one poison that splits them all.
+  const vmaText = (n) => file('profile: hgm-rfc, hugepagesz: [2M], nr_hugepages: 1',
+    '      - memfd_create: {as: fd, flags: [MFD_HUGETLB]}\n      - ftruncate: {fd: fd, length: hugepagesz}\n' +
+    `      - for: {i: 1 .. ${n}}\n        do:\n          - mmap: {as: Q, length: hugepagesz, flags: [MAP_SHARED], fd: fd}\n          - memset: {addr: Q, length: PAGE_SIZE, value: 1}\n` +
+    `          - madvise: {addr: Q, length: PAGE_SIZE, advice: MADV_HWPOISON, when: {holds: i == ${n}}}\n`);
+  const vpts = [250, 500, 1000].map((n) => [n, best(() => timed(vmaText(n), '2M', 'hgm-rfc'))]);
+  const vk = slope(vpts);
+  console.log(`${'1,000 VMAs, hgm-rfc'.padEnd(26)} ${vpts.at(-1)[1].toFixed(0)} ms, growth n^${vk.toFixed(2)}  (goal: linear: ${verdict(vk < 1.2, `exponent ${vk.toFixed(2)}`)})`);
+}
 
 // A real kernel beside the model: one scenario at 2M on Debian's 6.12 under QEMU (one guest boot, its
 // program compiled first) against the model's run of it, each the whole CLI. Only with QEMU and the 6.12
