@@ -128,6 +128,8 @@ export type OpenFile = HugetlbFile | UffdCtx;
 
 export class Process {
   alive = true;
+  /** Dead and its mm and fds released (reapDead): a zombie, nothing left to reap. */
+  reaped = false;
   /** How it ended, as waitpid(2) reports it (kernel/exit.c: do_exit()'s code); undefined while alive. */
   waitStatus: WaitStatus | undefined;
   readonly threads = new Map<number, Thread>();

@@ -26,11 +26,12 @@ export function alloc_pid(k: KernelState): number {
  */
 export function reapDead(k: KernelState): void {
   for (const p of k.processes.values()) {
-    if (p.alive) continue;
+    if (p.alive || p.reaped) continue;
     // exit_mmap() takes each file's i_mmap_rwsem to unmap a hugetlb VMA: behind a lock a task died
     // holding (its own, after a BUG), the exit sleeps for good and the mm stays.
     if (p.mm.vmas.some((vma) => lockHolder(k, i_mmap_lock(vma.inode)) !== undefined)) continue;
     for (const vma of [...p.mm.vmas]) do_munmap(k, p, vma.start, vma.end - vma.start);
     for (const fd of [...p.fds.keys()]) close(p, fd);
+    p.reaped = true;
   }
 }
