@@ -21,8 +21,8 @@ const cacheFile = `${entry}.cache`;
 const writeCache = process.env.HGMSIM_WRITE_CODE_CACHE === '1';
 let cachedData;
 if (!writeCache && existsSync(cacheFile)) cachedData = readFileSync(cacheFile);
-const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(entry, 'utf8')}\n})`;
-const script = new vm.Script(source, { filename: entry, cachedData });
+// The bundle is one function expression taking CommonJS's arguments (scripts/bundle.mjs).
+const script = new vm.Script(readFileSync(entry, 'utf8'), { filename: entry, cachedData });
 if (writeCache) {
   process.on('exit', () => {
     writeFileSync(`${cacheFile}.tmp`, script.createCachedData());

@@ -12,8 +12,9 @@
 // package root, as dist/cli/ does, so `../../package.json` and `../../schema/` resolve the same. tsc's
 // dist/ stays for the tests and scripts that import modules one by one.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { stripNodeModules } from './strip-map.mjs';
 
 const common = { bundle: true, minify: true, platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning' };
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -24,7 +25,11 @@ await build({
   format: 'cjs',
   // A CommonJS file has no import.meta: the URL of the bundle stands in for it.
   define: { 'import.meta.url': '__hgmsimUrl' },
-  banner: { js: "var __hgmsimUrl=require('node:url').pathToFileURL(__filename).href;" },
+  // The file is the function the shim compiles, byte for byte: V8's offsets into it (coverage, the
+  // source map to src/) are then offsets into the file.
+  banner: { js: "(function(exports,require,module,__filename,__dirname){'use strict';var __hgmsimUrl=require('node:url').pathToFileURL(__filename).href;" },
+  footer: { js: '})' },
+  sourcemap: true,
 });
 await build({
   ...common,
@@ -34,6 +39,10 @@ await build({
   // commander is CommonJS and requires Node built-ins; an ESM bundle has no `require` of its own.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
 });
+
+// The source map leads coverage (tests spawn the CLI) back to src/; node_modules/ is not ours to count.
+const mapFile = 'dist/bundle/index.cjs.map';
+writeFileSync(mapFile, JSON.stringify(stripNodeModules(JSON.parse(readFileSync(mapFile, 'utf8')))));
 
 // The code cache: V8's compiled code after a small run, so it holds the functions a run compiles.
 const r = spawnSync(process.execPath, ['bin/hgmsim.js', 'run', 'scenarios/mainline/second-poison.yaml', '--hugepagesz', '2M'], {
