@@ -61,6 +61,14 @@ for (const r of rows) {
   console.log(`${r.name.padEnd(26)} ${r.ms.toFixed(0).padStart(6)} ms${rss}${over}${goal ? `  (${goal})` : ''}`);
 }
 
+// --- start-up goals (scripts/bench-startup.mjs): small commands as ratios to `node -e 0` -----------
+{
+  const { startupGoalLines } = await import('./bench-startup.mjs');
+  console.log(`start-up goals: median of ${Math.max(RUNS, 11)} interleaved runs`);
+  for (const line of startupGoalLines(Math.max(RUNS, 11))) console.log(line);
+}
+// --- end of start-up goals ---------------------------------------------------------------------------
+
 // In-process: the model alone (no Node start-up, no module loading), median of RUNS.
 const { loadScenario } = await import('../dist/scenario/load.js');
 const { runStream } = await import('../dist/runner/run.js');

@@ -1,7 +1,7 @@
 // The CLI as users run it: `node bin/hgmsim.js …` (the test script builds dist/ first), every exit
 // status reachable, stdout pure TAP, stderr human text without stack traces. Plus the pure helpers.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import t from 'tap';
@@ -855,4 +855,36 @@ t.test('gate: control bytes in test names and print text are escaped in TAP and 
     t.match(r.out, /ok 2 split\\x07\\x1b\[2J # SKIP/, `${format}: the name shows its bytes`);
     t.match(r.out, / \.\.\. red \\x1b\[31m\\u202e\n/, `${format}: the print text shows its bytes`);
   }
+});
+
+t.test('bin/hgmsim.js runs the bundle: self-contained, its --jobs worker included; without a build it says so, exit 70', async (t) => {
+  // The shim, the bundle and package.json alone, away from node_modules, src/ and tsc's dist/cli/.
+  const pkg = mkdtempSync(join(tmpdir(), 'hgmsim-pkg-'));
+  cpSync('bin', join(pkg, 'bin'), { recursive: true });
+  cpSync('package.json', join(pkg, 'package.json'));
+  const shim = join(pkg, 'bin', 'hgmsim.js');
+  const inPkg = (args: string[], cwd: string): { code: number | null; out: string; err: string } => {
+    const r = spawnSync(process.execPath, [shim, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '0' } });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const unbuilt = inPkg(['--version'], pkg);
+  t.equal(unbuilt.code, 70, 'no dist/: exit 70');
+  t.equal(unbuilt.err, 'hgmsim: dist/ is missing: run npm run build\n');
+  cpSync('dist/bundle', join(pkg, 'dist', 'bundle'), { recursive: true });
+  const version = inPkg(['--version'], pkg);
+  t.equal(version.code, 0, version.err);
+  t.equal(version.out, `${(JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version}\n`);
+  // The step table is loaded only when help may be shown; every way of asking for run's help shows it.
+  for (const ask of [['run', '--help'], ['run', '-h'], ['help', 'run']]) {
+    t.match(inPkg(ask, pkg).out, /Scenario steps:\n +memfd_create /, `${ask.join(' ')}: the step table`);
+  }
+  const cwd = workdir({ 'x.yaml': GOOD, 'y.yaml': GOOD.replace('scenario: good', 'scenario: other') });
+  const one = inPkg(['run', '--jobs', '1', '.'], cwd);
+  const two = inPkg(['run', '--jobs', '2', '.'], cwd);
+  t.equal(one.code, 0, one.err);
+  t.match(one.out, /^ok 4 selftests: hgmsim: other 1G \[v6\.1\]$/m, 'four streams ran');
+  t.equal(two.code, 0, two.err);
+  t.equal(two.out, one.out, '--jobs 2 (the bundled worker) prints the same bytes');
+  t.equal(two.out, hgmsim(['run', '--jobs', '1', '.'], cwd).out, 'as the build in this checkout');
+  rmSync(pkg, { recursive: true, force: true });
 });

@@ -6,7 +6,7 @@ import { scenarioDocsText } from '../src/report/docs.js';
 import { runStream } from '../src/runner/run.js';
 import { CHECKS } from '../src/runner/expect/index.js';
 import { RUNS } from '../src/runner/steps/index.js';
-import { stepsHelp } from '../src/cli/program.js';
+import { stepsHelp } from '../src/cli/steps-help.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { scenarioJsonSchema } from '../src/scenario/schema.js';
 import { EXPECT_FIELD_DEFS, EXPECT_FIELD_NAMES, EXPECT_FIELDS, stateExpectSchema } from '../src/scenario/expect/index.js';

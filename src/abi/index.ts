@@ -9,6 +9,14 @@ export const PROFILE_NAMES = ['v6.1', 'v6.12', 'hgm-v2', 'hgm-rfc'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 export const isProfileName = (name: string): name is ProfileName => (PROFILE_NAMES as readonly string[]).includes(name);
 
+/** Hugepage sizes the x86_64 model knows (hstates). */
+export type HugepageSize = '2M' | '1G';
+export const HUGEPAGE_SIZES: readonly HugepageSize[] = ['2M', '1G'];
+
+/** `run --format` names, in the order help lists them; src/report/index.ts maps each to its reporter. */
+export const FORMAT_NAMES = ['tap', 'ktap', 'junit', 'json'] as const;
+export type FormatName = (typeof FORMAT_NAMES)[number];
+
 /**
  * `kernel.switches`: the boolean switches a scenario may override, in the order the TAP header prints
  * them. Each names one place (or, for rfc_pagesize_unmap, several) in the kernel profile's per-subsystem

@@ -15,7 +15,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   process.exit(74); // EX_IOERR
 });
 
-const code = await runCli(process.argv.slice(2), {
+// No top-level await: the bundle is CommonJS (scripts/bundle.mjs), so V8's code cache can be used.
+void runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   out: (text) => {
@@ -34,5 +35,6 @@ const code = await runCli(process.argv.slice(2), {
     }
     return Buffer.concat(chunks).toString('utf8');
   },
+}).then((code) => {
+  process.exitCode = code;
 });
-process.exitCode = code;

@@ -10,12 +10,21 @@ import { buildProgram } from './program.js';
 /** commander codes that end normally (help asked for, version). */
 const CLEAN_EXITS = new Set(['commander.helpDisplayed', 'commander.version']);
 
+/**
+ * Whether commander may print help for these arguments: none at all, a `help` word, `--help`, or a
+ * short-flag cluster holding `h`. Generous on purpose: a false yes only costs loading the step table.
+ */
+export function mayShowHelp(argv: readonly string[]): boolean {
+  return argv.length === 0 || argv.some((a) => a === 'help' || a === '--help' || /^-[^-]*h/.test(a));
+}
+
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {
   let status: ExitCode = EXIT.OK;
   try {
+    const help = mayShowHelp(argv) ? (await import('./steps-help.js')).stepsHelp() : '';
     const program = buildProgram(io, (code) => {
       status = code;
-    });
+    }, () => help);
     await program.parseAsync([...argv], { from: 'user' });
     return status;
   } catch (e) {

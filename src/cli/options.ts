@@ -2,9 +2,7 @@
 // builds the commander program from these tables, and --help is generated from them.
 
 import { InvalidArgumentError } from 'commander';
-import { PROFILE_NAMES } from '../abi/index.js';
-import { FORMAT_NAMES } from '../report/index.js';
-import { HUGEPAGE_SIZES } from '../scenario/index.js';
+import { FORMAT_NAMES, HUGEPAGE_SIZES, PROFILE_NAMES } from '../abi/index.js';
 import { COLOR_MODES } from './color.js';
 import { parseJobs, parseShard, parseStep } from './shard.js';
 import type { Shard } from './shard.js';

@@ -1,29 +1,21 @@
 // The commander program, built from the option tables in options.ts. Usage errors surface as
-// CommanderError (exitOverride); main.ts maps them to exit 64, help and version to 0.
+// CommanderError (exitOverride); main.ts maps them to exit 64, help and version to 0. Each command's
+// module is imported when its action runs, not before: `--version` or `validate` never load the model,
+// the reports or tap-parser (start-up is most of a small command's time).
 
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { STEPS, STEP_NAMES } from '../scenario/index.js';
 import { colorMode, stderrChalk } from './color.js';
 import type { ColorMode } from './color.js';
 import { EXIT_TABLE } from './exit.js';
 import type { ExitCode } from './exit.js';
 import type { CommandContext, Io } from './io.js';
-import { diffCommand } from './diff-command.js';
-import { exportCommand } from './export-command.js';
-import { listCommand } from './list-command.js';
-import { profilesCommand } from './profiles-command.js';
-import { newCommand } from './new-command.js';
-import { kernelCommand } from './kernel-command.js';
 import {
   DIFF_OPTIONS, EXAMPLES, EXPORT_OPTIONS, GLOBAL_OPTIONS, KERNEL_OPTIONS, KERNEL_VIEW_HELP, LIST_OPTIONS, NEW_OPTIONS, RUN_OPTIONS, SHOW_OPTIONS,
 } from './options.js';
 import type {
   DiffOptionValues, ExportOptionValues, KernelOptionValues, ListOptionValues, NewOptionValues, OptionSpec, RunOptionValues, ShowOptionValues,
 } from './options.js';
-import { showCommand } from './show-command.js';
-import { runCommand } from './run-command.js';
-import { validateCommand } from './validate-command.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -57,12 +49,16 @@ export function helpTrailer(): string {
   ].join('\n');
 }
 
-export function stepsHelp(): string {
-  return ['', 'Scenario steps:', columns(STEP_NAMES.map((n) => [n, STEPS[n].describe] as const)), ''].join('\n');
+/** The table of steps `run --help` ends with, from the step registry (steps-help.ts, loaded only for help). */
+export function stepsHelpTable(steps: readonly (readonly [string, string])[]): string {
+  return ['', 'Scenario steps:', columns(steps), ''].join('\n');
 }
 
-/** The program; the chosen command's exit status is handed to `done`. */
-export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
+/**
+ * The program; the chosen command's exit status is handed to `done`. `stepsHelp` is the text `run --help`
+ * ends with: main.ts loads it when the arguments may ask for help, so other commands skip the registry.
+ */
+export function buildProgram(io: Io, done: (code: ExitCode) => void, stepsHelp: () => string = () => ''): Command {
   const program = new Command('hgmsim');
   const context = (cmd: Command): CommandContext => {
     const mode = colorMode((cmd.optsWithGlobals() as { color?: ColorMode | false }).color);
@@ -83,9 +79,10 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .command('run')
     .description('run scenarios and print kselftest-shaped TAP on stdout')
     .argument('[paths...]', 'scenario files or directories, searched for *.yaml and *.yml (default: ./scenarios)')
-    .addHelpText('after', stepsHelp());
+    .addHelpText('after', () => stepsHelp());
   for (const spec of Object.values(RUN_OPTIONS)) run.addOption(toOption(spec));
   run.action(async (paths: string[], opts: RunOptionValues, cmd: Command) => {
+    const { runCommand } = await import('./run-command.js');
     done(await runCommand(paths, opts, context(cmd)));
   });
 
@@ -95,6 +92,7 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .argument('[paths...]', 'scenario files or directories (default: ./scenarios)');
   for (const spec of Object.values(LIST_OPTIONS)) list.addOption(toOption(spec));
   list.action(async (paths: string[], opts: ListOptionValues, cmd: Command) => {
+    const { listCommand } = await import('./list-command.js');
     done(await listCommand(paths, opts, context(cmd)));
   });
 
@@ -106,13 +104,15 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .addHelpText('after', KERNEL_VIEW_HELP);
   for (const spec of Object.values(DIFF_OPTIONS)) diff.addOption(toOption(spec));
   diff.action(async (expected: string, actual: string, opts: DiffOptionValues, cmd: Command) => {
+    const { diffCommand } = await import('./diff-command.js');
     done(await diffCommand(expected, actual, opts, context(cmd)));
   });
 
   program
     .command('profiles')
     .description("print the kernel profiles' switch table (a column per profile) and each profile's summary; a scenario overrides boolean switches with kernel.switches")
-    .action((_opts: unknown, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { profilesCommand } = await import('./profiles-command.js');
       done(profilesCommand(context(cmd)));
     });
 
@@ -121,6 +121,7 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .description('check scenario files; print every error in every file, positioned')
     .argument('[paths...]', 'scenario files or directories (default: ./scenarios)')
     .action(async (paths: string[], _opts: unknown, cmd: Command) => {
+      const { validateCommand } = await import('./validate-command.js');
       done(await validateCommand(paths, context(cmd)));
     });
 
@@ -130,6 +131,7 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .argument('<paths...>', 'scenario files or directories');
   for (const spec of Object.values(EXPORT_OPTIONS)) exportCmd.addOption(toOption(spec));
   exportCmd.action(async (paths: string[], opts: ExportOptionValues, cmd: Command) => {
+    const { exportCommand } = await import('./export-command.js');
     done(await exportCommand(paths, opts, context(cmd)));
   });
 
@@ -138,7 +140,8 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .description('run one test up to a step and draw the state: each VMA\'s page table (PUD -> PMD -> PTE, equal entries folded) and the folios it maps')
     .argument('<file>', 'the scenario file');
   for (const spec of Object.values(SHOW_OPTIONS)) show.addOption(toOption(spec));
-  show.action((file: string, opts: ShowOptionValues, cmd: Command) => {
+  show.action(async (file: string, opts: ShowOptionValues, cmd: Command) => {
+    const { showCommand } = await import('./show-command.js');
     done(showCommand(file, opts, context(cmd)));
   });
 
@@ -147,7 +150,8 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .description('write a commented scenario to start from; adds .yaml when FILE ends in neither .yaml nor .yml, never overwrites (exit 73)')
     .argument('<file>', 'the scenario file to create');
   for (const spec of Object.values(NEW_OPTIONS)) create.addOption(toOption(spec));
-  create.action((file: string, opts: NewOptionValues, cmd: Command) => {
+  create.action(async (file: string, opts: NewOptionValues, cmd: Command) => {
+    const { newCommand } = await import('./new-command.js');
     done(newCommand(file, opts, context(cmd)));
   });
 
@@ -159,6 +163,7 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .argument('[paths...]', 'scenario files or directories (default: ./scenarios)');
   for (const spec of Object.values(KERNEL_OPTIONS)) kernel.addOption(toOption(spec));
   kernel.action(async (paths: string[], opts: KernelOptionValues, cmd: Command) => {
+    const { kernelCommand } = await import('./kernel-command.js');
     done(await kernelCommand(paths, opts, context(cmd)));
   });
   return program;

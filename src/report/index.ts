@@ -10,7 +10,9 @@ import { renderJunit } from './junit.js';
 import { renderKtap } from './ktap.js';
 import { renderTap } from './tap.js';
 import type { ReportOptions } from './tap.js';
+import type { FormatName } from '../abi/index.js';
 
+export { FORMAT_NAMES, type FormatName } from '../abi/index.js';
 export type { ReportOptions } from './tap.js';
 export type Reporter = (streams: readonly StreamResult[], opts: ReportOptions) => string;
 
@@ -19,10 +21,7 @@ export const REPORTERS = {
   ktap: renderKtap,
   junit: renderJunit,
   json: renderJson,
-} as const satisfies Record<string, Reporter>;
-
-export type FormatName = keyof typeof REPORTERS;
-export const FORMAT_NAMES = Object.keys(REPORTERS) as FormatName[];
+} as const satisfies Record<FormatName, Reporter>;
 
 export { escapeDescription, renderTap, TapWriter } from './tap.js';
 export { diffTap, renderDiff, type DiffPaint } from './diff.js';

@@ -5,7 +5,7 @@
 // arrays, failures — in a fixed key order, so reruns are byte-identical; `reason` alone is worded, as
 // the TAP directive says it. A change that breaks consumers bumps schemaVersion.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Departure, EntryKind, Outcome, StreamResult, TestResult, TestStatus } from '../runner/index.js';
 import { FINDING_IDS } from '../abi/index.js';
 import type { VerdictResult } from '../scenario/index.js';

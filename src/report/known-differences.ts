@@ -15,7 +15,7 @@
 
 import { LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KernelComparison, KernelDifference } from './kernel-diff.js';
 
 /** The file's name beside the goldens and recordings. */

@@ -55,9 +55,8 @@ export type UffdFeatureName = UffdFeature;
 /** UFFDIO_REGISTER_MODE_* without the prefix. */
 export type UffdModeName = UffdRegisterMode;
 
-/** Hugepage sizes the x86_64 model knows (hstates). */
-export type HugepageSize = '2M' | '1G';
-export const HUGEPAGE_SIZES: readonly HugepageSize[] = ['2M', '1G'];
+import type { HugepageSize } from '../abi/index.js';
+export { HUGEPAGE_SIZES, type HugepageSize } from '../abi/index.js';
 
 
 export type SigbusCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO';
