@@ -503,33 +503,10 @@ function hostileScenarios(rand: () => number): Record<string, string> {
   return out;
 }
 
-/** The real binary on one input, killed (SIGKILL) if it has not ended within DEADLINE_MS. */
-function runBounded(args: string[], cwd: string): Promise<{ code: number | null; err: string; ms: number; signal: NodeJS.Signals | null }> {
+function runBounded(args: string[], cwd: string): { code: number | null; err: string; ms: number; signal: NodeJS.Signals | null } {
   const start = process.hrtime.bigint();
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: withoutTapHooks({ ...process.env, NO_COLOR: '1' }) });
-    const timer = setTimeout(() => child.kill('SIGKILL'), DEADLINE_MS);
-    const err: Buffer[] = [];
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      done({ code, err: Buffer.concat(err).toString('utf8'), ms: Number(process.hrtime.bigint() - start) / 1e6, signal });
-    });
-  });
-}
-
-/** Runs `f` over `items`, at most `n` at a time; results in the order of `items`. */
-async function pooled<T, R>(items: readonly T[], n: number, f: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const k = next++;
-      results[k] = await f(items[k]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return results;
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: DEADLINE_MS, killSignal: 'SIGKILL', env: withoutTapHooks({ ...process.env, NO_COLOR: '1' }), maxBuffer: 256 * 1024 * 1024 });
+  return { code: r.status, err: r.stderr ?? '', ms: Number(process.hrtime.bigint() - start) / 1e6, signal: r.signal };
 }
 
 t.test(`robustness: hostile scenarios, non-regular files and file-system errors end with a status, no stack trace (seed ${ROBUST_SEED}${LONG ? ', long' : ''})`, async (t) => {
@@ -553,10 +530,8 @@ t.test(`robustness: hostile scenarios, non-regular files and file-system errors 
   ];
   const failures: string[] = [];
   const slowest: [number, string][] = [];
-  // Two at a time (the machine's cores); each input keeps its own deadline.
-  const results = await pooled(runs, 2, ([, args]) => runBounded(args, cwd));
-  for (const [k, [what]] of runs.entries()) {
-    const r = results[k]!;
+  for (const [what, args] of runs) {
+    const r = runBounded(args, cwd);
     slowest.push([r.ms, what]);
     if (r.signal !== null) failures.push(`${what}: did not end within ${DEADLINE_MS} ms (killed)`);
     else if (!STATUSES.includes(r.code ?? -1)) failures.push(`${what}: exit ${r.code}: ${r.err.slice(0, 400)}`);
