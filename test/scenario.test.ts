@@ -956,7 +956,7 @@ const ROBUST_SEED = process.env.HGMSIM_FUZZ_SEED === 'random'
   ? Math.floor(Math.random() * 2 ** 32)
   : Number(process.env.HGMSIM_FUZZ_SEED ?? 20230415);
 /** Mutants loaded, and of those that load, mutants run (each bounded by the step budget, not a timer).
- * HGMSIM_FUZZ_MUTANTS sets the count: 200 by default (seconds), 2000 under `npm run fuzz` (minutes). */
+ * HGMSIM_FUZZ_MUTANTS sets the count: 200 by default, 2000 under `npm run fuzz` (about ten times as long). */
 const ROBUST_MUTANTS = fuzzCount(process.env.HGMSIM_FUZZ_MUTANTS, 200);
 const ROBUST_RUNS = 200;
 
