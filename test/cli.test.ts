@@ -1,5 +1,8 @@
-// The CLI as users run it: `node bin/hgmsim.js …` (the test script builds dist/ first), every exit
-// status reachable, stdout pure TAP, stderr human text without stack traces. Plus the pure helpers.
+// The CLI as users run it: every exit status reachable, stdout pure TAP, stderr human text without stack
+// traces. Plus the pure helpers. Most of it runs runCli in this process (a child costs about a second
+// under the test runner); the real binary, `node bin/hgmsim.js …` (the test script builds dist/ first),
+// is spawned where the process is what is tested: its exit status and output against runCli's, pipes,
+// stdin, an interrupt, worker threads. The bundled corpus is run once per command line and shared.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +17,41 @@ import { PROFILES, SWITCHES } from '../src/kernel/index.js';
 
 const BIN = resolve('bin/hgmsim.js');
 
-function hgmsim(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '0', ...env } });
+/** NODE_OPTIONS without node-tap's process-info hook: a child is then the CLI as users start it, and
+ * starts in a fraction of the time (the hook costs about a second per process on this machine). */
+function withoutTapHooks(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const options = (env['NODE_OPTIONS'] ?? '').split(/\s+/).filter((o) => o !== '' && !o.includes('@tapjs/processinfo'));
+  return { ...env, NODE_OPTIONS: options.join(' ') };
+}
+
+/** The real binary in a child process: for what only a process shows (its exit status, pipes, stdin,
+ * signals, worker threads from dist/). Everything else goes through `hgmsim` below, in this process. */
+function hgmsimProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: withoutTapHooks({ ...process.env, NO_COLOR: '', FORCE_COLOR: '0', ...env }), maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The CLI as `hgmsim` runs it, through runCli in this process, with the colour environment the child gets. */
+async function hgmsim(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  return cli(args, cwd, { NO_COLOR: '', FORCE_COLOR: '0', ...env });
+}
+
+/** The bundled corpus is run once per command line in this file and the result shared between tests:
+ * runCli in this process (`bundled`) or the real binary (`bundledProcess`), from the package root. */
+const bundledRuns = new Map<string, Promise<{ code: number; out: string; err: string }>>();
+function bundled(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const key = JSON.stringify(args);
+  if (!bundledRuns.has(key)) bundledRuns.set(key, cli(args, resolve('.')));
+  return bundledRuns.get(key)!;
+}
+/** Where the shard runs write their JUnit (the README's gate command, shared by two tests). */
+const JUNIT_DIR = mkdtempSync(join(tmpdir(), 'hgmsim-junit-'));
+
+const bundledProcessRuns = new Map<string, { code: number | null; out: string; err: string }>();
+function bundledProcess(args: string[]): { code: number | null; out: string; err: string } {
+  const key = JSON.stringify(args);
+  if (!bundledProcessRuns.has(key)) bundledProcessRuns.set(key, hgmsimProcess(args, resolve('.')));
+  return bundledProcessRuns.get(key)!;
 }
 
 const GOOD = `scenario: good
@@ -48,14 +83,14 @@ function workdir(files: Record<string, string>): string {
 }
 
 t.test('--help lists examples and exit codes, exit 0', async (t) => {
-  const r = hgmsim(['--help'], process.cwd());
+  const r = await hgmsim(['--help'], process.cwd());
   t.equal(r.code, 0);
   t.match(r.out, /Examples:/);
   t.match(r.out, /Exit status:[\s\S]*64 +usage error[\s\S]*70 +internal error/);
 });
 
 t.test('profiles: the switch table names every profile and switch, then the summaries; deterministic, exit 0', async (t) => {
-  const r = hgmsim(['profiles'], process.cwd());
+  const r = await hgmsim(['profiles'], process.cwd());
   t.equal(r.code, 0);
   t.equal(r.err, '');
   const lines = r.out.split('\n');
@@ -74,30 +109,50 @@ t.test('profiles: the switch table names every profile and switch, then the summ
     const row = lines.find((l) => l.split(/ +/)[0] === key);
     t.same(row?.split(/ +/).slice(0, 1 + PROFILE_NAMES.length), [key, ...PROFILE_NAMES.map((n) => String(SWITCHES[key].get(PROFILES[n].switches)))], `${key}: true/false per profile`);
   }
-  t.equal(hgmsim(['profiles'], process.cwd()).out, r.out, 'byte-identical on a rerun');
-  t.equal(hgmsim(['profiles', 'x'], process.cwd()).code, 64, 'it takes no arguments');
-  t.match(hgmsim(['--help'], process.cwd()).out, /profiles +print the kernel profiles' switch table/);
+  t.equal((await hgmsim(['profiles'], process.cwd())).out, r.out, 'byte-identical on a rerun');
+  t.equal((await hgmsim(['profiles', 'x'], process.cwd())).code, 64, 'it takes no arguments');
+  t.match((await hgmsim(['--help'], process.cwd())).out, /profiles +print the kernel profiles' switch table/);
 });
 
 t.test('--version prints the package version, exit 0', async (t) => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-  const r = hgmsim(['--version'], process.cwd());
+  const r = await hgmsim(['--version'], process.cwd());
   t.equal(r.code, 0);
   t.equal(r.out.trim(), pkg.version);
+});
+
+t.test('the real binary: bin/hgmsim.js exits with runCli\'s status and prints its stdout and stderr', async (t) => {
+  const cwd = workdir({
+    'ok.yaml': GOOD,
+    'skip.yaml': GOOD.replace('{v6.1: {split: skip}}', '{}'),
+    'fail.yaml': GOOD.replace('+4 kB', '+8 kB'),
+    'bad.yaml': GOOD.replace('MAP_SHARED]', 'MAP_SHARD]'),
+  });
+  const cases: [string[], number][] = [
+    [['--version'], 0], [['run', 'ok.yaml'], 0], [['run', 'fail.yaml', '--hugepagesz', '2M'], 1], [['run', 'skip.yaml', '--hugepagesz', '2M'], 4],
+    [['--bogus'], 64], [['run', 'bad.yaml'], 65], [['run', 'nope.yaml'], 66],
+  ];
+  for (const [args, code] of cases) {
+    const child = hgmsimProcess(args, cwd);
+    const inProcess = await hgmsim(args, cwd);
+    t.equal(child.code, code, `${args.join(' ')}: exit ${code}`);
+    t.equal(child.out, inProcess.out, `${args.join(' ')}: the same stdout`);
+    t.equal(child.err, inProcess.err, `${args.join(' ')}: the same stderr`);
+  }
 });
 
 t.test('usage errors exit 64', async (t) => {
   const cwd = workdir({ 'scenarios/good.yaml': GOOD });
   for (const args of [['--bogus'], ['run', '--hugepagesz', '3M'], ['run', '--profile', 'v6.2'], ['run', '--check', '--update-golden'], ['frobnicate'], ['run', '--test', 'nope'], []]) {
-    const r = hgmsim(args, cwd);
+    const r = await hgmsim(args, cwd);
     t.equal(r.code, 64, args.join(' '));
     t.equal(r.out.includes('TAP version'), false);
   }
-  t.match(hgmsim(['run', '--profile', 'v6.2'], cwd).err, /unknown profile 'v6.2' \(did you mean "v6.1"\?\)/);
+  t.match((await hgmsim(['run', '--profile', 'v6.2'], cwd)).err, /unknown profile 'v6.2' \(did you mean "v6.1"\?\)/);
 });
 
 t.test('a missing file exits 66', async (t) => {
-  const r = hgmsim(['run', 'nope.yaml'], workdir({}));
+  const r = await hgmsim(['run', 'nope.yaml'], workdir({}));
   t.equal(r.code, 66);
   t.equal(r.err, 'hgmsim: nope.yaml: no such file or directory\n');
 });
@@ -105,7 +160,7 @@ t.test('a missing file exits 66', async (t) => {
 t.test('an invalid scenario exits 65 with file:line:col and no stack trace', async (t) => {
   const cwd = workdir({ 'scenarios/bad.yaml': GOOD.replace('MAP_SHARED]', 'MAP_SHARD]').replace('length: PAGE_SIZE', 'length: PAGESIZE'), 'scenarios/good.yaml': GOOD });
   for (const cmd of ['run', 'validate']) {
-    const r = hgmsim([cmd], cwd);
+    const r = await hgmsim([cmd], cwd);
     t.equal(r.code, 65, cmd);
     t.equal(r.out, '', 'nothing on stdout');
     t.match(r.err, /^scenarios\/bad\.yaml:9:\d+: BAD_VALUE .*MAP_SHARD/m);
@@ -116,42 +171,42 @@ t.test('an invalid scenario exits 65 with file:line:col and no stack trace', asy
 
 t.test('a runtime author error exits 65, positioned', async (t) => {
   const cwd = workdir({ 'x.yaml': GOOD.replace('      - expect: {HardwareCorrupted: +4 kB}', '      - print: "{pfn(P)}"') });
-  const r = hgmsim(['run', 'x.yaml', '--hugepagesz', '2M'], cwd);
+  const r = await hgmsim(['run', 'x.yaml', '--hugepagesz', '2M'], cwd);
   t.equal(r.code, 65);
   t.match(r.err, /^x\.yaml:13:18: NOT_ADDRESS /);
 });
 
 t.test('validate prints N files OK on stderr', async (t) => {
-  const r = hgmsim(['validate', 'scenarios'], workdir({ 'scenarios/a/good.yaml': GOOD, 'scenarios/b.yaml': GOOD.replace('good', 'b') }));
+  const r = await hgmsim(['validate', 'scenarios'], workdir({ 'scenarios/a/good.yaml': GOOD, 'scenarios/b.yaml': GOOD.replace('good', 'b') }));
   t.equal(r.code, 0);
   t.equal(r.err, '2 files OK\n');
 });
 
 t.test('a real run: nested TAP over sizes, exit 0 when results match verdicts', async (t) => {
   const cwd = workdir({ 'scenarios/good.yaml': GOOD });
-  const r = hgmsim(['run'], cwd);
+  const r = await hgmsim(['run'], cwd);
   t.equal(r.code, 0, r.err);
   t.match(r.out, /^TAP version 13\n1\.\.2\n# selftests: hgmsim: good 2M \[v6\.1\]\n# TAP version 13\n/);
   t.match(r.out, /\n# # sigbus: 1 BUS_MCEERR_AR si_addr=P\+0x0 si_addr_lsb=21\n/);
   t.match(r.out, /\n# ok 2 split # SKIP MADV_SPLIT failed: Invalid argument\n/);
   t.match(r.out, /\nok 2 selftests: hgmsim: good 1G \[v6\.1\]\n# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\n$/);
-  t.equal(hgmsim(['run'], cwd).out, r.out, 'byte-identical rerun');
+  t.equal((await hgmsim(['run'], cwd)).out, r.out, 'byte-identical rerun');
 });
 
 t.test('one stream prints flat; an unexpected skip exits 4, a failure 1', async (t) => {
   const cwd = workdir({ 'good.yaml': GOOD.replace('{v6.1: {split: skip}}', '{}') });
-  const r = hgmsim(['run', 'good.yaml', '--hugepagesz', '2M', '--profile', 'v6.1'], cwd);
+  const r = await hgmsim(['run', 'good.yaml', '--hugepagesz', '2M', '--profile', 'v6.1'], cwd);
   t.equal(r.code, 4);
   t.match(r.out, /^TAP version 13\n# hgmsim good 2M, profile v6.1\n1\.\.2\n/);
   const failing = workdir({ 'f.yaml': GOOD.replace('+4 kB', '+8 kB') });
-  const f = hgmsim(['run', 'f.yaml', '--hugepagesz', '2M'], failing);
+  const f = await hgmsim(['run', 'f.yaml', '--hugepagesz', '2M'], failing);
   t.equal(f.code, 1);
   t.match(f.out, /\nnot ok 1 poison\n/);
 });
 
 t.test('-v and --test', async (t) => {
   const cwd = workdir({ 'good.yaml': GOOD });
-  const r = hgmsim(['run', 'good.yaml', '--hugepagesz', '2M', '--test', 'split', '-v'], cwd);
+  const r = await hgmsim(['run', 'good.yaml', '--hugepagesz', '2M', '--test', 'split', '-v'], cwd);
   t.equal(r.code, 0, r.err);
   t.match(r.out, /1\.\.1\n# step 1, line 16: mmap\(/);
   t.match(r.out, /\nok 1 split # SKIP/);
@@ -159,24 +214,24 @@ t.test('-v and --test', async (t) => {
 
 t.test('--update-golden then --check; a difference is reported with its line', async (t) => {
   const cwd = workdir({ 'scenarios/good.yaml': GOOD });
-  const missing = hgmsim(['run', '--check'], cwd);
+  const missing = await hgmsim(['run', '--check'], cwd);
   t.equal(missing.code, 1);
   t.match(missing.err, /golden missing: scenarios\/good\.2M\.v6\.1\.tap/);
-  const up = hgmsim(['run', '--update-golden'], cwd);
+  const up = await hgmsim(['run', '--update-golden'], cwd);
   t.equal(up.code, 0, up.err);
   t.match(up.err, /wrote scenarios\/good\.2M\.v6\.1\.tap\nhgmsim: wrote scenarios\/good\.1G\.v6\.1\.tap\n/);
   const golden = readFileSync(join(cwd, 'scenarios/good.2M.v6.1.tap'), 'utf8');
-  t.equal(golden, hgmsim(['run', 'scenarios/good.yaml', '--hugepagesz', '2M', '--profile', 'v6.1'], cwd).out, 'golden = the flat single-stream TAP');
-  t.equal(hgmsim(['run', '--check'], cwd).code, 0);
+  t.equal(golden, (await hgmsim(['run', 'scenarios/good.yaml', '--hugepagesz', '2M', '--profile', 'v6.1'], cwd)).out, 'golden = the flat single-stream TAP');
+  t.equal((await hgmsim(['run', '--check'], cwd)).code, 0);
   writeFileSync(join(cwd, 'scenarios/good.2M.v6.1.tap'), golden.replace('ok 1 poison', 'ok 1 poisoned'));
-  const diff = hgmsim(['run', '--check'], cwd);
+  const diff = await hgmsim(['run', '--check'], cwd);
   t.equal(diff.code, 1);
   t.match(diff.err, /golden differs: scenarios\/good\.2M\.v6\.1\.tap \(scenarios\/good\.yaml 2M v6\.1\), test "poison", first difference at line \d+\n  expected: ok 1 poisoned\n  actual:   ok 1 poison\n/);
 });
 
 t.test('--update-golden refuses while a result departs, and writes nothing', async (t) => {
   const cwd = workdir({ 'f.yaml': GOOD.replace('+4 kB', '+8 kB') });
-  const r = hgmsim(['run', 'f.yaml', '--update-golden'], cwd);
+  const r = await hgmsim(['run', 'f.yaml', '--update-golden'], cwd);
   t.equal(r.code, 1);
   t.match(r.err, /refusing to update goldens/);
   t.equal(existsSync(join(cwd, 'f.2M.v6.1.tap')), false);
@@ -184,7 +239,7 @@ t.test('--update-golden refuses while a result departs, and writes nothing', asy
 
 t.test('an empty scenario directory runs nothing, exit 0', async (t) => {
   const cwd = workdir({ 'scenarios/README': 'x' });
-  const r = hgmsim(['run'], cwd);
+  const r = await hgmsim(['run'], cwd);
   t.equal(r.code, 0);
   t.equal(r.out, 'TAP version 13\n1..0 # SKIP no scenario files\n');
 });
@@ -193,17 +248,17 @@ t.test('a closed stdout pipe ends quietly', async (t) => {
   const files: Record<string, string> = {};
   for (let i = 0; i < 40; i++) files[`s/g${String(i).padStart(2, '0')}.yaml`] = GOOD.replace('good', `g${i}`);
   const cwd = workdir(files);
-  const r = spawnSync('/bin/sh', ['-c', `node ${BIN} run s | head -n 1; echo "rc=$?"`], { cwd, encoding: 'utf8' });
+  const r = spawnSync('/bin/sh', ['-c', `node ${BIN} run s | head -n 1; echo "rc=$?"`], { cwd, encoding: 'utf8', env: withoutTapHooks(process.env) });
   t.equal(r.stdout, 'TAP version 13\nrc=0\n');
   t.equal(r.stderr, '', 'no stack trace');
 });
 
 t.test('colour only on request, never in TAP', async (t) => {
   const cwd = workdir({ 'scenarios/good.yaml': GOOD });
-  const r = hgmsim(['--color', 'always', 'validate'], cwd);
+  const r = await hgmsim(['--color', 'always', 'validate'], cwd);
   t.match(r.err, /\u001b\[32m1 file OK/);
-  t.equal(hgmsim(['validate'], cwd, { NO_COLOR: '1' }).err, '1 file OK\n');
-  t.notMatch(hgmsim(['--color', 'always', 'run'], cwd).out, /\u001b/);
+  t.equal((await hgmsim(['validate'], cwd, { NO_COLOR: '1' })).err, '1 file OK\n');
+  t.notMatch((await hgmsim(['--color', 'always', 'run'], cwd)).out, /\u001b/);
 });
 
 t.test('in-process: runCli maps an internal error to 70 with relative paths', async (t) => {
@@ -236,10 +291,11 @@ t.test('helpers: relative paths, first difference, file collection order', async
 
 t.test('bundled scenarios: goldens match, every stream has one, reruns are byte-identical', async (t) => {
   const root = resolve('.');
-  const first = hgmsim(['run', 'scenarios', '--check', '--profile', 'all'], root);
+  const first = await bundled(['run', 'scenarios', '--check', '--profile', 'all']);
   t.equal(first.code, 0, `run --check: ${first.err}`);
   t.notMatch(first.err, /golden/, 'no golden is missing or different');
-  const second = hgmsim(['run', 'scenarios', '--profile', 'all'], root);
+  // The rerun is the real binary's: the same bytes from another process, through dist/.
+  const second = bundledProcess(['run', 'scenarios', '--profile', 'all']);
   t.equal(second.out, first.out, 'two runs print the same bytes');
   const names = readdirSync(join(root, 'scenarios/mainline')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
   const streams = first.out.split('\n').filter((l) => {
@@ -269,7 +325,7 @@ t.test('the README shows what the CLI prints today', async (t) => {
   t.ok(m, 'README has a run example with its output');
   if (!m) return;
   const args = [...m[1]!.matchAll(/"([^"]*)"|(\S+)/g)].map((a) => a[1] ?? a[2]!);
-  t.equal(hgmsim(args, resolve('.')).out, m[2], 'README output is current');
+  t.equal((await hgmsim(args, resolve('.'))).out, m[2], 'README output is current');
 });
 
 // --- the CI gate: formats, reports beside TAP, annotations, list and shards, --jobs, diff -----------
@@ -342,7 +398,9 @@ t.test('shards 1..n of the bundled list are disjoint and cover it; run --shard r
   // run --check covers every stream with a golden; list --check names the same lines.
   const all = (await cli(['list', '--check'], root)).out.split('\n').filter(Boolean);
   t.ok(all.length >= 10, `${all.length} lines`);
-  const full = (await cli(['run', 'scenarios', '--check'], root)).out;
+  // --check runs every stream that has a golden whatever --profile says (a gate test below), so this is
+  // the bundled run the test above made.
+  const full = (await bundled(['run', 'scenarios', '--check', '--profile', 'all'])).out;
   const resultOf = (out: string, test: string, stream: string): string | undefined => {
     const block = out.split(/\n(?=# selftests: hgmsim: )/).find((b) => b.startsWith(`# selftests: hgmsim: ${stream}\n`) || b.includes(`\n# selftests: hgmsim: ${stream}\n`));
     return block?.split('\n').find((l) => new RegExp(`^# (?:not )?ok \\d+ ${test.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?: #|$)`).test(l))?.replace(/ok \d+ /, 'ok N ');
@@ -353,8 +411,9 @@ t.test('shards 1..n of the bundled list are disjoint and cover it; run --shard r
       const mine = (await cli(['list', '--check', '--shard', `${i}/${n}`], root)).out.split('\n').filter(Boolean);
       t.same(mine, all.filter((_l, k) => k % n === i - 1), `shard ${i}/${n} is lines k with k mod ${n} = ${i - 1}`);
       seen.push(...mine);
-      if (n !== 3) continue;
-      const run = await cli(['run', 'scenarios', '--shard', `${i}/${n}`, '--check'], root);
+      if (n !== 4) continue;
+      // The README workflow's gate command, whose JUnit the test of that command reads.
+      const run = await bundled(['run', 'scenarios', '--check', '--shard', `${i}/${n}`, '--junit', join(JUNIT_DIR, `junit-${i}.xml`)]);
       t.equal(run.code, 0, run.err);
       const points = run.out.split('\n').filter((l) => /^# (not )?ok \d+ /.test(l));
       t.notMatch(run.out, /^not ok/m, 'every stream and golden of the shard is ok');
@@ -385,15 +444,14 @@ t.test('--jobs 2 prints the same bytes as --jobs 1', async (t) => {
   for (let i = 0; i < 6; i++) files[`s/g${i}.yaml`] = GOOD.replace('good', `g${i}`);
   const cwd = workdir(files);
   for (const extra of [[], ['--profile', 'all', '-v', '--format', 'json']]) {
-    const one = hgmsim(['run', '--jobs', '1', '.', ...extra], cwd);
-    const two = hgmsim(['run', '--jobs', '2', '.', ...extra], cwd);
+    const one = await hgmsim(['run', '--jobs', '1', '.', ...extra], cwd);
+    const two = hgmsimProcess(['run', '--jobs', '2', '.', ...extra], cwd);
     t.equal(two.code, one.code, `${extra.join(' ')}: same exit status`);
     t.equal(two.out, one.out, `${extra.join(' ')}: byte-identical`);
     t.equal(two.err, one.err);
   }
-  const bundled = resolve('.');
-  t.equal(hgmsim(['run', 'scenarios', '--jobs', '2'], bundled).out, hgmsim(['run', 'scenarios', '--jobs', '1'], bundled).out, 'bundled scenarios');
-  const runtime = hgmsim(['run', '--jobs', '2', 'x.yaml', 's'], workdir({ 'x.yaml': GOOD.replace('      - expect: {HardwareCorrupted: +4 kB}', '      - print: "{pfn(P)}"'), 's/a.yaml': GOOD }));
+  t.equal(bundledProcess(['run', 'scenarios', '--profile', 'all', '--jobs', '2']).out, bundledProcess(['run', 'scenarios', '--profile', 'all']).out, 'bundled scenarios');
+  const runtime = hgmsimProcess(['run', '--jobs', '2', 'x.yaml', 's'], workdir({ 'x.yaml': GOOD.replace('      - expect: {HardwareCorrupted: +4 kB}', '      - print: "{pfn(P)}"'), 's/a.yaml': GOOD }));
   t.equal(runtime.code, 65, 'a runtime author error from a worker is still positioned, exit 65');
   t.match(runtime.err, /^x\.yaml:13:18: NOT_ADDRESS /);
   t.equal((await cli(['run', '--jobs', '0'], cwd)).code, 64);
@@ -462,7 +520,7 @@ t.test('diff: 0 same, 1 different (one si_addr_lsb), 65 not TAP, 66 missing, - r
     '1 test differs: selftests: hgmsim: second-poison 2M [v6.1] > a second MADV_HWPOISON in the same hugepage (# lines)',
     '',
   ].join('\n'));
-  const stdin = spawnSync(process.execPath, [BIN, 'diff', 'e.tap', '-'], { cwd, input: actual, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '0' } });
+  const stdin = spawnSync(process.execPath, [BIN, 'diff', 'e.tap', '-'], { cwd, input: actual, encoding: 'utf8', env: withoutTapHooks({ ...process.env, NO_COLOR: '', FORCE_COLOR: '0' }) });
   t.equal(stdin.status, 1);
   t.match(stdin.stdout, /^--- e\.tap\n\+\+\+ <stdin>\n/);
   const notTap = await cli(['diff', 'e.tap', 'n.txt'], cwd);
@@ -526,13 +584,13 @@ t.test('the README workflow\'s gate command passes on every shard and writes its
   const m = /run: node bin\/hgmsim\.js (run [^\n]*--shard \$\{\{ matrix\.shard \}\}\/(\d+)[^\n]*)\n/.exec(readme);
   t.ok(m, 'README has the sharded gate command');
   if (!m) return;
-  const out = mkdtempSync(join(tmpdir(), 'hgmsim-junit-'));
+  const out = JUNIT_DIR;
   const total = Number(m[2]);
   let tests = 0;
   let goldens = 0;
   for (let i = 1; i <= total; i++) {
     const args = m[1]!.replaceAll('${{ matrix.shard }}', String(i)).split(' ').map((a) => (a.endsWith('.xml') ? join(out, a) : a));
-    const r = await cli(args, resolve('.'));
+    const r = await bundled(args);
     t.equal(r.code, 0, `shard ${i}/${total}: ${r.err}`);
     const xml = readFileSync(join(out, `junit-${i}.xml`), 'utf8');
     tests += Number(/<testsuites name="hgmsim" tests="(\d+)"/.exec(xml)?.[1]) - (xml.match(/ name="golden" /g) ?? []).length;
@@ -561,7 +619,7 @@ t.test('new: every template validates and runs green under every profile its ver
   const { TEMPLATE_NAMES } = await import('../src/cli/templates.js');
   const cwd = workdir({});
   for (const name of TEMPLATE_NAMES) {
-    const w = hgmsim(['new', `t/${name}`, '--template', name], cwd);
+    const w = await hgmsim(['new', `t/${name}`, '--template', name], cwd);
     t.equal(w.code, 0, `new --template ${name}: ${w.err}`);
     t.equal(w.out, '', 'nothing on stdout');
     t.match(w.err, new RegExp(`wrote t/${name}\\.yaml \\(template ${name}\\)`));
@@ -572,33 +630,33 @@ t.test('new: every template validates and runs green under every profile its ver
     t.match(text, new RegExp(`^scenario: ${name}$`, 'm'), 'the scenario is named after the file');
     const stepLike = text.split('\n').filter((l) => /^\s*#\s*-\s*[A-Za-z_]+\s*:/.test(l));
     t.same(stepLike, [], `${name}: no comment line looks like a step`);
-    const r = hgmsim(['run', `t/${name}.yaml`, '--profile', 'all'], cwd);
+    const r = await hgmsim(['run', `t/${name}.yaml`, '--profile', 'all'], cwd);
     t.equal(r.code, 0, `${name} runs green under --profile all\n${r.out}${r.err}`);
     t.notMatch(r.out, /^(# )?not ok/m);
   }
-  const hgm = hgmsim(['run', 't/hgm.yaml', '--profile', 'all'], cwd).out;
+  const hgm = (await hgmsim(['run', 't/hgm.yaml', '--profile', 'all'], cwd)).out;
   t.match(hgm, /poison one raw page of a split hugepage +skip +xfail +pass\n/, 'hgm: skip on v6.1, XFAIL on hgm-v2, pass on hgm-rfc');
 });
 
 t.test('new: .yaml is added once, the default template is basic, an existing file is never overwritten (exit 73)', async (t) => {
   const cwd = workdir({ 'taken.yaml': 'keep me\n' });
-  t.equal(hgmsim(['new', 'a'], cwd).code, 0);
-  t.equal(hgmsim(['new', 'b.yaml'], cwd).code, 0);
+  t.equal((await hgmsim(['new', 'a'], cwd)).code, 0);
+  t.equal((await hgmsim(['new', 'b.yaml'], cwd)).code, 0);
   t.ok(existsSync(join(cwd, 'a.yaml')) && existsSync(join(cwd, 'b.yaml')) && !existsSync(join(cwd, 'b.yaml.yaml')));
   t.match(readFileSync(join(cwd, 'a.yaml'), 'utf8'), /^# yaml-language-server: \$schema=\S+\n#\n# Poison one raw page/);
   for (const file of ['taken', 'taken.yaml', 'a']) {
-    const r = hgmsim(['new', file, '--template', 'hgm'], cwd);
+    const r = await hgmsim(['new', file, '--template', 'hgm'], cwd);
     t.equal(r.code, 73, `${file} exists`);
     t.match(r.err, /already exists; not overwritten/);
   }
   t.equal(readFileSync(join(cwd, 'taken.yaml'), 'utf8'), 'keep me\n', 'untouched');
-  t.equal(hgmsim(['new', 'c', '--template', 'nope'], cwd).code, 64, 'an unknown template is a usage error');
-  t.equal(hgmsim(['new'], cwd).code, 64, 'FILE is required');
+  t.equal((await hgmsim(['new', 'c', '--template', 'nope'], cwd)).code, 64, 'an unknown template is a usage error');
+  t.equal((await hgmsim(['new'], cwd)).code, 64, 'FILE is required');
   writeFileSync(join(cwd, 'file'), '');
-  const r = hgmsim(['new', 'file/x'], cwd);
+  const r = await hgmsim(['new', 'file/x'], cwd);
   t.equal(r.code, 73, 'a parent that is a file');
   t.match(r.err, /cannot create/);
-  t.match(hgmsim(['--help'], cwd).out, /new \[options\] <file>/);
+  t.match((await hgmsim(['--help'], cwd)).out, /new \[options\] <file>/);
 });
 
 t.test('new: an odd file name is quoted in scenario:, and the template text is what new writes', async (t) => {
@@ -613,11 +671,11 @@ t.test('new: an odd file name is quoted in scenario:, and the template text is w
 t.test('show: the text tree after a step, --json, --svg; usage and input errors', async (t) => {
   const root = resolve('.');
   const rfc = ['show', 'scenarios/hugetlb-hgm/rfc.yaml', '--hugepagesz', '2M', '--test', 'HGM hwpoison test'];
-  const v = hgmsim(['run', 'scenarios/hugetlb-hgm/rfc.yaml', '--profile', 'hgm-rfc', '--hugepagesz', '2M', '--test', 'HGM hwpoison test', '-v'], root);
+  const v = await hgmsim(['run', 'scenarios/hugetlb-hgm/rfc.yaml', '--profile', 'hgm-rfc', '--hugepagesz', '2M', '--test', 'HGM hwpoison test', '-v'], root);
   const stepLine = v.out.split('\n').find((l) => l.includes('MADV_HWPOISON'));
   const n = /# step (\d+), line (\d+): (.*) = 0$/.exec(stepLine ?? '');
   if (n === null) throw new Error('no MADV_HWPOISON step in -v output');
-  const r = hgmsim([...rfc, '--step', n[1]!], root);
+  const r = await hgmsim([...rfc, '--step', n[1]!], root);
   t.equal(r.code, 0);
   t.equal(r.err, '');
   const lines = r.out.split('\n');
@@ -635,30 +693,30 @@ t.test('show: the text tree after a step, --json, --svg; usage and input errors'
     'PTE P+0x3ff000 none 4K',
   ]);
   t.match(r.out, /folio 0x40e00 2M refcount=\d+ mapcount=0 sub-hugepage entries=1022 page-cache,hwpoison raw_hwp_list=\[0 \(vmas 2, expected 2, actual 2\)\]/);
-  t.equal(hgmsim([...rfc, '--step', n[1]!], root).out, r.out, 'deterministic');
+  t.equal((await hgmsim([...rfc, '--step', n[1]!], root)).out, r.out, 'deterministic');
 
-  const json = hgmsim([...rfc, '--step', n[1]!, '--json'], root);
+  const json = await hgmsim([...rfc, '--step', n[1]!, '--json'], root);
   const state = JSON.parse(json.out) as { step: { index: number }; folios: { raw_hwp_list: number[] }[] };
   t.equal(state.step.index, Number(n[1]));
   t.same(state.folios.map((f) => f.raw_hwp_list), [[], [0]]);
 
   const dir = workdir({});
-  const svg = hgmsim([...rfc.map((a) => (a.startsWith('scenarios/') ? join(root, a) : a)), '--step', n[1]!, '--svg', 'out.svg'], dir);
+  const svg = await hgmsim([...rfc.map((a) => (a.startsWith('scenarios/') ? join(root, a) : a)), '--step', n[1]!, '--svg', 'out.svg'], dir);
   t.equal(svg.code, 0);
   t.match(readFileSync(join(dir, 'out.svg'), 'utf8'), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   t.equal(svg.out, r.out, 'the text still goes to stdout');
 
-  const typo = hgmsim([...rfc.slice(0, 4), '--test', 'HGM hwpoison tset'], root);
+  const typo = await hgmsim([...rfc.slice(0, 4), '--test', 'HGM hwpoison tset'], root);
   t.equal(typo.code, 64);
   t.match(typo.err, /no test 'HGM hwpoison tset'.*did you mean "HGM hwpoison test"/);
-  t.equal(hgmsim([...rfc, '--step', '0'], root).code, 64, 'steps count from 1');
-  t.equal(hgmsim(['show', 'nope.yaml'], root).code, 66);
+  t.equal((await hgmsim([...rfc, '--step', '0'], root)).code, 64, 'steps count from 1');
+  t.equal((await hgmsim(['show', 'nope.yaml'], root)).code, 66);
   const bad = workdir({ 'bad.yaml': 'scenario: x\nkernel: {profile: v6.1}\ntests: []\nbogus: 1\n' });
-  const b = hgmsim(['show', 'bad.yaml'], bad);
+  const b = await hgmsim(['show', 'bad.yaml'], bad);
   t.equal(b.code, 65);
   t.match(b.err, /^bad\.yaml:\d+:\d+: /);
   const empty = workdir({ 'empty.yaml': 'scenario: x\nkernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 1}\ntests:\n  - name: nothing\n    steps: []\n' });
-  const e = hgmsim(['show', 'empty.yaml'], empty);
+  const e = await hgmsim(['show', 'empty.yaml'], empty);
   t.equal(e.code, 0);
   t.match(e.out, /at the end of the test \(no call step ran\)\n[\s\S]*process main \(pid \d+\)\n {2}no hugetlb VMAs/);
 });
@@ -669,19 +727,19 @@ t.test('the README shows what show and --trace print today', async (t) => {
   const block = (re: RegExp): string[] => (re.exec(readme)?.[1] ?? '').split('\n').filter((l) => l !== '');
   const traceBlock = block(/\n```\n(# step 43, line 145: madvise[\s\S]*?)```/);
   t.ok(traceBlock.length > 10, 'README has a --trace excerpt');
-  const run = hgmsim(['run', 'scenarios/hugetlb-hgm/rfc.yaml', '--profile', 'hgm-rfc', '--hugepagesz', '2M', '--test', 'HGM hwpoison test', '--trace'], root);
+  const run = await hgmsim(['run', 'scenarios/hugetlb-hgm/rfc.yaml', '--profile', 'hgm-rfc', '--hugepagesz', '2M', '--test', 'HGM hwpoison test', '--trace'], root);
   t.ok(run.out.includes(`${traceBlock.join('\n')}\n`), 'the --trace excerpt is a contiguous part of the output');
   const showCmd = /\$ hgmsim (show [^\n]*) --svg rfc\.svg\n([\s\S]*?)```/.exec(readme);
   t.ok(showCmd, 'README has a show example');
   if (!showCmd) return;
   const args = [...showCmd[1]!.matchAll(/"([^"]*)"|(\S+)/g)].map((a) => a[1] ?? a[2]!);
-  const out = hgmsim(args, root).out.split('\n');
+  const out = (await hgmsim(args, root)).out.split('\n');
   for (const line of showCmd[2]!.split('\n').filter((l) => l !== '' && l.trim() !== '…')) {
     t.ok(out.includes(line), `show prints: ${line.trim()}`);
   }
   // The picture the README shows is what that command draws today (npm run docs writes it).
   const dir = workdir({});
-  t.equal(hgmsim([...args, '--svg', join(dir, 'x.svg')], root).code, 0);
+  t.equal((await hgmsim([...args, '--svg', join(dir, 'x.svg')], root)).code, 0);
   t.equal(readFileSync(join(dir, 'x.svg'), 'utf8'), readFileSync('docs/show-rfc-1g.svg', 'utf8'), 'docs/show-rfc-1g.svg is current');
   t.match(readme, /\]\(docs\/show-rfc-1g\.svg\)/, 'the README shows it');
 });
@@ -724,11 +782,11 @@ t.test('gate: a golden that differs or is missing fails TAP, JUnit and JSON alik
 t.test('gate: a closed stdout keeps the status the run computed (a failure is not turned into 0)', async (t) => {
   const cwd = workdir({ 'f.yaml': FAILING });
   // bash's pipefail gives the pipeline hgmsim's own status; head closes the pipe after one line.
-  const r = spawnSync('/bin/bash', ['-c', `set -o pipefail; node ${BIN} run f.yaml --hugepagesz 2M -v | head -n 1`], { cwd, encoding: 'utf8' });
+  const r = spawnSync('/bin/bash', ['-c', `set -o pipefail; node ${BIN} run f.yaml --hugepagesz 2M -v | head -n 1`], { cwd, encoding: 'utf8', env: withoutTapHooks(process.env) });
   t.equal(r.status, 1, 'the failing run still exits 1');
   t.equal(r.stdout, 'TAP version 13\n');
   t.equal(r.stderr, '', 'quietly');
-  const ok = spawnSync('/bin/bash', ['-c', `set -o pipefail; node ${BIN} run f.yaml --hugepagesz 2M --test split | head -n 1`], { cwd, encoding: 'utf8' });
+  const ok = spawnSync('/bin/bash', ['-c', `set -o pipefail; node ${BIN} run f.yaml --hugepagesz 2M --test split | head -n 1`], { cwd, encoding: 'utf8', env: withoutTapHooks(process.env) });
   t.equal(ok.status, 0, 'a passing run still exits 0');
 });
 
@@ -800,7 +858,8 @@ t.test('gate: an author error at run time stops its stream only: the others run,
   t.equal(flat.code, 65);
   t.match(flat.out, /\n# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:0 error:0\nBail out! a-bad\.yaml:13:18: NOT_ADDRESS /, 'a flat stream bails out');
   t.match((await cli(['run', '.', '--format', 'ktap'], cwd)).out, /\nnot ok 1 bad 2M \[v6\.1\] # error: a-bad\.yaml:13:18 NOT_ADDRESS\n/);
-  const jobs = await cli(['run', '.', '--jobs', '2'], cwd);
+  // The real binary: its workers load dist/ (from this process they would load src/ through ts-node, seconds each).
+  const jobs = hgmsimProcess(['run', '.', '--jobs', '2'], cwd);
   t.equal(jobs.out, r.out, '--jobs 2 reports the same');
   const up = await cli(['run', '.', '--update-golden'], cwd);
   t.equal(up.code, 65);
@@ -811,11 +870,11 @@ t.test('gate: budgets per stream and per run end a long input quickly, positione
   const loop = (i: number): string => `  - name: t${i}\n    steps:\n      - for: {k: 1 .. 990000}\n        do:\n          - let: {z: k}\n`;
   const head = 'scenario: long\nkernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 2}\ntests:\n';
   const cwd = workdir({ 'long.yaml': head + Array.from({ length: 300 }, (_, i) => loop(i)).join('') });
-  const r = hgmsim(['run', 'long.yaml'], cwd);
+  const r = await hgmsim(['run', 'long.yaml'], cwd);
   t.equal(r.code, 65);
   t.match(r.out, /^TAP version 13\n# hgmsim long 2M, profile v6\.1\n1\.\.300\nok 1 t0\nok 2 t1\nok 3 t2\nok 4 t3\n# Totals: pass:4 [^\n]*\nBail out! long\.yaml:\d+:13: STREAM_BUDGET this stream \(long 2M\) exceeds the budget of 4000000 model operations for all its tests\n$/);
   // Streamed: the first results are on stdout while the run goes on; an interrupt leaves them.
-  const child = spawn(process.execPath, [BIN, 'run', 'long.yaml'], { cwd, env: { ...process.env, NO_COLOR: '' } });
+  const child = spawn(process.execPath, [BIN, 'run', 'long.yaml'], { cwd, env: withoutTapHooks({ ...process.env, NO_COLOR: '' }) });
   let seen = '';
   await new Promise<void>((done) => {
     child.stdout.on('data', (d: Buffer) => {

@@ -61,8 +61,15 @@ async function cli(args: string[], cwd: string, readStdin?: () => Promise<string
   return { code, out: out.join(''), err: err.join('') };
 }
 
+/** NODE_OPTIONS without node-tap's process-info hook: a child is the CLI as users start it, and starts
+ * in a fraction of the time (the hook costs about a second per process on this machine). */
+function withoutTapHooks(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const options = (env['NODE_OPTIONS'] ?? '').split(/\s+/).filter((o) => o !== '' && !o.includes('@tapjs/processinfo'));
+  return { ...env, NODE_OPTIONS: options.join(' ') };
+}
+
 function hgmsim(args: string[], cwd: string): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 20_000, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 20_000, env: withoutTapHooks({ ...process.env, NO_COLOR: '', FORCE_COLOR: '0' }) });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -498,7 +505,7 @@ function hostileScenarios(rand: () => number): Record<string, string> {
 
 function runBounded(args: string[], cwd: string): { code: number | null; err: string; ms: number; signal: NodeJS.Signals | null } {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: DEADLINE_MS, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: DEADLINE_MS, killSignal: 'SIGKILL', env: withoutTapHooks({ ...process.env, NO_COLOR: '1' }), maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, err: r.stderr ?? '', ms: Number(process.hrtime.bigint() - start) / 1e6, signal: r.signal };
 }
 
