@@ -944,6 +944,6 @@ t.test('bin/hgmsim.js runs the bundle: self-contained, its --jobs worker include
   t.match(one.out, /^ok 4 selftests: hgmsim: other 1G \[v6\.1\]$/m, 'four streams ran');
   t.equal(two.code, 0, two.err);
   t.equal(two.out, one.out, '--jobs 2 (the bundled worker) prints the same bytes');
-  t.equal(two.out, hgmsim(['run', '--jobs', '1', '.'], cwd).out, 'as the build in this checkout');
+  t.equal(two.out, (await hgmsim(['run', '--jobs', '1', '.'], cwd)).out, 'as the build in this checkout');
   rmSync(pkg, { recursive: true, force: true });
 });
