@@ -94,11 +94,9 @@ export function haltTask(k: KernelState, t: Thread, halt: Halt, exitThread: (t: 
   const owner = halt.kind === 'bug' ? halt.bug : halt.holder;
   for (const name of k.held) if (!k.deadLocks.has(name)) k.deadLocks.set(name, owner);
   k.held.length = 0;
+  // A task asleep on a lock stays as it is: its step never returns, and the runner ends the test there.
   if (halt.kind === 'bug') {
-    k.bugs.push(halt.bug);
     k.tainted = true; // TAINT_DIE
     exitThread(t);
-  } else {
-    t.stuckOn = halt.lock;
   }
 }

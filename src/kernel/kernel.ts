@@ -73,7 +73,6 @@ function boot(params: BootParams): KernelState {
     mfCalls: [],
     held: [],
     deadLocks: new Map(),
-    bugs: [],
     tainted: false,
     memory_failure_early_kill: false,
     memory_failure_recovery: true,

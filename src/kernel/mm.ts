@@ -114,8 +114,6 @@ export class Thread {
   /** PF_MCE_PROCESS / PF_MCE_EARLY (prctl PR_MCE_KILL). */
   mceProcess = false;
   mceEarly = false;
-  /** The lock a task that died holding it keeps this thread asleep on (D state, for good); bug.ts. */
-  stuckOn: string | null = null;
 
   constructor(
     readonly process: Process,

@@ -50,8 +50,6 @@ export interface KernelState {
   readonly deadLocks: Map<string, KernelBug>;
   /** A known defect of the modelled code ran (a finding, a BUG): the model's invariants are off. */
   tainted: boolean;
-  /** Every kernel BUG hit in this boot, in order. */
-  readonly bugs: KernelBug[];
   /** The kernel panicked: every process is dead and nothing runs any more. */
   panicked: boolean;
   /** Per-node memory-failure stats (node 0 only), when the profile has them. */
