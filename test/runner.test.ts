@@ -887,3 +887,33 @@ t.test('show: earlier tests run first, a failed test says so, names follow addre
   t.same(vmaNames('C'), [['P']], "the fork's copy keeps the name its parent gave it");
   t.same(vmaNames('S'), [['R']], "a spawned process's own mapping at the same address is R, and main's munmap leaves it");
 });
+
+t.test('SignalTally: counts per receiver and code, distinct raw pairs in order of arrival, named at the end', async (t) => {
+  const { SignalTally } = await import('../src/runner/signal-tally.js');
+  const main = { kind: 'main' } as const;
+  const child = { kind: 'process', name: 'C' } as const;
+  const ev = (pid: number, si_addr: number, si_addr_lsb = 12, outcome: 'delivered' | 'dropped' = 'delivered', si_code = 'BUS_MCEERR_AR') =>
+    ({ pid, tid: pid, how: 'forced' as const, outcome, info: { signo: 'SIGBUS', si_code, si_addr, si_addr_lsb } });
+  const tally = new SignalTally();
+  const at = (addr: number) => ({ addr, mapping: { name: addr >= 0x2000 ? 'Q' : 'P', offset: addr % 0x2000 } });
+  // Upwards, then back down (a repeat and a new pair below), a dropped one, a second lsb, a text key.
+  for (const a of [0x1000, 0x2000, 0x3000]) tally.add(ev(1, a), main, 0);
+  tally.add(ev(1, 0x2000), main, 0);
+  tally.add(ev(1, 0x800), main, 0);
+  tally.add(ev(1, 0x9000, 12, 'dropped'), main, 0);
+  tally.add(ev(1, 0x1000, 21), main, 0);
+  tally.add(ev(1, 2 ** 50), main, 0);
+  tally.add(ev(1, 2 ** 50), main, 0);
+  tally.add(ev(2, 0x1000, 12, 'delivered', 'BUS_MCEERR_AO'), child, 1);
+  tally.add(ev(7, 0x1000), { kind: 'pid', pid: 7 }, Number.MAX_SAFE_INTEGER);
+  const groups = tally.summary(at, true, 4);
+  t.same(groups.map((g) => [g.receiver.kind, g.si_code, g.count, g.dropped, g.distinct.first.length, g.distinct.more]),
+    [['main', 'BUS_MCEERR_AR', 8, 1, 3, 3], ['process', 'BUS_MCEERR_AO', 1, 0, 1, 0], ['pid', 'BUS_MCEERR_AR', 1, 0, 1, 0]]);
+  t.same(groups[0]?.distinct.first.map((p) => [p.si_addr.addr, p.si_addr_lsb]), [[0x1000, 12], [0x2000, 12], [0x3000, 12]]);
+  // Two mappings named alike: raw pairs that name the same offset count once.
+  const sameName = (addr: number) => ({ addr, mapping: { name: 'P', offset: addr % 0x2000 } });
+  const all = tally.summary(sameName, false, 4)[0]?.distinct;
+  t.same(all?.first.map((p) => [p.si_addr.mapping?.offset, p.si_addr_lsb]), [[0x1000, 12], [0, 12], [0x800, 12], [0x1000, 21]],
+    '0x3000 names 0x1000 again, 2^50 names 0 again');
+  t.equal(all?.more, 0);
+});

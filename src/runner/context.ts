@@ -25,7 +25,7 @@ export interface StepContext {
   defineProcess(name: string, main: TaskRef, how: 'fork' | 'spawn'): void;
   /** Bind a thread name; the name also reads as its tid. */
   defineThread(name: string, task: TaskRef): void;
-  /** The SIGBUS/SIGKILL signals process `name` received in this test so far, in order (dropped included). */
+  /** The SIGBUS/SIGKILL signals process `name` received in this test so far and did not drop, in order. */
   signalsOf(name: string): readonly SignalEvent[];
   /** Whether process `name` is alive (undefined: no such process, its fork failed). */
   processAlive(name: string): boolean | undefined;

@@ -12,7 +12,7 @@ import type {
 import { bootFaults, bootProfile, switchChanges } from './boot.js';
 import { blockedOn, type NamedMapping, type StepContext, type StepOutcome } from './context.js';
 import { ScenarioRuntimeError } from './errors.js';
-import { evaluate, hex, interpolate, toNumber } from './eval.js';
+import { evaluate, evaluateNumber, hex, interpolate, toNumber } from './eval.js';
 import type { EvalEnv, Value } from './eval.js';
 import { capped, mappingRuns, relativeRuns } from './observe.js';
 import { Processes, type Acting, type ProcessEntry } from './processes.js';
@@ -21,6 +21,7 @@ import type {
   TestResult, TestStatus,
 } from './results.js';
 import type { ShowProcess, ShowState } from './show-state.js';
+import { SignalTally } from './signal-tally.js';
 import { compareStepExpect } from './step-expect.js';
 import { RUNS, type StepRun } from './steps/index.js';
 import { judge, streamExitStatus, verdictFor } from './verdict.js';
@@ -94,6 +95,10 @@ interface Spending extends StreamBudget {
 class Scope {
   private readonly vars = new Map<string, Value>();
   constructor(private readonly parent?: Scope) {}
+  /** Forget this scope's own names (a loop's next iteration reuses its scope). */
+  clear(): void {
+    this.vars.clear();
+  }
   get(name: string): Value | undefined {
     return this.vars.get(name) ?? this.parent?.get(name);
   }
@@ -225,7 +230,11 @@ class TestRun implements StepContext, EvalEnv {
   private scope: Scope;
   private readonly output: OutputRecord[] = [];
   private readonly steps: StepRecord[] = [];
-  private readonly signals: SignalEvent[] = [];
+  /** The signals of the test, counted by receiver and code (observations' summary). */
+  private readonly tally = new SignalTally();
+  private readonly receivers = new Map<number, { readonly receiver: SignalGroup['receiver']; readonly order: number }>();
+  /** Each process's SIGBUS/SIGKILL signals not dropped, by pid: kept only when a step expects `signals`. */
+  private history: Map<number, SignalEvent[]> | null = null;
   /** Processes a signal's default action killed, in order. */
   private readonly kills: { readonly process: ProcessEntry; readonly info: SigInfo }[] = [];
   private readonly mappings: NamedMapping[] = [];
@@ -281,6 +290,7 @@ class TestRun implements StepContext, EvalEnv {
     status: TestStatus; stop?: Failure; failedAt?: { line: number }; output: OutputRecord[]; observations: Observations; steps: StepRecord[];
   } {
     let stop: Stop | undefined;
+    this.history = expectsSignals(test.steps) ? new Map() : null;
     if (!this.kernel.alive(this.task)) {
       stop = this.failWith({ kind: 'dead', what: 'process', name: MAIN });
     } else {
@@ -323,7 +333,7 @@ class TestRun implements StepContext, EvalEnv {
     throw new ScenarioRuntimeError(errorAt(this, at.span, code, message));
   }
   num(e: Expr, what?: 'byte'): number {
-    const n = toNumber(this, e.span, evaluate(e, this).value);
+    const n = toNumber(this, e.span, evaluateNumber(e, this));
     return what === 'byte' ? n % 256 : n;
   }
   interp(i: Interp): string {
@@ -342,7 +352,7 @@ class TestRun implements StepContext, EvalEnv {
   }
   signalsOf(name: string): readonly SignalEvent[] {
     const pid = this.processes.get(name)?.main.pid;
-    return this.signals.filter((ev) => ev.pid === pid);
+    return (pid === undefined ? undefined : this.history?.get(pid)) ?? [];
   }
   processPid(name: string): number | undefined {
     return this.processes.get(name)?.main.pid;
@@ -511,11 +521,14 @@ class TestRun implements StepContext, EvalEnv {
           const from = this.value(step.from).value;
           const to = this.value(step.to).value;
           const outer = this.scope;
+          // Each iteration starts with only the loop's names bound, in one scope cleared per iteration.
+          const iteration = new Scope(outer);
           try {
             for (let i = from; i <= to; i++) {
               // An iteration costs what its body does; only an empty body is charged per iteration.
               if (step.body.length === 0) this.tick(step);
-              this.scope = new Scope(outer);
+              iteration.clear();
+              this.scope = iteration;
               this.scope.set(step.var, { value: i, address: false });
               for (const b of step.let) this.scope.set(b.name, this.value(b.expr));
               if (step.while !== undefined && this.value(step.while).value === 0n) break;
@@ -572,7 +585,7 @@ class TestRun implements StepContext, EvalEnv {
       }
     }
     const events = this.kernel.takeSignals();
-    this.signals.push(...events);
+    this.noteSignals(events);
     // A process killed by a signal is an outcome: noted for the summary; steps in it fail from now on.
     for (const ev of events) {
       const p = ev.outcome === 'killed' ? this.processes.byPid(ev.pid) : undefined;
@@ -629,7 +642,7 @@ class TestRun implements StepContext, EvalEnv {
     const failure: Extract<Failure, { kind: 'bug' | 'lock' }> = halt.kind === 'bug'
       ? { kind: 'bug', line, call, bug: facts(halt.bug) }
       : { kind: 'lock', line, call, lock: halt.lock, holder: facts(halt.holder) };
-    this.signals.push(...this.kernel.takeSignals());
+    this.noteSignals(this.kernel.takeSignals());
     const traceLines = this.opts.trace === true ? this.kernel.takeTrace() : [];
     if (this.opts.verbose === true || this.opts.trace === true) {
       this.record(step, { call: `${call}(…)` }, [], outputBefore, traceLines, { kind: 'halted', failure });
@@ -739,40 +752,40 @@ class TestRun implements StepContext, EvalEnv {
   }
 
   /**
+   * Who a signal to `pid` went to, for the summary: main, a named process, or a bare pid (none of the
+   * test's processes; it sorts after all of them). Pids are never reused (task.ts), so the process a
+   * pid names when its signal arrives is the one it names at the end; one object per process.
+   */
+  private receiverOf(pid: number): { readonly receiver: SignalGroup['receiver']; readonly order: number } {
+    const known = this.receivers.get(pid);
+    if (known !== undefined) return known;
+    const p = this.processes.byPid(pid);
+    if (p === undefined) return { receiver: { kind: 'pid', pid }, order: Number.MAX_SAFE_INTEGER };
+    const r = { receiver: p.name === MAIN && p.how === 'main' ? { kind: 'main' as const } : { kind: 'process' as const, name: p.name }, order: this.processes.all().indexOf(p) };
+    this.receivers.set(pid, r);
+    return r;
+  }
+
+  /** Signals the kernel sent during a step: counted for the summary, kept per process when a step expects them. */
+  private noteSignals(events: readonly SignalEvent[]): void {
+    for (const ev of events) {
+      const { receiver, order } = this.receiverOf(ev.pid);
+      this.tally.add(ev, receiver, order);
+      if (this.history !== null && ev.outcome !== 'dropped' && (ev.info.signo === 'SIGBUS' || ev.info.signo === 'SIGKILL')) {
+        const list = this.history.get(ev.pid);
+        if (list === undefined) this.history.set(ev.pid, [ev]);
+        else list.push(ev);
+      }
+    }
+  }
+
+  /**
    * What the model saw over the test: signals by process and code (main's first, then each other
    * process's in creation order), processes killed, the named mappings' page tables, the poisoned
    * folios' raw_hwp_list, the HardwareCorrupted delta. Long lists are capped here, as data.
    */
   private observations(): Observations {
-    type Pair = SignalGroup['distinct']['first'][number];
-    interface Tally { order: number; signo: string; si_code: string; receiver: SignalGroup['receiver']; count: number; dropped: number; distinct: Map<string, Pair> }
-    const tallies = new Map<string, Tally>();
-    const created = this.processes.all();
-    for (const ev of this.signals) {
-      const p = this.processes.byPid(ev.pid);
-      const receiver: SignalGroup['receiver'] = p === undefined ? { kind: 'pid', pid: ev.pid }
-        : p.name === MAIN && p.how === 'main' ? { kind: 'main' } : { kind: 'process', name: p.name };
-      const order = p === undefined ? created.length : created.indexOf(p);
-      const key = `${ev.info.signo}|${receiver.kind === 'pid' ? receiver.pid : receiver.kind === 'process' ? receiver.name : ''}|${receiver.kind}|${ev.info.si_code}`;
-      const t = tallies.get(key) ?? { order, signo: ev.info.signo, si_code: ev.info.si_code, receiver, count: 0, dropped: 0, distinct: new Map<string, Pair>() };
-      tallies.set(key, t);
-      if (ev.outcome === 'dropped') {
-        t.dropped++;
-        continue;
-      }
-      t.count++;
-      const si_addr = this.address(ev.info.si_addr);
-      const where = si_addr.mapping ? `${si_addr.mapping.name}+${si_addr.mapping.offset}` : `${si_addr.addr}`;
-      const pair = `${where}/${ev.info.si_addr_lsb}`;
-      if (!t.distinct.has(pair)) t.distinct.set(pair, { si_addr, si_addr_lsb: ev.info.si_addr_lsb });
-    }
-    // Main's first, then each other process's in creation order (a stable sort keeps code order).
-    // Probe loops deliver hundreds of distinct addresses: keep the first few and count the rest.
-    const signals = [...tallies.values()].sort((a, b) => a.order - b.order).map((t): SignalGroup => {
-      const all = [...t.distinct.values()];
-      const keep = all.length > MAX_DISTINCT_SIGNALS ? MAX_DISTINCT_SIGNALS - 1 : all.length;
-      return { signo: t.signo, si_code: t.si_code, receiver: t.receiver, count: t.count, dropped: t.dropped, distinct: capped(all, keep) };
-    });
+    const signals = this.tally.summary((addr) => this.address(addr), namesUnique(this.mappings), MAX_DISTINCT_SIGNALS);
     const kills = this.kills.map((k) => ({ process: k.process.name, signo: k.info.signo, si_code: k.info.si_code }));
     const mappings = this.mappings.flatMap((m) => {
       const owner = this.processes.liveThread(m.pid);
@@ -796,4 +809,14 @@ class TestRun implements StepContext, EvalEnv {
       hardwareCorruptedDelta: this.kernel.meminfo().HardwareCorrupted - this.start.hardwareCorrupted,
     };
   }
+}
+
+/** Whether any `expect:` step of these steps (loops included) checks `signals`. */
+function expectsSignals(steps: readonly Step[]): boolean {
+  return steps.some((s) => (s.kind === 'for' ? expectsSignals(s.body) : s.kind === 'call' && s.op === 'expect' && s.args.signals !== undefined));
+}
+
+/** Whether no two named mappings of the test share a name (a rebound name keeps its old mappings). */
+function namesUnique(mappings: readonly NamedMapping[]): boolean {
+  return new Set(mappings.map((m) => m.name)).size === mappings.length;
 }

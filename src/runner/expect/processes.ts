@@ -31,7 +31,7 @@ export const dead: ExpectCheck<'dead'> = liveness('dead');
  * list; each entry shows only the fields its expectation names.
  */
 function checkSignals(ctx: StepContext, name: string, want: readonly SignalExpect[]): Mismatch[] {
-  const have = ctx.signalsOf(name).filter((ev) => ev.outcome !== 'dropped' && (ev.info.signo === 'SIGBUS' || ev.info.signo === 'SIGKILL'));
+  const have = ctx.signalsOf(name);
   const text = (ev: SignalEvent, like?: SignalExpect): string => {
     if (ev.info.signo === 'SIGKILL') return 'SIGKILL';
     const full = like === undefined || 'sigkill' in like;
