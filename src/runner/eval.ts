@@ -28,7 +28,18 @@ const PAGE = 4096n;
 
 export const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 
+/** Each EvalEnv's ExprEnv, made once: a probe loop evaluates a few expressions per step. */
+const exprEnvs = new WeakMap<EvalEnv, ExprEnv>();
+
 function exprEnv(env: EvalEnv): ExprEnv {
+  const known = exprEnvs.get(env);
+  if (known !== undefined) return known;
+  const made = makeExprEnv(env);
+  exprEnvs.set(env, made);
+  return made;
+}
+
+function makeExprEnv(env: EvalEnv): ExprEnv {
   const pfn = (addr: bigint): bigint | string => {
     const n = addr <= BigInt(Number.MAX_SAFE_INTEGER) ? env.pfnOf(Number(addr)) : null;
     return n === null ? `no page is mapped at ${hex(addr)}` : BigInt(n);
@@ -50,6 +61,13 @@ export function evaluate(expr: Expr, env: EvalEnv): Value {
   const r = evalExpr(expr, exprEnv(env));
   if (!r.ok) throw new ScenarioRuntimeError(errorFromFailure(env, r));
   return { value: r.value, address: isAddressExpr(expr, isAddressName(env)) };
+}
+
+/** An expression's value alone (not whether it is an address); throws as evaluate() does. */
+export function evaluateNumber(expr: Expr, env: EvalEnv): bigint {
+  const r = evalExpr(expr, exprEnv(env));
+  if (!r.ok) throw new ScenarioRuntimeError(errorFromFailure(env, r));
+  return r.value;
 }
 
 /** A BigInt as a Number; addresses and lengths the model takes are below 2^53 (validate checks known ones). */

@@ -14,7 +14,9 @@ export interface Mismatch {
 
 /** null when every field the expectation names matches; else both sides over the named fields. */
 export function compareStepExpect(ctx: StepContext, e: StepExpect, o: StepOutcome, signal: SigInfo | undefined, addressRet: boolean): Mismatch | null {
-  const fields: [string, string, string][] = [];
+  // An address side stays a number until the comparison fails: equal numbers name the same place, and
+  // unequal ones are compared as text (two mappings may share a name), so only failures format them.
+  const fields: [string, Side, Side][] = [];
   const num = (n: number): string => (addressRet ? hex(n) : String(n));
   if (e.ret !== undefined) {
     const want = ctx.num(e.ret);
@@ -23,15 +25,14 @@ export function compareStepExpect(ctx: StepContext, e: StepExpect, o: StepOutcom
   }
   if (e.errno !== undefined) fields.push(['errno', e.errno, o.ret && !o.ret.ok ? o.ret.errno : 'none']);
   if (e.sigbus !== undefined) fields.push(['sigbus', e.sigbus, signal?.signo === 'SIGBUS' ? signal.si_code : 'none']);
-  if (e.si_addr !== undefined) fields.push(['si_addr', ctx.fmtAddr(ctx.num(e.si_addr)), signal ? ctx.fmtAddr(signal.si_addr) : '-']);
+  if (e.si_addr !== undefined) fields.push(['si_addr', ctx.num(e.si_addr), signal ? signal.si_addr : '-']);
   if (e.si_addr_lsb !== undefined) fields.push(['si_addr_lsb', String(ctx.num(e.si_addr_lsb)), signal ? String(signal.si_addr_lsb) : '-']);
   if (e.value !== undefined) fields.push(['value', String(ctx.num(e.value, 'byte')), o.access?.ok ? String(o.access.value) : '-']);
   if (e.blocked !== undefined) fields.push(['blocked', String(e.blocked), String(blockedOn(o) !== undefined)]);
   if (e.bug !== undefined) fields.push(['bug', e.bug, 'none']); // a step that hit BUG never gets here (run.ts halted())
   if (e.event !== undefined) fields.push(['event', e.event, o.uffdEvent?.event ?? 'none']);
   if (e.address !== undefined) {
-    const have = o.uffdEvent?.event === 'PAGEFAULT' ? ctx.fmtAddr(o.uffdEvent.address) : '-';
-    fields.push(['address', ctx.fmtAddr(ctx.num(e.address)), have]);
+    fields.push(['address', ctx.num(e.address), o.uffdEvent?.event === 'PAGEFAULT' ? o.uffdEvent.address : '-']);
   }
   if (e.bytes !== undefined) {
     const want = ctx.num(e.bytes, 'byte');
@@ -46,12 +47,18 @@ export function compareStepExpect(ctx: StepContext, e: StepExpect, o: StepOutcom
   }
   if (e.updated !== undefined) fields.push(['updated', String(ctx.num(e.updated)), o.updated === undefined ? '-' : String(o.updated)]);
   if (e.updated_errno !== undefined) fields.push(['updated', `-${e.updated_errno}`, o.updated === undefined ? '-' : updatedText(o.updated)]);
-  if (fields.every(([, want, have]) => want === have)) return null;
+  const text = (side: Side): string => (typeof side === 'number' ? ctx.fmtAddr(side) : side);
+  const same = ([, want, have]: [string, Side, Side]): boolean =>
+    want === have || (typeof want === 'number' && typeof have === 'number' && text(want) === text(have));
+  if (fields.every(same)) return null;
   return {
-    expected: fields.map(([k, want]) => `${k}=${want}`).join(' '),
-    actual: fields.map(([k, , have]) => `${k}=${have}`).join(' '),
+    expected: fields.map(([k, want]) => `${k}=${text(want)}`).join(' '),
+    actual: fields.map(([k, , have]) => `${k}=${text(have)}`).join(' '),
   };
 }
+
+/** One side of a field: its text, or an address (a number) to be written as -v writes it. */
+type Side = string | number;
 
 /** `updated` as the expectation spells a -errno (`-EEXIST`), or its number. */
 function updatedText(updated: number): string {

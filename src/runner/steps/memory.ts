@@ -2,7 +2,7 @@
 
 import { MADV, MAP, PROT } from '../../kernel/index.js';
 import type { AccessResult, SysRet } from '../../kernel/index.js';
-import type { StepContext } from '../context.js';
+import type { StepContext, StepOutcome } from '../context.js';
 import { hex } from '../eval.js';
 import { bits, flagsText } from './helpers.js';
 import type { StepRun } from './run.js';
@@ -46,16 +46,37 @@ export const munmap: StepRun<'munmap'> = (ctx, a) => {
 export const access: StepRun<'access'> = (ctx, a) => {
     const addr = ctx.num(a.addr);
     const value = a.value ? ctx.num(a.value, 'byte') : undefined;
-    const what = `access(${ctx.fmtAddr(addr)}, ${a.op}${value !== undefined ? `, ${value}` : ''})`;
-    if (a.in_thread !== 'new') return { call: what, access: touch(ctx, ctx.task, addr, a.op, value) };
+    if (a.in_thread !== 'new') return new AccessOutcome(ctx, addr, a.op, value, touch(ctx, ctx.task, addr, a.op, value));
     // test_sigbus(): pthread_create, touch, pthread_join. The new thread starts with the SIGBUS handler
     // the selftests install (SA_SIGINFO, records siginfo, then pthread_exit).
     const thread = ctx.kernel.clone_thread(ctx.task);
     const access = touch(ctx, thread, addr, a.op, value);
     // A thread blocked on userfaultfd stays blocked: it is not joined.
     if (ctx.kernel.alive(thread) && !(!access.ok && 'blocked' in access)) ctx.kernel.exit_thread(thread);
-    return { call: `${what} in new thread ${thread.tid}`, access, actingTid: thread.tid };
+    return new AccessOutcome(ctx, addr, a.op, value, access, thread.tid);
   };
+
+/**
+ * What an access step did. Its call text is built only when read (-v, a failure, show), within the
+ * step, while the names it resolves against stand as they did: a probe loop runs hundreds of thousands
+ * of accesses and reads the text of none.
+ */
+class AccessOutcome implements StepOutcome {
+  constructor(
+    private readonly ctx: StepContext,
+    private readonly addr: number,
+    private readonly op: 'read' | 'write',
+    private readonly value: number | undefined,
+    readonly access: AccessResult,
+    /** The new thread the access ran in (`in_thread: new`). */
+    readonly actingTid?: number,
+  ) {}
+
+  get call(): string {
+    const what = `access(${this.ctx.fmtAddr(this.addr)}, ${this.op}${this.value !== undefined ? `, ${this.value}` : ''})`;
+    return this.actingTid === undefined ? what : `${what} in new thread ${this.actingTid}`;
+  }
+}
 
 export const memset: StepRun<'memset'> = (ctx, a) => {
     const addr = ctx.num(a.addr);
