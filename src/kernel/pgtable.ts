@@ -51,10 +51,14 @@ export function setSlot(slot: Slot, entry: LeafEntry | undefined): void {
   }
 }
 
-export const sizeOfShift = (shift: number): number => 2 ** shift;
-const indexAt = (addr: number, shift: number): number => Math.floor(addr / 2 ** shift) % PTRS_PER_TABLE;
+/** 2^shift for every shift a walk uses, computed once (a walk asks for them per level, per access). */
+const POW2: readonly number[] = Array.from({ length: 64 }, (_, shift) => 2 ** shift);
+export const sizeOfShift = (shift: number): number => POW2[shift] ?? 2 ** shift;
+const indexAt = (addr: number, shift: number): number => Math.floor(addr / sizeOfShift(shift)) % PTRS_PER_TABLE;
+/** Bytes one PUD table covers: the root is keyed by addr >> 39. */
+const PUD_TABLE_SPAN = 2 ** (PUD_SHIFT + 9);
 /** The root is keyed by the PUD-table number (addr >> 39), so the index there is not taken modulo 512. */
-const rootIndex = (addr: number): number => Math.floor(addr / 2 ** (PUD_SHIFT + 9));
+const rootIndex = (addr: number): number => Math.floor(addr / PUD_TABLE_SPAN);
 
 export function alignDown(addr: number, size: number): number {
   return addr - (addr % size);
