@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import t from 'tap';
 import { colorMode, forceColorLevel, stderrChalk } from '../src/cli/color.js';
 import { EXIT, EXIT_TABLE, ExitError } from '../src/cli/exit.js';
-import { collectScenarioPaths, scenarioStem } from '../src/cli/files.js';
+import { collectScenarioPaths, KNOWN_DIFFERENCES_FILE, scenarioStem } from '../src/cli/files.js';
 import { inputError, outputError } from '../src/cli/fs-errors.js';
 import { goldenPath } from '../src/cli/golden.js';
 import { inputStatus } from '../src/cli/load.js';
@@ -27,6 +27,7 @@ import type { StreamJob } from '../src/cli/stream-pool.js';
 import { commitFiles, liveTemps, planTarget, removeLiveTemps, tempPathFor, writeFileSafely, writeNewFile, writeOutputFile } from '../src/cli/write.js';
 import type { NewFileWriter } from '../src/cli/write.js';
 import { MAX_TAP_NESTING, readTap, tapNesting } from '../src/report/tap-read.js';
+import { KNOWN_DIFFERENCES_FILE as REPORT_KNOWN_DIFFERENCES_FILE } from '../src/report/index.js';
 import type { StreamResult } from '../src/runner/results.js';
 import { loadScenario } from '../src/scenario/load.js';
 
@@ -539,4 +540,8 @@ t.test(`robustness: hostile scenarios, non-regular files and file-system errors 
   }
   t.comment(`slowest: ${slowest.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([ms, w]) => `${w} ${Math.round(ms)} ms`).join(', ')}`);
   t.same(failures, [], `${runs.length} inputs, each ended with ${STATUSES.join('/')} and no stack trace (replay: seed ${ROBUST_SEED}${LONG ? ', HGMSIM_ROBUST_LONG=1' : ''})`);
+});
+
+t.test('files.ts skips the same known-differences file name the reports read', async (t) => {
+  t.equal(KNOWN_DIFFERENCES_FILE, REPORT_KNOWN_DIFFERENCES_FILE);
 });
