@@ -15,6 +15,7 @@ import { KNOWN_DIFFERENCES_FILE } from '../src/report/index.js';
 import { callText, mappedSizes, meminfoLines, outputLines, returnText, signalRecordText, summaryLines } from '../src/report/observations.js';
 import { reasonOf, streamLines } from '../src/report/tap.js';
 import type { ShowState } from '../src/runner/show-state.js';
+import type { SignalEvent } from '../src/kernel/index.js';
 import { renderShowText } from '../src/report/show-text.js';
 
 function load(text: string): Scenario {
@@ -892,8 +893,9 @@ t.test('SignalTally: counts per receiver and code, distinct raw pairs in order o
   const { SignalTally } = await import('../src/runner/signal-tally.js');
   const main = { kind: 'main' } as const;
   const child = { kind: 'process', name: 'C' } as const;
-  const ev = (pid: number, si_addr: number, si_addr_lsb = 12, outcome: 'delivered' | 'dropped' = 'delivered', si_code = 'BUS_MCEERR_AR') =>
-    ({ pid, tid: pid, how: 'forced' as const, outcome, info: { signo: 'SIGBUS', si_code, si_addr, si_addr_lsb } });
+  type Code = SignalEvent['info']['si_code'];
+  const ev = (pid: number, si_addr: number, si_addr_lsb = 12, outcome: 'delivered' | 'dropped' = 'delivered', si_code: Code = 'BUS_MCEERR_AR'): SignalEvent =>
+    ({ pid, tid: pid, how: 'forced', outcome, info: { signo: 'SIGBUS', si_code, si_addr, si_addr_lsb } });
   const tally = new SignalTally();
   const at = (addr: number) => ({ addr, mapping: { name: addr >= 0x2000 ? 'Q' : 'P', offset: addr % 0x2000 } });
   // Upwards, then back down (a repeat and a new pair below), a dropped one, a second lsb, a text key.
