@@ -5,7 +5,7 @@
 // Linux: include/uapi/asm-generic/errno-base.h, errno.h; include/uapi/linux/userfaultfd.h.
 
 /** The modelled kernels, in the order reports and `hgmsim profiles` list them (src/kernel/profiles.ts). */
-export const PROFILE_NAMES = ['v6.1', 'v6.12', 'hgm-v2', 'hgm-rfc'] as const;
+export const PROFILE_NAMES = ['v6.1', 'v6.12', 'hgm-v2', 'hgm-rfc', 'mfr'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 export const isProfileName = (name: string): name is ProfileName => (PROFILE_NAMES as readonly string[]).includes(name);
 
@@ -27,6 +27,7 @@ export const SWITCH_NAMES = [
   'gigantic_take_off_buddy_fails', 'in_use_hugepage_stays_migratable', 'per_node_mf_stats', 'hgm', 'rfc_pagesize_unmap',
   'rfc_posted_unmap_success_check', 'rfc_posted_split_walk_from_head', 'rfc_posted_split_failure_skips_vma',
   'rfc_posted_no_page_pre_split_subpage', 'rfc_posted_nomem_retry_put_twice', 'rfc_posted_unreliable_fault_list_only',
+  'mfr_keep_ue_mapped', 'mfr_v2_every_hugetlb_memfd',
 ] as const;
 export type SwitchName = (typeof SWITCH_NAMES)[number];
 export const isSwitchName = (name: string): name is SwitchName => (SWITCH_NAMES as readonly string[]).includes(name);
@@ -82,6 +83,7 @@ export const UFFD_API_FEATURES: { readonly [P in ProfileName]: readonly UffdFeat
   'v6.12': UFFD_API_FEATURES_6_12,
   'hgm-v2': UFFD_API_FEATURES_6_1,
   'hgm-rfc': UFFD_API_FEATURES_6_1,
+  mfr: UFFD_API_FEATURES_6_12, // the series changes no userfaultfd feature
 };
 
 /** The profiles whose UFFDIO_API offers `feature`, in profile order. */

@@ -36,6 +36,7 @@ const flags = (names: readonly string[], map: (n: string) => string): string => 
 
 const MFD: Readonly<Record<string, string>> = {
   MFD_HUGETLB: 'MFD_HUGETLB', MFD_CLOEXEC: 'MFD_CLOEXEC', MFD_HUGE_2MB: 'HG_MFD_HUGE_2MB', MFD_HUGE_1GB: 'HG_MFD_HUGE_1GB',
+  MFD_MF_KEEP_UE_MAPPED: 'MFD_MF_KEEP_UE_MAPPED',
 };
 const MAP: Readonly<Record<string, string>> = { MAP_HUGE_2MB: 'HG_MAP_HUGE_2MB', MAP_HUGE_1GB: 'HG_MAP_HUGE_1GB' };
 const MADV: Readonly<Record<string, string>> = { MADV_SPLIT: 'HG_MADV_SPLIT' };

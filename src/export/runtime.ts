@@ -55,6 +55,10 @@ typedef int64_t s64;
 #ifndef MFD_HUGETLB
 #define MFD_HUGETLB 0x0004U
 #endif
+/* The MFR policy series (unmerged); a kernel without it refuses the flag with EINVAL. */
+#ifndef MFD_MF_KEEP_UE_MAPPED
+#define MFD_MF_KEEP_UE_MAPPED 0x0020U
+#endif
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT 26
 #endif

@@ -14,6 +14,7 @@ import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 import type { KernelState } from './state.js';
 import type { FaultSwitches } from './profiles.js';
 import { noteFinding } from './findings.js';
+import { hugetlb_should_keep_hwpoison_mapped } from './memory-failure.js';
 import { hex } from './printk.js';
 import { shiftText, trace, traced } from './trace.js';
 
@@ -92,6 +93,11 @@ function hugetlb_fault_untraced(k: KernelState, mm: Mm, vma: Vma, address: numbe
  * folio counts as poisoned everywhere is FaultSwitches.rfc_unreliable_fault (UNRELIABLE_FAULT).
  */
 function hugetlb_no_page_hwpoison(k: KernelState, vma: Vma, folio: Folio, address: number, slot: Slot): Slot | VmFault {
+  // MFR v3 1/3: a file that keeps UEs mapped lets a not-yet-faulted address map the poisoned folio.
+  if (hugetlb_should_keep_hwpoison_mapped(folio)) {
+    trace(k, () => `hugetlb_no_page: page-cache folio ${hex(folio.pfn)} is poisoned, mapped anyway (MFD_MF_KEEP_UE_MAPPED)`);
+    return slot;
+  }
   return POISONED_FOLIO[k.switches.fault.poisoned_folio](k, vma, folio, address, slot);
 }
 

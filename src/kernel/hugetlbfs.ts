@@ -16,6 +16,8 @@ import { put_folio } from './rmap.js';
 import type { Errno } from './types.js';
 import { PAGE_SIZE } from './uapi.js';
 import type { HugetlbfsSwitches } from './profiles.js';
+import { filemap_offline_hwpoison_folio } from './memory-failure.js';
+import type { KernelState } from './state.js';
 
 /** The name of the internal hugetlbfs inode behind a MAP_ANONYMOUS|MAP_HUGETLB mapping. */
 export const ANON_HUGEPAGE = 'anon_hugepage';
@@ -30,6 +32,11 @@ export class Inode {
   readonly i_mmap: Vma[] = [];
   /** Open files plus mappings; the inode is evicted when this reaches 0. */
   users = 0;
+  /**
+   * AS_MF_KEEP_UE_MAPPED: memory failure keeps this file's poisoned hugepages mapped until they leave
+   * the file (the MFR series, mm/memfd.c:alloc_file(); MemfdSwitches.keep_ue_mapped).
+   */
+  mfKeepUeMapped = false;
 
   constructor(
     readonly ino: number,
@@ -64,7 +71,7 @@ export function hugetlb_reserve_pages_shared(inode: Inode, from: number, to: num
  * A poisoned folio leaves the page cache but is not freed: memory_failure keeps its reference
  * (kernel-semantics.md §1.12, observed on 6.1).
  */
-export function remove_inode_hugepages(inode: Inode, from: number, to = Infinity): void {
+export function remove_inode_hugepages(k: KernelState, inode: Inode, from: number, to = Infinity): void {
   const size = inode.hstate.size;
   for (const vma of [...inode.i_mmap]) {
     const start = Math.max(vma.start, vma.start + from * size - vma.pgoffBytes);
@@ -84,6 +91,8 @@ export function remove_inode_hugepages(inode: Inode, from: number, to = Infinity
     folio.mapping = null;
     freed++;
     put_folio(folio);
+    // MFD_MF_KEEP_UE_MAPPED: the memory failure recovery deferred while the folio was in the file.
+    if (inode.mfKeepUeMapped) filemap_offline_hwpoison_folio(k, folio);
   }
   inode.hstate.acct(-(chg - freed));
 }
@@ -107,26 +116,26 @@ function hugetlbfs_zero_partial_page(inode: Inode, start: number, end: number): 
  * are removed; the partial hugepages at either end keep their folio and have the punched range zeroed.
  * Linux: fs/hugetlbfs/inode.c:hugetlbfs_punch_hole(), v6.1.
  */
-export function hugetlbfs_punch_hole(inode: Inode, offset: number, len: number): void {
+export function hugetlbfs_punch_hole(k: KernelState, inode: Inode, offset: number, len: number): void {
   const size = inode.hstate.size;
   const end = offset + len;
   const holeStart = Math.ceil(offset / size) * size;
   const holeEnd = Math.floor(end / size) * size;
   if (offset < holeStart) hugetlbfs_zero_partial_page(inode, offset, Math.min(end, holeStart));
-  if (holeStart < holeEnd) remove_inode_hugepages(inode, holeStart / size, holeEnd / size);
+  if (holeStart < holeEnd) remove_inode_hugepages(k, inode, holeStart / size, holeEnd / size);
   if (end > holeEnd && end > holeStart) hugetlbfs_zero_partial_page(inode, holeEnd, end);
 }
 
 /** hugetlb_vmtruncate() via ftruncate(): shrinking drops pages beyond the new size. */
-export function hugetlb_vmtruncate(inode: Inode, size: number): void {
+export function hugetlb_vmtruncate(k: KernelState, inode: Inode, size: number): void {
   const from = Math.ceil(size / inode.hstate.size);
   inode.size = size;
-  remove_inode_hugepages(inode, from);
+  remove_inode_hugepages(k, inode, from);
 }
 
 /** The last user went away: evict the inode (hugetlbfs_evict_inode() => remove_inode_hugepages(0)). */
-export function evict_inode(inode: Inode): void {
-  remove_inode_hugepages(inode, 0);
+export function evict_inode(k: KernelState, inode: Inode): void {
+  remove_inode_hugepages(k, inode, 0);
 }
 
 /**
@@ -171,14 +180,14 @@ export function hugetlbfs_read_iter(sw: HugetlbfsSwitches, inode: Inode, pos: nu
  * hugetlbfs_fallocate(): PUNCH_HOLE (with KEEP_SIZE, as vfs_fallocate() requires) removes whole
  * hugepages; mode 0 / KEEP_SIZE allocates the range into the page cache, growing i_size without KEEP_SIZE.
  */
-export function hugetlbfs_fallocate(inode: Inode, mode: number, offset: number, len: number): 0 | Errno {
+export function hugetlbfs_fallocate(k: KernelState, inode: Inode, mode: number, offset: number, len: number): 0 | Errno {
   const KEEP_SIZE = 0x01;
   const PUNCH_HOLE = 0x02;
   if (mode & ~(KEEP_SIZE | PUNCH_HOLE)) return 'EOPNOTSUPP';
   if (offset < 0 || len <= 0) return 'EINVAL';
   if (mode & PUNCH_HOLE) {
     if (!(mode & KEEP_SIZE)) return 'EOPNOTSUPP';
-    hugetlbfs_punch_hole(inode, offset, len);
+    hugetlbfs_punch_hole(k, inode, offset, len);
     return 0;
   }
   const h = inode.hstate;

@@ -52,7 +52,7 @@ function do_madvise_untraced(k: KernelState, t: Thread, start: number, lenIn: nu
     if (vma.start > pos) return fail('ENOMEM');
     const a = Math.max(pos, vma.start);
     const b = Math.min(end, vma.end);
-    const r = madvise_vma(ops, vma, a, b, advice);
+    const r = madvise_vma(k, ops, vma, a, b, advice);
     trace(k, () => `madvise_vma: VMA=[${hex(vma.start)}, ${hex(vma.end)}) [${hex(a)}, ${hex(b)}): ${sysText(r)}`);
     if (!r.ok) return r;
     pos = b;
@@ -76,7 +76,7 @@ const MADVISE_HUGETLB: { readonly [G in FaultSwitches['granularity']]: HugetlbAd
   hgm: { valid: new Set([...ADVICE_6_1, MADV.MADV_SPLIT]), collapse: hugetlb_collapse },
 };
 
-function madvise_vma(ops: HugetlbAdvice, vma: Vma, start: number, end: number, advice: number): SysRet {
+function madvise_vma(k: KernelState, ops: HugetlbAdvice, vma: Vma, start: number, end: number, advice: number): SysRet {
   switch (advice) {
     case MADV.MADV_DONTNEED: {
       // madvise_dontneed_free_valid_vma(): hugetlb ranges must be hugepage aligned.
@@ -93,7 +93,7 @@ function madvise_vma(ops: HugetlbAdvice, vma: Vma, start: number, end: number, a
       // madvise_remove() => vfs_fallocate(PUNCH_HOLE): shared mappings only; a range inside one
       // hugepage removes no folio but zeroes that range (observed on 6.1.192).
       if (!vma.shared) return fail('EACCES');
-      hugetlbfs_punch_hole(vma.inode, start - vma.start + vma.pgoffBytes, end - start);
+      hugetlbfs_punch_hole(k, vma.inode, start - vma.start + vma.pgoffBytes, end - start);
       return OK;
     default:
       return fail('EINVAL');

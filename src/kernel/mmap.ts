@@ -26,13 +26,19 @@ function hstateFor(k: KernelState, flags: number): Hstate | undefined {
 
 /** memfd_create(name, flags): a hugetlbfs file when MFD_HUGETLB is set. */
 export function memfd_create(k: KernelState, p: Process, name: string, flags: number): SysRet {
+  const keep = k.switches.memfd.keep_ue_mapped;
+  // MFD_ALL_FLAGS: the MFR series adds MFD_MF_KEEP_UE_MAPPED; sanitize_flags() refuses it without
+  // MFD_HUGETLB (v1..v3), which the model refuses anyway (only hugetlbfs memory is modelled).
+  const known = [MFD.MFD_CLOEXEC, MFD.MFD_ALLOW_SEALING, MFD.MFD_HUGETLB, ...(keep === 'unknown_flag' ? [] : [MFD.MFD_MF_KEEP_UE_MAPPED])];
   let unknown = withoutHugeShift(flags);
-  for (const bit of [MFD.MFD_CLOEXEC, MFD.MFD_ALLOW_SEALING, MFD.MFD_HUGETLB]) if (has(unknown, bit)) unknown -= bit;
+  for (const bit of known) if (has(unknown, bit)) unknown -= bit;
   if (unknown !== 0) return fail('EINVAL');
-  if (!has(flags, MFD.MFD_HUGETLB)) return fail('EINVAL'); // only hugetlbfs memory is modelled
+  if (!has(flags, MFD.MFD_HUGETLB)) return fail('EINVAL');
   const h = hstateFor(k, flags);
   if (h === undefined) return fail('EINVAL');
   const inode = new Inode(k.nextIno++, h, `memfd:${name}`);
+  // alloc_file(): v3 marks the mapping only for the flag; v1/v2 for every hugetlb memfd.
+  inode.mfKeepUeMapped = keep === 'every_hugetlb_memfd' || (keep === 'flag_only' && has(flags, MFD.MFD_MF_KEEP_UE_MAPPED));
   inode.users++;
   const fd = p.allocFd();
   p.fds.set(fd, new HugetlbFile(inode));
@@ -40,13 +46,13 @@ export function memfd_create(k: KernelState, p: Process, name: string, flags: nu
 }
 
 /** ftruncate(fd, length) => hugetlbfs_setattr(): the size must be hugepage aligned. */
-export function ftruncate(p: Process, fd: number, length: number): SysRet {
+export function ftruncate(k: KernelState, p: Process, fd: number, length: number): SysRet {
   const file = p.fds.get(fd);
   if (file === undefined) return fail('EBADF');
   if (!(file instanceof HugetlbFile) || length < 0) return fail('EINVAL');
   const inode = file.inode;
   if (length % inode.hstate.size !== 0) return fail('EINVAL');
-  if (length < inode.size) hugetlb_vmtruncate(inode, length);
+  if (length < inode.size) hugetlb_vmtruncate(k, inode, length);
   else inode.size = length;
   return ok(0);
 }
@@ -161,7 +167,7 @@ export function do_munmap(k: KernelState, p: Process, addr: number, length: numb
       mm.remove(vma);
       const i = vma.inode.i_mmap.indexOf(vma);
       vma.inode.i_mmap.splice(i, 1);
-      iput(vma.inode);
+      iput(k, vma.inode);
     }
     unlock(k, imap);
   }
@@ -179,12 +185,12 @@ function hugetlb_vm_op_close(vma: Vma, a: number, b: number): void {
 }
 
 /** close(fd). */
-export function close(p: Process, fd: number): SysRet {
+export function close(k: KernelState, p: Process, fd: number): SysRet {
   const file = p.fds.get(fd);
   if (file === undefined) return fail('EBADF');
   p.fds.delete(fd);
   if (file instanceof HugetlbFile) {
-    iput(file.inode);
+    iput(k, file.inode);
   } else {
     // userfaultfd_release(): the VMAs registered with this context are unregistered.
     for (const vma of p.mm.vmas) if (vma.uffd?.ctx === file) vma.uffd = null;
@@ -193,7 +199,7 @@ export function close(p: Process, fd: number): SysRet {
 }
 
 /** iput(): the last user of an inode evicts it (its page cache and reservations go). */
-function iput(inode: Inode): void {
+function iput(k: KernelState, inode: Inode): void {
   inode.users--;
-  if (inode.users === 0) evict_inode(inode);
+  if (inode.users === 0) evict_inode(k, inode);
 }

@@ -138,6 +138,21 @@ export interface HugetlbfsSwitches {
   readonly read_poisoned: 'eio' | 'up_to_raw_page';
 }
 
+/**
+ * mm/memfd.c: Jiaqi Yan's "Userspace MFR Policy via memfd" (RFC v1 Jan 2025, v2 Nov 2025, v3 Feb 2026;
+ * unmerged). Notes with sources: src/kernel/README.md, "The MFR policy".
+ */
+export interface MemfdSwitches {
+  /**
+   * MFD_MF_KEEP_UE_MAPPED (0x0020): 'unknown_flag' is mainline (not in MFD_ALL_FLAGS: EINVAL);
+   * 'flag_only' is v3 (alloc_file() marks AS_MF_KEEP_UE_MAPPED only when the flag is given; EINVAL
+   * without MFD_HUGETLB); 'every_hugetlb_memfd' is v1/v2, whose alloc_file() tested
+   * MFD_HUGETLB | MFD_MF_KEEP_UE_MAPPED and so marked every hugetlb memfd (William Roche on v2 1/3,
+   * 2025-11-25; fixed in v3).
+   */
+  readonly keep_ue_mapped: 'unknown_flag' | 'flag_only' | 'every_hugetlb_memfd';
+}
+
 /** fs/proc/task_mmu.c. */
 export interface ProcSwitches {
   /**
@@ -163,6 +178,12 @@ export interface SignalSwitches {
    * Jane Chu's Jan-2026 fix, in 6.12.117). Linux: mm/memory-failure.c:add_to_kill(), kill_accessing_process().
    */
   readonly signal_addr: 'hugepage_start' | 'raw_page';
+  /**
+   * si_addr_lsb of kill_accessing_process()'s SIGBUS for a folio whose file keeps UEs mapped: 'folio'
+   * (the folio's shift, mainline and MFR v1/v2) or 'page' (PAGE_SHIFT, MFR v3 1/3, after William
+   * Roche's report). collect_procs() uses PAGE_SHIFT for such folios in every version (__add_to_kill()).
+   */
+  readonly keep_ue_accessing_lsb: 'folio' | 'page';
 }
 
 export interface KernelSwitches {
@@ -172,6 +193,7 @@ export interface KernelSwitches {
   readonly proc: ProcSwitches;
   readonly userfaultfd: UserfaultfdSwitches;
   readonly signals: SignalSwitches;
+  readonly memfd: MemfdSwitches;
   /** The dmesg wording table (wording.ts) of this kernel. */
   readonly wording: WordingVersion;
 }
@@ -203,7 +225,8 @@ const V6_1: KernelSwitches = {
   hugetlbfs: { read_poisoned: 'eio' },
   proc: { smaps_nonpresent: 'by_mapcount' },
   userfaultfd: { api_features: UFFD_API_FEATURES['v6.1'] },
-  signals: { signal_addr: 'hugepage_start' },
+  signals: { signal_addr: 'hugepage_start', keep_ue_accessing_lsb: 'folio' },
+  memfd: { keep_ue_mapped: 'unknown_flag' },
   wording: 'v6.1',
 };
 
@@ -225,8 +248,21 @@ const V6_12: KernelSwitches = {
   hugetlbfs: { read_poisoned: 'up_to_raw_page' }, // 38c1ddbde6c6, v6.6
   proc: { smaps_nonpresent: 'shared' }, // v6.11
   userfaultfd: { api_features: UFFD_API_FEATURES['v6.12'] },
-  signals: { signal_addr: 'raw_page' },
+  signals: { ...V6_1.signals, signal_addr: 'raw_page' },
+  memfd: V6_1.memfd,
   wording: 'v6.12',
+};
+
+/**
+ * The newest mainline profile (6.12) + the MFR policy series v3 (2026-02-03): a memfd created with
+ * MFD_MF_KEEP_UE_MAPPED keeps its poisoned hugepages mapped until they leave the file. v3 is based on
+ * a 2026 mm tree and does not apply to 6.12 as posted: each hunk is modelled by its intent on 6.12
+ * (src/kernel/README.md, "The MFR policy"). Assumes "free_has_hwpoisoned" (Feb 2026), which v3 needs.
+ */
+const MFR: KernelSwitches = {
+  ...V6_12,
+  signals: { ...V6_12.signals, keep_ue_accessing_lsb: 'page' },
+  memfd: { keep_ue_mapped: 'flag_only' },
 };
 
 /** HGM v2's mm-unstable base (ccd6a73daba9, between v6.2 and v6.3) with HGM on. */
@@ -270,6 +306,11 @@ export const PROFILES: { readonly [K in ProfileName]: Profile } = {
     name: 'v6.12',
     summary: "Debian 13's 6.12 kernel: AR during MADV_HWPOISON, raw-page si_addr, reads up to the poisoned raw page, UFFDIO_POISON (kernel-semantics.md §10)",
     switches: V6_12,
+  },
+  mfr: {
+    name: 'mfr',
+    summary: "v6.12 + Jiaqi Yan's MFR policy v3 (2026): a memfd with MFD_MF_KEEP_UE_MAPPED keeps a poisoned hugepage mapped, SIGBUS lsb = PAGE_SHIFT, dissolved when it leaves the file",
+    switches: MFR,
   },
   'hgm-v2': {
     name: 'hgm-v2',
@@ -353,6 +394,19 @@ export const SWITCHES: { readonly [N in SwitchName]: SwitchPlace } = {
     fields: ['memory_failure.rfc_nomem_retry'],
     get: (s) => s.memory_failure.rfc_nomem_retry === 'put_twice',
     set: (s, on) => mf(s, { rfc_nomem_retry: on ? 'put_twice' : 'put_once' }),
+  },
+  // The series is one patch set: the memfd flag, memory_failure's deferral and the lsb move together.
+  mfr_keep_ue_mapped: {
+    fields: ['memfd.keep_ue_mapped', 'signals.keep_ue_accessing_lsb'],
+    get: (s) => s.memfd.keep_ue_mapped !== 'unknown_flag',
+    set: (s, on) => ({ ...s, memfd: { keep_ue_mapped: on ? 'flag_only' : 'unknown_flag' }, signals: { ...s.signals, keep_ue_accessing_lsb: on ? 'page' : 'folio' } }),
+  },
+  mfr_v2_every_hugetlb_memfd: {
+    fields: ['memfd.keep_ue_mapped', 'signals.keep_ue_accessing_lsb'],
+    get: (s) => s.memfd.keep_ue_mapped === 'every_hugetlb_memfd',
+    set: (s, on) => (on
+      ? { ...s, memfd: { keep_ue_mapped: 'every_hugetlb_memfd' }, signals: { ...s.signals, keep_ue_accessing_lsb: 'folio' } }
+      : s.memfd.keep_ue_mapped === 'every_hugetlb_memfd' ? { ...s, memfd: { keep_ue_mapped: 'flag_only' }, signals: { ...s.signals, keep_ue_accessing_lsb: 'page' } } : s),
   },
   rfc_posted_unreliable_fault_list_only: {
     fields: ['fault.rfc_unreliable_fault'],

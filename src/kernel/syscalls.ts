@@ -60,7 +60,7 @@ export class Syscalls {
   }
 
   ftruncate(task: TaskRef, fd: number, length: number): SysRet {
-    return this.enter(task, (_t, p) => ftruncate(p, fd, length));
+    return this.enter(task, (_t, p) => ftruncate(this.k, p, fd, length));
   }
 
   mmap(task: TaskRef, addr: number, length: number, prot: number, flags: number, fd: number, offset: number): SysRet {
@@ -72,7 +72,7 @@ export class Syscalls {
   }
 
   close(task: TaskRef, fd: number): SysRet {
-    return this.enter(task, (_t, p) => close(p, fd));
+    return this.enter(task, (_t, p) => close(this.k, p, fd));
   }
 
   madvise(task: TaskRef, addr: number, length: number, advice: number): SysRet {
@@ -243,7 +243,7 @@ export class Syscalls {
       const f = p.fds.get(fd);
       if (f === undefined) return { ok: false, errno: 'EBADF' };
       if (!(f instanceof HugetlbFile)) return { ok: false, errno: 'ENODEV' };
-      const r = hugetlbfs_fallocate(f.inode, mode, offset, len);
+      const r = hugetlbfs_fallocate(this.k, f.inode, mode, offset, len);
       return r === 0 ? { ok: true, value: 0 } : { ok: false, errno: r };
     });
   }

@@ -31,7 +31,7 @@ export function reapDead(k: KernelState): void {
     // holding (its own, after a BUG), the exit sleeps for good and the mm stays.
     if (p.mm.vmas.some((vma) => lockHolder(k, i_mmap_lock(vma.inode)) !== undefined)) continue;
     for (const vma of [...p.mm.vmas]) do_munmap(k, p, vma.start, vma.end - vma.start);
-    for (const fd of [...p.fds.keys()]) close(p, fd);
+    for (const fd of [...p.fds.keys()]) close(k, p, fd);
     p.reaped = true;
   }
 }

@@ -17,6 +17,8 @@ export const MFD = {
   MFD_CLOEXEC: 0x0001,
   MFD_ALLOW_SEALING: 0x0002,
   MFD_HUGETLB: 0x0004,
+  /** The MFR policy series (v1..v3; unmerged): keep poisoned hugepages mapped (MemfdSwitches.keep_ue_mapped). */
+  MFD_MF_KEEP_UE_MAPPED: 0x0020,
   MFD_HUGE_2MB: encodeHugeShift(21),
   MFD_HUGE_1GB: encodeHugeShift(30),
 } as const;

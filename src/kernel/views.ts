@@ -8,6 +8,7 @@ import type { Folio } from './folio.js';
 import { rmap_walk } from './rmap.js';
 import { ANON_HUGEPAGE, HugetlbFile } from './hugetlbfs.js';
 import { checkInvariants, type Violation } from './invariants.js';
+import { hugetlb_should_keep_hwpoison_mapped } from './memory-failure.js';
 import type { Mm, Process } from './mm.js';
 import { PMD_SHIFT, PUD_SHIFT, sizeOfShift, slotEntry, type LeafEntry } from './pgtable.js';
 import { pagemap, smaps } from './proc.js';
@@ -298,7 +299,8 @@ export class Views {
     const out: { pfn: number; raw: number; pid: number; addr: number }[] = [];
     for (const pfn of pfns) {
       const folio = this.k.folioOfPfn(pfn);
-      if (folio === undefined || !folio.rawHwpUnmaps.has(pfn - folio.pfn)) continue;
+      // A file that keeps UEs mapped (MFD_MF_KEEP_UE_MAPPED) maps its poisoned raw pages by design.
+      if (folio === undefined || !folio.rawHwpUnmaps.has(pfn - folio.pfn) || hugetlb_should_keep_hwpoison_mapped(folio)) continue;
       const raw = pfn - folio.pfn;
       for (const where of rmap_walk(folio)) {
         const mm: Mm = where.vma.mm;

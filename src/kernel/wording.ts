@@ -47,6 +47,8 @@ export interface Wording {
   readonly rfc_split_failed: (pfn: string, vaddr: string, range: string) => string;
   readonly rfc_unmaps_expected: (pfn: string, vmas: number, expected: number) => string;
   readonly rfc_failed_to_unmap: (pfn: string, mapcount: number) => string;
+  /** MFR v3 1/3 filemap_offline_hwpoison_folio_hugetlb() (mf_prefix pr_fmt). */
+  readonly mfr_dissolve_failed: (err: number) => string;
   /** mm/madvise.c:madvise_inject_error(). */
   readonly madvise_injecting: (pfn: string, addr: string) => string;
   /** mm/hwpoison-inject.c:hwpoison_inject(). */
@@ -83,6 +85,7 @@ const V6_1: Wording = {
   rfc_split_failed: (pfn, vaddr, range) => `${pfn}: Failed to split huge mapping: vaddr=${vaddr} in ${range}`,
   rfc_unmaps_expected: (pfn, vmas, expected) => `${pfn}: mapped by ${vmas} VMAs but ${expected} unmappings are expected`,
   rfc_failed_to_unmap: (pfn, mapcount) => `${pfn}: failed to unmap page (folio_mapcount=${mapcount})`,
+  mfr_dissolve_failed: (err) => `failed to dissolve hugetlb folio: ${err}`,
   madvise_injecting: (pfn, addr) => `Injecting memory failure for pfn ${pfn} at process virtual address ${addr}`,
   debugfs_injecting: (pfn) => `Injecting memory failure at pfn ${pfn}`,
   mce_killing: (who, addr) => `MCE: Killing ${who} due to hardware memory corruption fault at ${addr}`,

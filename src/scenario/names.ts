@@ -16,7 +16,7 @@ const everyOf =
   <const A extends readonly T[]>(list: A & ([Exclude<T, A[number]>] extends [never] ? unknown : never)): A =>
     list;
 
-export const MFD_FLAGS = everyOf<MfdFlag>()(['MFD_HUGETLB', 'MFD_HUGE_2MB', 'MFD_HUGE_1GB', 'MFD_CLOEXEC']);
+export const MFD_FLAGS = everyOf<MfdFlag>()(['MFD_HUGETLB', 'MFD_HUGE_2MB', 'MFD_HUGE_1GB', 'MFD_CLOEXEC', 'MFD_MF_KEEP_UE_MAPPED']);
 export const MAP_FLAGS = everyOf<MapFlag>()([
   'MAP_SHARED', 'MAP_PRIVATE', 'MAP_ANONYMOUS', 'MAP_HUGETLB', 'MAP_NORESERVE', 'MAP_FIXED', 'MAP_HUGE_2MB',
   'MAP_HUGE_1GB',

@@ -61,7 +61,7 @@ export { HUGEPAGE_SIZES, type HugepageSize } from '../abi/index.js';
 
 export type SigbusCode = 'BUS_ADRERR' | 'BUS_OBJERR' | 'BUS_MCEERR_AR' | 'BUS_MCEERR_AO';
 
-export type MfdFlag = 'MFD_HUGETLB' | 'MFD_HUGE_2MB' | 'MFD_HUGE_1GB' | 'MFD_CLOEXEC';
+export type MfdFlag = 'MFD_HUGETLB' | 'MFD_HUGE_2MB' | 'MFD_HUGE_1GB' | 'MFD_CLOEXEC' | 'MFD_MF_KEEP_UE_MAPPED';
 export type MapFlag =
   | 'MAP_SHARED' | 'MAP_PRIVATE' | 'MAP_ANONYMOUS' | 'MAP_HUGETLB' | 'MAP_NORESERVE' | 'MAP_FIXED'
   | 'MAP_HUGE_2MB' | 'MAP_HUGE_1GB';
