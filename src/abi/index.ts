@@ -33,7 +33,7 @@ export type SwitchName = (typeof SWITCH_NAMES)[number];
 export const isSwitchName = (name: string): name is SwitchName => (SWITCH_NAMES as readonly string[]).includes(name);
 
 /** The subsystems a kernel profile keeps one switch record for. */
-export const SUBSYSTEMS = ['memory_failure', 'fault', 'hugetlbfs', 'userfaultfd', 'signals', 'proc', 'wording'] as const;
+export const SUBSYSTEMS = ['memory_failure', 'fault', 'hugetlbfs', 'memfd', 'userfaultfd', 'signals', 'proc', 'wording'] as const;
 export type Subsystem = (typeof SUBSYSTEMS)[number];
 
 /** `kernel.faults`: named fault-injection points; the next N attempts there fail. */
