@@ -94,17 +94,17 @@ t.test('profiles: the switch table names every profile and switch, then the summ
   t.equal(r.code, 0);
   t.equal(r.err, '');
   const lines = r.out.split('\n');
-  t.match(lines[0], /^switch +v6\.1 +v6\.12 +hgm-v2 +hgm-rfc$/, 'a column per profile');
+  t.match(lines[0], /^switch +v6\.1 +v6\.12 +hgm-v2 +hgm-rfc +mfr$/, 'a column per profile');
   for (const name of PROFILE_NAMES) {
     t.ok(lines.some((l) => l.startsWith(`${name} `) && l.includes(PROFILES[name].summary)), `summary of ${name}`);
   }
   for (const subsystem of Object.keys(PROFILES['v6.1'].switches)) {
     t.ok(lines.some((l) => l.split(/ +/)[0] === subsystem), `a group for ${subsystem}`);
   }
-  t.match(r.out, /^memory_failure\n  madvise_injection +action_optional +action_required +action_optional +action_optional$/m, 'a row per switch under its subsystem');
-  t.match(r.out, /^  api_features +\d+ items +\+WP_UNPOPULATED \+POISON \+WP_ASYNC \+MOVE += v6\.1 += v6\.1$/m, 'the feature list is shortened in the table');
+  t.match(r.out, /^memory_failure\n  madvise_injection +action_optional +action_required +action_optional +action_optional +action_required$/m, 'a row per switch under its subsystem');
+  t.match(r.out, /^  api_features +\d+ items +\+WP_UNPOPULATED \+POISON \+WP_ASYNC \+MOVE += v6\.1 += v6\.1 +\+WP_UNPOPULATED \+POISON \+WP_ASYNC \+MOVE$/m, 'the feature list is shortened in the table');
   t.match(r.out, /^userfaultfd\.api_features of v6\.1, hgm-v2, hgm-rfc: EVENT_FORK, /m, '…and spelt out once below it');
-  t.ok(lines.some((l) => /^kernel\.switches +v6\.1 +v6\.12 +hgm-v2 +hgm-rfc +sets$/.test(l)), 'the scenario switch names, a column per profile');
+  t.ok(lines.some((l) => /^kernel\.switches +v6\.1 +v6\.12 +hgm-v2 +hgm-rfc +mfr +sets$/.test(l)), 'the scenario switch names, a column per profile');
   for (const key of SWITCH_NAMES) {
     const row = lines.find((l) => l.split(/ +/)[0] === key);
     t.same(row?.split(/ +/).slice(0, 1 + PROFILE_NAMES.length), [key, ...PROFILE_NAMES.map((n) => String(SWITCHES[key].get(PROFILES[n].switches)))], `${key}: true/false per profile`);

@@ -1276,3 +1276,97 @@ t.test('--trace: the kernel records the path of each entry only while tracing', 
     t.match(sends[1], /BUS_MCEERR_AO .* dropped \(legacy_queue: a SIGBUS is already pending\)$/);
   });
 });
+
+t.test('the MFR policy: MFD_MF_KEEP_UE_MAPPED (MFR v3; profile mfr)', async (t) => {
+  const bootMfr = (size = M2, nr = 8, overrides: Partial<Record<SwitchName, boolean>> = {}, base: 'mfr' | 'v6.12' = 'mfr'): { k: Kernel; me: TaskRef } => {
+    const profile = withSwitches(PROFILES[base], new Map(Object.entries(overrides) as [SwitchName, boolean][]));
+    const k = new Kernel({ profile, default_hugepagesz: size, nr_hugepages: new Map([[size, nr]]), comm: 'hugetlb-mfr' });
+    booted.push(k);
+    return { k, me: k.init };
+  };
+  const KEEP = MFD.MFD_HUGETLB | MFD.MFD_MF_KEEP_UE_MAPPED;
+  /** A kept memfd of `len` bytes, mapped shared and filled with 0xab, as hugetlb-mfr sets it up. */
+  const keptFile = (k: Kernel, me: TaskRef, len: number, flags = KEEP): { fd: number; P: number } => {
+    const fd = value(k.memfd_create(me, 'hugetlb_tmp', flags));
+    value(k.ftruncate(me, fd, len));
+    const P = value(k.mmap(me, 0, len, RW, MAP.MAP_SHARED, fd, 0));
+    value(k.memset(me, P, len, 0xab));
+    return { fd, P };
+  };
+  const sigbus = (k: Kernel) => k.takeSignals().map((s) => [s.info.si_code, s.info.si_addr, s.info.si_addr_lsb]);
+  kt(t, 'the flag: EINVAL where the series is not, and without MFD_HUGETLB', (t) => {
+    const { k, me } = bootMfr(M2, 8, {}, 'v6.12');
+    t.same(k.memfd_create(me, 'x', KEEP), { ok: false, errno: 'EINVAL' }, 'v6.12: not in MFD_ALL_FLAGS');
+    const m = bootMfr();
+    t.same(m.k.memfd_create(m.me, 'x', MFD.MFD_MF_KEEP_UE_MAPPED), { ok: false, errno: 'EINVAL' }, 'sanitize_flags(): a shmem memfd refuses it');
+    t.ok(value(m.k.memfd_create(m.me, 'x', KEEP)) > 0);
+  });
+  kt(t, 'each new raw page: Recovered, AR at the raw page with lsb 12, the hugepage stays mapped and readable', (t) => {
+    const { k, me } = bootMfr();
+    const { P } = keptFile(k, me, 4 * M2);
+    const th = k.clone_thread(me);
+    for (const off of [0x20000, 0x41000, 0x7f000]) {
+      t.same(k.madvise(th, P + off, 4096, MADV.MADV_HWPOISON), { ok: true, value: 0 });
+      t.same(sigbus(k), [['BUS_MCEERR_AR', P + off, 12]]);
+      t.match(k.dmesg.at(-1), /recovery action for huge page: Recovered$/);
+    }
+    t.match(k.mappingAt(me, P), { kind: 'present', size: M2 });
+    t.same(k.access(me, P + 0x41000, 'read'), { ok: true, value: 0xab }, 'software poison corrupts no byte');
+    t.match(k.folioAt(me, P), { raw_hwp_list: [0x20, 0x41, 0x7f], refcount: 2 + 3 }, 'page cache + mapping + one reference per raw page');
+    t.equal(k.meminfo().HardwareCorrupted, 12);
+    t.same(k.madvise(th, P + 0x41000, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EHWPOISON' }, 'the same raw page again');
+    t.same(sigbus(k), [['BUS_MCEERR_AR', P + 0x41000, 12]], 'kill_accessing_process(): PAGE_SHIFT in v3');
+    t.equal(k.pool(M2).total, 8);
+  });
+  kt(t, 'truncate drops the references and dissolves the folio: Total -1, HardwareCorrupted kept', (t) => {
+    const { k, me } = bootMfr();
+    const { fd, P } = keptFile(k, me, 4 * M2);
+    value(k.madvise(me, P + 0x20000, 4096, MADV.MADV_HWPOISON));
+    value(k.madvise(me, P + 0x41000, 4096, MADV.MADV_HWPOISON));
+    value(k.munmap(me, P, 4 * M2));
+    t.equal(k.pool(M2).total, 8, 'munmap drops nothing');
+    value(k.ftruncate(me, fd, 0));
+    t.match(k.pool(M2), { total: 7, free: 7 });
+    t.equal(k.meminfo().HardwareCorrupted, 8);
+    value(k.close(me, fd));
+    t.equal(k.pool(M2).total, 7);
+  });
+  kt(t, 'a never-faulted mapping maps the poisoned folio whole', (t) => {
+    const { k, me } = bootMfr();
+    const { fd, P } = keptFile(k, me, M2);
+    value(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON));
+    k.takeSignals();
+    const S = value(k.mmap(me, 0, M2, RW, MAP.MAP_SHARED, fd, 0));
+    t.same(k.access(me, S + 0x3000, 'read'), { ok: true, value: 0xab });
+    t.match(k.mappingAt(me, S), { kind: 'present', size: M2 });
+  });
+  kt(t, 'other memfds behave as v6.12: unmapped, lsb 21, no pool loss at truncate', (t) => {
+    const { k, me } = bootMfr();
+    const { fd, P } = keptFile(k, me, M2, MFD.MFD_HUGETLB);
+    value(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON));
+    t.same(sigbus(k), [['BUS_MCEERR_AR', P + 0x3000, 21]]);
+    t.match(k.mappingAt(me, P), { kind: 'hwpoison' });
+    value(k.ftruncate(me, fd, 0));
+    t.equal(k.pool(M2).total, 8, 'the poisoned folio keeps memory_failure\'s reference, out of the pool');
+  });
+  kt(t, 'v1/v2 (mfr_v2_every_hugetlb_memfd): every hugetlb memfd keeps UEs mapped; kill_accessing_process keeps lsb 21', (t) => {
+    const { k, me } = bootMfr(M2, 8, { mfr_v2_every_hugetlb_memfd: true });
+    const { P } = keptFile(k, me, M2, MFD.MFD_HUGETLB);
+    value(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON));
+    t.same(sigbus(k), [['BUS_MCEERR_AR', P + 0x3000, 12]], '__add_to_kill(): PAGE_SHIFT in every version');
+    t.same(k.madvise(me, P + 0x3000, 4096, MADV.MADV_HWPOISON), { ok: false, errno: 'EHWPOISON' });
+    t.same(sigbus(k), [['BUS_MCEERR_AR', P + 0x3000, 21]]);
+  });
+  kt(t, 'a pfn injector: the second raw page takes the busy path; its put at release finds the folio free', (t) => {
+    const { k, me } = bootMfr();
+    const { fd, P } = keptFile(k, me, M2);
+    const pfn = k.pfnOf(me, P)!;
+    value(k.corrupt_pfn(me, pfn + 1));
+    t.same(k.corrupt_pfn(me, pfn + 2), { ok: false, errno: 'EBUSY' });
+    t.match(k.dmesg.at(-1), /get hwpoison page: Ignored$/);
+    t.match(k.folioAt(me, P), { raw_hwp_list: [1, 2] });
+    value(k.munmap(me, P, M2));
+    value(k.ftruncate(me, fd, 0));
+    t.match(k.pool(M2), { total: 7, free: 7 }, 'dissolved; the extra put is traced, not applied');
+  });
+});
