@@ -691,12 +691,16 @@ export function filemap_offline_hwpoison_folio(k: KernelState, folio: Folio): vo
       if (folio.mfRefs > 0) folio.mfRefs--;
       put_folio(folio);
     }
-    folio.raw_hwp_list.length = 0;
     folio.rawHwpUnmaps.clear();
     folio.pendingUnmaps.clear();
     const dissolved = folio.freed && folio.hstate.dissolve(folio);
     trace(k, () => (dissolved ? 'dissolve_free_hugetlb_folio: dissolved (nr_hugepages -1)' : `dissolve_free_hugetlb_folio: ${folio.freed ? 'no unreserved free page' : `refcount ${folio.refcount}`}: -EBUSY`));
-    if (!dissolved) pr(k, k.wording.mfr_dissolve_failed(-16));
+    // llist_del_all() took the list; a dissolved folio keeps it in the model as the record of its raw
+    // pages (as __page_handle_poison() leaves it), one that stays is left without.
+    if (!dissolved) {
+      folio.raw_hwp_list.length = 0;
+      pr(k, k.wording.mfr_dissolve_failed(-16));
+    }
   });
 }
 

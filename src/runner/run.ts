@@ -797,7 +797,8 @@ class TestRun implements StepContext, EvalEnv {
     const folios = poisoned.slice(0, MAX_SUMMARY_FOLIOS).map((p) => {
       const task = this.processes.liveThread(p.task.pid);
       // A process that died (a kill, a kernel BUG) no longer maps it: the folio by its head pfn.
-      const now = task === undefined ? this.kernel.folioView(p.info.pfn) : this.kernel.folioAt(task, p.headAddr);
+      // By its head pfn: the mapping that first showed it may be gone (munmap, a kill, a kernel BUG).
+      const now = this.kernel.folioView(p.info.pfn) ?? (task === undefined ? null : this.kernel.folioAt(task, p.headAddr));
       const info = now && now.pfn === p.info.pfn ? now : p.info;
       return { at: p.at, raw_hwp_list: capped(info.raw_hwp_list, MAX_SUMMARY_RAW) };
     });
