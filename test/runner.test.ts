@@ -919,3 +919,40 @@ t.test('SignalTally: counts per receiver and code, distinct raw pairs in order o
     '0x3000 names 0x1000 again, 2^50 names 0 again');
   t.equal(all?.more, 0);
 });
+
+t.test('evaluateNumber: the double fast path gives what the BigInt evaluator gives, or defers to it', async (t) => {
+  const { parseExpr } = await import('../src/scenario/expr.js');
+  const { evaluate, evaluateNumber } = await import('../src/runner/eval.js');
+  const names = new Map<string, bigint>([['P', 0x7f0000000000n], ['i', 3n], ['big', 2n ** 60n], ['zero', 0n]]);
+  const env = {
+    file: 'e.yaml', text: '',
+    lookup: (name: string) => (names.has(name) ? { value: names.get(name)!, address: false } : undefined),
+    model: () => 42n,
+    pfnOf: () => null,
+  };
+  const expr = (src: string) => {
+    const r = parseExpr(src, 0);
+    if (!r.ok) throw new Error(src);
+    return r.expr;
+  };
+  const slow = (src: string): string => {
+    try {
+      return String(Number(evaluate(expr(src), env).value));
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const fast = (src: string): string => {
+    try {
+      return String(evaluateNumber(expr(src), env));
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  for (const src of ['P + i * 4096', 'P % 4096 == 0', 'i - 3', '7 % 3', 'i < 4', 'i >= 4', 'i != 3', 'i <= 2', 'i > 2', '10 / 3', '1 << 12', 'HardwareCorrupted + 1', 'max(i, 9)']) {
+    t.equal(fast(src), slow(src), src);
+  }
+  t.match(fast('i - 4'), /outside \[0, 2\^64\)/, 'a negative intermediate: the reference evaluator reports it');
+  t.match(fast('big * 2'), /too large for the model/, 'past 2^53: the reference evaluator reports it');
+  t.match(fast('i % zero'), /zero/, 'modulo zero: the reference evaluator reports it');
+});

@@ -63,11 +63,56 @@ export function evaluate(expr: Expr, env: EvalEnv): Value {
   return { value: r.value, address: isAddressExpr(expr, isAddressName(env)) };
 }
 
-/** An expression's value alone (not whether it is an address); throws as evaluate() does. */
-export function evaluateNumber(expr: Expr, env: EvalEnv): bigint {
+/** An expression's value as a Number the model takes (below 2^53); throws as evaluate() and toNumber() do. */
+export function evaluateNumber(expr: Expr, env: EvalEnv): number {
+  const fast = exactNumber(expr, env);
+  if (fast !== undefined) return fast; // a safe integer: within what the model takes
   const r = evalExpr(expr, exprEnv(env));
   if (!r.ok) throw new ScenarioRuntimeError(errorFromFailure(env, r));
-  return r.value;
+  return toNumber(env, expr.span, r.value);
+}
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The expression in double arithmetic where that is exact: names bound in the scope, literals and
+ * +, -, *, % and comparisons whose operands and results are safe integers in the evaluator's range
+ * [0, 2^64). Anything else (a model name, a call, division or shifts, a negative or inexact
+ * intermediate, an error) is undefined, and the BigInt evaluator, the reference, decides. A probe loop
+ * evaluates `P + i * PAGE_SIZE` per step: BigInt arithmetic allocates, doubles do not.
+ */
+function exactNumber(e: Expr, env: EvalEnv): number | undefined {
+  switch (e.kind) {
+    case 'lit':
+      return e.value <= SAFE ? Number(e.value) : undefined;
+    case 'name': {
+      const v = env.lookup(e.name)?.value;
+      return v !== undefined && v >= 0n && v <= SAFE ? Number(v) : undefined;
+    }
+    case 'binary': {
+      const a = exactNumber(e.left, env);
+      if (a === undefined) return undefined;
+      const b = exactNumber(e.right, env);
+      if (b === undefined) return undefined;
+      let r: number;
+      switch (e.op) {
+        case '+': r = a + b; break;
+        case '-': r = a - b; break;
+        case '*': r = a * b; break;
+        case '%': if (b === 0) return undefined; r = a % b; break;
+        case '==': r = a === b ? 1 : 0; break;
+        case '!=': r = a !== b ? 1 : 0; break;
+        case '<': r = a < b ? 1 : 0; break;
+        case '<=': r = a <= b ? 1 : 0; break;
+        case '>': r = a > b ? 1 : 0; break;
+        case '>=': r = a >= b ? 1 : 0; break;
+        default: return undefined;
+      }
+      return r >= 0 && Number.isSafeInteger(r) ? r : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** A BigInt as a Number; addresses and lengths the model takes are below 2^53 (validate checks known ones). */

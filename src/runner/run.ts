@@ -12,7 +12,7 @@ import type {
 import { bootFaults, bootProfile, switchChanges } from './boot.js';
 import { blockedOn, type NamedMapping, type StepContext, type StepOutcome } from './context.js';
 import { ScenarioRuntimeError } from './errors.js';
-import { evaluate, evaluateNumber, hex, interpolate, toNumber } from './eval.js';
+import { evaluate, evaluateNumber, hex, interpolate } from './eval.js';
 import type { EvalEnv, Value } from './eval.js';
 import { capped, mappingRuns, relativeRuns } from './observe.js';
 import { Processes, type Acting, type ProcessEntry } from './processes.js';
@@ -333,7 +333,7 @@ class TestRun implements StepContext, EvalEnv {
     throw new ScenarioRuntimeError(errorAt(this, at.span, code, message));
   }
   num(e: Expr, what?: 'byte'): number {
-    const n = toNumber(this, e.span, evaluateNumber(e, this));
+    const n = evaluateNumber(e, this);
     return what === 'byte' ? n % 256 : n;
   }
   interp(i: Interp): string {
