@@ -45,7 +45,16 @@ export const MF_MUTEX = 'mf_mutex';
 /** The file's i_mmap_rwsem (taken for write by hugetlb_page_mapping_lock_write(), vma_link(), unmap). */
 export const i_mmap_lock = (inode: Inode): string => `i_mmap_rwsem of inode ${inode.ino}`;
 /** The folio lock (PG_locked). */
-export const folio_lock_name = (folio: Folio): string => `folio lock of ${hex(folio.pfn)}`;
+const folioLockNames = new WeakMap<Folio, string>();
+/** Its name, written once per folio (memory_failure takes it per injection). */
+export function folio_lock_name(folio: Folio): string {
+  let name = folioLockNames.get(folio);
+  if (name === undefined) {
+    name = `folio lock of ${hex(folio.pfn)}`;
+    folioLockNames.set(folio, name);
+  }
+  return name;
+}
 
 /**
  * mutex_lock() / down_write() / folio_lock() for the current task. The model runs one task at a time,

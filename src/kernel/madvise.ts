@@ -134,7 +134,9 @@ function madvise_inject_error_untraced(k: KernelState, t: Thread, advice: number
       addr += folio.size;
       continue;
     }
-    k.log.printk(k.wording.madvise_injecting(hex(pfn), hex(addr)));
+    const w = k.wording;
+    const at = addr; // the value now: addr moves on
+    k.log.printk(() => w.madvise_injecting(hex(pfn), hex(at)));
     const ret = memory_failure(k, pfn, flags);
     if (ret !== 0 && ret !== 'EOPNOTSUPP') return fail(ret);
     addr += folio.size;

@@ -69,7 +69,10 @@ function panic(k: KernelState): void {
 }
 
 /** pr_fmt of mm/memory-failure.c. */
-const pr = (k: KernelState, msg: string): void => k.log.printk(`${k.wording.mf_prefix}${msg}`);
+const pr = (k: KernelState, msg: string | (() => string)): void => {
+  const prefix = k.wording.mf_prefix;
+  k.log.printk(typeof msg === 'string' ? `${prefix}${msg}` : () => `${prefix}${msg()}`);
+};
 
 /**
  * action_result(): log the outcome, count the raw page (v6.2+ rule; the 6.1 totals observed in §10 are
@@ -90,7 +93,7 @@ function action_result(k: KernelState, pfn: number, type: MfMsg, result: MfResul
     k.mfStats[bucket]++;
   }
   const w = k.wording;
-  pr(k, w.recovery_action(hex(pfn), w.action_page_types[type], w.action_name[result]));
+  pr(k, () => w.recovery_action(hex(pfn), w.action_page_types[type], w.action_name[result])); // one per injection
   trace(k, () => `action_result: ${w.action_page_types[type]}: ${w.action_name[result]}`);
   return result === 'MF_RECOVERED' || result === 'MF_DELAYED' ? 0 : 'EBUSY';
 }
@@ -377,15 +380,16 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
   const h = folio.hstate;
   for (const { vma, address } of rmap_walk(folio)) {
     counts.nr_vmas_mapped++;
-    const range = `VMA=[${hex(vma.start)}, ${hex(vma.end)})`;
+    // Written only when a line or the trace uses it (once per VMA per injection otherwise).
+    const range = (): string => `VMA=[${hex(vma.start)}, ${hex(vma.end)})`;
     if (!vma.shared) { // !hugetlb_hgm_eligible()
-      trace(k, () => `try_to_split_huge_mapping: ${range}: not HGM-eligible (private), no unmap expected`);
+      trace(k, () => `try_to_split_huge_mapping: ${range()}: not HGM-eligible (private), no unmap expected`);
       continue;
     }
     if (!vma.hgm) {
       if (failFault(k, 'hugetlb_enable_hgm_vma')) {
-        pr(k, k.wording.rfc_enable_hgm_failed(hex(pfn), range));
-        trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_enable_hgm_vma failed`);
+        pr(k, k.wording.rfc_enable_hgm_failed(hex(pfn), range()));
+        trace(k, () => `try_to_split_huge_mapping: ${range()}: hugetlb_enable_hgm_vma failed`);
         allSplit = false;
         continue;
       }
@@ -394,8 +398,8 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
     const poisonedAddr = address + raw * PAGE_SIZE;
     const top = vma.mm.pt.offset(address, h.shift);
     if (top === undefined) {
-      pr(k, k.wording.rfc_pt_walk_failed(hex(pfn), range));
-      trace(k, () => `try_to_split_huge_mapping: ${range}: no page table to walk`);
+      pr(k, k.wording.rfc_pt_walk_failed(hex(pfn), range()));
+      trace(k, () => `try_to_split_huge_mapping: ${range()}: no page table to walk`);
       continue;
     }
     // RFC 2/7 as posted walks from the hugepage's head address (hugetlb_full_walk(head_addr)) and
@@ -403,19 +407,19 @@ function try_to_split_huge_mapping(k: KernelState, folio: Folio, raw: number, pf
     const fromHead = k.switches.memory_failure.rfc_split_walk === 'from_head';
     const slot = vma.mm.pt.descend(top, fromHead ? address : poisonedAddr);
     const covers = poisonedAddr >= slot.start && poisonedAddr < slot.start + 2 ** slot.shift;
-    if (!covers) trace(k, () => `try_to_split_huge_mapping: ${range}: the walk from the head stopped at the ${shiftText(slot.shift)} entry at ${hex(slot.start)}, which does not cover ${hex(poisonedAddr)}; hugetlb_split_to_shift() gets that entry`);
+    if (!covers) trace(k, () => `try_to_split_huge_mapping: ${range()}: the walk from the head stopped at the ${shiftText(slot.shift)} entry at ${hex(slot.start)}, which does not cover ${hex(poisonedAddr)}; hugetlb_split_to_shift() gets that entry`);
     const r = hugetlb_split_to_shift(k, vma, slot, poisonedAddr, PAGE_SHIFT, failFault(k, 'hugetlb_split_to_shift'));
     if (r !== 0) {
-      pr(k, k.wording.rfc_split_failed(hex(pfn), hex(poisonedAddr), range));
-      trace(k, () => `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift(${shiftText(slot.shift)} ${hex(slot.start)}, ${hex(poisonedAddr)}, 4K) = -${r}`);
+      pr(k, k.wording.rfc_split_failed(hex(pfn), hex(poisonedAddr), range()));
+      trace(k, () => `try_to_split_huge_mapping: ${range()}: hugetlb_split_to_shift(${shiftText(slot.shift)} ${hex(slot.start)}, ${hex(poisonedAddr)}, 4K) = -${r}`);
       allSplit = false;
       continue;
     }
     counts.nr_expected_unmaps++;
     folio.pendingUnmaps.add(raw);
     trace(k, () => covers
-      ? `try_to_split_huge_mapping: ${range}: split to 4K at ${hex(poisonedAddr)}, nr_expected_unmaps ${counts.nr_expected_unmaps}`
-      : `try_to_split_huge_mapping: ${range}: hugetlb_split_to_shift() returned 0; nr_expected_unmaps ${counts.nr_expected_unmaps}`);
+      ? `try_to_split_huge_mapping: ${range()}: split to 4K at ${hex(poisonedAddr)}, nr_expected_unmaps ${counts.nr_expected_unmaps}`
+      : `try_to_split_huge_mapping: ${range()}: hugetlb_split_to_shift() returned 0; nr_expected_unmaps ${counts.nr_expected_unmaps}`);
    }
   return allSplit;
 }

@@ -2,10 +2,33 @@
 // Linux: include/linux/printk.h; pr_fmt prefixes as each source file defines them.
 
 export class KernelLog {
-  readonly lines: string[] = [];
+  /**
+   * The lines, each as text or as the function that writes it: a storm of injections logs lines per
+   * injection that nobody may read, so the hot call sites hand in a function of the values they print
+   * (captured as values, never as live kernel objects) and the text is made when the log is read.
+   */
+  private readonly entries: (string | (() => string))[] = [];
+  /** entries[0, written) are text. */
+  private written = 0;
 
-  printk(line: string): void {
-    this.lines.push(line);
+  printk(line: string | (() => string)): void {
+    this.entries.push(line);
+  }
+
+  /** Lines logged so far. */
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /** Every line as text. */
+  get lines(): readonly string[] {
+    const e = this.entries;
+    for (let i = this.written; i < e.length; i++) {
+      const line = e[i];
+      if (typeof line === 'function') e[i] = line();
+    }
+    this.written = e.length;
+    return e as string[];
   }
 }
 
