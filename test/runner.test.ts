@@ -130,6 +130,19 @@ t.test('check_range: every page reads its value and the listed loads SIGBUS; one
   t.ok(spent > 0 && spent < 10, `charged ${spent} operations`);
 });
 
+t.test('check_range: sigbus_every expects a SIGBUS from every load; a load that reads departs', async (t) => {
+  const r = only(run(checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, sigbus_every: true, si_addr_lsb: 21}\n')));
+  t.equal(r.status, 'pass', lines(r).join('\n'));
+  const last = r.steps[r.steps.length - 1];
+  t.same(last && [callText(last), returnText(last.ret)],
+    ['check_range(P+0x0, 0x200000, 7, sigbus=every BUS_MCEERR_AR si_addr_lsb=21)', '= 512 pages read, 512 SIGBUS, 0 departed']);
+  const healthy = only(run(checkRange('      - check_range: {addr: P + hugepagesz, length: 2 * PAGE_SIZE, value: 7, sigbus_every: true}\n')));
+  t.equal(healthy.status, 'fail');
+  t.match(lines(healthy), [/2 of 2 pages depart: \[P\+0x200000 no SIGBUS, P\+0x201000 no SIGBUS\]$/]);
+  t.throws(() => run(checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, sigbus_every: true, sigbus: [P]}\n')),
+    /sigbus_every: true already names every load/);
+});
+
 t.test('check_range swaps for a loop of access steps: the same signals, the same summary', async (t) => {
   const loop = only(run(checkRange(`      - for: {i: 0 .. 7}
         do:
