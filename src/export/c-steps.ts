@@ -323,6 +323,8 @@ export const C_STEPS: { readonly [K in StepName]: Emit<K> } = {
   // Observers and the loop exit are written by the generator itself (export.ts).
   print: () => ({ unperformable: 'print' }),
   dump: () => ({ unperformable: 'dump' }),
+  // The model's own accounting (its signal tally, the pool at both ends of the test): a program has no such line to print.
+  loss: () => ({ unperformable: 'loss' }),
   expect: () => ({ unperformable: 'expect' }),
   break: () => ({ unperformable: 'break' }),
 };
