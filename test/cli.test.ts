@@ -328,6 +328,20 @@ t.test('the README shows what the CLI prints today', async (t) => {
   t.equal((await hgmsim(args, resolve('.'))).out, m[2], 'README output is current');
 });
 
+t.test('the README\'s RFC vs MFR table is what the compare scenarios print today', async (t) => {
+  const readme = readFileSync('README.md', 'utf8');
+  const m = /## RFC vs MFR policy\n[\s\S]*?`hgmsim (run [^`]*)` \(the end of its output\):\n\n```text\n([\s\S]*?)```/.exec(readme);
+  t.ok(m, 'README has the comparison command with its table');
+  if (!m) return;
+  const r = await hgmsim(m[1]!.split(' '), resolve('.'));
+  t.equal(r.code, 0, 'every test meets its verdict');
+  const lines = r.out.split('\n');
+  const from = lines.findIndex((l) => l.startsWith('# loss per profile'));
+  const to = lines.findIndex((l) => l.startsWith('# Totals:'));
+  t.ok(from > 0 && to > from, 'the run prints the table before its totals');
+  t.equal(lines.slice(from, to).map((l) => `${l}\n`).join(''), m[2], 'README table is current');
+});
+
 // --- the CI gate: formats, reports beside TAP, annotations, list and shards, --jobs, diff -----------
 
 /** The CLI in this process (fast; src/ through ts-node): what `hgmsim` would print and return. */

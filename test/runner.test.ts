@@ -12,8 +12,8 @@ import type { StreamResult, TestResult } from '../src/runner/results.js';
 import { judge, streamExitStatus } from '../src/runner/verdict.js';
 import { sizeName } from '../src/report/format.js';
 import { KNOWN_DIFFERENCES_FILE } from '../src/report/index.js';
-import { callText, mappedSizes, meminfoLines, outputLines, returnText, signalRecordText, summaryLines } from '../src/report/observations.js';
-import { reasonOf, streamLines } from '../src/report/tap.js';
+import { bytesText, callText, lossSigbusText, mappedSizes, meminfoLines, outputLines, poolLostText, returnText, signalRecordText, summaryLines } from '../src/report/observations.js';
+import { lossTable, reasonOf, streamLines } from '../src/report/tap.js';
 import type { ShowState } from '../src/runner/show-state.js';
 import type { SignalEvent } from '../src/kernel/index.js';
 import { renderShowText } from '../src/report/show-text.js';
@@ -128,6 +128,19 @@ t.test('check_range: every page reads its value and the listed loads SIGBUS; one
   const all = run(checkRange(''));
   const spent = run(checkRange('      - check_range: {addr: P + hugepagesz, length: hugepagesz, value: 7}\n')).spent - all.spent;
   t.ok(spent > 0 && spent < 10, `charged ${spent} operations`);
+});
+
+t.test('check_range: sigbus_every expects a SIGBUS from every load; a load that reads departs', async (t) => {
+  const r = only(run(checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, sigbus_every: true, si_addr_lsb: 21}\n')));
+  t.equal(r.status, 'pass', lines(r).join('\n'));
+  const last = r.steps[r.steps.length - 1];
+  t.same(last && [callText(last), returnText(last.ret)],
+    ['check_range(P+0x0, 0x200000, 7, sigbus=every BUS_MCEERR_AR si_addr_lsb=21)', '= 512 pages read, 512 SIGBUS, 0 departed']);
+  const healthy = only(run(checkRange('      - check_range: {addr: P + hugepagesz, length: 2 * PAGE_SIZE, value: 7, sigbus_every: true}\n')));
+  t.equal(healthy.status, 'fail');
+  t.match(lines(healthy), [/2 of 2 pages depart: \[P\+0x200000 no SIGBUS, P\+0x201000 no SIGBUS\]$/]);
+  t.throws(() => run(checkRange('      - check_range: {addr: P, length: hugepagesz, value: 7, sigbus_every: true, sigbus: [P]}\n')),
+    /sigbus_every: true already names every load/);
 });
 
 t.test('check_range swaps for a loop of access steps: the same signals, the same summary', async (t) => {
@@ -621,6 +634,72 @@ t.test('fork with UFFD_FEATURE_EVENT_FORK: blocked until a reader takes the FORK
   t.match(lines(blocked), [/^ !!! blocked: fork waits on userfaultfd \d+ \(line 12\)$/]);
   t.equal(only(run(body('fork: {as: C, expect: {blocked: true}}'))).status, 'pass');
   t.equal(only(run(body('fork: {as: C, reader: uffd}'))).status, 'pass');
+});
+
+// --- loss: what a process lost, side by side -------------------------------------------------------------
+
+/** The compare workload, shortened: one raw page of hugepage 0 poisoned, every page read, the file released. */
+const LOSS = `scenario: s
+kernel: {profile: v6.1, hugepagesz: [2M], nr_hugepages: 4}
+let: {H: hugepagesz, L: 2 * H}
+tests:
+  - name: loss
+    steps:
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB], when: {profile: [v6.1, hgm-rfc]}}
+      - memfd_create: {as: fd, flags: [MFD_HUGETLB, MFD_MF_KEEP_UE_MAPPED], when: {profile: [mfr]}}
+      - ftruncate: {fd: fd, length: L}
+      - mmap: {as: P, fd: fd, length: L, flags: [MAP_SHARED]}
+      - memset: {addr: P, length: L, value: 7}
+      - madvise: {addr: P + 0x2000, length: PAGE_SIZE, advice: MADV_HWPOISON}
+      - check_range: {addr: P, length: H, value: 7, sigbus_every: true, when: {profile: [v6.1]}}
+      - check_range: {addr: P, length: H, value: 7, sigbus: [P + 0x2000], when: {profile: [hgm-rfc]}}
+      - check_range: {addr: P, length: H, value: 7, when: {profile: [mfr]}}
+      - loss: {mapping: P, length: L}
+      - print: "after the loss step"
+      - munmap: {addr: P, length: L}
+      - ftruncate: {fd: fd, length: 0}
+      - close: {fd: fd}
+`;
+
+t.test('loss: the model works out what the process lost, per kernel', async (t) => {
+  const lossOf = (profile: 'v6.1' | 'hgm-rfc' | 'mfr') => {
+    const r = runStream(load(LOSS), '2M', profile, { checkInvariants: true });
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+    const test = only(r.result);
+    t.equal(test.status, 'pass', `${profile}: ${lines(test).join('\n')}`);
+    const rec = test.output[test.output.length - 1];
+    t.equal(rec?.kind, 'loss', `${profile}: the loss record comes last, when the test ended`);
+    return rec?.kind === 'loss' ? rec.loss : undefined;
+  };
+  const MiB = 2 ** 20;
+  // v6.1: the whole hugepage unmapped, a SIGBUS per page read, the folio held by memory_failure.
+  t.same(lossOf('v6.1'), { at: { addr: lossOf('v6.1')?.at.addr, mapping: { name: 'P', offset: 0 } }, length: 4 * MiB,
+    unmapped: 2 * MiB, readable: 2 * MiB, sigbus: [{ lsb: 21, count: 512 }], poolLost: 1, dissolved: 0 });
+  // hgm-rfc: only the raw page unmapped.
+  t.match(lossOf('hgm-rfc'), { unmapped: 4096, readable: 4 * MiB - 4096, sigbus: [{ lsb: 21, count: 1 }], poolLost: 1, dissolved: 0 });
+  // mfr: nothing unmapped, the AR of MADV_HWPOISON with lsb 12, the hugepage dissolved at truncate.
+  t.match(lossOf('mfr'), { unmapped: 0, readable: 4 * MiB, sigbus: [{ lsb: 12, count: 1 }], poolLost: 1, dissolved: 1 });
+});
+
+t.test('loss: its line and the table of several profiles', async (t) => {
+  const streams = (['v6.1', 'mfr'] as const).map((p) => {
+    const r = runStream(load(LOSS), '2M', p, {});
+    if (!r.ok) throw new Error('run failed');
+    return r.result;
+  });
+  t.same(lines(only(streams[0]!)).slice(-2), [' ... after the loss step', 'loss(P+0x0, 4M): unmapped 2M, readable 2M, sigbus 512 (lsb 21), hugepages lost 1 held']);
+  t.same(lines(only(streams[1]!)).slice(-1), ['loss(P+0x0, 4M): unmapped 0, readable 4M, sigbus 1 (lsb 12), hugepages lost 1 dissolved']);
+  t.same(lossTable(streams), [
+    '# loss per profile (loss: steps; unmapped and readable: bytes of the range; sigbus: count (si_addr_lsb); hugepages lost to the pool)',
+    '# test        profile  unmapped  readable  sigbus        hugepages lost',
+    '# s 2M: loss  v6.1     2M        2M        512 (lsb 21)  1 held',
+    '# s 2M: loss  mfr      0         4M        1 (lsb 12)    1 dissolved',
+  ]);
+  t.same(lossTable([run('tests:\n  - name: none\n    steps:\n      - print: hi\n')]), [], 'no loss step, no table');
+  t.same([0, 4096, 2 * 2 ** 20, 4 * 2 ** 20 - 4096, 2 ** 31 - 32768, 2 ** 20 + 4096].map(bytesText), ['0', '4K', '2M', '4M-4K', '2G-32K', '1028K']);
+  t.same([{ poolLost: 0, dissolved: 0 }, { poolLost: 2, dissolved: 1 }].map(poolLostText), ['0', '2: 1 dissolved, 1 held']);
+  t.same(lossSigbusText([{ lsb: 12, count: 1 }, { lsb: 21, count: 8 }]), '9 (lsb 12 x1, lsb 21 x8)');
+  t.same(lossSigbusText([]), '0');
 });
 
 // --- kernel.switches and kernel.faults -----------------------------------------------------------------

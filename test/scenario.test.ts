@@ -308,6 +308,13 @@ tests:
 
 t.test('load: valid variations', async (t) => {
   const cases: [string, string, (s: Scenario) => void][] = [
+    ['alternatives: steps for disjoint profiles or sizes bind one name', withSteps(
+      'memfd_create: {as: fd, flags: [MFD_HUGETLB], when: {profile: [v6.1, hgm-rfc]}}',
+      'memfd_create: {as: fd, flags: [MFD_HUGETLB, MFD_MF_KEEP_UE_MAPPED], when: {profile: [mfr]}}',
+      'mmap: {as: P, length: 2M, flags: [MAP_SHARED], fd: fd, when: {hugepagesz: [2M]}}',
+      'mmap: {as: P, length: 1G, flags: [MAP_SHARED], fd: fd, when: {hugepagesz: [1G]}}',
+      'close: {fd: fd}',
+    ), (s) => t.equal(s.tests[0]?.steps.length, 5)],
     ['defaults', `${HEAD}tests: []\n`, (s) => {
       t.same(s.kernel.hugepagesz, ['2M']);
       t.equal(s.kernel.nr_hugepages, 8n);
@@ -450,6 +457,10 @@ t.test('load: invalid inputs, each error with its code and position', async (t) 
     ['name used before its step binds it', withSteps('close: {fd: fd}', 'memfd_create: {as: fd}'), [['UNDEFINED_NAME', 6, 21]]],
     ['as binds after the step', withSteps('mmap: {as: P, addr: P, length: 4K, flags: [MAP_SHARED]}'), [['UNDEFINED_NAME', 6, 29]]],
     ['duplicate as', withSteps('memfd_create: {as: fd}', 'memfd_create: {as: fd}'), [['DUPLICATE_NAME', 7, 28]]],
+    ['alternatives whose profiles overlap', withSteps('memfd_create: {as: fd, when: {profile: [v6.1, mfr]}}', 'memfd_create: {as: fd, when: {profile: [mfr]}}'), [['DUPLICATE_NAME', 7, 28]]],
+    ['an alternative after an unconditional binding', withSteps('memfd_create: {as: fd}', 'memfd_create: {as: fd, when: {profile: [mfr]}}'), [['DUPLICATE_NAME', 7, 28]]],
+    ['alternatives decided at run time', withSteps('memfd_create: {as: fd, when: {profile: [v6.1], holds: 1}}', 'memfd_create: {as: fd, when: {profile: [mfr]}}'), [['DUPLICATE_NAME', 7, 28]]],
+    ['alternatives of different kinds', withSteps('memfd_create: {as: x, when: {profile: [v6.1]}}', 'mmap: {as: x, length: 2M, flags: [MAP_SHARED], when: {profile: [mfr]}}'), [['DUPLICATE_NAME', 7, 20]]],
     ['as shadows a builtin', withSteps('memfd_create: {as: PAGE_SIZE}'), [['DUPLICATE_NAME', 6, 28]]],
     ['let shadows a model name', withSteps('let: {HardwareCorrupted: 1}'), [['DUPLICATE_NAME', 6, 15]]],
     ['invalid name', withSteps('memfd_create: {as: 1fd}'), [['BAD_VALUE', 6, 28]]],

@@ -62,7 +62,7 @@ t.test('traits, not names: syscall steps take the common fields, observers do no
     const shape = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
     t.equal(shape.includes('on_error'), STEPS[name].traits.syscall, `${name}: on_error iff syscall`);
   }
-  t.same(STEP_NAMES.filter((n) => !STEPS[n].traits.syscall), ['check_range', 'print', 'dump', 'expect', 'break']);
+  t.same(STEP_NAMES.filter((n) => !STEPS[n].traits.syscall), ['check_range', 'print', 'dump', 'loss', 'expect', 'break']);
   t.same(STEP_NAMES.filter((n) => STEPS[n].traits.breaksLoop === true), ['break']);
   t.same(STEP_NAMES.filter((n) => STEPS[n].traits.touchesMemory === true), ['access', 'memset', 'mce']);
   t.same(STEP_NAMES.filter((n) => STEPS[n].traits.returnsAddress === true), ['mmap']);

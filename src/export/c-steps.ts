@@ -183,7 +183,7 @@ export const C_STEPS: { readonly [K in StepName]: Emit<K> } = {
         `u64 sigbus[] = { ${sigbus.length ? sigbus.map((x) => e(g, x)).join(', ') : '0'} };`,
         '',
         `hg_check_range(&c, ${e(g, s.args.addr)}, ${e(g, s.args.length)}, ${s.args.step ? e(g, s.args.step) : 'HG_PAGE'}, (int)(${e(g, s.args.value)} % 256), ` +
-          `sigbus, ${sigbus.length}, ${s.args.si_code ?? 'BUS_MCEERR_AR'}, ${s.args.si_addr_lsb ? `(int)(${e(g, s.args.si_addr_lsb)})` : '-1'});`,
+          `sigbus, ${s.args.sigbus_every === true ? -1 : sigbus.length}, ${s.args.si_code ?? 'BUS_MCEERR_AR'}, ${s.args.si_addr_lsb ? `(int)(${e(g, s.args.si_addr_lsb)})` : '-1'});`,
       ],
     };
   },
@@ -323,6 +323,8 @@ export const C_STEPS: { readonly [K in StepName]: Emit<K> } = {
   // Observers and the loop exit are written by the generator itself (export.ts).
   print: () => ({ unperformable: 'print' }),
   dump: () => ({ unperformable: 'dump' }),
+  // The model's own accounting (its signal tally, the pool at both ends of the test): a program has no such line to print.
+  loss: () => ({ unperformable: 'loss' }),
   expect: () => ({ unperformable: 'expect' }),
   break: () => ({ unperformable: 'break' }),
 };

@@ -891,7 +891,9 @@ static void hg_range_call(char *buf, size_t size, u64 addr, u64 len, u64 stride,
 		w += (size_t)snprintf(buf + w, size - w, ", step=0x%" PRIx64, stride);
 	for (int i = 0; i < n && w < size; i++)
 		w += (size_t)snprintf(buf + w, size - w, "%s%s", i ? ", " : ", sigbus=[", hg_addr(sigbus[i]));
-	if (n && w < size)
+	if (n < 0 && w < size)
+		w += (size_t)snprintf(buf + w, size - w, ", sigbus=every %s", hg_code_name(code));
+	if (n > 0 && w < size)
 		w += (size_t)snprintf(buf + w, size - w, "] %s", hg_code_name(code));
 	if (n && lsb >= 0 && w < size)
 		w += (size_t)snprintf(buf + w, size - w, " si_addr_lsb=%d", lsb);
@@ -935,10 +937,11 @@ static void hg_check_range(struct hg_call *c, u64 addr, u64 len, u64 stride, int
 	size_t w;
 
 	memset(&r, 0, sizeof(r));
-	n = hg_sort_unique(sigbus, n);
+	if (n >= 0) /* n < 0: sigbus_every, every load raises SIGBUS */
+		n = hg_sort_unique(sigbus, n);
 	hg_range_call(call, sizeof(call), addr, len, stride, value, sigbus, n, code, lsb);
 	for (u64 k = 0; k < pages; k++)
-		hg_range_load(&r, addr + k * stride, value, hg_listed(sigbus, n, addr + k * stride), code, lsb);
+		hg_range_load(&r, addr + k * stride, value, n < 0 || hg_listed(sigbus, n, addr + k * stride), code, lsb);
 	if (!r.total)
 		return;
 	keep = r.total > HG_RANGE_KEPT ? HG_RANGE_KEPT - 1 : (int)r.total;

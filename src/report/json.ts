@@ -156,7 +156,19 @@ const outputSchema = z.discriminatedUnion('kind', [
       other: count.optional(), count: count.optional(), afterLine: count,
     }),
   }),
-]).describe("one piece of the test's output: print, dump (runs, no-mapping, folio, meminfo, dmesg), failure, finding");
+  z.strictObject({
+    kind: z.literal('loss'),
+    loss: z.strictObject({
+      at: addressSchema.describe('the start of the range'),
+      length: count.describe('bytes of the range'),
+      unmapped: count.describe('bytes of the range whose entries are not present, at the loss step'),
+      readable: count.describe('bytes of the range mapped by present entries, at the loss step'),
+      sigbus: z.array(z.strictObject({ lsb: count, count })).describe('SIGBUSes the process received in the test, by si_addr_lsb'),
+      poolLost: z.number().int().describe('HugePages_Free when the test began minus when it ended'),
+      dissolved: z.number().int().describe('HugePages_Total when the test began minus when it ended'),
+    }),
+  }),
+]).describe("one piece of the test's output: print, dump (runs, no-mapping, folio, meminfo, dmesg), failure, finding, loss");
 
 const observationsSchema = z.strictObject({
   signals: z.array(z.strictObject({

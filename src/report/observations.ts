@@ -5,7 +5,7 @@
 
 import type { FindingId } from '../abi/index.js';
 import type {
-  BugFacts, Failure, Finding, FolioFacts, MappingRun, MeminfoValues, Mismatch, Observations, OutputRecord, RangeCheck, RangeDeparture,
+  BugFacts, Failure, Finding, FolioFacts, Loss, MappingRun, MeminfoValues, Mismatch, Observations, OutputRecord, RangeCheck, RangeDeparture,
   SignalGroup, SignalRecord, StepRecord, StepReturn,
 } from '../runner/index.js';
 import { addressText, hex, levelName, listText, paddedOffset, siAddrText, signalText, sizeName } from './format.js';
@@ -155,8 +155,47 @@ export function outputLines(r: OutputRecord): string[] {
       return r.endsLoop === true ? failureLines(r.failure).map((l) => ` ... ${l}`) : failureLines(r.failure);
     case 'finding':
       return [findingLine(r.finding)];
+    case 'loss':
+      return [lossLine(r.loss)];
   }
 }
+
+/**
+ * Bytes as sizes are spelt (`2M`, `4K`), `0` for none, and a little short of a whole size as that size
+ * minus the rest (`4M-4K`, `2G-32K`: what a raw-page unmap leaves readable) rather than `2097148K`.
+ */
+export function bytesText(n: number): string {
+  if (n === 0) return '0';
+  const exact = sizeName(n);
+  if (!exact.startsWith('0x') && !exact.endsWith('K')) return exact;
+  for (const [unit, scale] of [['G', 2 ** 30], ['M', 2 ** 20]] as const) {
+    const whole = Math.ceil(n / scale) * scale;
+    const rest = whole - n;
+    if (n > scale && rest % 1024 === 0 && rest * 8 <= scale) return `${whole / scale}${unit}-${sizeName(rest)}`;
+  }
+  return exact;
+}
+
+/** `513 (lsb 21)`, `9 (lsb 12 x1, lsb 21 x8)`, `0`: SIGBUSes by si_addr_lsb. */
+export function lossSigbusText(sigbus: Loss['sigbus']): string {
+  const total = sigbus.reduce((n, s) => n + s.count, 0);
+  if (total === 0) return '0';
+  const [only] = sigbus;
+  return sigbus.length === 1 && only !== undefined ? `${total} (lsb ${only.lsb})` : `${total} (${sigbus.map((s) => `lsb ${s.lsb} x${s.count}`).join(', ')})`;
+}
+
+/** `0`, `1 held` (HugePages_Free short, Total not: a folio nobody frees), `1 dissolved`, `2: 1 dissolved, 1 held`. */
+export function poolLostText(l: Pick<Loss, 'poolLost' | 'dissolved'>): string {
+  if (l.poolLost === 0 && l.dissolved === 0) return '0';
+  if (l.dissolved === l.poolLost) return `${l.poolLost} dissolved`;
+  if (l.dissolved === 0) return `${l.poolLost} held`;
+  return `${l.poolLost}: ${l.dissolved} dissolved, ${l.poolLost - l.dissolved} held`;
+}
+
+/** `loss(P+0x0, 4M): unmapped 2M, readable 2M, sigbus 513 (lsb 21), hugepages lost 1 held`. */
+export const lossLine = (l: Loss): string =>
+  `loss(${addressText(l.at)}, ${bytesText(l.length)}): unmapped ${bytesText(l.unmapped)}, readable ${bytesText(l.readable)}, ` +
+  `sigbus ${lossSigbusText(l.sigbus)}, hugepages lost ${poolLostText(l)}`;
 
 /** Walk order of entry kinds (mm/hugetlb.c:hugetlb_change_protection's order, present first). */
 const KIND_ORDER: readonly MappingRun['kind'][] = ['present', 'hwpoison', 'migration', 'marker', 'none'];

@@ -6,7 +6,7 @@
 // interrupt leaves what finished; renderTap is the writer collecting into a string.
 
 import type { Outcome, StreamResult, TestResult } from '../runner/index.js';
-import { outputLines, reasonText, stepLines, summaryLines } from './observations.js';
+import { bytesText, lossSigbusText, outputLines, poolLostText, reasonText, stepLines, summaryLines } from './observations.js';
 import { escapeControls, streamProblems } from './problems.js';
 import type { ReportOptions } from './problems.js';
 
@@ -139,6 +139,34 @@ export function verdictMatrix(streams: readonly StreamResult[]): string[] {
   return out;
 }
 
+/**
+ * The `loss:` lines of the run side by side: a row per test and profile (tests in run order, each
+ * test's profiles in stream order), columns the bytes unmapped and still readable, the SIGBUSes by
+ * si_addr_lsb and the hugepages lost to the pool. Empty when no test has a `loss:` step, so a run
+ * without one prints what it printed before.
+ */
+export function lossTable(streams: readonly StreamResult[]): string[] {
+  const rows = new Map<string, string[][]>();
+  for (const s of streams) {
+    for (const t of s.tests) {
+      for (const r of t.output) {
+        if (r.kind !== 'loss') continue;
+        const key = `${s.scenario} ${s.size}: ${t.name}`;
+        const l = r.loss;
+        const list = rows.get(key) ?? [];
+        rows.set(key, list);
+        list.push([key, s.profile, bytesText(l.unmapped), bytesText(l.readable), lossSigbusText(l.sigbus), poolLostText(l)]);
+      }
+    }
+  }
+  if (rows.size === 0) return [];
+  const head = ['test', 'profile', 'unmapped', 'readable', 'sigbus', 'hugepages lost'];
+  const all = [head, ...[...rows.values()].flat()];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const fmt = (cells: readonly string[]): string => `# ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd();
+  return ['# loss per profile (loss: steps; unmapped and readable: bytes of the range; sigbus: count (si_addr_lsb); hugepages lost to the pool)', ...all.map(fmt)];
+}
+
 /** How the run is laid out: flat (one stream, no golden check) or runner-nested. */
 export interface TapLayout {
   /** Streams in the run. */
@@ -202,7 +230,7 @@ export class TapWriter {
       out.push(`# stale golden: ${path}: no stream of this run writes it (its scenario, size or profile is gone); --update-golden removes it`);
       out.push(`not ok ${this.done.length + i + 1} golden: ${escapeDescription(path)} # stale`);
     });
-    if (new Set(this.done.map((s) => s.profile)).size > 1) out.push(...verdictMatrix(this.done));
+    if (new Set(this.done.map((s) => s.profile)).size > 1) out.push(...verdictMatrix(this.done), ...lossTable(this.done));
     const runner: Counts = { pass: 0, fail: stale.length, xfail: 0, xpass: 0, skip: 0, error: 0 };
     for (const s of this.done) {
       const p = streamProblems(s);

@@ -4,7 +4,7 @@
 import type { AccessResult, Kernel, MfStats, SignalEvent, SysRet, TaskRef, UffdEvent } from '../kernel/index.js';
 import type { Expr, Interp, ScenarioErrorCode } from '../scenario/index.js';
 import type { Value } from './eval.js';
-import type { Address, Mismatch, OutputRecord, RangeCheck } from './results.js';
+import type { Address, Loss, Mismatch, OutputRecord, RangeCheck } from './results.js';
 
 /** A mapping a test named with `mmap: {as: P}`, and the parts of it still mapped. */
 export interface NamedMapping {
@@ -53,6 +53,10 @@ export interface StepContext {
   notePoisoned(addr: number, length: number): void;
   /** The raw page `pfn` may have been poisoned: remember its folio if a named mapping of the acting process maps it. */
   notePoisonedPfn(pfn: number): void;
+  /** The SIGBUSes process `pid` received in this test so far (not dropped), counted by si_addr_lsb, lsb ascending. */
+  sigbusByLsb(pid: number): Loss['sigbus'];
+  /** A `loss:` record to complete with the pool when the test ends and add to the output then. */
+  lossAtEnd(loss: Omit<Loss, 'poolLost' | 'dissolved'>): void;
   /** HardwareCorrupted (kB), the dmesg length and the memory-failure stats (null: none on this kernel) when the test began. */
   readonly start: { readonly hardwareCorrupted: number; readonly dmesgLength: number; readonly mfStats: MfStats | null };
 }

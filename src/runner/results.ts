@@ -231,6 +231,26 @@ export interface Finding {
   readonly afterLine: number;
 }
 
+/**
+ * What a process lost, as `loss:` reads it: a range of its address space (a named mapping) at the
+ * step, the SIGBUSes it received over the test, and the pool when the test ended.
+ */
+export interface Loss {
+  /** The named mapping the range starts in (its start as an address otherwise), and the range's length. */
+  readonly at: Address;
+  readonly length: number;
+  /** Bytes of the range whose page-table entries are not present (hwpoison, none, migration, marker). */
+  readonly unmapped: number;
+  /** Bytes of the range mapped by present entries. */
+  readonly readable: number;
+  /** The SIGBUSes the acting process received in the test (not dropped), counted by si_addr_lsb, lsb ascending. */
+  readonly sigbus: readonly { readonly lsb: number; readonly count: number }[];
+  /** HugePages_Free when the test began minus when it ended: hugepages the pool can no longer hand out. */
+  readonly poolLost: number;
+  /** HugePages_Total when the test began minus when it ended: those of them dissolved out of the pool. */
+  readonly dissolved: number;
+}
+
 /** One piece of a test's output, in order: the C test's own, dumps, failures, findings. */
 export type OutputRecord =
   /** A `print:` step's text, interpolated (one line per line of it). */
@@ -247,7 +267,9 @@ export type OutputRecord =
   | { readonly kind: 'dmesg'; readonly line: string }
   /** A ` !!! ` line: the failure that stopped the test, or (endsLoop) an errno that ended a loop (`on_error: break`). */
   | { readonly kind: 'failure'; readonly failure: Failure; readonly endsLoop?: true }
-  | { readonly kind: 'finding'; readonly finding: Finding };
+  | { readonly kind: 'finding'; readonly finding: Finding }
+  /** `loss:`: what the process lost; recorded when the test ends (the pool is read then), after the test's own output. */
+  | { readonly kind: 'loss'; readonly loss: Loss };
 
 /** What a call step returned, for -v. */
 export type StepReturn =

@@ -17,7 +17,7 @@ import type { EvalEnv, Value } from './eval.js';
 import { capped, mappingRuns, relativeRuns } from './observe.js';
 import { Processes, type Acting, type ProcessEntry } from './processes.js';
 import type {
-  Address, BugFacts, Failure, Observations, OutputRecord, SignalGroup, SignalInfo, SignalRecord, StepRecord, StepReturn, StreamResult,
+  Address, BugFacts, Failure, Loss, Observations, OutputRecord, SignalGroup, SignalInfo, SignalRecord, StepRecord, StepReturn, StreamResult,
   TestResult, TestStatus,
 } from './results.js';
 import type { ShowProcess, ShowState } from './show-state.js';
@@ -239,6 +239,12 @@ class TestRun implements StepContext, EvalEnv {
   private readonly kills: { readonly process: ProcessEntry; readonly info: SigInfo }[] = [];
   private readonly mappings: NamedMapping[] = [];
   private readonly poisoned = new Map<number, PoisonedFolio>();
+  /** SIGBUSes not dropped, by receiving pid, then si_addr_lsb: counts (`loss:`). */
+  private readonly sigbusLsbs = new Map<number, Map<number, number>>();
+  /** `loss:` records waiting for the pool at the end of the test. */
+  private readonly losses: Omit<Loss, 'poolLost' | 'dissolved'>[] = [];
+  /** HugePages_Free and HugePages_Total of the run's hstate when the test began (`loss:`). */
+  private readonly poolStart: { readonly free: number; readonly total: number };
   /** Findings already printed in this test, by pfn@pid:address. */
   private readonly findings = new Set<string>();
   private readonly opsStart: number;
@@ -279,6 +285,7 @@ class TestRun implements StepContext, EvalEnv {
     this.opsStart = kernel.ops;
     kernel.takeSignals(); // signals from earlier tests are theirs
     this.start = { hardwareCorrupted: kernel.meminfo().HardwareCorrupted, dmesgLength: kernel.dmesg.length, mfStats: kernel.mfStats() };
+    this.poolStart = this.pool();
     scope.set(MAIN, { value: BigInt(task.pid), address: false });
   }
 
@@ -298,6 +305,12 @@ class TestRun implements StepContext, EvalEnv {
       // The loader allows `on_error: break` only inside a loop: a break never reaches the test.
       stop = flow === BREAK ? undefined : flow;
     }
+    if (this.losses.length > 0) {
+      const now = this.pool();
+      for (const l of this.losses) {
+        this.emit({ kind: 'loss', loss: { ...l, poolLost: this.poolStart.free - now.free, dissolved: this.poolStart.total - now.total } });
+      }
+    }
     return {
       status: stop?.status ?? 'pass',
       ...(stop?.failure !== undefined ? { stop: stop.failure } : {}),
@@ -306,6 +319,21 @@ class TestRun implements StepContext, EvalEnv {
       observations: this.observations(),
       steps: this.steps,
     };
+  }
+
+  /** HugePages_Free and HugePages_Total of the run's hstate. */
+  private pool(): { readonly free: number; readonly total: number } {
+    const p = this.kernel.pool(this.hugepagesz);
+    return { free: p.free, total: p.total };
+  }
+
+  sigbusByLsb(pid: number): Loss['sigbus'] {
+    const byLsb = this.sigbusLsbs.get(pid);
+    return byLsb === undefined ? [] : [...byLsb].sort((a, b) => a[0] - b[0]).map(([lsb, count]) => ({ lsb, count }));
+  }
+
+  lossAtEnd(loss: Omit<Loss, 'poolLost' | 'dissolved'>): void {
+    this.losses.push(loss);
   }
 
   /** The test stops on `failure`: it goes to the output (the C test's ` !!! ` line) and ends the test. */
@@ -771,6 +799,11 @@ class TestRun implements StepContext, EvalEnv {
     for (const ev of events) {
       const { receiver, order } = this.receiverOf(ev.pid);
       this.tally.add(ev, receiver, order);
+      if (ev.info.signo === 'SIGBUS' && ev.outcome !== 'dropped') {
+        let byLsb = this.sigbusLsbs.get(ev.pid);
+        if (byLsb === undefined) this.sigbusLsbs.set(ev.pid, (byLsb = new Map()));
+        byLsb.set(ev.info.si_addr_lsb, (byLsb.get(ev.info.si_addr_lsb) ?? 0) + 1);
+      }
       if (this.history !== null && ev.outcome !== 'dropped' && (ev.info.signo === 'SIGBUS' || ev.info.signo === 'SIGKILL')) {
         const list = this.history.get(ev.pid);
         if (list === undefined) this.history.set(ev.pid, [ev]);

@@ -185,7 +185,9 @@ export class StepBuilder {
     // the process the step that made it acted in.
     if (typeof data.as === 'string') {
       const owner = binds === 'thread' ? acting?.process ?? MAIN : undefined;
-      scope.define(src, data.as, binds, src.nodeSpan([...path, 'as']), owner);
+      // A step selected by size or profile alone may bind a name another such step binds for other streams.
+      const alternative = when !== undefined && holds === undefined && (when.profile !== undefined || when.hugepagesz !== undefined) ? when : undefined;
+      scope.define(src, data.as, binds, src.nodeSpan([...path, 'as']), owner, alternative);
     }
     if (breaksLoop === true && this.loops === 0) {
       src.report('BAD_VALUE', `"${op}" leaves the innermost loop, and this step is in no "for"`, common.span);

@@ -3,7 +3,7 @@
 // whatever its steps bind). A name is visible from its binding on, in its scope and the ones below.
 
 import { didYouMean } from './suggest.js';
-import { BUILTIN_NAMES, MODEL_NAMES, type Span } from './types.js';
+import { BUILTIN_NAMES, MODEL_NAMES, type Span, type StepWhen } from './types.js';
 import type { YamlSource } from './yaml-source.js';
 
 /**
@@ -17,7 +17,17 @@ interface Binding {
   readonly span?: Span;
   /** A thread's process name. */
   readonly owner?: string;
+  /**
+   * The `when:` of each step that bound the name, when every one of them selects streams by size or
+   * profile alone: alternatives (a memfd_create with a flag only one kernel knows, and one without).
+   */
+  readonly alternatives?: readonly StepWhen[];
 }
+
+/** Whether no stream runs both steps: their profiles, or their hugepage sizes, have nothing in common. */
+const disjoint = (a: StepWhen, b: StepWhen): boolean =>
+  (a.profile !== undefined && b.profile !== undefined && !a.profile.some((p) => b.profile?.includes(p))) ||
+  (a.hugepagesz !== undefined && b.hugepagesz !== undefined && !a.hugepagesz.some((z) => b.hugepagesz?.includes(z)));
 
 export class Scope {
   private readonly names = new Map<string, Binding>();
@@ -52,19 +62,28 @@ export class Scope {
     return [...this.names.keys(), ...(this.parent?.visible() ?? [])];
   }
 
-  /** Bind `name`; DUPLICATE_NAME when it is built in or already bound in this same scope. */
-  define(src: YamlSource, name: string, kind: BindingKind, span: Span, owner?: string): void {
+  /**
+   * Bind `name`; DUPLICATE_NAME when it is built in or already bound in this same scope, unless every
+   * step that bound it and this one (`when`: this step's, without `holds`) select disjoint streams: then
+   * each stream runs one of them and the name has one binding in each.
+   */
+  define(src: YamlSource, name: string, kind: BindingKind, span: Span, owner?: string, when?: StepWhen): void {
     if ((BUILTIN_NAMES as readonly string[]).includes(name) || (MODEL_NAMES as readonly string[]).includes(name)) {
       src.report('DUPLICATE_NAME', `"${name}" is a built-in name and cannot be redefined`, span);
       return;
     }
     const prior = this.names.get(name);
+    if (prior && when !== undefined && prior.alternatives !== undefined && prior.kind === kind && prior.owner === owner &&
+      prior.alternatives.every((w) => disjoint(w, when))) {
+      this.names.set(name, { ...prior, alternatives: [...prior.alternatives, when] });
+      return;
+    }
     if (prior) {
       const where = prior.span ? ` (first bound at line ${src.linePos(prior.span.start).line})` : ' (the process every test starts in)';
       src.report('DUPLICATE_NAME', `"${name}" is already defined in this scope${where}`, span);
       return;
     }
-    this.names.set(name, owner === undefined ? { kind, span } : { kind, span, owner });
+    this.names.set(name, { kind, span, ...(owner !== undefined ? { owner } : {}), ...(when !== undefined ? { alternatives: [when] } : {}) });
   }
 
   /**

@@ -4,7 +4,7 @@
 import { close, fallocate, ftruncate, memfd_create, lseek, pread, pwrite, read } from './files.js';
 import { access, madvise, memset, mmap, munmap } from './memory.js';
 import { check_range } from './range.js';
-import { breakStep, dump, expect, print } from './observers.js';
+import { breakStep, dump, expect, loss, print } from './observers.js';
 import { fork, prctl, sigaction, sigprocmask, spawn, thread } from './tasks.js';
 import { exit } from './exit.js';
 import { nr_hugepages, sysctl } from './system.js';
@@ -16,7 +16,7 @@ import type { StepRun } from './run.js';
 export type { StepRun } from './run.js';
 
 export const RUNS: { readonly [K in StepName]: StepRun<K> } = {
-  memfd_create, ftruncate, mmap, munmap, close, access, memset, check_range, madvise, print, dump, expect, break: breakStep,
+  memfd_create, ftruncate, mmap, munmap, close, access, memset, check_range, madvise, print, dump, loss, expect, break: breakStep,
   fork, spawn, thread, exit, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
   corrupt_pfn, hard_offline_page, soft_offline_page, pfn_of, mce,
   pread, read, lseek, pwrite, fallocate,

@@ -2,6 +2,7 @@
 
 import { mappingRuns, relativeRuns } from '../observe.js';
 import { checkState } from '../expect/index.js';
+import { hex } from '../eval.js';
 import type { StepRun } from './run.js';
 
 export const print: StepRun<'print'> = (ctx, a) => {
@@ -38,3 +39,20 @@ export const dump: StepRun<'dump'> = (ctx, a) => {
   };
 
 export const expect: StepRun<'expect'> = (ctx, a) => ({ call: 'expect', failures: checkState(ctx, a) });
+
+/**
+ * loss: the range's page table read now (present entries are what the process can still read; any
+ * other entry is gone), the SIGBUSes the acting process received so far by si_addr_lsb; the pool is
+ * read when the test ends (run.ts), after the workload released its file.
+ */
+export const loss: StepRun<'loss'> = (ctx, a) => {
+  const start = ctx.num(a.mapping);
+  const length = ctx.num(a.length);
+  const end = start + length;
+  let readable = 0;
+  for (const r of ctx.kernel.pageTableRuns(ctx.task, start, end)) {
+    if (r.kind === 'present') readable += Math.min(r.end, end) - Math.max(r.start, start);
+  }
+  ctx.lossAtEnd({ at: ctx.address(start), length, unmapped: length - readable, readable, sigbus: ctx.sigbusByLsb(ctx.task.pid) });
+  return { call: `loss(${ctx.fmtAddr(start)}, ${hex(length)})` };
+};

@@ -19,6 +19,8 @@ interface Want {
   readonly value: number;
   /** Addresses of the loads that must raise SIGBUS, ascending. */
   readonly sigbus: readonly number[];
+  /** `sigbus_every`: every load must raise SIGBUS. */
+  readonly every: boolean;
   readonly si_code: string;
   readonly si_addr_lsb?: number;
   readonly stride: number;
@@ -65,6 +67,9 @@ export const check_range: StepRun<'check_range'> = (ctx, a) => {
 function wantOf(ctx: StepContext, a: Parameters<StepRun<'check_range'>>[1], addr: number, length: number): Want {
   const stride = a.step === undefined ? PAGE_SIZE : ctx.num(a.step);
   if (a.step !== undefined && stride === 0) ctx.authorError(a.step, 'OUT_OF_RANGE', 'step must be at least 1 byte');
+  const every = a.sigbus_every === true;
+  const [listedToo] = a.sigbus ?? [];
+  if (every && listedToo !== undefined) ctx.authorError(listedToo, 'BAD_VALUE', 'sigbus_every: true already names every load; leave out the sigbus list');
   const sigbus = (a.sigbus ?? []).map((e: Expr) => {
     const at = ctx.num(e);
     if (at < addr || at >= addr + length || (at - addr) % stride !== 0) {
@@ -75,6 +80,7 @@ function wantOf(ctx: StepContext, a: Parameters<StepRun<'check_range'>>[1], addr
   return {
     value: ctx.num(a.value, 'byte'),
     sigbus: [...new Set(sigbus)].sort((x, y) => x - y),
+    every,
     si_code: a.si_code ?? 'BUS_MCEERR_AR',
     ...(a.si_addr_lsb !== undefined ? { si_addr_lsb: ctx.num(a.si_addr_lsb) } : {}),
     stride,
@@ -85,13 +91,19 @@ function wantOf(ctx: StepContext, a: Parameters<StepRun<'check_range'>>[1], addr
 function callText(ctx: StepContext, addr: number, length: number, w: Want): string {
   const step = w.stride === PAGE_SIZE ? '' : `, step=${hex(w.stride)}`;
   const lsb = w.si_addr_lsb === undefined ? '' : ` si_addr_lsb=${w.si_addr_lsb}`;
-  const sigbus = w.sigbus.length === 0 ? '' : `, sigbus=[${w.sigbus.map((x) => ctx.fmtAddr(x)).join(', ')}] ${w.si_code}${lsb}`;
+  const sigbus = w.every ? `, sigbus=every ${w.si_code}${lsb}` : w.sigbus.length === 0 ? '' : `, sigbus=[${w.sigbus.map((x) => ctx.fmtAddr(x)).join(', ')}] ${w.si_code}${lsb}`;
   return `check_range(${ctx.fmtAddr(addr)}, ${hex(length)}, ${w.value}${step}${sigbus})`;
 }
 
 /** Loads that read: a load listed under `sigbus:` departs (no signal); any other one departs when its byte differs. */
 function compareReads(ctx: StepContext, run: Extract<ProbeRun, { kind: 'read' }>, w: Want, out: Departures): void {
   const end = run.addr + run.count * w.stride;
+  if (w.every) {
+    // Every load of the run should have raised SIGBUS.
+    let j = 0;
+    out.add(run.count, () => ({ kind: 'no-signal', at: ctx.address(run.addr + j++ * w.stride) }));
+    return;
+  }
   const listed = w.sigbus.filter((x) => x >= run.addr && x < end);
   if (run.value === w.value) {
     for (const at of listed) out.add(1, () => ({ kind: 'no-signal', at: ctx.address(at) }));
@@ -107,7 +119,7 @@ function compareReads(ctx: StepContext, run: Extract<ProbeRun, { kind: 'read' }>
 
 /** A signal departs unless its load is listed and it is that SIGBUS at the load's own address. */
 function compareSignal(ctx: StepContext, at: number, s: SigInfo, w: Want, out: Departures): void {
-  const asked = w.sigbus.includes(at) && s.signo === 'SIGBUS' && s.si_code === w.si_code && s.si_addr === at &&
+  const asked = (w.every || w.sigbus.includes(at)) && s.signo === 'SIGBUS' && s.si_code === w.si_code && s.si_addr === at &&
     (w.si_addr_lsb === undefined || s.si_addr_lsb === w.si_addr_lsb);
   if (asked) return;
   const signal = { signo: s.signo, si_code: s.si_code, si_addr: ctx.address(s.si_addr), si_addr_lsb: s.si_addr_lsb };

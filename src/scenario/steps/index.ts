@@ -4,7 +4,7 @@
 
 import { close, fallocate, ftruncate, memfd_create, lseek, pread, pwrite, read } from './files.js';
 import { access, check_range, madvise, memset, mmap, munmap } from './memory.js';
-import { breakStep, dump, print } from './observers.js';
+import { breakStep, dump, loss, print } from './observers.js';
 import { expect } from './expect.js';
 import { fork, prctl, sigaction, sigprocmask, spawn, thread } from './tasks.js';
 import { exit } from './exit.js';
@@ -15,7 +15,7 @@ import type { AnyStepDef, ArgsOf } from './define.js';
 
 /** Keyed by the name each definition carries (checked below), in docs order. */
 export const STEP_DEFS = {
-  memfd_create, ftruncate, mmap, munmap, close, access, memset, check_range, madvise, print, dump, expect, break: breakStep,
+  memfd_create, ftruncate, mmap, munmap, close, access, memset, check_range, madvise, print, dump, loss, expect, break: breakStep,
   fork, spawn, thread, exit, sigaction, sigprocmask, prctl, sysctl, nr_hugepages,
   corrupt_pfn, hard_offline_page, soft_offline_page, pfn_of, mce,
   pread, read, lseek, pwrite, fallocate,

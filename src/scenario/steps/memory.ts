@@ -71,6 +71,7 @@ export const check_range = defineStep({
       value: expr('The byte every load that reads must return (0-255)'),
       step: expr('Bytes between loads (default PAGE_SIZE: one load per 4 KiB page)').optional(),
       sigbus: z.array(expr('The address of a load that must raise SIGBUS')).describe('Exactly the loads that raise SIGBUS (default: none)').optional(),
+      sigbus_every: z.boolean().describe('Every load raises SIGBUS (a range the kernel unmapped whole), instead of a `sigbus` list').optional(),
       si_code: z.enum(SIGBUS_CODES).describe('The si_code of each of those SIGBUSes (default BUS_MCEERR_AR); si_addr is the load\'s address').optional(),
       si_addr_lsb: expr('The si_addr_lsb of each of those SIGBUSes (default: not checked)').optional(),
       when: whenField,
@@ -78,7 +79,7 @@ export const check_range = defineStep({
     })
     .describe('A check loop over a range: one real load per page, each value checked, the SIGBUSes named'),
   describe: 'the C tests\' check loop: the acting thread loads one byte per page (or per `step`) of [addr, addr+length), ' +
-    'faulting as `access` does; every load that reads returns `value`, and exactly the loads at `sigbus` raise SIGBUS ' +
+    'faulting as `access` does; every load that reads returns `value`, and exactly the loads at `sigbus` (every load with `sigbus_every`) raise SIGBUS ' +
     '(`si_code`, default BUS_MCEERR_AR, at the load\'s address; `si_addr_lsb` if given). One step; a failure names the first pages that depart',
   example: '- check_range: {addr: P, length: hugepagesz, value: 1, sigbus: [P + 0x3000], si_addr_lsb: 12}',
   traits: { syscall: false, readsMm: () => true },

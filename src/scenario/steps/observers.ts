@@ -54,3 +54,22 @@ export const dump = defineStep({
   example: '- dump: {mapping: P, length: hugepagesz}',
   traits: { syscall: false, readsMm: (a) => a.mapping !== undefined || a.raw_hwp_list !== undefined },
 });
+
+export const loss = defineStep({
+  name: 'loss',
+  schema: z
+    .strictObject({
+      mapping: expr('Start of the range the process keeps using (a named mapping)'),
+      length: expr('Bytes of that range'),
+      when: whenField,
+      in: inTask,
+    })
+    .describe('What the process lost: one # loss line, worked out by the model'),
+  describe: "print one '# loss' line of what the acting process lost, worked out by the model: the bytes of [mapping, " +
+    'mapping+length) its page table no longer maps (hwpoison, none or other non-present entries) and the bytes it still ' +
+    'maps, read here; the SIGBUSes the process received in the test, by si_addr_lsb; and the hugepages lost to the pool ' +
+    '(HugePages_Free when the test began minus when it ended, and how many of them were dissolved: HugePages_Total ' +
+    'likewise), read when the test ends, after the workload released its file. `run` on several profiles tabulates the lines',
+  example: '- loss: {mapping: P, length: 2 * hugepagesz}',
+  traits: { syscall: false, readsMm: () => true },
+});
