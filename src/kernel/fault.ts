@@ -100,7 +100,10 @@ function mm_fault_error(k: KernelState, t: Thread, addr: number, fault: Exclude<
   trace(k, () => `mm_fault_error(${vmFaultText(fault)}) -> do_sigbus`);
   if (fault.code === 'VM_FAULT_HWPOISON' || fault.code === 'VM_FAULT_HWPOISON_LARGE') {
     const lsb = fault.code === 'VM_FAULT_HWPOISON_LARGE' ? k.hstates[fault.hindex]!.shift : PAGE_SHIFT;
-    k.log.printk(k.wording.mce_killing(`${t.process.comm}:${t.tid}`, lx(addr)));
+    // Written when the log is read: a probe over an unmapped 1 GiB page logs one per 4 KiB load.
+    const w = k.wording;
+    const who = `${t.process.comm}:${t.tid}`;
+    k.log.printk(() => w.mce_killing(who, lx(addr)));
     force_sig_mceerr(k, t, 'BUS_MCEERR_AR', addr, lsb);
     return { signo: 'SIGBUS', si_code: 'BUS_MCEERR_AR', si_addr: addr, si_addr_lsb: lsb };
   }
