@@ -18,7 +18,7 @@ import { hugetlb_split_to_shift } from './hgm.js';
 import { folio_mapped, page_remove_rmap, put_folio, rmap_walk } from './rmap.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './uapi.js';
 import type { Thread, Vma } from './mm.js';
-import { alignDown, setSlot, slotEntry } from './pgtable.js';
+import { alignDown, setSlot, slotEntry, type LeafEntry } from './pgtable.js';
 import { hex, lx } from './printk.js';
 import { force_sig_mceerr, send_sig_mceerr, send_sigkill } from './signal.js';
 import { retText, shiftText, trace, traced } from './trace.js';
@@ -332,36 +332,41 @@ function kill_proc(k: KernelState, tk: ToKill, pfn: number, flags: number): void
  * (HGM v2 25/46); none entries stay none.
  */
 function try_to_unmap(k: KernelState, folio: Folio, policy: UnmapPolicy): void {
+  // make_hwpoison_entry(): the same swap entry (the head pfn) wherever the folio is unmapped; entries
+  // are never changed in place, so one object serves every slot.
+  const poisonEntry = { kind: 'hwpoison', pfn: folio.pfn } as const;
   for (const { vma, address } of rmap_walk(folio)) {
     const pt = vma.mm.pt;
     // RFC 4/7: in an HGM-eligible VMA only 4 KiB entries of listed raw pages are unmapped, each as
     // often as the splits said (nr_actual_unmaps up to nr_expected_unmaps); the rest stays mapped.
     const selective = policy.selective(vma, folio);
-    // Only 4 KiB entries of listed raw pages can qualify: walk to each one instead of the whole range.
-    const candidates = selective
-      ? [...folio.pendingUnmaps].flatMap((raw) => {
-        const slot = pt.walk(address + raw * PAGE_SIZE);
-        const e = slot === undefined ? undefined : slotEntry(slot);
-        return slot !== undefined && e !== undefined && e.kind !== 'table' ? [{ start: slot.start, shift: slot.shift, entry: e }] : [];
-      })
-      : [...pt.leaves(address, address + folio.size)];
     const unmapped: string[] = [];
-    for (const leaf of candidates) {
-      const e = leaf.entry;
-      if (e.kind !== 'present' || e.folio !== folio) continue;
+    const unmapLeaf = (start: number, shift: number, e: LeafEntry): void => {
+      if (e.kind !== 'present' || e.folio !== folio) return;
       if (selective) {
-        if (leaf.shift > PAGE_SHIFT) continue;
+        if (shift > PAGE_SHIFT) return;
         const counts = folio.rawHwpUnmaps.get(e.subpage);
-        if (counts === undefined || counts.nr_actual_unmaps === counts.nr_expected_unmaps) continue;
+        if (counts === undefined || counts.nr_actual_unmaps === counts.nr_expected_unmaps) return;
         counts.nr_actual_unmaps++;
         if (counts.nr_actual_unmaps === counts.nr_expected_unmaps) folio.pendingUnmaps.delete(e.subpage);
       }
-      if (k.trace !== null) unmapped.push(`${hex(leaf.start)}/${shiftText(leaf.shift)}`);
-      const slot = pt.offset(leaf.start, leaf.shift);
-      if (slot === undefined) continue;
+      if (k.trace !== null) unmapped.push(`${hex(start)}/${shiftText(shift)}`);
+      const slot = pt.offset(start, shift);
+      if (slot === undefined) return;
       if (e.dirty) folio.dirty = true;
-      setSlot(slot, { kind: 'hwpoison', pfn: folio.pfn });
-      page_remove_rmap(folio, vma, leaf.shift);
+      setSlot(slot, poisonEntry);
+      page_remove_rmap(folio, vma, shift);
+    };
+    if (selective) {
+      // Only 4 KiB entries of listed raw pages can qualify: walk to each one instead of the whole range
+      // (a copy: unmapping one may take it off the pending set).
+      for (const raw of [...folio.pendingUnmaps]) {
+        const slot = pt.walk(address + raw * PAGE_SIZE);
+        const e = slot === undefined ? undefined : slotEntry(slot);
+        if (slot !== undefined && e !== undefined && e.kind !== 'table') unmapLeaf(slot.start, slot.shift, e);
+      }
+    } else {
+      for (const leaf of [...pt.leaves(address, address + folio.size)]) unmapLeaf(leaf.start, leaf.shift, leaf.entry);
     }
     trace(k, () => `try_to_unmap_one: VMA=[${hex(vma.start)}, ${hex(vma.end)})${selective ? ' (RFC: listed raw pages only)' : ''}: ${unmapped.length === 0 ? 'nothing unmapped' : `hwpoison entry at ${unmapped.join(', ')}`}`);
   }
