@@ -116,7 +116,7 @@ function exactNumber(e: Expr, env: EvalEnv): number | undefined {
 }
 
 /** A BigInt as a Number; addresses and lengths the model takes are below 2^53 (validate checks known ones). */
-export function toNumber(env: EvalEnv, span: Span, v: bigint): number {
+function toNumber(env: EvalEnv, span: Span, v: bigint): number {
   const tooLarge = modelNumberFailure(v, span);
   if (tooLarge) throw new ScenarioRuntimeError(errorFromFailure(env, tooLarge));
   return Number(v);
